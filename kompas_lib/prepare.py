@@ -1,0 +1,242 @@
+"""Prepare: raw CBS tables -> one tidy fact table and the region table, for all regions at once.
+
+``kompas prepare`` writes
+
+* ``data/processed/regions.parquet`` – per year, each gemeente and the regions it belongs to;
+* ``data/processed/facts.parquet``   – one row per indicator × region × period × group, with
+  the columns of :data:`FACT_COLUMNS` (DESIGN.md §3);
+* ``data/processed/prepare.json``    – what was read: source, tables, metadata, titles that could
+  not be matched to a region code.
+
+Series of merged gemeenten are put on the latest indeling (:mod:`kompas_lib.herindeling`).
+Writing is atomic and the result depends only on the input, so re-running is safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from . import io, paths
+from .cbs_csv import require_columns, to_number
+from .errors import DataError
+from .herindeling import harmonise
+from .periods import parse_period
+from .regions import COUNTRY_CODE, RegionIndex, parse_gebieden
+from .registry import Indicator, Registry, load_registry, resolve_column
+from .sources import FolderSource
+
+log = logging.getLogger(__name__)
+
+FACT_COLUMNS = [
+    "indicator", "region_code", "region_level", "region_name", "period", "period_type",
+    "period_start", "period_end", "group_dim", "group_value", "numerator", "denominator", "value",
+    "unit", "status", "missing_reason", "source_table", "harmonised", "suppressed",
+]
+
+
+@dataclass
+class PrepareResult:
+    facts: pd.DataFrame
+    regions: pd.DataFrame
+    report: dict = field(default_factory=dict)
+
+
+def build_regions(source: FolderSource, registry: Registry) -> tuple[pd.DataFrame, list[str]]:
+    frames, used = [], []
+    for year, table_id in sorted(registry.gebieden_tables.items()):
+        if not source.has_table(table_id):
+            continue
+        frames.append(parse_gebieden(source.read_table(table_id), year, table_id))
+        used.append(table_id)
+    if not frames:
+        raise DataError(
+            f"No 'Gebieden in Nederland' table found in {source.root}. Without it gemeente names cannot be "
+            f"matched to codes. Expected one of: {', '.join(registry.gebieden_tables.values())}."
+        )
+    return pd.concat(frames, ignore_index=True), used
+
+
+def _filter_rows(raw: pd.DataFrame, ind: Indicator, table_id: str) -> pd.DataFrame:
+    mask = pd.Series(True, index=raw.index)
+    for flt in ind.filter:
+        col = next((c for c in flt.kolommen if c in raw.columns), None)
+        if col is None:
+            raise DataError(
+                f"CBS table {table_id} has none of the columns {flt.kolommen} that indicator {ind.id} "
+                "filters on; CBS may have changed the table (see kompas_lib/data/tables.yml)."
+            )
+        mask &= raw[col].isin(flt.waarden)
+    return raw[mask]
+
+
+def _period_frame(titles: pd.Series) -> pd.DataFrame:
+    uniq = pd.unique(titles)
+    parsed = {t: parse_period(t) for t in uniq}
+    return pd.DataFrame({
+        "period_title": list(parsed),
+        "period": [p.code for p in parsed.values()],
+        "period_type": [p.type for p in parsed.values()],
+        "period_start": [pd.Timestamp(p.start) for p in parsed.values()],
+        "period_end": [pd.Timestamp(p.end) for p in parsed.values()],
+        "period_year": [p.year for p in parsed.values()],
+        "period_status": [p.status for p in parsed.values()],
+    })
+
+
+def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, concept_id: str,
+                     index: RegionIndex, unmatched: set[str]) -> pd.DataFrame:
+    """All indicator facts of one raw table."""
+    concept = registry.concepts[concept_id]
+    out = []
+    for ind in registry.indicators_of(concept_id):
+        rows = _filter_rows(raw, ind, table_id)
+        if rows.empty:
+            continue
+        teller = resolve_column(rows.columns, ind.teller)
+        waarde = resolve_column(rows.columns, ind.waarde)
+        noemer = resolve_column(rows.columns, ind.noemer)
+        needed = [c for c, spec in ((teller, ind.teller), (waarde, ind.waarde), (noemer, ind.noemer)) if spec]
+        if None in needed or (ind.teller and teller is None) or (ind.waarde and waarde is None):
+            missing = [s for c, s in ((teller, ind.teller), (waarde, ind.waarde), (noemer, ind.noemer)) if s and c is None]
+            require_columns(rows, missing, table_id)
+        require_columns(rows, ["Perioden"] if "Perioden" in raw.columns or concept.regio else [], table_id)
+
+        periods = _period_frame(rows["Perioden"])
+        df = pd.DataFrame({"period_title": rows["Perioden"].to_numpy()})
+        df = df.merge(periods, on="period_title", how="left")
+
+        # regions: codes from a code column, else titles through the Gebieden index
+        code_col = resolve_column(rows.columns, concept.code_kolom)
+        titles = rows[concept.regio].to_numpy() if concept.regio else np.array(["Nederland"] * len(rows))
+        if code_col:
+            codes = rows[code_col].to_numpy()
+            df["region_code"] = codes
+            df["region_level"] = pd.Series(codes).str[:2].map(
+                {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}).to_numpy()
+            df["region_name"] = titles
+        else:
+            pairs = pd.DataFrame({"t": titles, "y": df["period_year"].to_numpy()}).drop_duplicates()
+            look = {(t, y): index.lookup(t, y) for t, y in pairs.itertuples(index=False)}
+            hits = [look[(t, y)] for t, y in zip(titles, df["period_year"])]
+            df["region_code"] = [h[0] if h else None for h in hits]
+            df["region_level"] = [h[1] if h else None for h in hits]
+            df["region_name"] = titles
+            unmatched.update(f"{table_id}: {t}" for (t, _), h in look.items() if h is None)
+
+        num = den = val = None
+        reasons = pd.Series([None] * len(rows), dtype=object)
+        if teller:
+            num, r = to_number(rows[teller].reset_index(drop=True))
+            reasons = reasons.where(reasons.notna(), r)
+        if waarde:
+            val, r = to_number(rows[waarde].reset_index(drop=True))
+            reasons = reasons.where(reasons.notna(), r)
+        if noemer:
+            den, r = to_number(rows[noemer].reset_index(drop=True))
+        if val is None:  # a count: the value is the count
+            val = num
+        if den is None and ind.noemer_afgeleid and num is not None:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                den = (num / (val / 100.0)).where(val > 0)
+        df["numerator"] = num.to_numpy() if num is not None else np.nan
+        df["denominator"] = den.to_numpy() if den is not None else np.nan
+        df["value"] = val.to_numpy()
+        df["missing_reason"] = reasons.where(pd.isna(df["value"]), None).to_numpy()
+        status_col = concept.status_kolom if concept.status_kolom in rows.columns else None
+        status = rows[status_col].str.lower().to_numpy() if status_col else np.array([""] * len(rows))
+        df["status"] = np.where(df["period_status"].notna(), df["period_status"], status)
+        df["indicator"] = ind.id
+        df["unit"] = ind.eenheid
+        df["group_dim"] = "totaal"
+        df["group_value"] = "totaal"
+        df["source_table"] = table_id
+        out.append(df)
+    if not out:
+        return pd.DataFrame(columns=FACT_COLUMNS)
+    facts = pd.concat(out, ignore_index=True)
+    facts = facts[facts["region_code"].notna()]
+    # A table may hold a voorlopig and a definitief figure for the same cell: keep the definitief one.
+    rank = facts["status"].map({"definitief": 0, "nader voorlopig": 1, "voorlopig": 2}).fillna(1)
+    facts = facts.assign(_rank=rank).sort_values("_rank", kind="stable")
+    key = ["indicator", "region_code", "period", "group_dim", "group_value"]
+    facts = facts.drop_duplicates(key, keep="first").drop(columns="_rank")
+    return facts
+
+
+def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Registry | None = None,
+            progress: bool = True) -> PrepareResult:
+    """Build and write ``regions.parquet``, ``facts.parquet`` and ``prepare.json``."""
+    t0 = time.perf_counter()
+    registry = registry or load_registry()
+    out_dir = Path(out_dir or paths.processed_dir())
+    regions, gebieden_used = build_regions(source, registry)
+    herindelingen = source.herindelingen()
+    index = RegionIndex.build(regions, herindelingen, country_name="Demoland" if source.fictitious else "Nederland")
+
+    jobs = [(cid, span) for cid, c in registry.concepts.items() for span in c.tables]
+    frames, used, absent, unmatched, meta = [], [], [], set(), {}
+    bar = tqdm(jobs, desc="CBS-tabellen verwerken", unit="tabel", disable=not progress)
+    for concept_id, span in bar:
+        bar.set_postfix_str(span.id)
+        if not registry.indicators_of(concept_id):
+            continue
+        if not source.has_table(span.id):
+            absent.append(span.id)
+            continue
+        raw = source.read_table(span.id)
+        facts = facts_from_table(raw, span.id, registry, concept_id, index, unmatched)
+        # a table only contributes the years the registry assigns to it
+        facts = facts[facts["period_start"].dt.year.between(span.van, span.tot or 9999)
+                      | facts["period_end"].dt.year.between(span.van, span.tot or 9999)]
+        frames.append(facts)
+        used.append(span.id)
+        meta[span.id] = source.metadata(span.id)
+    facts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FACT_COLUMNS)
+    facts["harmonised"] = False
+    facts = harmonise(facts, herindelingen, registry, regions)
+    facts["region_name"] = [index.name(c) if index.level(c) else n
+                            for c, n in zip(facts["region_code"], facts["region_name"])]
+    facts["suppressed"] = False
+    facts = facts[FACT_COLUMNS].sort_values(
+        ["indicator", "region_code", "period_start", "period_end"], kind="stable").reset_index(drop=True)
+    for col in ("numerator", "denominator", "value"):
+        facts[col] = facts[col].astype(float)
+
+    io.write_parquet(regions, out_dir / "regions.parquet")
+    io.write_parquet(facts, out_dir / "facts.parquet")
+    report = {
+        "source": {"kind": source.kind, "root": str(source.root), "fictief": source.fictitious},
+        "gebieden_tables": gebieden_used,
+        "tables_used": used,
+        "tables_absent": sorted(set(absent)),
+        "table_metadata": meta,
+        "unmatched_region_titles": sorted(unmatched),
+        "n_facts": int(len(facts)),
+        "seconds": round(time.perf_counter() - t0, 2),
+    }
+    io.write_json(out_dir / "prepare.json", report)
+    return PrepareResult(facts, regions, report)
+
+
+def load_facts(out_dir: Path | None = None) -> pd.DataFrame:
+    f = Path(out_dir or paths.processed_dir()) / "facts.parquet"
+    if not f.is_file():
+        raise DataError(f"{f} does not exist yet. Run 'kompas prepare' first (or 'make report').")
+    return pd.read_parquet(f)
+
+
+def load_regions(out_dir: Path | None = None) -> pd.DataFrame:
+    f = Path(out_dir or paths.processed_dir()) / "regions.parquet"
+    if not f.is_file():
+        raise DataError(f"{f} does not exist yet. Run 'kompas prepare' first (or 'make report').")
+    return pd.read_parquet(f)
+
+
+__all__ = ["prepare", "load_facts", "load_regions", "FACT_COLUMNS", "COUNTRY_CODE"]

@@ -1,0 +1,130 @@
+"""The table registry and indicator catalogue (``kompas_lib/data/tables.yml``), typed and checked.
+
+The registry says, per concept, which CBS tables cover which years, and per indicator which
+columns give its count, value and denominator. Code never names a CBS column: it asks the registry.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import DataError
+from .paths import PACKAGE_DATA
+
+REGISTRY_FILE = PACKAGE_DATA / "tables.yml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TableSpan(_Strict):
+    id: str
+    van: int
+    tot: int | None = None
+
+    def covers(self, year: int) -> bool:
+        return self.van <= year and (self.tot is None or year <= self.tot)
+
+
+class Concept(_Strict):
+    titel: str
+    regio: str | None = None
+    code_kolom: str | None = None
+    status_kolom: str | None = None
+    tables: list[TableSpan]
+    snapshot_let_op: str | None = None
+
+
+class Filter(_Strict):
+    kolom: str | list[str]
+    waarde: str | list[str]
+
+    @property
+    def kolommen(self) -> list[str]:
+        return [self.kolom] if isinstance(self.kolom, str) else list(self.kolom)
+
+    @property
+    def waarden(self) -> list[str]:
+        return [self.waarde] if isinstance(self.waarde, str) else list(self.waarde)
+
+
+class Indicator(_Strict):
+    id: str
+    concept: str
+    titel: str
+    definitie: str
+    eenheid: Literal["percentage", "aantal", "per_1000", "euro"]
+    polariteit: Literal["hoger_beter", "lager_beter", "neutraal"]
+    domein: str
+    filter: list[Filter] = Field(default_factory=list)
+    teller: str | None = None
+    waarde: str | None = None
+    noemer: str | None = None
+    noemer_afgeleid: bool = False
+    gewicht: str | None = None
+
+
+class Registry(_Strict):
+    gebieden: dict
+    concepts: dict[str, Concept]
+    indicators: dict[str, Indicator]
+
+    @property
+    def gebieden_tables(self) -> dict[int, str]:
+        return {int(y): t for y, t in self.gebieden["tables"].items()}
+
+    def tables_for(self, concept: str) -> list[TableSpan]:
+        return list(self.concepts[concept].tables)
+
+    def all_table_ids(self) -> list[str]:
+        ids = list(self.gebieden_tables.values())
+        for c in self.concepts.values():
+            ids += [t.id for t in c.tables]
+        return list(dict.fromkeys(ids))
+
+    def indicators_of(self, concept: str) -> list[Indicator]:
+        return [i for i in self.indicators.values() if i.concept == concept]
+
+
+def load_registry(path: Path | None = None) -> Registry:
+    return _load(str(path or REGISTRY_FILE))
+
+
+@lru_cache(maxsize=4)
+def _load(path: str) -> Registry:
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise DataError(f"The table registry {path} is not valid YAML: {exc}") from exc
+    try:
+        indicators = {k: {"id": k, **v} for k, v in (raw.get("indicators") or {}).items()}
+        reg = Registry(gebieden=raw["gebieden"], concepts=raw["concepts"], indicators=indicators)
+    except (ValidationError, KeyError, TypeError, AttributeError) as exc:
+        raise DataError(f"The table registry {path} is malformed: {exc}") from exc
+    for ind in reg.indicators.values():
+        if ind.concept not in reg.concepts:
+            raise DataError(f"Indicator {ind.id} in {path} names unknown concept {ind.concept!r}.")
+        if not (ind.teller or ind.waarde):
+            raise DataError(f"Indicator {ind.id} in {path} needs 'teller' or 'waarde'.")
+        if ind.gewicht and ind.gewicht not in reg.indicators:
+            raise DataError(f"Indicator {ind.id} in {path} weights by unknown indicator {ind.gewicht!r}.")
+    return reg
+
+
+def resolve_column(columns, spec: str | None) -> str | None:
+    """Find the column a registry entry names: exact, or 'Prefix*' for the first match."""
+    if spec is None:
+        return None
+    if spec.endswith("*"):
+        prefix = spec[:-1]
+        for c in columns:
+            if c.startswith(prefix):
+                return c
+        return None
+    return spec if spec in columns else None

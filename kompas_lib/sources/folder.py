@@ -1,0 +1,119 @@
+"""Read CBS tables from a folder in snapshot layout, and choose which source to use."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .. import paths
+from ..cbs_csv import read_raw
+from ..errors import DataError, SourceUnavailable
+
+log = logging.getLogger(__name__)
+
+HERINDELINGEN_FILE = "herindelingen.csv"
+KINDS = ("snapshot", "live", "demo")
+
+
+@dataclass(frozen=True)
+class FolderSource:
+    root: Path
+    kind: str  # snapshot | live | demo
+
+    @property
+    def fictitious(self) -> bool:
+        return self.kind == "demo"
+
+    def table_file(self, table_id: str) -> Path | None:
+        """The CSV of a table: ``<root>/<ID>/<ID>.csv``, else the only CSV in ``<root>/<ID>/``."""
+        folder = self.root / table_id
+        exact = folder / f"{table_id}.csv"
+        if exact.is_file():
+            return exact
+        if folder.is_dir():
+            csvs = sorted(folder.glob("*.csv"))
+            if len(csvs) == 1:
+                return csvs[0]
+        return None
+
+    def has_table(self, table_id: str) -> bool:
+        return self.table_file(table_id) is not None
+
+    def read_table(self, table_id: str) -> pd.DataFrame:
+        f = self.table_file(table_id)
+        if f is None:
+            raise DataError(
+                f"CBS table {table_id} is not in the {self.kind} folder {self.root}. "
+                f"Fetch it with 'kompas fetch {table_id}' (needs internet) or use a snapshot that has it."
+            )
+        return read_raw(f)
+
+    def metadata(self, table_id: str) -> dict:
+        """Metadata JSON written by the live fetcher or the demo generator; minimal if absent."""
+        f = self.root / table_id / f"{table_id}.json"
+        meta = {"table_id": table_id, "source": self.kind}
+        if f.is_file():
+            try:
+                meta.update(json.loads(f.read_text(encoding="utf-8")))
+            except json.JSONDecodeError as exc:
+                raise DataError(f"Metadata file {f} is not valid JSON ({exc}); delete it and fetch again.")
+        return meta
+
+    def herindelingen(self) -> pd.DataFrame:
+        """Municipal mergers: the folder's own ``herindelingen.csv`` (demo) or the package's (CBS)."""
+        own = self.root / HERINDELINGEN_FILE
+        f = own if own.is_file() else paths.PACKAGE_DATA / HERINDELINGEN_FILE
+        df = pd.read_csv(f, sep=";", dtype=str, encoding="utf-8-sig").apply(lambda s: s.str.strip())
+        df["jaar"] = df["jaar"].astype(int)
+        return df
+
+
+def choose_source(kind: str = "auto", *, cbs_dir: Path | None = None, fetch_missing: bool = True) -> FolderSource:
+    """Pick the data source.
+
+    ``auto``: a snapshot folder from ``KOMPAS_CBS_DIR`` if set; else a live cache in
+    ``data/raw/cbs`` (fetching missing tables when CBS is reachable); else the demo data.
+    """
+    if kind not in ("auto", *KINDS):
+        raise DataError(f"Unknown data source {kind!r}; choose one of auto, snapshot, live, demo.")
+    snapshot = cbs_dir or paths.snapshot_dir_from_env()
+    if kind == "snapshot" or (kind == "auto" and snapshot):
+        if not snapshot:
+            raise SourceUnavailable(
+                "No snapshot folder given. Set KOMPAS_CBS_DIR to a folder with CBS tables "
+                "(<folder>/<TABLEID>/<TABLEID>.csv), e.g. KOMPAS_CBS_DIR=../shared/data/cbs."
+            )
+        if not Path(snapshot).is_dir():
+            raise SourceUnavailable(
+                f"KOMPAS_CBS_DIR points to {snapshot}, which is not a folder. Correct the path, or unset "
+                "KOMPAS_CBS_DIR to use CBS online (or the demo data without internet)."
+            )
+        return FolderSource(Path(snapshot), "snapshot")
+    if kind in ("live", "auto"):
+        from .live import cbs_reachable, fetch_tables
+        from ..registry import load_registry
+
+        cache = paths.live_cache_dir()
+        wanted = load_registry().all_table_ids()
+        reachable = cbs_reachable() if (kind == "live" or fetch_missing) else False
+        if reachable and fetch_missing:
+            missing = [t for t in wanted if not (cache / t / f"{t}.json").is_file()]
+            if missing:
+                fetch_tables(missing, cache)
+        if reachable or (cache.is_dir() and any(cache.iterdir())):
+            return FolderSource(cache, "live")
+        if kind == "live":
+            raise SourceUnavailable(
+                "CBS cannot be reached (no internet, or CBS is down) and there is no earlier download "
+                "in data/raw/cbs. Set KOMPAS_CBS_DIR to a snapshot folder, or use --bron demo."
+            )
+        log.warning("CBS not reachable and no snapshot: using the fictitious demo data (Demoland).")
+    from ..demo import generate_demo
+
+    demo = paths.demo_dir()
+    generate_demo(demo)
+    return FolderSource(demo, "demo")
