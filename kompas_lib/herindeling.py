@@ -96,12 +96,27 @@ def harmonise(facts: pd.DataFrame, herindelingen: pd.DataFrame, registry: Regist
     target = facts["region_code"].where(~facts["region_code"].isin(final.keys()),
                                         facts["region_code"].map(final))
     facts["_target"] = target.where(gm)
-    merged_targets = set(final.values())
     # groups touched by a merger: a target code receiving rows from another code
     contributing = gm & (facts["_target"] != facts["region_code"]) & facts["_target"].notna()
     touched = facts.loc[contributing, KEY + ["_target"]].drop_duplicates()
-    if touched.empty:
-        return facts.drop(columns="_target")
+    if not touched.empty:
+        facts = _merge_groups(facts, touched, existing, registry)
+    # receiving gemeenten of a split: note that their earlier figures exclude that part
+    for old, receivers in splits.items():
+        periods = facts.loc[facts["region_code"] == old, ["indicator", "period"]].drop_duplicates()
+        if periods.empty:
+            continue
+        hit = facts["region_code"].isin(receivers) & facts.set_index(["indicator", "period"]).index.isin(
+            pd.MultiIndex.from_frame(periods))
+        note = f"excl. deel van opgesplitste gemeente {old}"
+        facts.loc[hit, "status"] = facts.loc[hit, "status"].fillna("").map(
+            lambda s: f"{s}; {note}" if s else note)
+    facts = facts.drop(columns=[c for c in ("_target", "_w") if c in facts])
+    return facts
+
+
+def _merge_groups(facts: pd.DataFrame, touched: pd.DataFrame, existing: set[str], registry: Registry) -> pd.DataFrame:
+    """Replace the touched (indicator, period, group, target) cells by the harmonised sums."""
     facts["_w"] = _weights(facts, registry)
     members = facts.merge(touched, on=KEY + ["_target"], how="inner")
     new_rows = []
@@ -134,21 +149,7 @@ def harmonise(facts: pd.DataFrame, herindelingen: pd.DataFrame, registry: Regist
                        missing_reason="herindeling: geen noemer of gewicht om op te tellen")
         new_rows.append(row)
     new = pd.DataFrame(new_rows, columns=list(facts.columns))
-    touched = new[KEY + ["region_code"]].rename(columns={"region_code": "_target"})
-    # drop the target's own old-indeling rows for the touched groups, then add the harmonised rows
-    own = facts.merge(touched.rename(columns={"_target": "region_code"}), on=KEY + ["region_code"],
-                      how="left", indicator=True)["_merge"].eq("both").to_numpy()
-    facts = pd.concat([facts[~own], new], ignore_index=True)
-    # receiving gemeenten of a split: note that their earlier figures exclude that part
-    for old, receivers in splits.items():
-        periods = facts.loc[facts["region_code"] == old, ["indicator", "period"]].drop_duplicates()
-        if periods.empty:
-            continue
-        hit = facts["region_code"].isin(receivers) & facts.set_index(["indicator", "period"]).index.isin(
-            pd.MultiIndex.from_frame(periods))
-        note = f"excl. deel van opgesplitste gemeente {old}"
-        facts.loc[hit, "status"] = facts.loc[hit, "status"].fillna("").map(
-            lambda s: f"{s}; {note}" if s else note)
-    facts = facts.drop(columns=[c for c in ("_target", "_w") if c in facts])
-    facts.attrs["merged_targets"] = sorted(merged_targets)
-    return facts
+    # drop the target's own old-indeling rows of the replaced cells, then add the harmonised rows
+    own = facts.merge(new[KEY + ["region_code"]], on=KEY + ["region_code"], how="left",
+                      indicator=True)["_merge"].eq("both").to_numpy()
+    return pd.concat([facts[~own], new], ignore_index=True)

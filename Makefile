@@ -1,0 +1,43 @@
+# Kwaliteitskompas workbook — two commands:
+#   make report [GEMEENTE=GM0344]   set up, prepare data, build the HTML report
+#   make test                       set up and run the tests
+# Data source: KOMPAS_CBS_DIR=<folder> for a CBS snapshot; otherwise CBS online when reachable,
+# otherwise the fictitious demo data (Demoland).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BRON   ?= auto
+
+# Default gemeente: Utrecht with real CBS data, the demo gemeente with demo data.
+ifeq ($(strip $(GEMEENTE)),)
+GEMEENTE_ARG = $(shell $(BIN)/python -c "from kompas_lib.cli import default_gemeente; print(default_gemeente())" 2>/dev/null || echo GM0344)
+else
+GEMEENTE_ARG = $(GEMEENTE)
+endif
+
+.PHONY: setup report prepare test bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+prepare: $(STAMP)
+	$(BIN)/kompas prepare --bron $(BRON)
+
+report: prepare
+	$(BIN)/kompas run --bron $(BRON) --gemeente $(GEMEENTE_ARG)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_prepare_run.py
+
+clean:
+	rm -rf data/processed/*.parquet data/processed/*.json data/processed/runs reports/*/ reports/index.*

@@ -1,0 +1,77 @@
+"""Benchmarks: which regions a gemeente (or jeugdregio) is compared with, and series for them.
+
+Pure functions over the fact table and the region table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import DataError
+from .regions import COUNTRY_CODE
+
+
+@dataclass(frozen=True)
+class Focus:
+    code: str
+    name: str
+    level: str  # gemeente | jeugdregio | land
+
+
+BENCHMARK_LEVELS = {
+    "nederland": ("land", None),
+    "provincie": ("provincie", "provincie_code"),
+    "jeugdregio": ("jeugdregio", "jeugdregio_code"),
+    "grootteklasse": ("grootteklasse", "grootteklasse_code"),
+}
+
+
+def benchmark_codes(regions: pd.DataFrame, focus: Focus, wanted: list[str]) -> dict[str, str]:
+    """Map benchmark label (nederland, jeugdregio, …) -> region code for the focus region.
+
+    The gemeente's regions of the latest year are used: the comparison is on today's indeling.
+    """
+    out: dict[str, str] = {}
+    row = None
+    if focus.level == "gemeente":
+        sel = regions[regions["gemeente_code"] == focus.code].sort_values("jaar")
+        if sel.empty:
+            raise DataError(f"Gemeente {focus.code} is not in the region table; run 'kompas prepare' again.")
+        row = sel.iloc[-1]
+    for label in wanted:
+        if label not in BENCHMARK_LEVELS:
+            continue
+        level, col = BENCHMARK_LEVELS[label]
+        if label == "nederland":
+            if focus.code != COUNTRY_CODE:
+                out[label] = COUNTRY_CODE
+        elif row is not None and isinstance(row.get(col), str) and row.get(col):
+            out[label] = row[col]
+    return out
+
+
+def series(facts: pd.DataFrame, indicator: str, codes: list[str], period_type: str | None = "jaar") -> pd.DataFrame:
+    """Long frame of one indicator for the given regions, ordered by time."""
+    sel = (facts["indicator"] == indicator) & facts["region_code"].isin(codes)
+    if period_type:
+        sel &= facts["period_type"] == period_type
+    sel &= facts["group_dim"] == "totaal"
+    return facts[sel].sort_values(["region_code", "period_start"]).reset_index(drop=True)
+
+
+def latest_common_period(s: pd.DataFrame, focus_code: str) -> pd.Series | None:
+    """The latest row of the focus region with a value."""
+    own = s[(s["region_code"] == focus_code) & s["value"].notna()]
+    if own.empty:
+        return None
+    return own.sort_values("period_start").iloc[-1]
+
+
+def change(s: pd.DataFrame, code: str) -> tuple[pd.Series, pd.Series] | None:
+    """First and last row with a value for a region (for 'from … to …' sentences)."""
+    own = s[(s["region_code"] == code) & s["value"].notna()].sort_values("period_start")
+    if len(own) < 2:
+        return None
+    return own.iloc[0], own.iloc[-1]

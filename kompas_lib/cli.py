@@ -1,0 +1,182 @@
+"""The ``kompas`` command.
+
+    kompas prepare [--bron auto|snapshot|live|demo]
+    kompas run --gemeente GM0344 [GM0363 …] [--params FILE] [--bron …]
+    kompas params new GM0344 [--naam Utrecht] [--force]
+    kompas regions [ZOEKTERM]
+    kompas fetch [TABLEID …]
+    kompas demo
+
+Problems the user can fix are printed as one plain message (no traceback), exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from . import paths
+from .errors import KompasError
+
+
+DEMO_GEMEENTE = "GM9001"
+DEFAULT_GEMEENTE = "GM0344"
+
+
+def default_gemeente() -> str:
+    """Utrecht for real CBS data; the first Demoland gemeente when the prepared data are the demo."""
+    import json
+
+    info = paths.processed_dir() / "prepare.json"
+    if info.is_file() and json.loads(info.read_text(encoding="utf-8")).get("source", {}).get("fictief"):
+        return DEMO_GEMEENTE
+    return DEFAULT_GEMEENTE
+
+
+def _prepare(args) -> int:
+    from .prepare import prepare
+    from .sources import choose_source
+
+    source = choose_source(args.bron)
+    result = prepare(source)
+    rep = result.report
+    print(f"Bron: {source.kind} ({source.root})" + ("  — FICTIEVE GEGEVENS" if source.fictitious else ""))
+    print(f"{rep['n_facts']} feiten uit {len(rep['tables_used'])} tabellen in {rep['seconds']} s "
+          f"-> {paths.processed_dir() / 'facts.parquet'}")
+    if rep["tables_absent"]:
+        print("Niet in deze bron (overgeslagen): " + ", ".join(rep["tables_absent"]))
+    if rep["unmatched_region_titles"]:
+        print(f"Let op: {len(rep['unmatched_region_titles'])} regionamen zonder code (zie prepare.json).")
+    return 0
+
+
+def _ensure_prepared(bron: str) -> None:
+    if not (paths.processed_dir() / "facts.parquet").is_file():
+        _prepare(argparse.Namespace(bron=bron))
+
+
+def _run(args) -> int:
+    from .pipeline import run_many
+
+    _ensure_prepared(args.bron)
+    codes = [c.strip().upper() for c in args.gemeente]
+    results = run_many(codes, Path(args.params) if args.params else None)
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        if r.ok:
+            print(f"{r.code}: rapport klaar in {r.seconds:.1f} s -> {r.report}")
+    if failed:
+        print(f"\n{len(failed)} van {len(results)} mislukt:", file=sys.stderr)
+        for r in failed:
+            print(f"- {r.code}: {r.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _params(args) -> int:
+    from .params import new_params_file
+
+    if args.action != "new":
+        raise KompasError("Use: kompas params new GM0344")
+    name = args.naam
+    if name is None and (paths.processed_dir() / "facts.parquet").is_file():
+        from .notebook import region_catalogue
+        from .prepare import load_facts, load_regions
+
+        cat = region_catalogue(load_facts(), load_regions())
+        if args.code.upper() in cat:
+            name = cat[args.code.upper()][0]
+    path = new_params_file(args.code.upper(), name, overwrite=args.force)
+    print(f"Params-bestand geschreven: {path}")
+    return 0
+
+
+def _regions(args) -> int:
+    from .notebook import region_catalogue
+    from .prepare import load_facts, load_regions
+
+    _ensure_prepared("auto")
+    cat = region_catalogue(load_facts(), load_regions())
+    term = (args.term or "").lower()
+    for code, (name, level) in sorted(cat.items()):
+        if level in ("gemeente", "jeugdregio", "land", "provincie") and (term in code.lower() or term in name.lower()):
+            print(f"{code}\t{level}\t{name}")
+    return 0
+
+
+def _fetch(args) -> int:
+    from .registry import load_registry
+    from .sources.live import fetch_tables
+
+    ids = args.tables or load_registry().all_table_ids()
+    results = fetch_tables(ids, paths.live_cache_dir(), refresh=args.refresh)
+    bad = {t: r for t, r in results.items() if isinstance(r, Exception)}
+    for t, r in bad.items():
+        print(f"- {t}: {r}", file=sys.stderr)
+    print(f"{len(results) - len(bad)} van {len(results)} tabellen opgehaald naar {paths.live_cache_dir()}")
+    return 1 if bad else 0
+
+
+def _demo(args) -> int:
+    from .demo import generate_demo
+
+    manifest = generate_demo(paths.demo_dir())
+    print(f"Fictieve gegevens (Demoland) geschreven naar {paths.demo_dir()}: {manifest}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kompas", description="Kwaliteitskompas jeugd: data voorbereiden en rapporten maken.")
+    p.add_argument("-v", "--verbose", action="store_true", help="meer uitleg in de uitvoer")
+    sub = p.add_subparsers(dest="command", required=True)
+    bron = dict(choices=["auto", "snapshot", "live", "demo"], default="auto",
+                help="gegevensbron: auto (KOMPAS_CBS_DIR, anders CBS online, anders demo), snapshot, live of demo")
+
+    sp = sub.add_parser("prepare", help="CBS-tabellen omzetten naar data/processed/facts.parquet")
+    sp.add_argument("--bron", **bron)
+    sp.set_defaults(func=_prepare)
+
+    sr = sub.add_parser("run", help="rapport(en) maken voor een of meer gemeenten of jeugdregio's")
+    sr.add_argument("--gemeente", "-g", nargs="+", required=True, help="code(s), bv. GM0344 of JZ19")
+    sr.add_argument("--params", help="params-bestand (standaard params/<code>.yml als dat bestaat)")
+    sr.add_argument("--bron", **bron)
+    sr.set_defaults(func=_run)
+
+    spa = sub.add_parser("params", help="params-bestanden")
+    spa.add_argument("action", choices=["new"])
+    spa.add_argument("code", help="gemeentecode, bv. GM0344")
+    spa.add_argument("--naam", help="naam van de gemeente (anders uit de gegevens)")
+    spa.add_argument("--force", action="store_true", help="bestaand bestand overschrijven")
+    spa.set_defaults(func=_params)
+
+    sg = sub.add_parser("regions", help="codes en namen van gemeenten en regio's opzoeken")
+    sg.add_argument("term", nargs="?", help="deel van naam of code")
+    sg.set_defaults(func=_regions)
+
+    sf = sub.add_parser("fetch", help="CBS-tabellen online ophalen met cbsodata (internet nodig)")
+    sf.add_argument("tables", nargs="*", help="tabel-id's (standaard: alle uit het register)")
+    sf.add_argument("--refresh", action="store_true", help="ook tabellen die al zijn opgehaald")
+    sf.set_defaults(func=_fetch)
+
+    sd = sub.add_parser("demo", help="fictieve gegevens (Demoland) maken")
+    sd.set_defaults(func=_demo)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
+    try:
+        return args.func(args)
+    except KompasError as exc:
+        print(f"Fout: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Afgebroken.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""Run the numbered notebooks for one or more gemeenten with papermill and write HTML reports.
+
+For each code: validate the params, execute ``notebooks/NN_*.ipynb`` (parameters: the gemeente
+code and the params file, nothing else), check that no cell failed, join the executed notebooks
+into one HTML file without code and write it atomically to ``reports/<code>-<slug>/rapport.html``.
+A failing gemeente does not stop the others; the batch writes ``reports/index.html``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from . import io, paths
+from .errors import KompasError
+from .report import postprocess_html, report_dir
+
+log = logging.getLogger(__name__)
+NOTEBOOK_RE = re.compile(r"^\d\d_.*\.ipynb$")
+
+
+@dataclass
+class RunResult:
+    code: str
+    ok: bool
+    report: Path | None = None
+    message: str = ""
+    seconds: float = 0.0
+
+
+def notebooks(folder: Path | None = None) -> list[Path]:
+    folder = Path(folder or paths.notebooks_dir())
+    found = sorted(p for p in folder.glob("*.ipynb") if NOTEBOOK_RE.match(p.name))
+    if not found:
+        raise KompasError(f"No numbered notebooks (01_….ipynb) found in {folder}.")
+    return found
+
+
+def params_file_for(code: str, explicit: Path | None) -> Path | None:
+    if explicit:
+        return Path(explicit).resolve()
+    own = paths.params_dir() / f"{code}.yml"
+    return own.resolve() if own.is_file() else None
+
+
+def _error_text(nb) -> str | None:
+    """The first error a cell produced, as plain text (the message, not the traceback)."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return f"{out.get('ename')}: {out.get('evalue')}"
+    return None
+
+
+def _strip_for_sharing(nb) -> None:
+    """Remove what must not reach partners: stderr, warnings, the parameters cells."""
+    keep = []
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "parameters" in tags or "injected-parameters" in tags:
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        keep.append(cell)
+    nb.cells = keep
+
+
+def to_html(executed: list, fictitious: bool, title: str) -> str:
+    from nbconvert import HTMLExporter
+
+    combined = nbformat.v4.new_notebook()
+    combined.metadata = executed[0].metadata
+    combined.metadata["title"] = title
+    for nb in executed:
+        _strip_for_sharing(nb)
+        combined.cells.extend(nb.cells)
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                            embed_images=True)
+    body, _ = exporter.from_notebook_node(combined)
+    return postprocess_html(body, fictitious)
+
+
+def run_one(code: str, params_file: Path | None = None, *, processed: Path | None = None,
+            out_root: Path | None = None) -> RunResult:
+    import papermill as pm
+
+    from .notebook import region_catalogue
+    from .params import load_params
+    from .prepare import load_facts, load_regions
+
+    t0 = time.perf_counter()
+    processed = Path(processed or paths.processed_dir())
+    try:
+        facts, regions = load_facts(processed), load_regions(processed)
+        cat = region_catalogue(facts, regions)
+        pfile = params_file_for(code, params_file)
+        params = load_params(pfile, code, known_regions={c: n for c, (n, _) in cat.items()})
+        name = params.naam or cat[params.gemeente][0]
+        info = json.loads((processed / "prepare.json").read_text(encoding="utf-8"))
+        fictitious = bool(info.get("source", {}).get("fictief"))
+        work = processed / "runs" / code
+        executed = []
+        for nb_path in notebooks():
+            out_nb = work / nb_path.name
+            out_nb.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                pm.execute_notebook(str(nb_path), str(out_nb), parameters={
+                    "gemeente": code, "params_file": str(pfile) if pfile else ""},
+                    cwd=str(nb_path.parent), progress_bar=False, kernel_name="python3")
+            except pm.PapermillExecutionError as exc:
+                raise KompasError(f"{nb_path.name}: {exc.ename}: {exc.evalue}") from None
+            nb = nbformat.read(out_nb, as_version=4)
+            err = _error_text(nb)
+            if err:
+                raise KompasError(f"{nb_path.name}: {err}")
+            executed.append(nb)
+        target_dir = report_dir(code, name, out_root)
+        page = to_html(executed, fictitious, f"Kwaliteitskompas jeugd — {name}")
+        report = io.write_text(target_dir / "rapport.html", page)
+        return RunResult(code, True, report, "", time.perf_counter() - t0)
+    except KompasError as exc:
+        return RunResult(code, False, None, str(exc), time.perf_counter() - t0)
+    except Exception as exc:  # an unexpected failure of one gemeente must not stop the batch
+        log.exception("run failed for %s", code)
+        return RunResult(code, False, None, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0)
+
+
+def run_many(codes: list[str], params_file: Path | None = None, *, processed: Path | None = None,
+             out_root: Path | None = None, progress: bool = True) -> list[RunResult]:
+    from tqdm.auto import tqdm
+
+    results = []
+    bar = tqdm(codes, desc="Rapporten maken", unit="rapport", disable=not progress or len(codes) < 2)
+    for code in bar:
+        bar.set_postfix_str(code)
+        results.append(run_one(code, params_file, processed=processed, out_root=out_root))
+    write_index(results, out_root)
+    return results
+
+
+def write_index(results: list[RunResult], out_root: Path | None = None) -> Path:
+    """reports/index.html: every report of this batch with its status (kept from earlier batches)."""
+    root = Path(out_root or paths.reports_dir())
+    state_file = root / "index.json"
+    state = json.loads(state_file.read_text(encoding="utf-8")) if state_file.is_file() else {}
+    for r in results:
+        state[r.code] = {"ok": r.ok, "report": str(r.report.relative_to(root)) if r.report else None,
+                         "message": r.message, "time": time.strftime("%Y-%m-%d %H:%M")}
+    io.write_json(state_file, state)
+    def cell(s: dict) -> str:
+        if s["report"]:
+            return f'<a href="{html.escape(s["report"])}">rapport</a>'
+        return html.escape(s["message"])
+
+    rows = "".join(
+        f"<tr><td>{html.escape(code)}</td><td>{'gelukt' if s['ok'] else 'mislukt'}</td>"
+        f"<td>{cell(s)}</td><td>{s['time']}</td></tr>" for code, s in sorted(state.items()))
+    page = ("<!doctype html><html lang='nl'><meta charset='utf-8'><title>Kwaliteitskompas — rapporten</title>"
+            "<h1>Kwaliteitskompas jeugd — rapporten</h1><table><tr><th>Code</th><th>Status</th><th>Rapport of fout</th>"
+            f"<th>Gemaakt</th></tr>{rows}</table></html>")
+    return io.write_text(root / "index.html", page)

@@ -1,0 +1,72 @@
+import pandas as pd
+import pytest
+
+from kompas_lib.regions import RegionIndex, grootteklasse, parse_gebieden, parse_region_title
+from kompas_lib.sources import FolderSource
+
+
+@pytest.mark.parametrize("title, name, suffix", [
+    ("Twente (JZ)", "Twente", "JZ"),
+    ("Drenthe (PV)", "Drenthe", "PV"),
+    ("Noord-Drenthe (CR)", "Noord-Drenthe", "CR"),
+    ("Noord-Nederland (LD)", "Noord-Nederland", "LD"),
+    ("Utrecht (gemeente)", "Utrecht", "gemeente"),
+    ("'s-Gravenhage (gemeente)", "'s-Gravenhage", "gemeente"),
+    ("Bergen (L.)", "Bergen (L.)", None),
+    ("  Aa en Hunze   ", "Aa en Hunze", None),
+])
+def test_region_title_suffixes(title, name, suffix):
+    assert parse_region_title(title) == (name, suffix)
+
+
+def test_grootteklasse_bounds():
+    assert grootteklasse(19_999) == "GK000"
+    assert grootteklasse(20_000) == "GK020"
+    assert grootteklasse(374_238) == "GK250"
+
+
+@pytest.fixture(scope="module")
+def gebieden(snapshot_dir):
+    src = FolderSource(snapshot_dir, "snapshot")
+    return {y: parse_gebieden(src.read_table(t), y, t)
+            for y, t in {2017: "83553NED", 2019: "84378NED", 2024: "85755NED"}.items()}
+
+
+def test_gebieden_columns_found_by_code_prefix_in_every_layout(gebieden):
+    for year, g in gebieden.items():
+        utrecht = g[g.gemeente_code == "GM0344"].iloc[0]
+        assert utrecht.provincie_code == "PV26", year
+        assert utrecht.jeugdregio_code.startswith("JZ"), year
+        assert utrecht.corop_code.startswith("CR"), year
+        assert utrecht.ggd_code.startswith("GG"), year
+        assert utrecht.stedelijkheid_naam == "Zeer sterk stedelijk", year
+        assert utrecht.grootteklasse_code == "GK250", year
+    assert len(gebieden[2024]) == 342 and len(gebieden[2017]) == 388
+
+
+def test_titles_map_to_codes_per_year(gebieden):
+    regions = pd.concat(gebieden.values(), ignore_index=True)
+    idx = RegionIndex.build(regions)
+    assert idx.lookup("Utrecht (gemeente)", 2023) == ("GM0344", "gemeente")
+    assert idx.lookup("Utrecht (PV)", 2023) == ("PV26", "provincie")
+    assert idx.lookup("Nederland", 2020) == ("NL01", "land")
+    assert idx.lookup("Bergen (L.)", 2024) == ("GM0893", "gemeente")
+    jz = idx.lookup("Twente (JZ)", 2024)
+    assert jz is not None and jz[1] == "jeugdregio"
+    assert idx.lookup("Atlantis", 2024) is None
+
+
+def test_herindelingen_registry_covers_every_disappearing_code(snapshot_dir):
+    """Every gemeente code that disappears between two Gebieden years is in herindelingen.csv with
+    that year, and its successor exists in that year."""
+    from kompas_lib.registry import load_registry
+
+    src = FolderSource(snapshot_dir, "snapshot")
+    her = src.herindelingen()
+    years = load_registry().gebieden_tables
+    codes = {y: set(parse_gebieden(src.read_table(t), y, t).gemeente_code) for y, t in years.items()}
+    for y in sorted(codes)[1:]:
+        gone = codes[y - 1] - codes[y]
+        listed = her[her.jaar == y]
+        assert gone == set(listed.oud_code), (y, gone ^ set(listed.oud_code))
+        assert set(listed.nieuw_code) <= codes[y], y
