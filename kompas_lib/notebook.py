@@ -130,22 +130,27 @@ def export(ctx: Context, data: pd.DataFrame, name: str) -> Path:
 
 
 def figure(ctx: Context, fig, data: pd.DataFrame, name: str) -> None:
-    """Show a figure and export its data."""
-    import matplotlib.pyplot as plt
-    from IPython.display import display
+    """Show a figure (as an embedded PNG) and export its data."""
+    from IPython.display import Image, display
+
+    from .plots import to_png
 
     export(ctx, data, name)
-    display(fig)
-    plt.close(fig)
+    display(Image(data=to_png(fig), format="png"))
+
+
+NUMERIC_CELL = r"^(–|[<>]?\u00a0?[−+-]?[\d.,]+(\u00a0%)?|\d{4}(-H[12])?)$"
 
 
 def table(df: pd.DataFrame, caption: str | None = None) -> None:
     """Show an already formatted (string) table in the house style."""
     from IPython.display import HTML, display
 
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>"
-                   for r in df.itertuples(index=False))
+    numeric = [bool(len(df)) and df[c].astype(str).str.match(NUMERIC_CELL).all() for c in df.columns]
+    align = ["num" if n else "txt" for n in numeric]
+    head = "".join(f'<th class="{a}">{html.escape(str(c))}</th>' for c, a in zip(df.columns, align))
+    rows = "".join("<tr>" + "".join(f'<td class="{a}">{html.escape(str(v))}</td>' for v, a in zip(r, align))
+                   + "</tr>" for r in df.itertuples(index=False))
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     display(HTML(f'<table class="kompas">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'))
 

@@ -8,13 +8,12 @@
 
 from __future__ import annotations
 
-import matplotlib
+import io
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
-from . import fmt  # noqa: E402
+from . import fmt
 
 FOCUS = "#0B4F8A"
 PALETTE = ["#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
@@ -48,14 +47,16 @@ def _caption(fig, caption: str) -> None:
 
 
 def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: str,
-          percent: bool = True, x: str = "period_start", y: str = "value", series: str = "region_name"):
+          percent: bool = True, x: str = "period_start", y: str = "value", series: str = "region_name",
+          order: list[str] | None = None):
     """Line chart of one indicator over time, one line per region; ``focus`` is drawn darkest.
 
     ``data``: long frame with columns ``x``, ``y`` and ``series``. Missing values leave gaps.
+    ``order`` fixes the sequence (and so the colour) of the series, the same in every figure.
     """
     use_style()
     fig, ax = plt.subplots()
-    names = list(dict.fromkeys(data[series]))
+    names = list(order) if order else list(dict.fromkeys(data[series]))
     others = [n for n in names if n != focus]
     for i, name in enumerate([focus, *others]):
         d = data[data[series] == name].sort_values(x)
@@ -69,8 +70,18 @@ def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: s
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")
     ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_formatter(fmt.axis_formatter(0 if not percent else 0, " %" if percent else ""))
+    top = data[y].max()
+    decimals = 1 if percent and pd.notna(top) and top < 5 else 0
+    ax.yaxis.set_major_formatter(fmt.axis_formatter(decimals, " %" if percent else ""))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.subplots_adjust(bottom=0.18, right=0.75)
     _caption(fig, caption)
     return fig
+
+
+def to_png(fig) -> bytes:
+    """Render a figure to PNG bytes (works the same in JupyterLab, papermill and scripts)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    plt.close(fig)
+    return buf.getvalue()

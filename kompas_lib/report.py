@@ -32,8 +32,10 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; }
 .kompas-fictief { background: #FFF3CD; border: 2px solid #B8860B; color: #5C4400; padding: .6rem 1rem;
   font-weight: bold; margin: .5rem 0 1rem 0; }
 table.kompas { border-collapse: collapse; margin: .5rem 0 1rem 0; font-size: .92rem; }
-table.kompas th, table.kompas td { border-bottom: 1px solid #DDD; padding: .25rem .6rem; text-align: right; }
-table.kompas th:first-child, table.kompas td:first-child { text-align: left; }
+table.kompas th, table.kompas td { border-bottom: 1px solid #DDD; padding: .25rem .6rem; vertical-align: top; }
+table.kompas .num { text-align: right; }
+table.kompas td.num { white-space: nowrap; }
+table.kompas .txt { text-align: left; }
 table.kompas caption { caption-side: bottom; text-align: left; color: #555; font-size: .8rem; padding-top: .3rem; }
 .kompas-caption { color: #555; font-size: .8rem; }
 @media print { .jp-Cell { break-inside: avoid; } .kompas-fictief { position: static; } }

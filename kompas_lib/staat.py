@@ -19,13 +19,20 @@ CORE_INDICATORS = [
     "pct_jeugdreclassering",
 ]
 
-BENCHMARK_LABEL = {"nederland": "Nederland", "provincie": "provincie", "jeugdregio": "jeugdregio",
-                   "grootteklasse": "gemeenten van gelijke grootte"}
-
-
 def comparison_codes(ctx) -> dict[str, str]:
     wanted = [b for b in ctx.params.benchmarks if b in ("nederland", "provincie", "jeugdregio", "grootteklasse")]
     return benchmark_codes(ctx.regions, ctx.focus, wanted)
+
+
+def region_labels(ctx) -> dict[str, str]:
+    """Distinct display labels: the focus by its name, benchmarks with their kind
+    ('Provincie Utrecht', 'Jeugdregio Utrecht Stad', 'Gemeenten 250 000 inwoners of meer')."""
+    labels = {ctx.focus.code: ctx.focus.name}
+    for kind, code in comparison_codes(ctx).items():
+        name = ctx.names.get(code, code)
+        labels[code] = {"nederland": "Nederland", "provincie": f"Provincie {name}",
+                        "jeugdregio": f"Jeugdregio {name}", "grootteklasse": f"Gemeenten {name}"}[kind]
+    return labels
 
 
 def _source_caption(ctx, s: pd.DataFrame) -> str:
@@ -72,15 +79,16 @@ def kerncijfers(ctx, indicators: list[str] = CORE_INDICATORS) -> tuple[pd.DataFr
             continue
         at = s[s["period"] == last["period"]].set_index("region_code")
         row = {"Indicator": ind.titel, "Periode": parse_period(last["period"]).label}
+        count_col = f"Aantal {ctx.focus.name}"
         if ind.eenheid == "percentage" and pd.notna(last["numerator"]):
-            row["Aantal"] = fmt.suppressed_count(last["numerator"], ctx.threshold)
+            row[count_col] = fmt.suppressed_count(last["numerator"], ctx.threshold)
         else:
-            row["Aantal"] = "–"
+            row[count_col] = "–"
         row[ctx.focus.name] = fmt.value(last["value"], ind.eenheid)
-        for label, code in bench.items():
+        labels = region_labels(ctx)
+        for code in bench.values():
             v = at["value"].get(code) if code in at.index else None
-            row[f"{BENCHMARK_LABEL[label]} ({ctx.names.get(code, code)})" if label != "nederland" else "Nederland"] = (
-                fmt.value(v, ind.eenheid))
+            row[labels[code]] = fmt.value(v, ind.eenheid)
         rows.append(row)
         d = s[s["period"] == last["period"]][["indicator", "region_code", "region_name", "period", "numerator",
                                               "denominator", "value", "unit", "status", "source_table"]]
@@ -107,7 +115,8 @@ def trend(ctx, indicator: str):
     start = ctx.params.periode.start_jaar
     end = ctx.params.periode.eind_jaar or 9999
     s = s[s["period_start"].dt.year.between(start, end)].copy()
-    s["region_name"] = [ctx.focus.name if c == ctx.focus.code else ctx.names.get(c, c) for c in s["region_code"]]
+    labels = region_labels(ctx)
+    s["region_name"] = s["region_code"].map(labels)
     last = latest_common_period(s, ctx.focus.code)
     if last is None:
         return None, s, f"Voor {ind.titel.lower()} zijn geen cijfers van {ctx.focus.name} beschikbaar."
@@ -123,17 +132,26 @@ def trend(ctx, indicator: str):
     ch = change(s, ctx.focus.code)
     if ch is not None:
         first, lastrow = ch
-        diff = lastrow["value"] - first["value"]
-        how = fmt.pp(diff) if ind.eenheid == "percentage" else fmt.number(diff)
-        sentence.append(f". Sinds {parse_period(first['period']).label} is dat {how}")
+        sentence.append(". " + change_sentence(first, lastrow, ind.eenheid))
     sentence.append(".")
     caption = _source_caption(ctx, s)
     fig = plots.trend(s, title=title, caption=caption, focus=ctx.focus.name,
                       ylabel="% van de jongeren" if ind.eenheid == "percentage" else "aantal",
-                      percent=ind.eenheid == "percentage")
+                      percent=ind.eenheid == "percentage", order=list(labels.values()))
     data = s[["indicator", "region_code", "region_name", "period", "numerator", "denominator", "value",
               "status", "missing_reason", "source_table", "harmonised"]]
     return fig, data, "".join(sentence)
+
+
+def change_sentence(first: pd.Series, last: pd.Series, unit: str) -> str:
+    """'Sinds 2015 is het cijfer gestegen met 6,1 procentpunt (van 5,8 %).'"""
+    diff = last["value"] - first["value"]
+    since = f"Sinds {parse_period(first['period']).label}"
+    amount = fmt.number(abs(diff), 1) + " procentpunt" if unit == "percentage" else fmt.count(abs(diff))
+    if _compare_word(last["value"], first["value"], unit) == "gelijk aan":
+        return f"{since} is het cijfer vrijwel gelijk gebleven ({fmt.value(first['value'], unit)})"
+    word = "gestegen" if diff > 0 else "gedaald"
+    return f"{since} is het cijfer {word} met {amount} (van {fmt.value(first['value'], unit)})"
 
 
 def harmonisation_note(ctx) -> str | None:

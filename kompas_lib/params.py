@@ -1,0 +1,276 @@
+"""Params: one YAML file per gemeente or region, merged over ``params/default.yml`` and validated.
+
+Everything a notebook needs beyond the gemeente code comes from here. A broken file stops the run
+*before* any analysis, with one message that lists every problem as
+``<file>: <key>: <problem>; allowed: <what is allowed>``.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from datetime import date
+from pathlib import Path
+from typing import Literal, Mapping
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from . import io, paths
+from .errors import ParamsError
+
+CODE_RE = re.compile(r"^(GM\d{4}|JZ\d{2}|NL01)$")
+BENCHMARKS = ("nederland", "provincie", "jeugdregio", "grootteklasse", "vergelijkbare_gemeenten")
+PROFILE_VARIABLES = ("inwoners", "aandeel_0_17", "stedelijkheid", "eenouderhuishoudens",
+                     "minderjarigen_laag_inkomen", "bijstand")
+FIRST_YEAR = 2015
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Periode(_Strict):
+    start_jaar: int = FIRST_YEAR
+    eind_jaar: int | None = None
+
+    @field_validator("start_jaar", "eind_jaar")
+    @classmethod
+    def _year(cls, v):
+        if v is not None and not FIRST_YEAR <= v <= date.today().year:
+            raise ValueError(f"year {v} is outside {FIRST_YEAR}–{date.today().year}")
+        return v
+
+    @model_validator(mode="after")
+    def _order(self):
+        if self.eind_jaar is not None and self.eind_jaar < self.start_jaar:
+            raise ValueError(f"eind_jaar {self.eind_jaar} is before start_jaar {self.start_jaar}")
+        return self
+
+
+class Vergelijkbaar(_Strict):
+    k: int = Field(15, ge=1, le=50)
+    profiel: list[Literal[PROFILE_VARIABLES]] = Field(default_factory=lambda: list(PROFILE_VARIABLES))
+    vaste_lijst: list[str] = Field(default_factory=list)
+
+    @field_validator("vaste_lijst")
+    @classmethod
+    def _codes(cls, v):
+        bad = [c for c in v if not re.match(r"^GM\d{4}$", c)]
+        if bad:
+            raise ValueError(f"{', '.join(map(str, bad))} is not a gemeente code (GM + 4 digits)")
+        return v
+
+
+class Privacy(_Strict):
+    drempel: int = Field(10, ge=1)
+
+
+class Rapport(_Strict):
+    titel: str | None = None
+    organisatie: str | None = None
+
+
+class KompasParams(_Strict):
+    gemeente: str
+    naam: str | None = None
+    periode: Periode = Field(default_factory=Periode)
+    benchmarks: list[Literal[BENCHMARKS]] = Field(default_factory=lambda: ["nederland", "jeugdregio"])
+    vergelijkbare_gemeenten: Vergelijkbaar = Field(default_factory=Vergelijkbaar)
+    privacy: Privacy = Field(default_factory=Privacy)
+    indicatoren: list[str] = Field(default_factory=list)
+    rapport: Rapport = Field(default_factory=Rapport)
+
+    @field_validator("gemeente")
+    @classmethod
+    def _code(cls, v):
+        if not CODE_RE.match(v):
+            raise ValueError(f"{v!r} is not a region code")
+        return v
+
+    @field_validator("benchmarks")
+    @classmethod
+    def _unique(cls, v):
+        if len(set(v)) != len(v):
+            raise ValueError("a benchmark is listed twice")
+        return v
+
+
+ALLOWED = {
+    "gemeente": "a code GMdddd (gemeente, e.g. GM0344), JZdd (jeugdregio, e.g. JZ19) or NL01",
+    "periode.start_jaar": f"a year from {FIRST_YEAR} to {date.today().year}",
+    "periode.eind_jaar": f"a year from {FIRST_YEAR} to {date.today().year}, not before start_jaar, or leave it out",
+    "periode": "start_jaar and eind_jaar with start_jaar ≤ eind_jaar",
+    "benchmarks": "a list of: " + ", ".join(BENCHMARKS) + " (each once)",
+    "vergelijkbare_gemeenten.k": "a whole number from 1 to 50",
+    "vergelijkbare_gemeenten.profiel": "a list of: " + ", ".join(PROFILE_VARIABLES),
+    "vergelijkbare_gemeenten.vaste_lijst": "a list of gemeente codes like GM0344",
+    "privacy.drempel": "a whole number of at least 1 (default 10)",
+    "indicatoren": "a list of indicator ids from kompas_lib/data/tables.yml (empty = all)",
+    "naam": "a text", "rapport.titel": "a text", "rapport.organisatie": "a text",
+}
+TYPE_WORDS = {"int": "a whole number", "string": "a text", "list": "a list", "dict": "a mapping (key: value lines)",
+              "bool": "true or false", "literal": "one of the listed values"}
+
+
+def _allowed_keys(model: type[BaseModel]) -> dict[str, type | None]:
+    out = {}
+    for name, f in model.model_fields.items():
+        ann = f.annotation
+        out[name] = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else None
+    return out
+
+
+def _unknown_key_hint(loc: tuple) -> str:
+    model: type[BaseModel] = KompasParams
+    for part in loc[:-1]:
+        sub = _allowed_keys(model).get(part)
+        if sub is None:
+            break
+        model = sub
+    keys = list(_allowed_keys(model))
+    near = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.5)
+    hint = f"did you mean '{near[0]}'? " if near else ""
+    return f"unknown key; {hint}allowed: {', '.join(keys)}"
+
+
+def _describe(err: dict) -> str:
+    loc = tuple(p for p in err["loc"] if not isinstance(p, int))
+    key = ".".join(map(str, loc)) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        return f"{key}: {_unknown_key_hint(loc)}"
+    kind = err["type"].split("_")[0]
+    expected = TYPE_WORDS.get(kind)
+    got = err.get("input")
+    problem = err["msg"].removeprefix("Value error, ")
+    if expected and err["type"].endswith(("_type", "_parsing")):
+        problem = f"{got!r} is not {expected}"
+    elif err["type"] == "literal_error":
+        problem = f"{got!r} is not allowed"
+    elif err["type"] == "missing":
+        problem = "is missing"
+    allowed = ALLOWED.get(key) or ALLOWED.get(key.rsplit(".", 1)[0]) or (expected or "see params/default.yml")
+    return f"{key}: {problem}; allowed: {allowed}"
+
+
+def _read_yaml(path: Path) -> dict:
+    if not path.is_file():
+        raise ParamsError(
+            f"{path}: params file not found. Params files live in {paths.params_dir()}; create one with "
+            f"'kompas params new GM0344' (use your own gemeente code).")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ParamsError(
+            f"{path}: not valid YAML{where}: {problem}. Check the indentation (spaces, not tabs) and that "
+            "every key is followed by a colon and a space ('k: 15').") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ParamsError(f"{path}: (top level): the file must consist of 'key: value' lines; "
+                          f"allowed: the keys of params/default.yml")
+    return data
+
+
+def _deep_merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        out[k] = _deep_merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    return out
+
+
+def _suggest(code: str, known: Mapping[str, str]) -> str:
+    by_name = {n.lower(): c for c, n in known.items()}
+    hits = [c for c in difflib.get_close_matches(code.upper(), list(known), n=3, cutoff=0.6)]
+    names = difflib.get_close_matches(code.lower(), list(by_name), n=2, cutoff=0.6)
+    hits += [by_name[n] for n in names if by_name[n] not in hits]
+    if not hits:
+        return "look up the code with 'kompas regions <name>'"
+    return "did you mean " + " or ".join(f"{c} ({known[c]})" for c in hits[:3]) + "?"
+
+
+def load_params(path: Path | None, gemeente: str | None = None, *, known_regions: Mapping[str, str] | None = None,
+                default_path: Path | None = None) -> KompasParams:
+    """Read default.yml, merge the file at ``path`` over it, set the gemeente, validate."""
+    default_path = Path(default_path or paths.params_dir() / "default.yml")
+    data = _read_yaml(default_path) if default_path.is_file() else {}
+    label = str(path) if path else str(default_path)
+    if path:
+        own = _read_yaml(Path(path))
+        if gemeente and own.get("gemeente") and str(own["gemeente"]).upper() != gemeente.upper():
+            raise ParamsError(f"{label}: gemeente: the file is for {own['gemeente']} but the run asks for "
+                              f"{gemeente}; allowed: the same code, or leave 'gemeente' out of the file")
+        data = _deep_merge(data, own)
+    if gemeente:
+        data["gemeente"] = gemeente.strip().upper()
+    try:
+        params = KompasParams.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{label}: {_describe(e)}" for e in exc.errors()]
+        if known_regions and isinstance(data.get("gemeente"), str) and not CODE_RE.match(data["gemeente"]):
+            lines.append(f"{label}: gemeente: {_suggest(data['gemeente'], known_regions)}")
+        raise ParamsError("\n".join(lines)) from None
+    if known_regions is not None:
+        problems = []
+        if params.gemeente not in known_regions:
+            problems.append(f"{label}: gemeente: {params.gemeente} is not a known region; "
+                            f"{_suggest(params.gemeente, known_regions)}")
+        for c in params.vergelijkbare_gemeenten.vaste_lijst:
+            if c not in known_regions:
+                problems.append(f"{label}: vergelijkbare_gemeenten.vaste_lijst: {c} is not a known gemeente; "
+                                f"{_suggest(c, known_regions)}")
+        if problems:
+            raise ParamsError("\n".join(problems))
+    return params
+
+
+def params_to_dict(p: KompasParams) -> dict:
+    return p.model_dump()
+
+
+STARTER = """\
+# Params voor {naam} ({code}) — Kwaliteitskompas jeugd
+# Dit bestand wordt over params/default.yml gelegd: wat hier niet staat, komt uit default.yml.
+# Controleren zonder rapport: kompas run --gemeente {code} (stopt met een duidelijke melding bij een fout).
+
+gemeente: {code}
+naam: {naam_yaml}
+
+# Met welke regio's vergelijken we? Kies uit: nederland, provincie, jeugdregio, grootteklasse,
+# vergelijkbare_gemeenten.
+benchmarks:
+  - nederland
+  - jeugdregio
+
+# Welke jaren tonen we? eind_jaar weglaten = tot en met het laatste jaar met cijfers.
+periode:
+  start_jaar: {start}
+
+# Vergelijkbare gemeenten: de k gemeenten die het meest lijken op deze gemeente.
+vergelijkbare_gemeenten:
+  k: 15
+  # vaste_lijst: [GM0363, GM0599]   # eigen keuze in plaats van de berekende
+
+# Privacy: aantallen onder deze drempel worden in rapporten en exports niet getoond.
+privacy:
+  drempel: 10
+"""
+
+
+def new_params_file(code: str, name: str | None = None, dest_dir: Path | None = None,
+                    overwrite: bool = False) -> Path:
+    """Write a starter ``params/<code>.yml`` that validates as it is."""
+    code = code.strip().upper()
+    if not CODE_RE.match(code):
+        raise ParamsError(f"{code}: not a region code; allowed: {ALLOWED['gemeente']}")
+    target = Path(dest_dir or paths.params_dir()) / f"{code}.yml"
+    if target.exists() and not overwrite:
+        raise ParamsError(f"{target} already exists; edit it, or use --force to replace it with a new starter file.")
+    naam = name or code
+    text = STARTER.format(code=code, naam=naam, naam_yaml=yaml.safe_dump(naam).splitlines()[0], start=FIRST_YEAR)
+    io.write_text(target, text)
+    return target
