@@ -30,7 +30,7 @@ def region_labels(ctx) -> dict[str, str]:
     labels = {ctx.focus.code: ctx.focus.name}
     for kind, code in comparison_codes(ctx).items():
         name = ctx.names.get(code, code)
-        labels[code] = {"nederland": "Nederland", "provincie": f"Provincie {name}",
+        labels[code] = {"nederland": name, "provincie": f"Provincie {name}",
                         "jeugdregio": f"Jeugdregio {name}", "grootteklasse": f"Gemeenten {name}"}[kind]
     return labels
 
@@ -98,12 +98,30 @@ def kerncijfers(ctx, indicators: list[str] = CORE_INDICATORS) -> tuple[pd.DataFr
 
 
 def _compare_word(a: float, b: float, unit: str) -> str:
+    """Only used for changes over time in counts or rates: 'gelijk aan' within rounding."""
     tol = 0.05 if unit == "percentage" else 0.5
     if pd.isna(a) or pd.isna(b):
         return ""
     if abs(a - b) < tol:
         return "gelijk aan"
     return "hoger dan" if a > b else "lager dan"
+
+
+def compare_to(own: pd.Series, other: pd.Series, other_label: str, unit: str) -> str:
+    """Compare two rates honestly: with a two-proportion z-test (95 %) where counts and
+    denominators are known, otherwise only the numbers, without a verdict."""
+    shown = f"{fmt.value(other['value'], unit)} in {other_label}"
+    have_n = all(pd.notna(x) and x > 0 for x in (own["numerator"], own["denominator"],
+                                                   other["numerator"], other["denominator"]))
+    if unit != "percentage" or not have_n:
+        return f"tegenover {shown}"
+    p1, n1 = own["numerator"] / own["denominator"], own["denominator"]
+    p2, n2 = other["numerator"] / other["denominator"], other["denominator"]
+    pooled = (own["numerator"] + other["numerator"]) / (n1 + n2)
+    se = (pooled * (1 - pooled) * (1 / n1 + 1 / n2)) ** 0.5
+    if se == 0 or abs(p1 - p2) / se < 1.96:
+        return f"niet duidelijk anders dan {shown} (verschil niet groter dan toeval)"
+    return f"{'hoger' if p1 > p2 else 'lager'} dan {shown} (verschil groter dan toeval)"
 
 
 def trend(ctx, indicator: str):
@@ -126,9 +144,9 @@ def trend(ctx, indicator: str):
     sentence = [f"In {label} was het cijfer voor {ind.titel.lower()} in {ctx.focus.name} "
                 f"{fmt.value(last['value'], ind.eenheid)}"]
     if not nl.empty and pd.notna(nl.iloc[0]["value"]):
-        word = _compare_word(last["value"], nl.iloc[0]["value"], ind.eenheid)
-        sentence.append(f", {word} het landelijke cijfer ({fmt.value(nl.iloc[0]['value'], ind.eenheid)})")
-        title += f", {word} Nederland"
+        nl_label = labels.get("NL01", "Nederland")
+        sentence.append(", " + compare_to(last, nl.iloc[0], nl_label, ind.eenheid))
+        title += f" ({nl_label} {fmt.value(nl.iloc[0]['value'], ind.eenheid)})"
     ch = change(s, ctx.focus.code)
     if ch is not None:
         first, lastrow = ch

@@ -1,0 +1,363 @@
+"""Demoland: a deterministic, fictitious country in the raw formats of the real CBS tables.
+
+The demo data are the offline default and the training dataset. They are written in exactly the
+layout of the CBS snapshot (``<out>/<TABLEID>/<TABLEID>.csv``, ``;``, UTF-8 with BOM, titles in the
+dimension columns, counts as floats, empty = missing), so ``prepare`` reads them unchanged. Every
+table carries a metadata JSON with ``"fictief": true`` and a title starting with ``FICTIEF``.
+
+Calibration (real national levels, rounded): jongeren met jeugdzorg 8,5 % (2015) rising to about
+11 % (2023) of youth 0–22; jeugdhulp in natura 10–14 % of youth 0–17; jeugdbescherming ~1,1 %;
+jeugdreclassering ~0,3 %; counts rounded to multiples of 5 as CBS does.
+
+Demoland has 33 gemeenten until 2021; on 1 January 2022 Oud-Kempen (GM9032) and Heidebroek
+(GM9033) merge into Kempenland (GM9040) — 32 gemeenten from 2022, in 5 jeugdregio's.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import io
+
+SEED = 20240601
+COUNTRY = "Demoland"
+NOTE = "Fictieve gegevens voor oefening en training; geen echte cijfers."
+
+PROVINCIES = [("PV91", "Noorderland"), ("PV92", "Middenland"), ("PV93", "Zuiderland")]
+JEUGDREGIOS = [("JZ91", "Demo-Noord", "PV91"), ("JZ92", "Demo-Kust", "PV91"), ("JZ93", "Demo-Midden", "PV92"),
+               ("JZ94", "Demo-Rivier", "PV92"), ("JZ95", "Demo-Zuid", "PV93")]
+GEMEENTE_NAMEN = [
+    "Waterveen", "Bergstede", "Lindehoven", "Oosterbroek", "Kraaiendam", "Wilgenburg", "Heuvelrade",
+    "Zandwijk", "Meerdijk", "Eikenrode", "Vlietstad", "Duinoord", "Ruisvelde", "Kanaalzijl", "Molenbeek",
+    "Veldhoven-Demo", "Brugmond", "Haverdam", "Sluisbroek", "Ijzerveld", "Kleiwerd", "Rietmeer", "Dijkhuizen",
+    "Polderstad", "Groenlo-Demo", "Beukenhorst", "Ravenwoud", "Stroomdal", "Hoogvenne", "Klaverwijk",
+    "Noordveld", "Oud-Kempen", "Heidebroek",
+]
+MERGE_YEAR = 2022
+MERGED = ("GM9032", "GM9033")
+SUCCESSOR = ("GM9040", "Kempenland")
+WIJKNAMEN = ["Centrum", "Noord", "Oost", "Zuid", "West", "Buitengebied", "Haven", "De Horst"]
+
+GEBIEDEN_IDS = {2017: "83553NED", 2018: "83859NED", 2019: "84378NED", 2020: "84721NED", 2021: "84929NED",
+                2022: "85067NED", 2023: "85385NED", 2024: "85755NED"}
+WIJK_IDS = {2015: "82964NED", 2016: "83563NED", 2017: "83782NED", 2018: "84316NED", 2019: "84615NED",
+            2020: "84856NED", 2021: "85075NED", 2022: "85335NED", 2023: "85685NED", 2024: "85990NED"}
+YEARS = list(range(2015, 2025))
+# national share of youth 0–22 with jeugdzorg per year (full year), real levels rounded
+NATIONAL_RATE = {2015: 8.5, 2016: 9.3, 2017: 9.7, 2018: 10.0, 2019: 10.3, 2020: 10.2, 2021: 10.6,
+                 2022: 10.8, 2023: 11.0, 2024: 11.1}
+GROOTTE = [(0, 5_000, "1", "Minder dan 5 000 inwoners"), (5_000, 10_000, "2", "5 000 tot 10 000 inwoners"),
+           (10_000, 20_000, "3", "10 000 tot 20 000 inwoners"), (20_000, 50_000, "4", "20 000 tot 50 000 inwoners"),
+           (50_000, 100_000, "5", "50 000 tot 100 000 inwoners"), (100_000, 150_000, "6", "100 000 tot 150 000 inwoners"),
+           (150_000, 250_000, "7", "150 000 tot 250 000 inwoners"), (250_000, 10**9, "8", "250 000 inwoners of meer")]
+STEDELIJK = ["Zeer sterk stedelijk", "Sterk stedelijk", "Matig stedelijk", "Weinig stedelijk", "Niet stedelijk"]
+GROOTTEKLASSEN_JZ = [(0, "Minder dan 20 000 inwoners"), (20_000, "20 000 tot 50 000 inwoners"),
+                     (50_000, "50 000 tot 100 000 inwoners"), (100_000, "100 000 tot 150 000 inwoners"),
+                     (150_000, "150 000 tot 250 000 inwoners"), (250_000, "250 000 inwoners of meer")]
+
+
+def _r5(x):
+    """Round counts to multiples of 5, as CBS does for youth-care counts."""
+    return np.round(np.asarray(x, dtype=float) / 5.0) * 5.0
+
+
+def _fmt(values, decimals: int | None) -> list[str]:
+    """CBS raw cell text: '318610.0' for counts, '11.2' for percentages, '' for missing."""
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and np.isnan(v)):
+            out.append("")
+        elif decimals is None:
+            out.append(f"{float(v):.1f}")
+        else:
+            out.append(f"{round(float(v), decimals):.{decimals}f}")
+    return out
+
+
+def _gemeenten(rng) -> pd.DataFrame:
+    n = len(GEMEENTE_NAMEN)
+    pop = np.exp(rng.normal(np.log(30_000), 0.9, n)).clip(5_200, 340_000)
+    pop[0], pop[1] = 336_000, 158_000  # two cities, so every grootteklasse is used
+    jz = [JEUGDREGIOS[i % len(JEUGDREGIOS)] for i in range(n)]
+    df = pd.DataFrame({
+        "code": [f"GM{9001 + i}" for i in range(n)],
+        "naam": GEMEENTE_NAMEN,
+        "inwoners": np.round(pop),
+        "jz_code": [j[0] for j in jz], "jz_naam": [j[1] for j in jz], "pv_code": [j[2] for j in jz],
+        "share_0_17": rng.uniform(0.17, 0.22, n),
+        "share_0_22": rng.uniform(0.25, 0.30, n),
+        "factor": np.exp(rng.normal(0, 0.18, n)),
+        "n_wijken": rng.integers(3, 9, n),
+    })
+    df.loc[df["inwoners"] > 150_000, "factor"] *= 1.15
+    df["pv_naam"] = df["pv_code"].map(dict(PROVINCIES))
+    df["cr_code"] = [f"CR9{i % 6 + 1}" for i in range(n)]
+    df["cr_naam"] = [f"Demo-COROP {i % 6 + 1}" for i in range(n)]
+    df["gg_code"] = df["pv_code"].str.replace("PV", "GG")
+    df["gg_naam"] = "GGD " + df["pv_naam"]
+    df["mc_code"] = df["jz_code"].str.replace("JZ", "MC")
+    df["mc_naam"] = "RMC " + df["jz_naam"]
+    df["stedelijk"] = np.select([df.inwoners > 150_000, df.inwoners > 60_000, df.inwoners > 25_000,
+                                 df.inwoners > 12_000], [1, 2, 3, 4], 5)
+    return df
+
+
+def _successor(g: pd.DataFrame) -> pd.Series:
+    parts = g[g.code.isin(MERGED)]
+    row = parts.iloc[0].copy()
+    row["code"], row["naam"] = SUCCESSOR
+    row["inwoners"] = parts["inwoners"].sum()
+    for col in ("share_0_17", "share_0_22", "factor"):
+        row[col] = float(np.average(parts[col], weights=parts["inwoners"]))
+    row["n_wijken"] = int(parts["n_wijken"].sum())
+    return row
+
+
+def gemeenten_in(g: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The gemeenten of Demoland in a given year (the merger applies from 2022)."""
+    if year < MERGE_YEAR:
+        return g.reset_index(drop=True)
+    merged = pd.concat([g[~g.code.isin(MERGED)], _successor(g).to_frame().T], ignore_index=True)
+    return merged.astype(g.dtypes.to_dict())
+
+
+def _periods(year: int, kind: str) -> list[tuple[str, float]]:
+    """(title, factor of the full-year rate) for the periods a table publishes in a year."""
+    if year == 2024:
+        return [("1e half jaar 2024" if kind == "new" else "1e halfjaar 2024", 0.84)]
+    out = []
+    if kind == "quarter" and year == 2015:
+        out.append(("1e kwartaal 2015", 0.74))
+    out += [(f"1e halfjaar {year}", 0.84), (f"2e halfjaar {year}", 0.85), (str(year), 1.0)]
+    return out
+
+
+def _write(out: Path, table_id: str, df: pd.DataFrame, title: str) -> None:
+    df = df.copy()
+    df.insert(0, "ID", range(len(df)))
+    io.write_csv(df, out / table_id / f"{table_id}.csv", sep=";", encoding="utf-8-sig", index=False)
+    io.write_json(out / table_id / f"{table_id}.json", {
+        "table_id": table_id, "title": f"FICTIEF – {title} (Demoland)", "modified": "2025-01-01",
+        "source": "demo", "fictief": True, "note": NOTE})
+
+
+def _gebieden(out: Path, g: pd.DataFrame) -> None:
+    for year, tid in GEBIEDEN_IDS.items():
+        gy = gemeenten_in(g, year)
+        pad = lambda s, n: [str(x).ljust(n) for x in s]  # noqa: E731
+        grootte = [next((c, t) for lo, hi, c, t in GROOTTE if lo <= v < hi) for v in gy.inwoners]
+        cols = {
+            "RegioS": list(gy.naam), "Code_1": pad(gy.code, 10), "Naam_2": pad(gy.naam, 50), "SorteringNaam_3": pad(gy.naam, 50),
+            "Code_4": pad(["AM91"] * len(gy), 10), "Naam_5": pad(["Demo-arbeidsmarkt"] * len(gy), 50),
+            "Code_10": pad(gy.cr_code, 10), "Naam_11": pad(gy.cr_naam, 50),
+            "Code_16": pad(gy.gg_code, 10), "Naam_17": pad(gy.gg_naam, 50),
+            "Code_18": pad(gy.jz_code, 10), "Naam_19": pad(gy.jz_naam, 50),
+            "Code_26": pad(["LD91"] * len(gy), 10), "Naam_27": pad(["Demoland-Oost"] * len(gy), 50),
+            "Code_28": pad(gy.pv_code, 10), "Naam_29": pad(gy.pv_naam, 50),
+            "Code_34": pad(gy.mc_code, 10), "Naam_35": pad(gy.mc_naam, 50),
+            "Code_52": [c for c, _ in grootte], "Omschrijving_53": pad([t for _, t in grootte], 50),
+            "Code_54": [str(s) for s in gy.stedelijk], "Omschrijving_55": pad([STEDELIJK[s - 1] for s in gy.stedelijk], 50),
+            "Inwonertal_56": [str(int(v * (1 + 0.004 * (year - 2024)))) for v in gy.inwoners],
+        }
+        _write(out, tid, pd.DataFrame(cols), f"Gebieden in Nederland {year}")
+
+
+def _rates(g: pd.DataFrame, rng) -> dict[tuple[str, int], float]:
+    """Full-year share (%) of youth 0–22 with jeugdzorg per gemeente and year."""
+    rates = {}
+    for row in g.itertuples(index=False):
+        for y in YEARS:
+            rates[(row.code, y)] = NATIONAL_RATE[y] * row.factor * float(np.exp(rng.normal(0, 0.03)))
+    succ = _successor(g)
+    for y in YEARS:
+        rates[(succ.code, y)] = float(np.average([rates[(c, y)] for c in MERGED],
+                                                 weights=g.set_index("code").loc[list(MERGED), "inwoners"]))
+    return rates
+
+
+def _aggregates(gy: pd.DataFrame) -> list[tuple[str, pd.Index]]:
+    """Region title -> member rows, for Demoland, provincies, jeugdregio's and COROP."""
+    groups = [(COUNTRY, gy.index)]
+    for code, name in PROVINCIES:
+        groups.append((f"{name} (PV)", gy.index[gy.pv_code == code]))
+    for code, name, _ in JEUGDREGIOS:
+        groups.append((f"{name} (JZ)", gy.index[gy.jz_code == code]))
+    for code in sorted(gy.cr_code.unique()):
+        groups.append((f"{gy.loc[gy.cr_code == code, 'cr_naam'].iloc[0]} (CR)", gy.index[gy.cr_code == code]))
+    return groups
+
+
+def _kerncijfers(out: Path, g: pd.DataFrame, rates, rng) -> None:
+    for tid, years in (("84134NED", range(2015, 2021)), ("85099NED", range(2021, 2025))):
+        rows = []
+        for vorm, share in (("JZ Totaal jeugdzorg", 1.0), ("JZ Totaal jeugdzorg in natura", 0.93)):
+            for y in years:
+                gy = gemeenten_in(g, y)
+                youth = (gy.inwoners * gy.share_0_22).to_numpy()
+                for title, f in _periods(y, "new" if tid == "85099NED" else "old"):
+                    counts = _r5(youth * np.array([rates[(c, y)] for c in gy.code]) / 100 * f * share)
+                    secret = (youth < 1_800) & (rng.random(len(gy)) < 0.15)
+                    for name, idx in _aggregates(gy):
+                        n, d = counts[idx].sum(), youth[idx].sum()
+                        rows.append((vorm, name, title, n, n / d * 100))
+                    for i, row in enumerate(gy.itertuples(index=False)):
+                        n = np.nan if secret[i] else counts[i]
+                        rows.append((vorm, row.naam, title, n, n / youth[i] * 100))
+        df = pd.DataFrame(rows, columns=["VormenVanJeugdzorg", "RegioS", "Perioden", "c", "r"])
+        df["JongerenMetJeugdzorg_1"] = _fmt(df.c, None)
+        df["JongerenMetJeugdzorgRelatief_2"] = _fmt(df.r, 1)
+        df["Jeugdzorgtrajecten_3"] = _fmt(_r5(df.c * 1.35), None)
+        _write(out, tid, df.drop(columns=["c", "r"]), "Kerncijfers over jeugdzorg")
+
+
+def _indicatoren(out: Path, g: pd.DataFrame, rates, rng) -> None:
+    for tid, years in (("82972NED", range(2015, 2021)), ("85098NED", range(2021, 2025))):
+        rows = []
+        for y in years:
+            gy = gemeenten_in(g, y)
+            youth = (gy.inwoners * gy.share_0_17).to_numpy()
+            base = np.array([rates[(c, y)] for c in gy.code]) * 1.18
+            verblijf = 11.5 - 0.25 * (y - 2015) + rng.normal(0, 1.2, len(gy))
+            jb = 1.1 * np.exp(rng.normal(0, 0.25, len(gy)))
+            jbv = 47 + rng.normal(0, 5, len(gy))
+            jr = 0.35 * np.exp(rng.normal(0, 0.3, len(gy)))
+            for title, f in _periods(y, "new" if tid == "85098NED" else "quarter"):
+                vals = np.column_stack([base * f, verblijf, jb * (0.9 + 0.1 * f), jbv, jr * (0.9 + 0.1 * f)])
+                small = youth < 1_500
+                for name, idx in _aggregates(gy):
+                    rows.append((name, title, *np.average(vals[idx], axis=0, weights=youth[idx])))
+                for lo, label in GROOTTEKLASSEN_JZ:
+                    hi = next((l2 for l2, _ in GROOTTEKLASSEN_JZ if l2 > lo), 10**9)
+                    idx = np.where((gy.inwoners >= lo) & (gy.inwoners < hi))[0]
+                    if len(idx):
+                        rows.append((label, title, *np.average(vals[idx], axis=0, weights=youth[idx])))
+                for i, row in enumerate(gy.itertuples(index=False)):
+                    v = vals[i].copy()
+                    if small[i]:
+                        v[3:] = np.nan  # too few youths: CBS publishes no figure
+                    rows.append((row.naam, title, *v))
+        df = pd.DataFrame(rows, columns=["RegioS", "Perioden", "a", "b", "c", "d", "e"])
+        for col, name in zip("abcde", ["JongerenMetJeugdhulpInNatura_1", "JongerenMetJeugdhMetVerblInNat_2",
+                                       "JongerenMetJeugdbescherming_3", "JeugdbeschEnJeugdhMetVerblInNat_4",
+                                       "JongerenMetJeugdreclassering_5"]):
+            df[name] = _fmt(df[col], 1)
+        _write(out, tid, df.drop(columns=list("abcde")), "Indicatoren jeugdzorg in natura; gemeenten")
+
+
+def _bevolking(out: Path, g: pd.DataFrame) -> None:
+    rows = []
+    for y in (2023, 2024):
+        gy = gemeenten_in(g, y)
+        inw = np.round(gy.inwoners.to_numpy() * (1 + 0.004 * (y - 2024)))
+        young = np.round(inw * gy.share_0_17.to_numpy())
+        rows.append(("Definitief", COUNTRY, str(y), inw.sum(), young.sum()))
+        for code, name in PROVINCIES:
+            idx = (gy.pv_code == code).to_numpy()
+            rows.append(("Definitief", f"{name} (PV)", str(y), inw[idx].sum(), young[idx].sum()))
+        for i, row in enumerate(gy.itertuples(index=False)):
+            rows.append(("Definitief", row.naam, str(y), inw[i], young[i]))
+    df = pd.DataFrame(rows, columns=["StatusCijfer", "RegioS", "Perioden", "a", "b"])
+    df["InwonersTotaal_1"] = _fmt(df.a, None)
+    df["InwonersJongerDan18_2"] = _fmt(df.b, None)
+    _write(out, "85383NED", df.drop(columns=["a", "b"]), "Maatstaven gemeentefonds")
+
+
+WIJK_COLUMNS = ["TotaalJongerenMetJeugdzorgInNatura_1", "k_0Tot4Jaar_2", "k_4Tot12Jaar_3", "k_12Tot18Jaar_4",
+                "k_18Tot23Jaar_5"]
+
+
+def _wijken(out: Path, g: pd.DataFrame, rates, rng) -> None:
+    age_split = np.array([0.06, 0.46, 0.42, 0.06])
+    wijk_weights = {}
+    for row in g.itertuples(index=False):
+        wijk_weights[row.code] = rng.dirichlet(np.full(int(row.n_wijken), 3.0))
+    succ = _successor(g)
+    wijk_weights[succ.code] = np.concatenate([wijk_weights[c] * w for c, w in zip(
+        MERGED, g.set_index("code").loc[list(MERGED), "inwoners"] / g.set_index("code").loc[list(MERGED), "inwoners"].sum())])
+    for year, tid in WIJK_IDS.items():
+        gy = gemeenten_in(g, year)
+        rows = []
+        for title, f in _periods(year, "old"):
+            counts = {}
+            for row in gy.itertuples(index=False):
+                youth = row.inwoners * row.share_0_22
+                counts[row.code] = youth * rates[(row.code, year)] / 100 * f * 0.93
+            total = _r5(sum(counts.values()))
+            rows.append(("Totaal alle jeugdzorg in natura", COUNTRY, title, total, *_r5(total * age_split),
+                         "", "Land", "NL01", ""))
+            for row in gy.itertuples(index=False):
+                c = _r5(counts[row.code])
+                rows.append(("Totaal alle jeugdzorg in natura", row.naam, title, c, *_r5(c * age_split),
+                             row.naam, "Gemeente", row.code, ""))
+                for j, w in enumerate(wijk_weights[row.code]):
+                    wc = _r5(counts[row.code] * w * np.exp(rng.normal(0, 0.1)))
+                    parts = _r5(wc * age_split)
+                    if wc < 10:  # tiny wijk: secret
+                        wc, parts = np.nan, [np.nan] * 4
+                    name = f"Wijk {j:02d} {WIJKNAMEN[j % len(WIJKNAMEN)]}"
+                    rows.append(("Totaal alle jeugdzorg in natura", name, title, wc, *parts,
+                                 row.naam, "Wijk", f"WK{row.code[2:]}{j:02d}", "1"))
+        df = pd.DataFrame(rows, columns=["VormenVanJeugdzorg", "Wijken", "Perioden", *WIJK_COLUMNS,
+                                         "Gemeentenaam_18", "SoortRegio_19", "Codering_20", "IndelingswijzigingWijken_21"])
+        for col in WIJK_COLUMNS:
+            df[col] = _fmt(df[col], None)
+        _write(out, tid, df, f"Jeugdzorg in natura per wijk {year}")
+
+
+PROVIDERS = ["Jeugdhulp De Linde", "Stichting Opgroeien Demo", "Kompaan Jeugdzorg", "De Brug Ambulant",
+             "Gezinshuis Het Anker", "Jeugd-GGZ Horizon"]
+
+
+def _aanbieders(out: Path, g: pd.DataFrame, rng) -> None:
+    rows = []
+    latest = gemeenten_in(g, 2024)
+    for p_i, provider in enumerate(PROVIDERS):
+        quality = rng.normal(0, 0.25)
+        served = latest[latest.jz_code == JEUGDREGIOS[p_i % len(JEUGDREGIOS)][0]]
+        for row in served.itertuples(index=False):
+            for y in range(2019, 2025):
+                for zorgvorm in ("ambulant", "daghulp", "verblijf"):
+                    n = int(rng.poisson(max(row.inwoners / 4000 * (0.3 if zorgvorm == "verblijf" else 1.0), 2)))
+                    plan = rng.binomial(n, 1 / (1 + np.exp(-(0.85 + quality))))
+                    early = n - plan
+                    client = rng.binomial(early, 0.45)
+                    aanb = rng.binomial(early - client, 0.4)
+                    resp = rng.binomial(n, 0.45)
+                    rows.append((provider, row.code, str(y), zorgvorm, n, plan, client, aanb, early - client - aanb,
+                                 rng.binomial(n, 0.07), rng.binomial(n, 0.13), resp, rng.binomial(resp, 0.82),
+                                 (m := rng.binomial(n, 0.7)), rng.binomial(m, 0.75)))
+    df = pd.DataFrame(rows, columns=[
+        "aanbieder", "gemeente_code", "periode", "zorgvorm", "trajecten_beeindigd", "beeindigd_volgens_plan",
+        "voortijdig_eenzijdig_client", "voortijdig_eenzijdig_aanbieder", "voortijdig_overig",
+        "herhaald_beroep_6mnd", "herhaald_beroep_12mnd", "tevredenheid_respons", "tevredenheid_positief",
+        "doel_gemeten", "doel_bereikt"])
+    io.write_csv(df, out / "aanbieders_uitkomsten.csv", sep=";", encoding="utf-8", index=False)
+
+
+def _herindelingen(out: Path, g: pd.DataFrame) -> None:
+    names = dict(zip(g.code, g.naam))
+    df = pd.DataFrame([(MERGE_YEAR, c, names[c], *SUCCESSOR, "samenvoeging") for c in MERGED],
+                      columns=["jaar", "oud_code", "oud_naam", "nieuw_code", "nieuw_naam", "soort"])
+    io.write_csv(df, out / "herindelingen.csv", sep=";", encoding="utf-8-sig", index=False)
+
+
+def generate_demo(out_dir: Path, seed: int = SEED) -> dict:
+    """Write Demoland into ``out_dir`` (same seed -> byte-identical files). Returns a manifest."""
+    out = Path(out_dir)
+    rng = np.random.default_rng(seed)
+    g = _gemeenten(rng)
+    rates = _rates(g, rng)
+    _gebieden(out, g)
+    _kerncijfers(out, g, rates, rng)
+    _indicatoren(out, g, rates, rng)
+    _bevolking(out, g)
+    _wijken(out, g, rates, rng)
+    _aanbieders(out, g, rng)
+    _herindelingen(out, g)
+    io.write_text(out / "README.txt", "FICTIEVE GEGEVENS — Demoland\n\n" + NOTE + "\nGemaakt door kompas_lib.demo "
+                  f"(seed {seed}). Zelfde indeling als CBS-tabellen, zodat het werkboek ze zonder internet kan gebruiken.\n")
+    return {"folder": str(out), "gemeenten": int(len(gemeenten_in(g, 2024))), "jeugdregios": len(JEUGDREGIOS),
+            "tables": sorted(p.name for p in out.iterdir() if p.is_dir()), "seed": seed}
