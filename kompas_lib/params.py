@@ -185,7 +185,13 @@ def _deep_merge(base: dict, over: dict) -> dict:
 
 def _suggest(code: str, known: Mapping[str, str]) -> str:
     by_name = {n.lower(): c for c, n in known.items()}
-    hits = [c for c in difflib.get_close_matches(code.upper(), list(known), n=3, cutoff=0.6)]
+    code_u = code.strip().upper()
+    same_shape = [c for c in known if len(c) == len(code_u) and c[:2] == code_u[:2]]
+    # codes: fewest differing characters first, then nearest number (GM0334 -> GM0344)
+    hits = sorted((c for c in same_shape if sum(a != b for a, b in zip(c, code_u)) == 1),
+                  key=lambda c: abs(int(c[2:]) - int(code_u[2:])) if c[2:].isdigit() and code_u[2:].isdigit() else 0)
+    if not hits:
+        hits = difflib.get_close_matches(code_u, list(known), n=3, cutoff=0.6)
     names = difflib.get_close_matches(code.lower(), list(by_name), n=2, cutoff=0.6)
     hits += [by_name[n] for n in names if by_name[n] not in hits]
     if not hits:
@@ -199,6 +205,7 @@ def load_params(path: Path | None, gemeente: str | None = None, *, known_regions
     default_path = Path(default_path or paths.params_dir() / "default.yml")
     data = _read_yaml(default_path) if default_path.is_file() else {}
     label = str(path) if path else str(default_path)
+    code_src = "--gemeente" if gemeente else label
     if path:
         own = _read_yaml(Path(path))
         if gemeente and own.get("gemeente") and str(own["gemeente"]).upper() != gemeente.upper():
@@ -217,7 +224,7 @@ def load_params(path: Path | None, gemeente: str | None = None, *, known_regions
     if known_regions is not None:
         problems = []
         if params.gemeente not in known_regions:
-            problems.append(f"{label}: gemeente: {params.gemeente} is not a known region; "
+            problems.append(f"{code_src}: gemeente: {params.gemeente} is not a known region; "
                             f"{_suggest(params.gemeente, known_regions)}")
         for c in params.vergelijkbare_gemeenten.vaste_lijst:
             if c not in known_regions:

@@ -1,0 +1,114 @@
+from pathlib import Path
+
+import pytest
+
+from kompas_lib.errors import ParamsError
+from kompas_lib.params import load_params, new_params_file
+
+ROOT = Path(__file__).resolve().parents[1]
+KNOWN = {"GM0344": "Utrecht", "GM0363": "Amsterdam", "GM0088": "Schiermonnikoog", "JZ19": "Utrecht Stad"}
+
+
+def write(tmp_path, text, name="GM0344.yml"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_defaults_load_and_a_gemeente_file_overrides_nested_keys(tmp_path):
+    p = write(tmp_path, "gemeente: GM0344\nperiode:\n  start_jaar: 2018\nprivacy:\n  drempel: 20\n")
+    params = load_params(p, "GM0344", known_regions=KNOWN)
+    assert params.periode.start_jaar == 2018 and params.periode.eind_jaar is None
+    assert params.privacy.drempel == 20
+    assert params.benchmarks == ["nederland", "jeugdregio"]  # from default.yml
+    assert params.vergelijkbare_gemeenten.k == 15
+
+
+def test_shipped_params_files_validate():
+    for p in sorted((ROOT / "params").glob("*.yml")):
+        if p.name != "default.yml":
+            load_params(p, p.stem)
+
+
+def test_unknown_key_names_file_key_and_nearest_allowed(tmp_path):
+    p = write(tmp_path, "benchmark:\n  - nederland\n")
+    with pytest.raises(ParamsError) as e:
+        load_params(p, "GM0344")
+    msg = str(e.value)
+    assert str(p) in msg and "benchmark: unknown key" in msg and "did you mean 'benchmarks'" in msg
+
+
+def test_nested_unknown_key(tmp_path):
+    p = write(tmp_path, "privacy:\n  drempl: 5\n")
+    with pytest.raises(ParamsError, match=r"privacy\.drempl: unknown key; did you mean 'drempel'"):
+        load_params(p, "GM0344")
+
+
+def test_wrong_type_says_what_is_expected(tmp_path):
+    p = write(tmp_path, "vergelijkbare_gemeenten:\n  k: veel\n")
+    with pytest.raises(ParamsError) as e:
+        load_params(p, "GM0344")
+    assert "vergelijkbare_gemeenten.k: 'veel' is not a whole number; allowed: a whole number from 1 to 50" in str(e.value)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("periode:\n  start_jaar: 2009\n", "periode.start_jaar"),
+    ("periode:\n  start_jaar: 2020\n  eind_jaar: 2018\n", "periode"),
+    ("periode:\n  start_jaar: 2999\n", "periode.start_jaar"),
+])
+def test_bad_years(tmp_path, text, key):
+    p = write(tmp_path, text)
+    with pytest.raises(ParamsError) as e:
+        load_params(p, "GM0344")
+    assert f"{p}: {key}:" in str(e.value) and "allowed:" in str(e.value)
+
+
+def test_unknown_code_suggests_nearest_code(tmp_path):
+    with pytest.raises(ParamsError, match=r"GM0334 is not a known region; did you mean GM0344 \(Utrecht\)"):
+        load_params(None, "GM0334", known_regions=KNOWN)
+
+
+def test_name_instead_of_code_suggests_the_code(tmp_path):
+    p = write(tmp_path, "gemeente: Amsterdam\n", "mijn.yml")
+    with pytest.raises(ParamsError) as e:
+        load_params(p, None, known_regions=KNOWN)
+    msg = str(e.value)
+    assert "gemeente: 'Amsterdam' is not a region code" in msg and "GM0363 (Amsterdam)" in msg
+
+
+def test_bad_code_in_fixed_peer_list(tmp_path):
+    p = write(tmp_path, "vergelijkbare_gemeenten:\n  vaste_lijst: [GM0363, GM9999]\n")
+    with pytest.raises(ParamsError, match=r"vaste_lijst: GM9999 is not a known gemeente"):
+        load_params(p, "GM0344", known_regions=KNOWN)
+
+
+def test_invalid_yaml_names_line(tmp_path):
+    p = write(tmp_path, "periode:\n  start_jaar: 2015\n eind_jaar: 2020\n")
+    with pytest.raises(ParamsError, match=r"not valid YAML at line 3"):
+        load_params(p, "GM0344")
+
+
+def test_missing_file_explains_how_to_create_one(tmp_path):
+    with pytest.raises(ParamsError, match="kompas params new"):
+        load_params(tmp_path / "GM0344.yml", "GM0344")
+
+
+def test_file_for_another_gemeente(tmp_path):
+    p = write(tmp_path, "gemeente: GM0363\n")
+    with pytest.raises(ParamsError, match="the file is for GM0363 but the run asks for GM0344"):
+        load_params(p, "GM0344")
+
+
+def test_top_level_must_be_a_mapping(tmp_path):
+    p = write(tmp_path, "- gewoon\n- een lijst\n")
+    with pytest.raises(ParamsError, match=r"\(top level\)"):
+        load_params(p, "GM0344")
+
+
+def test_new_params_file_round_trips_and_refuses_overwrite(tmp_path):
+    p = new_params_file("GM0344", "Utrecht", dest_dir=tmp_path)
+    params = load_params(p, "GM0344", known_regions=KNOWN)
+    assert params.naam == "Utrecht" and params.gemeente == "GM0344"
+    with pytest.raises(ParamsError, match="already exists"):
+        new_params_file("GM0344", "Utrecht", dest_dir=tmp_path)
+    new_params_file("GM0344", "Utrecht", dest_dir=tmp_path, overwrite=True)
