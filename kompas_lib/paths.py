@@ -26,11 +26,16 @@ def raw_dir() -> Path:
 
 
 def processed_dir() -> Path:
-    return project_root() / "data" / "processed"
+    """``data/processed``; ``KOMPAS_PROCESSED_DIR`` overrides it (used by the pipeline and tests, and
+    inherited by the notebook kernels papermill starts)."""
+    env = os.environ.get("KOMPAS_PROCESSED_DIR")
+    return Path(env).resolve() if env else project_root() / "data" / "processed"
 
 
 def reports_dir() -> Path:
-    return project_root() / "reports"
+    """``reports``; ``KOMPAS_REPORTS_DIR`` overrides it."""
+    env = os.environ.get("KOMPAS_REPORTS_DIR")
+    return Path(env).resolve() if env else project_root() / "reports"
 
 
 def notebooks_dir() -> Path:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +89,32 @@ def to_html(executed: list, fictitious: bool, title: str) -> str:
     return postprocess_html(body, fictitious)
 
 
+@contextmanager
+def _folders(processed: Path | None, out_root: Path | None):
+    """Point the notebook kernels (which inherit the environment) at the given folders."""
+    saved = {k: os.environ.get(k) for k in ("KOMPAS_PROCESSED_DIR", "KOMPAS_REPORTS_DIR")}
+    if processed:
+        os.environ["KOMPAS_PROCESSED_DIR"] = str(Path(processed).resolve())
+    if out_root:
+        os.environ["KOMPAS_REPORTS_DIR"] = str(Path(out_root).resolve())
+    try:
+        yield
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
 def run_one(code: str, params_file: Path | None = None, *, processed: Path | None = None,
             out_root: Path | None = None) -> RunResult:
+    """Make the report of one gemeente or region; never raises for a problem of that one run."""
+    with _folders(processed, out_root):
+        return _run_one(code, params_file)
+
+
+def _run_one(code: str, params_file: Path | None) -> RunResult:
     import papermill as pm
 
     from .notebook import region_catalogue
@@ -96,7 +122,7 @@ def run_one(code: str, params_file: Path | None = None, *, processed: Path | Non
     from .prepare import load_facts, load_regions
 
     t0 = time.perf_counter()
-    processed = Path(processed or paths.processed_dir())
+    processed = paths.processed_dir()
     try:
         facts, regions = load_facts(processed), load_regions(processed)
         cat = region_catalogue(facts, regions)
@@ -121,7 +147,7 @@ def run_one(code: str, params_file: Path | None = None, *, processed: Path | Non
             if err:
                 raise KompasError(f"{nb_path.name}: {err}")
             executed.append(nb)
-        target_dir = report_dir(code, name, out_root)
+        target_dir = report_dir(code, name)
         page = to_html(executed, fictitious, f"Kwaliteitskompas jeugd — {name}")
         report = io.write_text(target_dir / "rapport.html", page)
         return RunResult(code, True, report, "", time.perf_counter() - t0)
@@ -141,13 +167,14 @@ def run_many(codes: list[str], params_file: Path | None = None, *, processed: Pa
     for code in bar:
         bar.set_postfix_str(code)
         results.append(run_one(code, params_file, processed=processed, out_root=out_root))
-    write_index(results, out_root)
+    with _folders(None, out_root):
+        write_index(results)
     return results
 
 
-def write_index(results: list[RunResult], out_root: Path | None = None) -> Path:
+def write_index(results: list[RunResult]) -> Path:
     """reports/index.html: every report of this batch with its status (kept from earlier batches)."""
-    root = Path(out_root or paths.reports_dir())
+    root = paths.reports_dir()
     state_file = root / "index.json"
     state = json.loads(state_file.read_text(encoding="utf-8")) if state_file.is_file() else {}
     for r in results:
