@@ -130,13 +130,17 @@ def export(ctx: Context, data: pd.DataFrame, name: str) -> Path:
 
 
 def figure(ctx: Context, fig, data: pd.DataFrame, name: str) -> None:
-    """Show a figure (as an embedded PNG) and export its data."""
-    from IPython.display import Image, display
+    """Show a figure as an embedded PNG with its title as alt text, and export its data."""
+    import base64
+
+    from IPython.display import HTML, display
 
     from .plots import to_png
 
+    title = fig.axes[0].get_title() if fig.axes else name
     export(ctx, data, name)
-    display(Image(data=to_png(fig), format="png"))
+    png = base64.b64encode(to_png(fig)).decode("ascii")
+    display(HTML(f'<img class="kompas-figuur" src="data:image/png;base64,{png}" alt="{html.escape(title)}">'))
 
 
 NUMERIC_CELL = r"^(–|[<>]?\u00a0?[−+-]?[\d.,]+(\u00a0%)?|\d{4}(-H[12])?)$"

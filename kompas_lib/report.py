@@ -38,6 +38,7 @@ table.kompas td.num { white-space: nowrap; }
 table.kompas .txt { text-align: left; }
 table.kompas caption { caption-side: bottom; text-align: left; color: #555; font-size: .8rem; padding-top: .3rem; }
 .kompas-caption { color: #555; font-size: .8rem; }
+img.kompas-figuur { max-width: 100%; height: auto; }
 @media print { .jp-Cell { break-inside: avoid; } .kompas-fictief { position: static; } }
 </style>
 """

@@ -152,6 +152,9 @@ def trend(ctx, indicator: str):
         first, lastrow = ch
         sentence.append(". " + change_sentence(first, lastrow, ind.eenheid))
     sentence.append(".")
+    if small_numbers(last):
+        sentence.append(f" Let op: in {ctx.focus.name} gaat het om weinig jongeren; een paar jongeren meer of "
+                        "minder laat het percentage van jaar tot jaar sterk schommelen.")
     caption = _source_caption(ctx, s)
     fig = plots.trend(s, title=title, caption=caption, focus=ctx.focus.name,
                       ylabel="% van de jongeren" if ind.eenheid == "percentage" else "aantal",
@@ -159,6 +162,16 @@ def trend(ctx, indicator: str):
     data = s[["indicator", "region_code", "region_name", "period", "numerator", "denominator", "value",
               "status", "missing_reason", "source_table", "harmonised"]]
     return fig, data, "".join(sentence)
+
+
+SMALL_COUNT = 50
+SMALL_POPULATION = 2_000
+
+
+def small_numbers(row: pd.Series) -> bool:
+    """True when a rate rests on few youths (count under 50 or population under 2.000)."""
+    num, den = row.get("numerator"), row.get("denominator")
+    return bool((pd.notna(num) and num < SMALL_COUNT) or (pd.notna(den) and den < SMALL_POPULATION))
 
 
 def change_sentence(first: pd.Series, last: pd.Series, unit: str) -> str:
