@@ -126,11 +126,16 @@ def _run_one(code: str, params_file: Path | None) -> RunResult:
     try:
         facts, regions = load_facts(processed), load_regions(processed)
         cat = region_catalogue(facts, regions)
+        info = json.loads((processed / "prepare.json").read_text(encoding="utf-8"))
+        fictitious = bool(info.get("source", {}).get("fictief"))
+        if fictitious and code not in cat and code.startswith("GM") and not code.startswith("GM9"):
+            raise KompasError(
+                f"{code} is a real gemeente, but the prepared data are the fictitious demo (Demoland): there was "
+                "no CBS snapshot and no internet. Set KOMPAS_CBS_DIR to a folder with CBS tables (or connect to "
+                "the internet) and run 'kompas prepare' again; or choose a Demoland gemeente (GM9001–GM9031, GM9040).")
         pfile = params_file_for(code, params_file)
         params = load_params(pfile, code, known_regions={c: n for c, (n, _) in cat.items()})
         name = params.naam or cat[params.gemeente][0]
-        info = json.loads((processed / "prepare.json").read_text(encoding="utf-8"))
-        fictitious = bool(info.get("source", {}).get("fictief"))
         work = processed / "runs" / code
         executed = []
         for nb_path in notebooks():

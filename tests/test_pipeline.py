@@ -64,6 +64,11 @@ def test_a_failing_gemeente_does_not_stop_the_batch(demo_processed, tmp_path):
     assert "GM9002" in index and "mislukt" in index and "gelukt" in index
 
 
+def test_real_gemeente_on_demo_data_explains_why(demo_processed, tmp_path):
+    r = run_one("GM0344", processed=demo_processed, out_root=tmp_path)
+    assert not r.ok and "fictitious demo" in r.message and "KOMPAS_CBS_DIR" in r.message
+
+
 def test_utrecht_report_shows_the_cbs_figures(real, snapshot_dir, tmp_path):
     r = run_one("GM0344", processed=real.out_dir, out_root=tmp_path)
     assert r.ok, r.message

@@ -51,6 +51,8 @@ def test_titles_map_to_codes_per_year(gebieden):
     assert idx.lookup("Utrecht (PV)", 2023) == ("PV26", "provincie")
     assert idx.lookup("Nederland", 2020) == ("NL01", "land")
     assert idx.lookup("Bergen (L.)", 2024) == ("GM0893", "gemeente")
+    assert idx.lookup("Noord-Drenthe (CR)", 2024) == ("CR07", "corop")
+    assert idx.lookup("Groningen (PV)", 2017) == ("PV20", "provincie")
     jz = idx.lookup("Twente (JZ)", 2024)
     assert jz is not None and jz[1] == "jeugdregio"
     assert idx.lookup("Atlantis", 2024) is None
