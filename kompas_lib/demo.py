@@ -307,6 +307,30 @@ def _wijken(out: Path, g: pd.DataFrame, rates, rng) -> None:
         _write(out, tid, df, f"Jeugdzorg in natura per wijk {year}")
 
 
+AGE_GROUPS = [("0 tot 4 jaar", 0.07), ("4 tot 12 jaar", 0.45), ("12 tot 18 jaar", 0.41), ("18 tot 23 jaar", 0.07)]
+SEX = [("Mannen", 0.56), ("Vrouwen", 0.44)]
+
+
+def _geslacht_leeftijd(out: Path, g: pd.DataFrame, rates, rng) -> None:
+    """National youth in jeugdzorg in natura by sex and age group, at peildata (as 82969NED/85095NED)."""
+    for tid, years in (("82969NED", range(2015, 2021)), ("85095NED", range(2021, 2025))):
+        rows = []
+        for y in years:
+            gy = gemeenten_in(g, y)
+            total = float(sum(gy.inwoners * gy.share_0_22 * [rates[(c, y)] for c in gy.code]) / 100 * 0.62)
+            dates = [f"30 juni {y}"] + ([f"31 december {y}"] if y < 2024 else [])
+            for title in dates:
+                t = total * (1 + rng.normal(0, 0.01))
+                for sex, s_share in [("Totaal mannen en vrouwen", 1.0), *SEX]:
+                    rows.append((sex, "Totaal", title, _r5(t * s_share)))
+                    for age, a_share in AGE_GROUPS:
+                        tilt = 1.1 if (sex == "Mannen" and age == "4 tot 12 jaar") else 1.0
+                        rows.append((sex, age, title, _r5(t * s_share * a_share * tilt)))
+        df = pd.DataFrame(rows, columns=["Geslacht", "Leeftijd", "Perioden", "c"])
+        df["TotaalJongerenMetJeugdzorgInNatura_1"] = _fmt(df.c, None)
+        _write(out, tid, df.drop(columns="c"), "Jongeren met jeugdzorg in natura; geslacht, leeftijd")
+
+
 PROVIDERS = ["Jeugdhulp De Linde", "Stichting Opgroeien Demo", "Kompaan Jeugdzorg", "De Brug Ambulant",
              "Gezinshuis Het Anker", "Jeugd-GGZ Horizon"]
 
@@ -355,6 +379,7 @@ def generate_demo(out_dir: Path, seed: int = SEED) -> dict:
     _indicatoren(out, g, rates, rng)
     _bevolking(out, g)
     _wijken(out, g, rates, rng)
+    _geslacht_leeftijd(out, g, rates, rng)
     _aanbieders(out, g, rng)
     _herindelingen(out, g)
     io.write_text(out / "README.txt", "FICTIEVE GEGEVENS — Demoland\n\n" + NOTE + "\nGemaakt door kompas_lib.demo "

@@ -130,7 +130,7 @@ def _run_one(code: str, params_file: Path | None) -> RunResult:
         fictitious = bool(info.get("source", {}).get("fictief"))
         if fictitious and code not in cat and code.startswith("GM") and not code.startswith("GM9"):
             raise KompasError(
-                f"{code} is a real gemeente, but the prepared data are the fictitious demo (Demoland): there was "
+                f"{code} is not in the prepared data, which are the fictitious demo (Demoland): there was "
                 "no CBS snapshot and no internet. Set KOMPAS_CBS_DIR to a folder with CBS tables (or connect to "
                 "the internet) and run 'kompas prepare' again; or choose a Demoland gemeente (GM9001–GM9031, GM9040).")
         pfile = params_file_for(code, params_file)

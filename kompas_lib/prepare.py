@@ -76,6 +76,26 @@ def _filter_rows(raw: pd.DataFrame, ind: Indicator, table_id: str) -> pd.DataFra
     return raw[mask]
 
 
+TOTAL_TITLES = {"totaal", "totaal mannen en vrouwen", "totaal leeftijd", "totaal alle leeftijden"}
+
+
+def _groups(rows: pd.DataFrame, groepen: dict[str, str], table_id: str) -> tuple[list[str], list[str]]:
+    """group_dim / group_value per row. A row with totals in every group column is 'totaal'; with one
+    non-total column it is that dimension ('leeftijd', '4 tot 12 jaar'); with several, the dims are
+    joined ('geslacht×leeftijd', 'Mannen | 4 tot 12 jaar')."""
+    n = len(rows)
+    if not groepen:
+        return ["totaal"] * n, ["totaal"] * n
+    require_columns(rows, list(groepen), table_id)
+    cols = {dim: rows[col].to_numpy() for col, dim in groepen.items()}
+    dims, values = [], []
+    for i in range(n):
+        parts = [(dim, v[i]) for dim, v in cols.items() if str(v[i]).strip().lower() not in TOTAL_TITLES]
+        dims.append("×".join(d for d, _ in parts) or "totaal")
+        values.append(" | ".join(str(v) for _, v in parts) or "totaal")
+    return dims, values
+
+
 def _period_frame(titles: pd.Series) -> pd.DataFrame:
     uniq = pd.unique(titles)
     parsed = {t: parse_period(t) for t in uniq}
@@ -154,8 +174,7 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
         df["status"] = np.where(df["period_status"].notna(), df["period_status"], status)
         df["indicator"] = ind.id
         df["unit"] = ind.eenheid
-        df["group_dim"] = "totaal"
-        df["group_value"] = "totaal"
+        df["group_dim"], df["group_value"] = _groups(rows, ind.groepen, table_id)
         df["source_table"] = table_id
         out.append(df)
     if not out:

@@ -68,6 +68,7 @@ class Indicator(_Strict):
     noemer: str | None = None
     noemer_afgeleid: bool = False
     gewicht: str | None = None
+    groepen: dict[str, str] = Field(default_factory=dict)
 
 
 class Registry(_Strict):

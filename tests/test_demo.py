@@ -94,3 +94,6 @@ def test_demo_prepares_without_unmatched_regions_and_harmonises_the_merger(demo_
     assert merged.period.tolist() == [str(y) for y in range(2015, 2024)]
     assert merged[merged.period < "2022"].harmonised.all()
     assert f[f.region_code == "NL01"].region_name.eq("Demoland").all()
+    groups = f[f.indicator == "jongeren_jeugdzorg_peildatum"]
+    assert {"geslacht", "leeftijd", "geslacht×leeftijd"} <= set(groups.group_dim)
+    assert set(f[f.indicator == "jongeren_jeugdzorg"].period_type) == {"halfjaar", "jaar"}

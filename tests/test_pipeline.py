@@ -58,7 +58,7 @@ def test_a_failing_gemeente_does_not_stop_the_batch(demo_processed, tmp_path):
     results = run_many(["GM0000", "GM9002", "GM9O01"], processed=demo_processed, out_root=tmp_path, progress=False)
     ok = {r.code: r for r in results}
     assert ok["GM9002"].ok and not ok["GM0000"].ok and not ok["GM9O01"].ok
-    assert "not a known region" in ok["GM0000"].message
+    assert "fictitious demo" in ok["GM0000"].message
     assert "not a region code" in ok["GM9O01"].message
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "GM9002" in index and "mislukt" in index and "gelukt" in index

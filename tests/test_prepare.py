@@ -123,3 +123,16 @@ def test_prepare_is_idempotent_and_atomic(snapshot_dir, tmp_path, real):
     assert not list(tmp_path.glob(".*.tmp"))
     info = json.loads((tmp_path / "prepare.json").read_text())
     assert info["source"]["kind"] == "snapshot" and "85098NED" in info["tables_used"]
+
+
+def test_sex_and_age_groups_become_group_rows(real, snapshot_dir):
+    f = real.facts[(real.facts.indicator == "jongeren_jeugdzorg_peildatum") & (real.facts.period == "2024-06-30")]
+    raw = read_cbs(snapshot_dir, "85095NED")
+    raw = raw[raw.Perioden == "30 juni 2024"].set_index(["Geslacht", "Leeftijd"])["TotaalJongerenMetJeugdzorgInNatura_1"]
+    assert one(f, group_dim="totaal").value == float(raw[("Totaal mannen en vrouwen", "Totaal")])
+    assert one(f, group_dim="geslacht", group_value="Vrouwen").value == float(raw[("Vrouwen", "Totaal")])
+    assert one(f, group_dim="leeftijd", group_value="12 tot 18 jaar").value == float(
+        raw[("Totaal mannen en vrouwen", "12 tot 18 jaar")])
+    assert one(f, group_dim="geslacht×leeftijd", group_value="Mannen | 4 tot 12 jaar").value == float(
+        raw[("Mannen", "4 tot 12 jaar")])
+    assert one(f, group_dim="totaal").period_type == "peildatum"
