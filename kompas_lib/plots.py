@@ -69,9 +69,9 @@ def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: s
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")
-    ax.set_ylim(bottom=0)
-    top = data[y].max()
-    decimals = 1 if percent and pd.notna(top) and top < 5 else 0
+    top_value = data[y].max()
+    ax.set_ylim(0, top_value * 1.12 if pd.notna(top_value) and top_value > 0 else None)
+    decimals = 1 if percent and pd.notna(top_value) and top_value < 5 else 0
     ax.yaxis.set_major_formatter(fmt.axis_formatter(decimals, " %" if percent else ""))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.subplots_adjust(bottom=0.18, right=0.75)

@@ -43,7 +43,7 @@ def _source_caption(ctx, s: pd.DataFrame) -> str:
         first, last = parse_period(periods.min()).label, parse_period(periods.max()).label
         span = f", {first}–{last}"
     who = "fictieve gegevens (Demoland)" if ctx.fictitious else "CBS"
-    note = " Herindelingen: cijfers van voorgangers opgeteld (zie bijlage)." if s["harmonised"].any() else ""
+    note = " Herindeling: cijfers van de voorgangers opgeteld (zie toelichting)." if s["harmonised"].any() else ""
     return f"Bron: {who}, tabel {', '.join(tables)}{span}.{note}"
 
 
