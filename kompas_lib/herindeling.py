@@ -137,7 +137,8 @@ def _merge_groups(facts: pd.DataFrame, touched: pd.DataFrame, existing: set[str]
         elif grp["numerator"].notna().all() and (first["unit"] == "aantal" or grp["denominator"].notna().all()):
             num = grp["numerator"].sum()
             den = grp["denominator"].sum() if grp["denominator"].notna().all() else np.nan
-            val = num if first["unit"] == "aantal" else (num / den * 100 if den > 0 else np.nan)
+            scale = registry.indicators[ind].ratio_scale if ind in registry.indicators else 100.0
+            val = num if first["unit"] == "aantal" else (num / den * scale if den > 0 else np.nan)
             row.update(numerator=num, denominator=den, value=val, status="herberekend",
                        missing_reason=None)
         elif grp["_w"].notna().all() and grp["_w"].sum() > 0:

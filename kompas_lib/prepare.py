@@ -111,9 +111,12 @@ def _period_frame(titles: pd.Series) -> pd.DataFrame:
 
 
 def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, concept_id: str,
-                     index: RegionIndex, unmatched: set[str]) -> pd.DataFrame:
-    """All indicator facts of one raw table."""
+                     index: RegionIndex, fixed_period: str | None = None) -> pd.DataFrame:
+    """All indicator facts of one raw table. Rows whose region could not be matched to a code keep
+    ``region_code`` None (the caller reports and drops them)."""
     concept = registry.concepts[concept_id]
+    if fixed_period is not None:
+        raw = raw.assign(Perioden=fixed_period)
     out = []
     for ind in registry.indicators_of(concept_id):
         rows = _filter_rows(raw, ind, table_id)
@@ -126,7 +129,7 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
         if None in needed or (ind.teller and teller is None) or (ind.waarde and waarde is None):
             missing = [s for c, s in ((teller, ind.teller), (waarde, ind.waarde), (noemer, ind.noemer)) if s and c is None]
             require_columns(rows, missing, table_id)
-        require_columns(rows, ["Perioden"] if "Perioden" in raw.columns or concept.regio else [], table_id)
+        require_columns(rows, ["Perioden"], table_id)
 
         periods = _period_frame(rows["Perioden"])
         df = pd.DataFrame({"period_title": rows["Perioden"].to_numpy()})
@@ -136,7 +139,7 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
         code_col = resolve_column(rows.columns, concept.code_kolom)
         titles = rows[concept.regio].to_numpy() if concept.regio else np.array(["Nederland"] * len(rows))
         if code_col:
-            codes = rows[code_col].to_numpy()
+            codes = rows[code_col].replace("", None).to_numpy()
             df["region_code"] = codes
             df["region_level"] = pd.Series(codes).str[:2].map(
                 {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}).to_numpy()
@@ -148,23 +151,28 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
             df["region_code"] = [h[0] if h else None for h in hits]
             df["region_level"] = [h[1] if h else None for h in hits]
             df["region_name"] = titles
-            unmatched.update(f"{table_id}: {t}" for (t, _), h in look.items() if h is None)
 
         num = den = val = None
         reasons = pd.Series([None] * len(rows), dtype=object)
         if teller:
             num, r = to_number(rows[teller].reset_index(drop=True))
+            num = num * ind.teller_factor
             reasons = reasons.where(reasons.notna(), r)
         if waarde:
             val, r = to_number(rows[waarde].reset_index(drop=True))
+            val = val * ind.waarde_factor
             reasons = reasons.where(reasons.notna(), r)
         if noemer:
             den, r = to_number(rows[noemer].reset_index(drop=True))
+            reasons = reasons.where(reasons.notna(), r)
+        if val is None and num is not None and den is not None:  # a ratio computed from the counts
+            with np.errstate(divide="ignore", invalid="ignore"):
+                val = (num / den * ind.ratio_scale).where(den > 0)
         if val is None:  # a count: the value is the count
             val = num
         if den is None and ind.noemer_afgeleid and num is not None:
             with np.errstate(divide="ignore", invalid="ignore"):
-                den = (num / (val / 100.0)).where(val > 0)
+                den = (num / val * ind.ratio_scale).where(val > 0)
         df["numerator"] = num.to_numpy() if num is not None else np.nan
         df["denominator"] = den.to_numpy() if den is not None else np.nan
         df["value"] = val.to_numpy()
@@ -180,7 +188,8 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
     if not out:
         return pd.DataFrame(columns=FACT_COLUMNS)
     facts = pd.concat(out, ignore_index=True)
-    facts = facts[facts["region_code"].notna()]
+    if concept.overslaan:
+        facts = facts[~facts["region_name"].astype(str).str.match("|".join(concept.overslaan))]
     # A table may hold a voorlopig and a definitief figure for the same cell: keep the definitief one.
     rank = facts["status"].map({"definitief": 0, "nader voorlopig": 1, "voorlopig": 2}).fillna(1)
     facts = facts.assign(_rank=rank).sort_values("_rank", kind="stable")
@@ -210,10 +219,15 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
             absent.append(span.id)
             continue
         raw = source.read_table(span.id)
-        facts = facts_from_table(raw, span.id, registry, concept_id, index, unmatched)
+        facts = facts_from_table(raw, span.id, registry, concept_id, index, span.periode)
         # a table only contributes the years the registry assigns to it
         facts = facts[facts["period_start"].dt.year.between(span.van, span.tot or 9999)
                       | facts["period_end"].dt.year.between(span.van, span.tot or 9999)]
+        # rows without a region code: report those that carry a figure; CBS keeps listing defunct
+        # gemeenten with empty cells in later periods, which need no code
+        lost = facts["region_code"].isna()
+        unmatched.update(f"{span.id}: {t}" for t in facts.loc[lost & facts["value"].notna(), "region_name"].unique())
+        facts = facts[~lost]
         frames.append(facts)
         used.append(span.id)
         meta[span.id] = source.metadata(span.id)

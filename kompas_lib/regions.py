@@ -78,7 +78,7 @@ GEBIEDEN_COLUMNS = [
     "jaar", "gemeente_code", "gemeente_naam", "gemeente_titel",
     "provincie_code", "provincie_naam", "jeugdregio_code", "jeugdregio_naam",
     "corop_code", "corop_naam", "ggd_code", "ggd_naam", "rmc_code", "rmc_naam",
-    "landsdeel_code", "landsdeel_naam", "grootteklasse_code", "grootteklasse_naam",
+    "landsdeel_code", "landsdeel_naam", "veiligthuis_code", "veiligthuis_naam", "grootteklasse_code", "grootteklasse_naam",
     "stedelijkheid_code", "stedelijkheid_naam", "inwoners",
 ]
 
@@ -111,7 +111,7 @@ def parse_gebieden(raw: pd.DataFrame, year: int, table_id: str) -> pd.DataFrame:
         if len(prefixes) != 1 or prefixes[0] not in LEVELS or not nxt.startswith("Naam"):
             continue
         level = LEVELS[prefixes[0]]
-        if level == "veiligthuis" or f"{level}_code" in out:
+        if f"{level}_code" in out:
             continue
         out[f"{level}_code"] = values
         out[f"{level}_naam"] = raw[nxt].str.strip()

@@ -27,6 +27,7 @@ class TableSpan(_Strict):
     id: str
     van: int
     tot: int | None = None
+    periode: str | None = None  # for tables without a Perioden column (e.g. maatstaven per verdeeljaar)
 
     def covers(self, year: int) -> bool:
         return self.van <= year and (self.tot is None or year <= self.tot)
@@ -39,6 +40,7 @@ class Concept(_Strict):
     status_kolom: str | None = None
     tables: list[TableSpan]
     snapshot_let_op: str | None = None
+    overslaan: list[str] = Field(default_factory=list)  # region titles (regex) that are not regions we use
 
 
 class Filter(_Strict):
@@ -69,6 +71,16 @@ class Indicator(_Strict):
     noemer_afgeleid: bool = False
     gewicht: str | None = None
     groepen: dict[str, str] = Field(default_factory=dict)
+    teller_factor: float = 1.0  # published count x factor (e.g. x 1.000 euro -> euro: 1000)
+    waarde_factor: float = 1.0  # published value x factor (e.g. per 100.000 -> per 1.000: 0.01)
+    schaal: float | None = None  # teller / noemer x schaal; default by unit (100 for %, 1000 per 1.000)
+    alleen_landelijk: bool = False  # CBS publishes no regional figure: national context only
+
+    @property
+    def ratio_scale(self) -> float:
+        if self.schaal is not None:
+            return self.schaal
+        return {"percentage": 100.0, "per_1000": 1000.0}.get(self.eenheid, 1.0)
 
 
 class Registry(_Strict):
