@@ -10,6 +10,7 @@ import pandas as pd
 from . import fmt, plots
 from .benchmarks import benchmark_codes, change, latest_common_period, series
 from .periods import parse_period
+from .signals import benchmark_direction
 
 CORE_INDICATORS = [
     "jongeren_jeugdzorg",
@@ -115,13 +116,10 @@ def compare_to(own: pd.Series, other: pd.Series, other_label: str, unit: str) ->
                                                    other["numerator"], other["denominator"]))
     if unit != "percentage" or not have_n:
         return f"tegenover {shown}"
-    p1, n1 = own["numerator"] / own["denominator"], own["denominator"]
-    p2, n2 = other["numerator"] / other["denominator"], other["denominator"]
-    pooled = (own["numerator"] + other["numerator"]) / (n1 + n2)
-    se = (pooled * (1 - pooled) * (1 / n1 + 1 / n2)) ** 0.5
-    if se == 0 or abs(p1 - p2) / se < 1.96:
+    direction = benchmark_direction(own["numerator"], own["denominator"], other["numerator"], other["denominator"])
+    if direction is None:
         return f"niet duidelijk anders dan {shown} (verschil niet groter dan toeval)"
-    return f"{'hoger' if p1 > p2 else 'lager'} dan {shown} (verschil groter dan toeval)"
+    return f"{direction} dan {shown} (verschil groter dan toeval)"
 
 
 def trend(ctx, indicator: str):

@@ -1,0 +1,32 @@
+"""Comparable gemeenten: k nearest neighbours on a standardised profile (DESIGN.md §4)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+
+def standardise(profile: pd.DataFrame) -> pd.DataFrame:
+    """z-scores per column (mean 0, sd 1 over all gemeenten); constant columns become 0."""
+    sd = profile.std(ddof=0).replace(0, np.nan)
+    return ((profile - profile.mean()) / sd).fillna(0.0)
+
+
+def nearest(profile: pd.DataFrame, focus: str, k: int = 15, fixed: list[str] | None = None) -> pd.DataFrame:
+    """The ``k`` gemeenten closest to ``focus`` (Euclidean distance on z-scores).
+
+    ``profile``: one row per gemeente (index = code), one column per profile variable. Gemeenten with
+    a missing variable are left out. ``fixed``: the user's own list, which overrides the choice
+    (distances are still shown). Returns columns ``distance`` and the raw profile, nearest first.
+    """
+    complete = profile.dropna()
+    if focus not in complete.index:
+        raise DataError(f"The profile of {focus} is incomplete ({', '.join(profile.columns[profile.loc[focus].isna()]) if focus in profile.index else 'not in the data'}); comparable gemeenten cannot be computed.")
+    z = standardise(complete)
+    dist = np.sqrt(((z - z.loc[focus]) ** 2).sum(axis=1)).drop(focus)
+    chosen = [c for c in fixed if c in dist.index] if fixed else list(dist.nsmallest(k).index)
+    out = complete.loc[chosen].copy()
+    out.insert(0, "distance", dist.loc[chosen])
+    return out.sort_values("distance")

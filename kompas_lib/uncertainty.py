@@ -1,0 +1,65 @@
+"""Uncertainty of rates and counts (DESIGN.md §4): Wilson and Clopper–Pearson intervals for a
+proportion, exact Poisson limits for a count, and a two-proportion test for 'verschil groter dan
+toeval'. Pure functions, vectorised over numpy arrays or pandas Series."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+
+def _z(level: float) -> float:
+    return float(stats.norm.ppf(1 - (1 - level) / 2))
+
+
+def wilson(k, n, level: float = 0.95):
+    """Wilson score interval for k successes out of n; returns (low, high) as proportions."""
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    z = _z(level)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = k / n
+        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
+    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+
+
+def clopper_pearson(k, n, level: float = 0.95):
+    """Exact (Clopper–Pearson) interval for k out of n; returns (low, high) as proportions."""
+    k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
+    a = 1 - level
+    low = np.where(k > 0, stats.beta.ppf(a / 2, k, n - k + 1), 0.0)
+    high = np.where(k < n, stats.beta.ppf(1 - a / 2, k + 1, n - k), 1.0)
+    return low, high
+
+
+def poisson_exact(k, level: float = 0.95):
+    """Exact Poisson limits for an observed count k; returns (low, high) counts."""
+    k = np.asarray(k, dtype=float)
+    a = 1 - level
+    low = np.where(k > 0, stats.chi2.ppf(a / 2, 2 * k) / 2, 0.0)
+    high = stats.chi2.ppf(1 - a / 2, 2 * k + 2) / 2
+    return low, high
+
+
+def two_proportion_z(k1, n1, k2, n2) -> float:
+    """z statistic of the pooled two-proportion test (nan when it cannot be computed)."""
+    if min(n1, n2) <= 0:
+        return float("nan")
+    pooled = (k1 + k2) / (n1 + n2)
+    se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    return float((k1 / n1 - k2 / n2) / se) if se > 0 else float("nan")
+
+
+def differs(k1, n1, k2, n2, level: float = 0.95) -> bool | None:
+    """True when the difference between two proportions is larger than chance at ``level``."""
+    z = two_proportion_z(k1, n1, k2, n2)
+    return None if np.isnan(z) else bool(abs(z) >= _z(level))
+
+
+CBS_ROUNDING = 5
+
+
+def rounding_matters(count: float, threshold: float = 100) -> bool:
+    """CBS rounds youth-care counts to multiples of 5: below ~100 that is a relative error of a few
+    percent or more, worth saying."""
+    return bool(np.isfinite(count) and count < threshold)

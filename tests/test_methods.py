@@ -1,0 +1,109 @@
+"""Analysis methods against hand-computed expectations."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kompas_lib import demography, funnel, peers, signals, uncertainty
+
+
+def test_wilson_interval_by_hand():
+    # k=10, n=100, z=1.959964: centre=(0.1+z²/200)/(1+z²/100), half=z*sqrt(0.0009+z²/40000)/(1+z²/100)
+    z = 1.959963984540054
+    centre = (0.1 + z**2 / 200) / (1 + z**2 / 100)
+    half = z * math.sqrt(0.1 * 0.9 / 100 + z**2 / 40000) / (1 + z**2 / 100)
+    lo, hi = uncertainty.wilson(10, 100)
+    assert lo == pytest.approx(centre - half) and hi == pytest.approx(centre + half)
+    assert lo == pytest.approx(0.0552, abs=1e-4) and hi == pytest.approx(0.1744, abs=1e-4)
+
+
+def test_clopper_pearson_and_poisson_known_values():
+    lo, hi = uncertainty.clopper_pearson(0, 10)
+    assert lo == 0 and hi == pytest.approx(1 - 0.025 ** (1 / 10))  # exact for k = 0
+    plo, phi = uncertainty.poisson_exact(0)
+    assert plo == 0 and phi == pytest.approx(-math.log(0.025))  # 3.689
+    plo, phi = uncertainty.poisson_exact(10)
+    assert plo == pytest.approx(4.7954, abs=1e-3) and phi == pytest.approx(18.3904, abs=1e-3)
+
+
+def test_two_proportion_test():
+    # 60/500 vs 50/500: pooled 0.11, se = sqrt(.11*.89*(2/500)) = 0.019790, z = 0.02/0.019790 = 1.0106
+    assert uncertainty.two_proportion_z(60, 500, 50, 500) == pytest.approx(1.0106, abs=1e-3)
+    assert uncertainty.differs(60, 500, 50, 500) is False
+    assert uncertainty.differs(600, 5000, 500, 5000) is True
+
+
+def test_funnel_limits_by_hand():
+    lo, hi = funnel.limits(0.1, 400, funnel.Z95)
+    se = math.sqrt(0.1 * 0.9 / 400)  # 0.015
+    assert lo == pytest.approx(0.1 - 1.959964 * se, abs=1e-6) and hi == pytest.approx(0.1 + 1.959964 * se, abs=1e-6)
+    lo, hi = funnel.limits(0.1, 400, funnel.Z998)
+    assert hi == pytest.approx(0.1 + 3.090232 * 0.015, abs=1e-6)
+    assert list(funnel.classify([60, 40, 20], [400, 400, 400], 0.1)) == [
+        "boven de grenzen", "binnen de grenzen", "onder de grenzen"]
+
+
+def test_overdispersion_by_hand():
+    k = np.array([10, 30, 50, 70, 90, 20])
+    n = np.array([500] * 6)
+    p = k.sum() / n.sum()  # 270/3000 = 0.09
+    od = funnel.overdispersion(k, n, p, winsor=0.0)
+    s2 = p * (1 - p) / 500
+    z = (k / n - p) / math.sqrt(s2)
+    phi = float(np.mean(z**2))
+    w = np.full(6, 1 / s2)
+    tau2 = (6 * phi - 5) / (w.sum() - (w**2).sum() / w.sum())
+    assert od.adjusted and od.phi == pytest.approx(phi) and od.tau2 == pytest.approx(tau2)
+    # no overdispersion when the units scatter like binomial noise
+    calm = funnel.overdispersion([45, 50, 55], [500, 500, 500], 0.1, winsor=0.0)
+    assert not calm.adjusted and calm.tau2 == 0
+
+
+def test_funnel_table_keeps_input_order_no_ranking():
+    units = pd.DataFrame({"code": ["a", "b", "c"], "name": ["A", "B", "C"], "k": [90, 10, 50], "n": [500, 500, 500]})
+    table, params = funnel.funnel_table(units, adjust=False)
+    assert list(table.code) == ["a", "b", "c"] and params["p_bar"] == pytest.approx(150 / 1500)
+    assert list(table.oordeel_95) == ["boven de grenzen", "onder de grenzen", "binnen de grenzen"]
+
+
+def test_knn_peers_on_a_small_frame():
+    profile = pd.DataFrame({"x": [0.0, 1.0, 2.0, 10.0, np.nan], "y": [0.0, 0.0, 0.0, 0.0, 1.0]},
+                           index=["F", "A", "B", "C", "D"])
+    # y is constant over the complete rows -> z = 0; x z-scores: mean 3.25, sd = sqrt(((-3.25)²+(-2.25)²+(-1.25)²+6.75²)/4)
+    out = peers.nearest(profile, "F", k=2)
+    sd = math.sqrt((3.25**2 + 2.25**2 + 1.25**2 + 6.75**2) / 4)
+    assert list(out.index) == ["A", "B"]
+    assert out.distance.tolist() == pytest.approx([1 / sd, 2 / sd])
+    fixed = peers.nearest(profile, "F", fixed=["C"])
+    assert list(fixed.index) == ["C"] and fixed.distance.iloc[0] == pytest.approx(10 / sd)
+
+
+def test_indirect_standardisation_by_hand():
+    res = demography.indirect(observed=30, population_by_age=[1000, 2000], national_rate_by_age=[0.01, 0.02])
+    assert res.expected == pytest.approx(50) and res.ratio == pytest.approx(0.6)
+    lo, hi = uncertainty.poisson_exact(30)
+    assert res.low == pytest.approx(lo / 50) and res.high == pytest.approx(hi / 50)
+
+
+def test_change_decomposition_adds_up_and_blames_population():
+    d = demography.decompose_change(pop0=10_000, rate0=0.10, pop1=9_000, rate1=0.10)
+    assert d.change == pytest.approx(-100) and d.population_effect == pytest.approx(-100) and d.rate_effect == 0
+    d = demography.decompose_change(pop0=10_000, rate0=0.10, pop1=9_000, rate1=0.12)
+    assert d.population_effect == pytest.approx(-1000 * 0.11)
+    assert d.rate_effect == pytest.approx(0.02 * 9500)
+    assert d.population_effect + d.rate_effect == pytest.approx(d.change)
+
+
+def test_signal_rules():
+    assert signals.benchmark_direction(600, 5000, 500, 5000) == "hoger"
+    assert signals.benchmark_direction(60, 500, 50, 500) is None
+    assert signals.trend_break([10, 10.2, 10.4, 10.5, 10.7, 13.0]) == "stijging"
+    assert signals.trend_break([10, 10.2, 10.4, 10.5, 10.7, 10.9]) is None
+    assert signals.trend_break([10, 11, 12]) is None  # too little history
+    assert signals.wijk_spread([2.0, 5.0]) and not signals.wijk_spread([2.0, 3.0])
+    neutral = signals.word("Jeugdhulp", "neutraal", "hoger", "Nederland")
+    assert "niet vanzelf goed of slecht" in neutral and "ongunstiger" not in neutral
+    assert "ongunstiger" in signals.word("Voortijdig schoolverlaters", "lager_beter", "hoger", "Nederland")
+    assert "gunstiger" in signals.word("Voortijdig schoolverlaters", "lager_beter", "lager", "Nederland")
