@@ -29,7 +29,7 @@ from .errors import DataError
 from .herindeling import harmonise
 from .periods import parse_period
 from .regions import COUNTRY_CODE, RegionIndex, parse_gebieden
-from .registry import Indicator, Registry, load_registry, resolve_column
+from .registry import Indicator, Registry, load_registry, resolve_any
 from .sources import FolderSource
 
 log = logging.getLogger(__name__)
@@ -122,13 +122,12 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
         rows = _filter_rows(raw, ind, table_id)
         if rows.empty:
             continue
-        teller = resolve_column(rows.columns, ind.teller)
-        waarde = resolve_column(rows.columns, ind.waarde)
-        noemer = resolve_column(rows.columns, ind.noemer)
-        needed = [c for c, spec in ((teller, ind.teller), (waarde, ind.waarde), (noemer, ind.noemer)) if spec]
-        if None in needed or (ind.teller and teller is None) or (ind.waarde and waarde is None):
-            missing = [s for c, s in ((teller, ind.teller), (waarde, ind.waarde), (noemer, ind.noemer)) if s and c is None]
-            require_columns(rows, missing, table_id)
+        teller = resolve_any(rows.columns, ind.teller)
+        waarde = resolve_any(rows.columns, ind.waarde)
+        noemer = resolve_any(rows.columns, ind.noemer)
+        missing = [str(spec) for col, spec in ((teller, ind.teller), (waarde, ind.waarde), (noemer, ind.noemer))
+                   if spec and col is None]
+        require_columns(rows, missing, table_id)
         require_columns(rows, ["Perioden"], table_id)
 
         periods = _period_frame(rows["Perioden"])
@@ -136,7 +135,7 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
         df = df.merge(periods, on="period_title", how="left")
 
         # regions: codes from a code column, else titles through the Gebieden index
-        code_col = resolve_column(rows.columns, concept.code_kolom)
+        code_col = resolve_any(rows.columns, concept.code_kolom)
         titles = rows[concept.regio].to_numpy() if concept.regio else np.array(["Nederland"] * len(rows))
         if code_col:
             codes = rows[code_col].replace("", None).to_numpy()
@@ -185,6 +184,19 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
         df["group_dim"], df["group_value"] = _groups(rows, ind.groepen, table_id)
         df["source_table"] = table_id
         out.append(df)
+        for dim, groups in ind.kolomgroepen.items():  # subgroups published as separate columns
+            for grp in groups:
+                col = resolve_any(rows.columns, grp.kolommen)
+                if col is None:
+                    continue
+                g_num, g_reason = to_number(rows[col].reset_index(drop=True))
+                gdf = df.copy()
+                gdf["numerator"] = g_num.to_numpy()
+                gdf["value"] = g_num.to_numpy()
+                gdf["denominator"] = np.nan
+                gdf["missing_reason"] = g_reason.where(g_num.isna(), None).to_numpy()
+                gdf["group_dim"], gdf["group_value"] = dim, grp.waarde
+                out.append(gdf)
     if not out:
         return pd.DataFrame(columns=FACT_COLUMNS)
     facts = pd.concat(out, ignore_index=True)

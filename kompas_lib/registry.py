@@ -56,6 +56,16 @@ class Filter(_Strict):
         return [self.waarde] if isinstance(self.waarde, str) else list(self.waarde)
 
 
+class KolomGroep(_Strict):
+    """A subgroup published as its own column (wijk tables: one column per age group)."""
+    kolom: str | list[str]
+    waarde: str
+
+    @property
+    def kolommen(self) -> list[str]:
+        return [self.kolom] if isinstance(self.kolom, str) else list(self.kolom)
+
+
 class Indicator(_Strict):
     id: str
     concept: str
@@ -65,12 +75,13 @@ class Indicator(_Strict):
     polariteit: Literal["hoger_beter", "lager_beter", "neutraal"]
     domein: str
     filter: list[Filter] = Field(default_factory=list)
-    teller: str | None = None
-    waarde: str | None = None
-    noemer: str | None = None
+    teller: str | list[str] | None = None  # a list: whichever of these columns exists
+    waarde: str | list[str] | None = None
+    noemer: str | list[str] | None = None
     noemer_afgeleid: bool = False
     gewicht: str | None = None
     groepen: dict[str, str] = Field(default_factory=dict)
+    kolomgroepen: dict[str, list[KolomGroep]] = Field(default_factory=dict)
     teller_factor: float = 1.0  # published count x factor (e.g. x 1.000 euro -> euro: 1000)
     waarde_factor: float = 1.0  # published value x factor (e.g. per 100.000 -> per 1.000: 0.01)
     schaal: float | None = None  # teller / noemer x schaal; default by unit (100 for %, 1000 per 1.000)
@@ -128,6 +139,17 @@ def _load(path: str) -> Registry:
         if ind.gewicht and ind.gewicht not in reg.indicators:
             raise DataError(f"Indicator {ind.id} in {path} weights by unknown indicator {ind.gewicht!r}.")
     return reg
+
+
+def resolve_any(columns, specs: str | list[str] | None) -> str | None:
+    """The first of several column specs that exists (a single spec is fine too)."""
+    if specs is None:
+        return None
+    for spec in [specs] if isinstance(specs, str) else specs:
+        hit = resolve_column(columns, spec)
+        if hit:
+            return hit
+    return None
 
 
 def resolve_column(columns, spec: str | None) -> str | None:
