@@ -266,11 +266,21 @@ def _bevolking(out: Path, g: pd.DataFrame) -> None:
 
 
 WIJK_COLUMNS = ["TotaalJongerenMetJeugdzorgInNatura_1", "k_0Tot4Jaar_2", "k_4Tot12Jaar_3", "k_12Tot18Jaar_4",
-                "k_18Tot23Jaar_5"]
+                "k_18Tot23Jaar_5", "ThuiswonendKindInEenouderhuishouden_6", "ThuiswonendKindBijEenPaar_7",
+                "AnderHuishouden_8", "TotaalTrajectenInNatura_9", "GemeentelijkeToegang_10", "Huisarts_11",
+                "Jeugdarts_12", "GecertificeerdeInstelling_13", "MedischSpecialist_14", "RechterOfficierVanJustitie_15",
+                "GeenVerwijzer_16", "VerwijzerOnbekend_17"]
+HOUSEHOLD_SPLIT = np.array([0.27, 0.65, 0.08])
+VERWIJZER_SPLIT = np.array([0.31, 0.32, 0.03, 0.08, 0.04, 0.01, 0.14, 0.07])
 
 
 def _wijken(out: Path, g: pd.DataFrame, rates, rng) -> None:
     age_split = np.array([0.06, 0.46, 0.42, 0.06])
+
+    def parts(c):
+        traj = _r5(c * 1.4)
+        return [*_r5(c * age_split), *_r5(c * HOUSEHOLD_SPLIT), traj, *_r5(traj * VERWIJZER_SPLIT)]
+
     wijk_weights = {}
     for row in g.itertuples(index=False):
         wijk_weights[row.code] = rng.dirichlet(np.full(int(row.n_wijken), 3.0))
@@ -286,19 +296,19 @@ def _wijken(out: Path, g: pd.DataFrame, rates, rng) -> None:
                 youth = row.inwoners * row.share_0_22
                 counts[row.code] = youth * rates[(row.code, year)] / 100 * f * 0.93
             total = _r5(sum(counts.values()))
-            rows.append(("Totaal alle jeugdzorg in natura", COUNTRY, title, total, *_r5(total * age_split),
+            rows.append(("Totaal alle jeugdzorg in natura", COUNTRY, title, total, *parts(total),
                          "", "Land", "NL01", ""))
             for row in gy.itertuples(index=False):
                 c = _r5(counts[row.code])
-                rows.append(("Totaal alle jeugdzorg in natura", row.naam, title, c, *_r5(c * age_split),
+                rows.append(("Totaal alle jeugdzorg in natura", row.naam, title, c, *parts(c),
                              row.naam, "Gemeente", row.code, ""))
                 for j, w in enumerate(wijk_weights[row.code]):
                     wc = _r5(counts[row.code] * w * np.exp(rng.normal(0, 0.1)))
-                    parts = _r5(wc * age_split)
+                    split = parts(wc)
                     if wc < 10:  # tiny wijk: secret
-                        wc, parts = np.nan, [np.nan] * 4
+                        wc, split = np.nan, [np.nan] * (len(WIJK_COLUMNS) - 1)
                     name = f"Wijk {j:02d} {WIJKNAMEN[j % len(WIJKNAMEN)]}"
-                    rows.append(("Totaal alle jeugdzorg in natura", name, title, wc, *parts,
+                    rows.append(("Totaal alle jeugdzorg in natura", name, title, wc, *split,
                                  row.naam, "Wijk", f"WK{row.code[2:]}{j:02d}", "1"))
         df = pd.DataFrame(rows, columns=["VormenVanJeugdzorg", "Wijken", "Perioden", *WIJK_COLUMNS,
                                          "Gemeentenaam_18", "SoortRegio_19", "Codering_20", "IndelingswijzigingWijken_21"])
@@ -329,6 +339,122 @@ def _geslacht_leeftijd(out: Path, g: pd.DataFrame, rates, rng) -> None:
         df = pd.DataFrame(rows, columns=["Geslacht", "Leeftijd", "Perioden", "c"])
         df["TotaalJongerenMetJeugdzorgInNatura_1"] = _fmt(df.c, None)
         _write(out, tid, df.drop(columns="c"), "Jongeren met jeugdzorg in natura; geslacht, leeftijd")
+
+
+def _per_gemeente(g: pd.DataFrame, year: int, with_aggregates: bool = True):
+    """(title, member index) rows: country, provincies, jeugdregio's, COROP and every gemeente."""
+    gy = gemeenten_in(g, year)
+    groups = _aggregates(gy) if with_aggregates else [(COUNTRY, gy.index)]
+    return gy, groups + [(r.naam, pd.Index([i])) for i, r in zip(gy.index, gy.itertuples(index=False))]
+
+
+def _trajecten(out: Path, g: pd.DataFrame, rates, rng) -> None:
+    """Lopende trajecten on peildata (as 82968NED/85094NED): a subset of the real columns."""
+    cols = ["TotaalJeugdzorgtrajectenInNatura_1", "TotaalJeugdhulptrajectenInNatura_2", "TotaalJeugdhulpZonderVerblijf_3",
+            "TotaalJeugdhulpMetVerblijf_9", "TotaalJeugdbeschermingstrajecten_14", "TotaalJeugdreclasseringstrajecten_22"]
+    shares = np.array([1.0, 0.90, 0.82, 0.08, 0.085, 0.015])
+    for tid, years in (("82968NED", range(2015, 2021)), ("85094NED", range(2021, 2025))):
+        rows = []
+        for y in years:
+            gy, groups = _per_gemeente(g, y)
+            youth = (gy.inwoners * gy.share_0_22).to_numpy()
+            base = youth * np.array([rates[(c, y)] for c in gy.code]) / 100 * 0.75
+            for title in [f"30 juni {y}"] + ([f"31 december {y}"] if y < 2024 else []):
+                noise = np.exp(rng.normal(0, 0.02, len(gy)))
+                for name, idx in groups:
+                    tot = float((base * noise)[idx].sum())
+                    rows.append((name, title, *_r5(tot * shares)))
+        df = pd.DataFrame(rows, columns=["RegioS", "Perioden", *cols])
+        for c in cols:
+            df[c] = _fmt(df[c], None)
+        _write(out, tid, df, "Trajecten jeugdzorg in natura; regio, op peildatum")
+
+
+def _kosten(out: Path, g: pd.DataFrame, rng) -> None:
+    """Gerealiseerde kosten jeugdzorg per gemeente (as 83454NED), gemeenten only."""
+    rows = []
+    for y in range(2015, 2024):
+        gy = gemeenten_in(g, y)
+        for r in gy.itertuples(index=False):
+            per_inw = (180 + 18 * (y - 2015)) * r.factor * np.exp(rng.normal(0, 0.05))
+            total_k = per_inw * r.inwoners / 1000
+            for title, f in (("1e halfjaar", 0.5), ("2e halfjaar", 0.5)):
+                rows.append(("JZ Totaal jeugdzorg", r.naam, f"{title} {y}", np.nan, round(total_k * f), np.nan, round(per_inw * f)))
+            rows.append(("JZ Totaal jeugdzorg", r.naam, str(y), round(total_k * 0.97), round(total_k), round(per_inw * 0.97),
+                         round(per_inw)))
+    df = pd.DataFrame(rows, columns=["VormenVanJeugdzorg", "Regio", "Perioden", "a", "b", "c", "d"])
+    for col, name in zip("abcd", ["BegroteKosten_1", "GerealiseerdeKosten_2", "BegroteKostenPer1000Inwoners_3",
+                                  "GerealiseerdeKostenPer1000Inwoners_4"]):
+        df[name] = _fmt(df[col], 0)
+    _write(out, "83454NED", df.drop(columns=list("abcd")), "Gemeentelijke kosten jeugdzorg")
+
+
+def _vsv(out: Path, g: pd.DataFrame, rng) -> None:
+    """Voortijdig schoolverlaters per schooljaar (as 84780NED)."""
+    rows = []
+    for y in range(2015, 2023):
+        gy, groups = _per_gemeente(g, y + 1, with_aggregates=False)
+        pupils = np.round(gy.inwoners.to_numpy() * 0.085)
+        rate = 0.021 * gy.factor.to_numpy() * np.exp(rng.normal(0, 0.15, len(gy)))
+        vsv = _r5(pupils * rate * 2) / 2
+        for name, idx in groups:
+            n, k = pupils[idx].sum(), vsv[idx].sum()
+            rows.append(("Totaal mannen en vrouwen", name, f"{y}/'{str(y + 1)[-2:]}", n, k, n - k, round(k / n * 100)))
+    df = pd.DataFrame(rows, columns=["Geslacht", "Regiokenmerken", "Perioden", "a", "b", "c", "d"])
+    for col, name in zip("abcd", ["Leerlingen_1", "VoortijdigSchoolverlaters_2", "NietVoortijdigSchoolverlaters_3",
+                                  "VoortijdigSchoolverlatersPercentage_4"]):
+        df[name] = _fmt(df[col], None if col != "d" else 1)
+    _write(out, "84780NED", df.drop(columns=list("abcd")), "Voortijdig schoolverlaters; geslacht, woonregio")
+
+
+def _veilig_thuis(out: Path, g: pd.DataFrame, rng) -> None:
+    """Adviezen and meldingen Veilig Thuis, counts and per 100 000 inwoners (as 84847NED)."""
+    rows = []
+    for y in range(2019, 2025):
+        gy, groups = _per_gemeente(g, y)
+        inw = gy.inwoners.to_numpy()
+        for title, f in [(f"1e halfjaar {y}", 0.5)] + ([(f"2e halfjaar {y}", 0.5), (str(y), 1.0)] if y < 2024 else []):
+            adv = _r5(inw * 0.0062 * f * np.exp(rng.normal(0, 0.15, len(gy))))
+            mel = _r5(inw * 0.0075 * f * np.exp(rng.normal(0, 0.15, len(gy))))
+            for name, idx in groups:
+                n = inw[idx].sum()
+                rows.append((name, title, adv[idx].sum(), mel[idx].sum(), round(adv[idx].sum() / n * 100_000),
+                             round(mel[idx].sum() / n * 100_000)))
+    df = pd.DataFrame(rows, columns=["RegioS", "Perioden", "a", "b", "c", "d"])
+    for col, name in zip("abcd", ["GestarteAdviezen_1", "OntvangenMeldingenTotaal_2", "GestarteAdviezen_13",
+                                  "OntvangenMeldingenTotaal_14"]):
+        df[name] = _fmt(df[col], None if col in "ab" else 0)
+    _write(out, "84847NED", df.drop(columns=list("abcd")), "Huiselijk geweld; kerncijfers Veilig Thuis, regio")
+
+
+MAATSTAF_IDS = {2019: "84590NED", 2020: "84860NED", 2021: "85052NED", 2022: "85309NED"}
+
+
+def _maatstaven(out: Path, g: pd.DataFrame, rng) -> None:
+    """Maatstaven gemeentefonds per verdeeljaar (as 84590NED … 85309NED), NL and gemeenten."""
+    for year, tid in MAATSTAF_IDS.items():
+        gy, groups = _per_gemeente(g, year, with_aggregates=False)
+        inw = gy.inwoners.to_numpy()
+        city = (gy.stedelijk.to_numpy() <= 2).astype(float)
+        young = np.round(inw * gy.share_0_17.to_numpy())
+        hh_kids = np.round(young / 1.8)
+        single = np.round(hh_kids * (0.10 + 0.05 * city) * np.exp(rng.normal(0, 0.1, len(gy))))
+        low = np.round(young * (0.08 + 0.07 * city) * np.exp(rng.normal(0, 0.15, len(gy))))
+        w15 = np.round(inw * 0.64)
+        bijstand = np.round(w15 * (0.025 + 0.025 * city) * np.exp(rng.normal(0, 0.15, len(gy))))
+        psych = np.round(young * 0.048 * np.exp(rng.normal(0, 0.1, len(gy))))
+        rows = []
+        for name, idx in groups:
+            rows.append((name, w15[idx].sum(), young[idx].sum(), hh_kids[idx].sum(), single[idx].sum(), young[idx].sum(),
+                         low[idx].sum(), bijstand[idx].sum(), psych[idx].sum()))
+        cols = ["InwonersVan15Tot65Jaar_1", "InwonersTot18Jaar_2", "TotaalMetThuiswonendeKinderen_4",
+                "Eenouderhuishoudens2OfMeerKinderen_6", "TotaalMinderjarigeKinderen_19",
+                "InHuishoudensTot120SociaalMinimum_20", f"PersonenMetBijstand3112{year - 1}_26",
+                f"PsychischMedicijngebruikOuders{year - 1}_29"]
+        df = pd.DataFrame(rows, columns=["RegioS", *cols])
+        for c in cols:
+            df[c] = _fmt(df[c], None)
+        _write(out, tid, df, f"Maatstaven gemeentefonds; regio-indeling {year}")
 
 
 PROVIDERS = ["Jeugdhulp De Linde", "Stichting Opgroeien Demo", "Kompaan Jeugdzorg", "De Brug Ambulant",
@@ -380,6 +506,11 @@ def generate_demo(out_dir: Path, seed: int = SEED) -> dict:
     _bevolking(out, g)
     _wijken(out, g, rates, rng)
     _geslacht_leeftijd(out, g, rates, rng)
+    _trajecten(out, g, rates, rng)
+    _kosten(out, g, rng)
+    _vsv(out, g, rng)
+    _veilig_thuis(out, g, rng)
+    _maatstaven(out, g, rng)
     _aanbieders(out, g, rng)
     _herindelingen(out, g)
     io.write_text(out / "README.txt", "FICTIEVE GEGEVENS — Demoland\n\n" + NOTE + "\nGemaakt door kompas_lib.demo "

@@ -41,6 +41,12 @@ class Context:
     out_dir: Path
     exports: list[str] = field(default_factory=list)
 
+    def ind(self, indicator: str) -> pd.DataFrame:
+        """The facts of one indicator (split once; the full table has millions of rows)."""
+        if not hasattr(self, "_by_indicator"):
+            self._by_indicator = dict(tuple(self.facts.groupby("indicator", sort=False)))
+        return self._by_indicator.get(indicator, self.facts.iloc[0:0])
+
     @property
     def fictitious(self) -> bool:
         return bool(self.prepare_info.get("source", {}).get("fictief"))

@@ -76,7 +76,7 @@ class KompasParams(_Strict):
     gemeente: str
     naam: str | None = None
     periode: Periode = Field(default_factory=Periode)
-    benchmarks: list[Literal[BENCHMARKS]] = Field(default_factory=lambda: ["nederland", "jeugdregio"])
+    benchmarks: list[Literal[BENCHMARKS]] = Field(default_factory=lambda: list(BENCHMARKS))
     vergelijkbare_gemeenten: Vergelijkbaar = Field(default_factory=Vergelijkbaar)
     privacy: Privacy = Field(default_factory=Privacy)
     indicatoren: list[str] = Field(default_factory=list)

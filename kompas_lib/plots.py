@@ -12,6 +12,7 @@ import io
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from . import fmt
 
@@ -72,6 +73,8 @@ def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: s
     top_value = data[y].max()
     ax.set_ylim(0, top_value * 1.12 if pd.notna(top_value) and top_value > 0 else None)
     decimals = 1 if percent and pd.notna(top_value) and top_value < 5 else 0
+    if decimals == 0:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(fmt.axis_formatter(decimals, " %" if percent else ""))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.subplots_adjust(bottom=0.18, right=0.75)
@@ -85,3 +88,57 @@ def to_png(fig) -> bytes:
     fig.savefig(buf, format="png", bbox_inches="tight")
     plt.close(fig)
     return buf.getvalue()
+
+
+def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus_code: str | None,
+           tau2: float = 0.0, xlabel: str = "aantal jongeren (noemer)"):
+    """Funnel plot: rate against denominator with 95 % and 99,8 % limits around ``p_bar``.
+
+    ``units``: columns ``code``, ``name``, ``n``, ``rate`` (proportion). Points are not ranked or
+    labelled by position; only the focus region is named.
+    """
+    import numpy as np
+
+    from .funnel import Z95, Z998, limits
+
+    use_style()
+    fig, ax = plt.subplots()
+    n = np.geomspace(max(units["n"].min() * 0.8, 10), units["n"].max() * 1.2, 300)
+    for z, style, lab in ((Z95, "--", "95 %-grenzen"), (Z998, ":", "99,8 %-grenzen")):
+        lo, hi = limits(p_bar, n, z, tau2)
+        ax.plot(n, lo * 100, style, color="#555555", linewidth=1.2, label=lab)
+        ax.plot(n, hi * 100, style, color="#555555", linewidth=1.2)
+    ax.axhline(p_bar * 100, color="#555555", linewidth=1, label="gemiddelde")
+    others = units[units["code"] != focus_code]
+    ax.scatter(others["n"], others["rate"] * 100, s=14, color="#9AA5B1", alpha=0.8, label="andere gemeenten", zorder=2)
+    own = units[units["code"] == focus_code]
+    if not own.empty:
+        ax.scatter(own["n"], own["rate"] * 100, s=70, color=FOCUS, edgecolor="white", zorder=4,
+                   label=own["name"].iloc[0])
+    ax.set_xscale("log")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(fmt.axis_formatter(0))
+    ax.yaxis.set_major_formatter(fmt.axis_formatter(0, " %"))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("% van de jongeren")
+    ax.set_title(title)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.subplots_adjust(bottom=0.2, right=0.74)
+    _caption(fig, caption)
+    return fig
+
+
+def bars(data: pd.DataFrame, *, category: str, value: str, title: str, caption: str, percent: bool = True):
+    """Horizontal bars for a split (subgroups, wijken), in the given order (not sorted by value)."""
+    use_style()
+    height = max(2.2, 0.35 * len(data) + 1.2)
+    fig, ax = plt.subplots(figsize=(8.0, height))
+    ax.barh(data[category].astype(str), data[value], color=FOCUS)
+    ax.invert_yaxis()
+    ax.grid(axis="x", color="#DDDDDD")
+    ax.grid(axis="y", visible=False)
+    ax.xaxis.set_major_formatter(fmt.axis_formatter(0, " %" if percent else ""))
+    ax.set_title(title)
+    fig.subplots_adjust(left=0.32, bottom=0.22 if height < 3 else 0.12)
+    _caption(fig, caption)
+    return fig

@@ -20,7 +20,7 @@ def test_defaults_load_and_a_gemeente_file_overrides_nested_keys(tmp_path):
     params = load_params(p, "GM0344", known_regions=KNOWN)
     assert params.periode.start_jaar == 2018 and params.periode.eind_jaar is None
     assert params.privacy.drempel == 20
-    assert params.benchmarks == ["nederland", "jeugdregio"]  # from default.yml
+    assert params.benchmarks == ["nederland", "provincie", "jeugdregio", "grootteklasse", "vergelijkbare_gemeenten"]
     assert params.vergelijkbare_gemeenten.k == 15
 
 

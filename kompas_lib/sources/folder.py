@@ -24,6 +24,9 @@ class FolderSource:
     root: Path
     kind: str  # snapshot | live | demo
 
+    def __post_init__(self):
+        object.__setattr__(self, "root", Path(self.root))
+
     @property
     def fictitious(self) -> bool:
         return self.kind == "demo"
