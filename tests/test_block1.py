@@ -1,0 +1,106 @@
+"""Block 1 on real CBS data: shown and exported figures trace back to the CBS files; small numbers
+and privacy hold for a tiny gemeente; a jeugdregio as a whole runs."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from conftest import read_cbs
+from kompas_lib.pipeline import run_one
+
+pytestmark = pytest.mark.slow
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S))
+
+
+@pytest.fixture(scope="module")
+def utrecht(real, tmp_path_factory):
+    out = tmp_path_factory.mktemp("rep")
+    r = run_one("GM0344", processed=real.out_dir, out_root=out)
+    assert r.ok, r.message
+    return r.report.parent, text_of(r.report.read_text(encoding="utf-8"))
+
+
+def exported(folder, name):
+    return pd.read_csv(folder / "data" / f"{name}.csv", sep=";", decimal=",", encoding="utf-8-sig")
+
+
+def cell(raw, column, **match):
+    sel = pd.Series(True, index=raw.index)
+    for k, v in match.items():
+        sel &= raw[k].str.strip() == v
+    assert sel.sum() == 1, match
+    return float(raw.loc[sel, column].iloc[0])
+
+
+def test_vsv_is_computed_from_the_cbs_counts(utrecht, snapshot_dir):
+    folder, text = utrecht
+    raw = read_cbs(snapshot_dir, "84780NED")
+    k = cell(raw, "VoortijdigSchoolverlaters_2", Geslacht="Totaal mannen en vrouwen", Regiokenmerken="Utrecht (gemeente)", Perioden="2022/'23")
+    n = cell(raw, "Leerlingen_1", Geslacht="Totaal mannen en vrouwen", Regiokenmerken="Utrecht (gemeente)", Perioden="2022/'23")
+    data = exported(folder, "alle_indicatoren")
+    row = data[(data.indicator == "vsv") & (data.region_code == "GM0344")].iloc[0]
+    assert (row.numerator, row.denominator) == (k, n) and row.value == pytest.approx(k / n * 100)
+    assert f"{k / n * 100:.1f}".replace(".", ",") + "\u00a0%" in text
+
+
+def test_veilig_thuis_and_kosten_equal_cbs(utrecht, snapshot_dir):
+    folder, _ = utrecht
+    data = exported(folder, "alle_indicatoren").set_index(["indicator", "region_code"])
+    vt = read_cbs(snapshot_dir, "84847NED")
+    per_100k = cell(vt, "GestarteAdviezen_13", RegioS="Utrecht (gemeente)", Perioden="2023")
+    assert data.loc[("vt_adviezen_per_1000", "GM0344"), "value"] == pytest.approx(per_100k / 100)
+    kosten = read_cbs(snapshot_dir, "83454NED")
+    euro = cell(kosten, "GerealiseerdeKostenPer1000Inwoners_4", VormenVanJeugdzorg="JZ Totaal jeugdzorg",
+                Regio="Utrecht (gemeente)", Perioden="2023")
+    assert data.loc[("kosten_jeugdzorg_per_inwoner", "GM0344"), "value"] == euro
+
+
+def test_wijk_counts_equal_cbs_and_respect_privacy(utrecht, snapshot_dir):
+    folder, _ = utrecht
+    wijken = exported(folder, "wijken")
+    raw = read_cbs(snapshot_dir, "85685NED")
+    raw = raw[(raw.VormenVanJeugdzorg == "Totaal alle jeugdzorg in natura") & (raw.Perioden == "2023")]
+    expected = float(raw[raw.Codering_20.str.strip() == "WK034403"].TotaalJongerenMetJeugdzorgInNatura_1.iloc[0])
+    assert wijken.set_index("region_code").loc["WK034403", "aantal"] == expected
+    shown = wijken.aantal.dropna()
+    assert (shown >= 10).all()
+
+
+def test_funnel_has_limits_and_no_ranking(utrecht):
+    folder, text = utrecht
+    f = exported(folder, "trechter_jeugdzorg")
+    assert {"lo95", "hi95", "lo998", "hi998", "oordeel_95"} <= set(f.columns)
+    assert set(f.oordeel_95) <= {"binnen de grenzen", "boven de grenzen", "onder de grenzen"}
+    assert not f.aandeel.is_monotonic_increasing and not f.aandeel.is_monotonic_decreasing
+    assert "geen rangorde" in text and "ranglijst" in text
+
+
+def test_subgroups_and_peers_are_shown(utrecht, snapshot_dir):
+    folder, text = utrecht
+    groups = exported(folder, "groepen_leeftijd")
+    raw = read_cbs(snapshot_dir, "85685NED")
+    raw = raw[(raw.VormenVanJeugdzorg == "Totaal alle jeugdzorg in natura") & (raw.Perioden == "2023")
+              & (raw.Codering_20.str.strip() == "GM0344")]
+    own = groups[(groups.region_code == "GM0344") & (groups.groep == "12 tot 18 jaar")].iloc[0]
+    assert own.aantal == float(raw.k_12Tot18Jaar_4.iloc[0])
+    peers = exported(folder, "vergelijkbare_gemeenten")
+    assert len(peers) == 10 and peers.distance.is_monotonic_increasing  # k from params/GM0344.yml
+    assert "Amersfoort" not in peers.columns and "Vergelijkbare gemeenten" in text
+
+
+@pytest.mark.parametrize("code", ["GM0088", "JZ22"])
+def test_small_gemeente_and_jeugdregio_run_cleanly(real, tmp_path, code):
+    r = run_one(code, processed=real.out_dir, out_root=tmp_path)
+    assert r.ok, r.message
+    text = text_of(r.report.read_text(encoding="utf-8"))
+    for bad in ["Traceback", "Error:", "Warning", "nan %", "NaN"]:
+        assert bad not in text, bad
+    if code == "GM0088":
+        assert "weinig jongeren" in text
+        wijken = r.report.parent / "data" / "wijken.csv"
+        if wijken.is_file():
+            assert (pd.read_csv(wijken, sep=";", decimal=",").aantal.dropna() >= 10).all()
