@@ -116,41 +116,53 @@ def harmonise(facts: pd.DataFrame, herindelingen: pd.DataFrame, registry: Regist
 
 
 def _merge_groups(facts: pd.DataFrame, touched: pd.DataFrame, existing: set[str], registry: Registry) -> pd.DataFrame:
-    """Replace the touched (indicator, period, group, target) cells by the harmonised sums."""
+    """Replace the touched (indicator, period, group, target) cells by the harmonised sums (vectorised)."""
     facts["_w"] = _weights(facts, registry)
-    members = facts.merge(touched, on=KEY + ["_target"], how="inner")
-    new_rows = []
-    for (ind, period, gdim, gval, tgt), grp in members.groupby(KEY + ["_target"], sort=False):
-        others = grp[grp["region_code"] != tgt]
-        if others["value"].isna().all():
-            continue  # after the merger CBS still lists the old gemeenten, empty: keep the own row
-        if tgt not in existing:
-            grp = others  # a new code has no figure of its own before the merger
-        first = grp.iloc[0]
-        row = first.to_dict()
-        row.update(region_code=tgt, region_level="gemeente", harmonised=True,
-                   source_table=",".join(sorted(set(grp["source_table"]))))
-        names = ", ".join(sorted(set(grp["region_name"])))
-        if grp["value"].isna().any():
-            row.update(numerator=np.nan, denominator=np.nan, value=np.nan, status="herberekend",
-                       missing_reason=f"herindeling: niet alle voorgangers bekend ({names})")
-        elif grp["numerator"].notna().all() and (first["unit"] == "aantal" or grp["denominator"].notna().all()):
-            num = grp["numerator"].sum()
-            den = grp["denominator"].sum() if grp["denominator"].notna().all() else np.nan
-            scale = registry.indicators[ind].ratio_scale if ind in registry.indicators else 100.0
-            val = num if first["unit"] == "aantal" else (num / den * scale if den > 0 else np.nan)
-            row.update(numerator=num, denominator=den, value=val, status="herberekend",
-                       missing_reason=None)
-        elif grp["_w"].notna().all() and grp["_w"].sum() > 0:
-            val = float(np.average(grp["value"], weights=grp["_w"]))
-            row.update(numerator=np.nan, denominator=np.nan, value=val, status="herberekend, gewogen",
-                       missing_reason=None)
-        else:
-            row.update(numerator=np.nan, denominator=np.nan, value=np.nan, status="herberekend",
-                       missing_reason="herindeling: geen noemer of gewicht om op te tellen")
-        new_rows.append(row)
-    new = pd.DataFrame(new_rows, columns=list(facts.columns))
+    g_keys = KEY + ["_target"]
+    m = facts.merge(touched, on=g_keys, how="inner")
+    own = m["region_code"] == m["_target"]
+    # after the merger CBS still lists the old gemeenten, empty: such cells keep the target's own row
+    others_valid = m["value"].notna() & ~own
+    has_other = others_valid.groupby([m[k] for k in g_keys]).transform("any")
+    m = m[has_other]
+    own = m["region_code"] == m["_target"]
+    # a newly created code has no figure of its own before the merger
+    m = m[~own | m["_target"].isin(existing)]
+    if m.empty:
+        return facts.drop(columns="_w")
+    m = m.assign(
+        _nan=m["value"].isna(), _num_ok=m["numerator"].notna(), _den_ok=m["denominator"].notna(),
+        _w_ok=m["_w"].notna(), _wv=m["_w"] * m["value"])
+    grp = m.groupby(g_keys, sort=False)
+    agg = grp.agg(first_idx=("value", lambda x: x.index[0]), any_nan=("_nan", "any"), num_ok=("_num_ok", "all"),
+                  den_ok=("_den_ok", "all"), w_ok=("_w_ok", "all"), num=("numerator", "sum"),
+                  den=("denominator", "sum"), w=("_w", "sum"), wv=("_wv", "sum"),
+                  tables=("source_table", lambda x: ",".join(sorted(set(x)))),
+                  names=("region_name", lambda x: ", ".join(sorted(set(x))))).reset_index()
+    new = m.loc[agg["first_idx"]].reset_index(drop=True)
+    new["region_code"] = agg["_target"].to_numpy()
+    new["region_level"] = "gemeente"
+    new["harmonised"] = True
+    new["source_table"] = agg["tables"].to_numpy()
+    scale = agg["indicator"].map(lambda i: registry.indicators[i].ratio_scale if i in registry.indicators else 100.0)
+    is_count = (new["unit"] == "aantal").to_numpy()
+    summable = (agg["num_ok"] & (is_count | agg["den_ok"])).to_numpy()
+    weighted = (~summable & agg["w_ok"] & (agg["w"] > 0)).to_numpy()
+    missing = agg["any_nan"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(agg["den"] > 0, agg["num"] / agg["den"] * scale, np.nan)
+    value = np.where(is_count, agg["num"], ratio)
+    value = np.where(weighted, agg["wv"] / agg["w"], value)
+    ok = ~missing & (summable | weighted)
+    new["numerator"] = np.where(ok & summable, agg["num"], np.nan)
+    new["denominator"] = np.where(ok & summable & agg["den_ok"].to_numpy(), agg["den"], np.nan)
+    new["value"] = np.where(ok, value, np.nan)
+    new["status"] = np.where(ok & weighted, "herberekend, gewogen", "herberekend")
+    reason = np.where(missing, "herindeling: niet alle voorgangers bekend (" + agg["names"] + ")",
+                      "herindeling: geen noemer of gewicht om op te tellen")
+    new["missing_reason"] = np.where(ok, None, reason)
+    new = new[list(facts.columns)]
     # drop the target's own old-indeling rows of the replaced cells, then add the harmonised rows
-    own = facts.merge(new[KEY + ["region_code"]], on=KEY + ["region_code"], how="left",
-                      indicator=True)["_merge"].eq("both").to_numpy()
-    return pd.concat([facts[~own], new], ignore_index=True)
+    replaced = facts.merge(new[KEY + ["region_code"]], on=KEY + ["region_code"], how="left",
+                           indicator=True)["_merge"].eq("both").to_numpy()
+    return pd.concat([facts[~replaced], new], ignore_index=True).drop(columns="_w")

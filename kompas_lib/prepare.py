@@ -246,8 +246,8 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
     facts = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FACT_COLUMNS)
     facts["harmonised"] = False
     facts = harmonise(facts, herindelingen, registry, regions)
-    facts["region_name"] = [index.name(c) if index.level(c) else n
-                            for c, n in zip(facts["region_code"], facts["region_name"])]
+    known = {c: index.name(c) for c in facts["region_code"].unique() if index.level(c)}
+    facts["region_name"] = facts["region_code"].map(known).fillna(facts["region_name"])
     facts["suppressed"] = False
     facts = facts[FACT_COLUMNS].sort_values(
         ["indicator", "region_code", "period_start", "period_end"], kind="stable").reset_index(drop=True)
