@@ -457,6 +457,31 @@ def _maatstaven(out: Path, g: pd.DataFrame, rng) -> None:
         _write(out, tid, df, f"Maatstaven gemeentefonds; regio-indeling {year}")
 
 
+POP_HEADER = "Bevolking/Bevolkingssamenstelling op 1 januari/"
+POP_BANDS = [("Jonger dan 5 jaar", 0.052), ("5 tot 10 jaar", 0.054), ("10 tot 15 jaar", 0.057),
+             ("15 tot 20 jaar", 0.060), ("20 tot 25 jaar", 0.066)]
+
+
+def _bevolking_leeftijd(out: Path, g: pd.DataFrame, rng) -> None:
+    """Population by age on 1 January 2025 as a StatLine web export (as the 70072NED copy): quoted
+    label headers, no ID column."""
+    gy, groups = _per_gemeente(g, 2024, with_aggregates=False)
+    inw = np.round(gy.inwoners.to_numpy() * 1.004)
+    youth_factor = gy.share_0_17.to_numpy() / 0.195
+    rows = []
+    for name, idx in groups:
+        bands = [np.round(inw[idx] * share * youth_factor[idx]).sum() for _, share in POP_BANDS]
+        rows.append(["2025", name, int(inw[idx].sum()), *[int(b) for b in bands]])
+    cols = ["Perioden", "Regio's", POP_HEADER + "Totale bevolking (aantal)",
+            *[POP_HEADER + f"Leeftijd/Leeftijdsgroepen/{label} (aantal)" for label, _ in POP_BANDS]]
+    df = pd.DataFrame(rows, columns=cols)
+    target = out / "70072NED" / "Regionale_kerncijfers_Nederland_demo.csv"
+    io.write_csv(df, target, sep=";", encoding="utf-8-sig", index=False, quoting=1)
+    io.write_json(out / "70072NED" / "70072NED.json", {
+        "table_id": "70072NED", "title": "FICTIEF – Regionale kerncijfers Nederland (Demoland)", "modified": "2025-01-01",
+        "source": "demo", "fictief": True, "note": NOTE})
+
+
 PROVIDERS = ["Jeugdhulp De Linde", "Stichting Opgroeien Demo", "Kompaan Jeugdzorg", "De Brug Ambulant",
              "Gezinshuis Het Anker", "Jeugd-GGZ Horizon"]
 
@@ -511,6 +536,7 @@ def generate_demo(out_dir: Path, seed: int = SEED) -> dict:
     _vsv(out, g, rng)
     _veilig_thuis(out, g, rng)
     _maatstaven(out, g, rng)
+    _bevolking_leeftijd(out, g, rng)
     _aanbieders(out, g, rng)
     _herindelingen(out, g)
     io.write_text(out / "README.txt", "FICTIEVE GEGEVENS — Demoland\n\n" + NOTE + "\nGemaakt door kompas_lib.demo "

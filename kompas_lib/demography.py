@@ -46,3 +46,19 @@ def decompose_change(pop0: float, rate0: float, pop1: float, rate1: float) -> De
     pop_effect = (pop1 - pop0) * (rate0 + rate1) / 2
     rate_effect = (rate1 - rate0) * (pop0 + pop1) / 2
     return Decomposition(pop1 * rate1 - pop0 * rate0, pop_effect, rate_effect)
+
+
+def regroup(bands: dict[tuple[int, int], float], targets: list[tuple[int, int]]) -> list[float]:
+    """Re-group population counts from age bands [lo, hi) into other bands, assuming the people of a
+    band are spread evenly over its single years of age (a stated approximation)."""
+    per_year: dict[int, float] = {}
+    for (lo, hi), count in bands.items():
+        for age in range(lo, hi):
+            per_year[age] = per_year.get(age, 0.0) + count / (hi - lo)
+    out = []
+    for lo, hi in targets:
+        ages = range(lo, hi)
+        if any(a not in per_year for a in ages):
+            raise ValueError(f"age band {lo}-{hi} is not covered by the population bands")
+        out.append(sum(per_year[a] for a in ages))
+    return out

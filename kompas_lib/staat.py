@@ -558,3 +558,70 @@ def methods_table() -> pd.DataFrame:
         {"Methode": "Kleine aantallen", "Toelichting": "CBS rondt aantallen af op vijftallen; aantallen onder de "
                                                       "privacydrempel worden niet getoond of geëxporteerd."},
     ])
+
+
+# --- verwacht gebruik gegeven de leeftijdsopbouw (indirecte standaardisatie) -----------------------
+
+CARE_AGES = {"0 tot 4 jaar": (0, 4), "4 tot 12 jaar": (4, 12), "12 tot 18 jaar": (12, 18), "18 tot 23 jaar": (18, 23)}
+
+
+def _age_bands(facts: pd.DataFrame, code: str) -> tuple[dict, str] | tuple[None, None]:
+    rows = facts[(facts["region_code"] == code) & (facts["group_dim"] == "leeftijd") & facts["value"].notna()]
+    if rows.empty:
+        return None, None
+    last = rows["period"].max()
+    bands = {}
+    for r in rows[rows["period"] == last].itertuples(index=False):
+        lo, hi = [int(x) for x in r.group_value.replace(" jaar", "").split(" tot ")]
+        bands[(lo, hi)] = r.value
+    return bands, last
+
+
+def standardised(ctx) -> tuple[str | None, pd.DataFrame]:
+    """Observed against expected youths with jeugdzorg given the age structure (national rates per
+    age group), with exact limits; (sentence, data) or (None, empty) where the data do not allow it."""
+    from .demography import indirect, regroup
+    from .wijken import WIJK_INDICATOR
+
+    if ctx.focus.level != "gemeente":
+        return None, pd.DataFrame()
+    care = ctx.ind(WIJK_INDICATOR)
+    care = care[(care["group_dim"] == "leeftijd") & care["value"].notna()]
+    own = care[care["region_code"] == ctx.focus.code]
+    nl = care[care["region_code"] == "NL01"]
+    periods = sorted(set(own["period"]) & set(nl["period"]), key=lambda p: parse_period(p).start)
+    periods = [p for p in periods if own[own["period"] == p]["group_value"].nunique() == len(CARE_AGES)]
+    pop_own, pop_year = _age_bands(ctx.ind("bevolking_leeftijd"), ctx.focus.code)
+    pop_nl, _ = _age_bands(ctx.ind("bevolking_leeftijd"), "NL01")
+    if not periods or not pop_own or not pop_nl:
+        return None, pd.DataFrame()
+    period = periods[-1]
+    groups = list(CARE_AGES)
+    try:
+        p_own = regroup(pop_own, [CARE_AGES[g] for g in groups])
+        p_nl = regroup(pop_nl, [CARE_AGES[g] for g in groups])
+    except ValueError:
+        return None, pd.DataFrame()
+    obs_nl = nl[nl["period"] == period].set_index("group_value")["value"].reindex(groups)
+    obs_own = own[own["period"] == period].set_index("group_value")["value"].reindex(groups)
+    rates = (obs_nl / pd.Series(p_nl, index=groups)).to_numpy()
+    if obs_own.isna().any() or obs_own.sum() < ctx.threshold:
+        return None, pd.DataFrame()
+    res = indirect(float(obs_own.sum()), p_own, rates)
+    nl_name = ctx.names.get("NL01", "Nederland")
+    if res.low > 1:
+        verdict = f"meer dan je op grond van de leeftijdsopbouw verwacht (verschil groter dan toeval)"
+    elif res.high < 1:
+        verdict = f"minder dan je op grond van de leeftijdsopbouw verwacht (verschil groter dan toeval)"
+    else:
+        verdict = "ongeveer wat je op grond van de leeftijdsopbouw verwacht (verschil niet groter dan toeval)"
+    sentence = (f"Als jongeren in {ctx.focus.name} per leeftijdsgroep even vaak jeugdzorg hadden als in {nl_name}, zouden "
+                f"het er in {parse_period(period).label} {fmt.count(res.expected)} zijn; het werkelijke aantal is "
+                f"{fmt.count(res.observed)}: {verdict}. Verhouding {fmt.number(res.ratio, 2)} (95 %-marge "
+                f"{fmt.number(res.low, 2)}–{fmt.number(res.high, 2)}). Benadering: de bevolking naar leeftijd is van "
+                f"1 januari {pop_year} en in groepen van vijf jaar, gelijk verdeeld over de jaren.")
+    data = pd.DataFrame({"leeftijd": groups, "waargenomen": obs_own.where(obs_own >= ctx.threshold).to_numpy(),
+                         "bevolking": p_own,
+                         "landelijk_gebruik": rates, "verwacht": [p * r for p, r in zip(p_own, rates)],
+                         "periode_zorg": period, "peildatum_bevolking": pop_year})
+    return sentence, data

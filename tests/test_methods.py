@@ -107,3 +107,11 @@ def test_signal_rules():
     assert "niet vanzelf goed of slecht" in neutral and "ongunstiger" not in neutral
     assert "ongunstiger" in signals.word("Voortijdig schoolverlaters", "lager_beter", "hoger", "Nederland")
     assert "gunstiger" in signals.word("Voortijdig schoolverlaters", "lager_beter", "lager", "Nederland")
+
+
+def test_regroup_age_bands_evenly():
+    bands = {(0, 5): 500, (5, 10): 1000}
+    # 0-4 = 4 years of 100; 4-12 = 1 year of 100 + 5 of 200 (only to 10) -> needs coverage to 12
+    assert demography.regroup(bands, [(0, 4), (4, 10)]) == pytest.approx([400, 100 + 1000])
+    with pytest.raises(ValueError):
+        demography.regroup(bands, [(4, 12)])
