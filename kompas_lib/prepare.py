@@ -63,9 +63,9 @@ def build_regions(source: FolderSource, registry: Registry) -> tuple[pd.DataFram
     return pd.concat(frames, ignore_index=True), used
 
 
-def _filter_rows(raw: pd.DataFrame, ind: Indicator, table_id: str) -> pd.DataFrame:
+def _filter_rows(raw: pd.DataFrame, ind: Indicator, table_id: str, filters=None) -> pd.DataFrame:
     mask = pd.Series(True, index=raw.index)
-    for flt in ind.filter:
+    for flt in ind.filter if filters is None else filters:
         col = next((c for c in flt.kolommen if c in raw.columns), None)
         if col is None:
             raise DataError(
@@ -77,6 +77,20 @@ def _filter_rows(raw: pd.DataFrame, ind: Indicator, table_id: str) -> pd.DataFra
 
 
 TOTAL_TITLES = {"totaal", "totaal mannen en vrouwen", "totaal leeftijd", "totaal alle leeftijden"}
+
+
+def _denominator_rows(raw: pd.DataFrame, rows: pd.DataFrame, ind: Indicator, teller: str, table_id: str,
+                      regio: str | None) -> pd.Series:
+    """The denominator from other rows of the same table: the filters of ``noemer_filter`` replace
+    those on the same columns (e.g. VSV: 'Voortijdig schoolverlaters' over 'Totaal')."""
+    replaced = {c for f in ind.noemer_filter for c in f.kolommen}
+    filters = [f for f in ind.filter if not set(f.kolommen) & replaced] + list(ind.noemer_filter)
+    den_rows = _filter_rows(raw, ind, table_id, filters)
+    keys = [c for c in [regio, "Perioden", *ind.groepen] if c]
+    den_values, _ = to_number(den_rows[teller])
+    lookup = pd.Series(den_values.to_numpy() * ind.teller_factor, index=pd.MultiIndex.from_frame(den_rows[keys]))
+    lookup = lookup[~lookup.index.duplicated()]
+    return pd.Series(lookup.reindex(pd.MultiIndex.from_frame(rows[keys])).to_numpy())
 
 
 def _groups(rows: pd.DataFrame, groepen: dict[str, str], table_id: str) -> tuple[list[str], list[str]]:
@@ -164,6 +178,8 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
         if noemer:
             den, r = to_number(rows[noemer].reset_index(drop=True))
             reasons = reasons.where(reasons.notna(), r)
+        elif ind.noemer_filter and teller:
+            den = _denominator_rows(raw, rows, ind, teller, table_id, concept.regio)
         if val is None and num is not None and den is not None:  # a ratio computed from the counts
             with np.errstate(divide="ignore", invalid="ignore"):
                 val = (num / den * ind.ratio_scale).where(den > 0)

@@ -494,6 +494,14 @@ def national_context(ctx) -> tuple[pd.DataFrame, str]:
             if v is not None and total:
                 rows.append({"Onderwerp": f"Jongeren met jeugdzorg in natura: {sex.lower()}",
                              "Peildatum": parse_period(last).label, "Aantal": fmt.count(v), "Aandeel": fmt.pct(v / total * 100)})
+    v = ctx.ind("vsv_herkomst")
+    v = v[v["value"].notna()]
+    if not v.empty:
+        last = v.sort_values("period_start")["period"].iloc[-1]
+        for r in v[v["period"] == last].itertuples(index=False):
+            who = "alle jongeren" if r.group_dim == "totaal" else r.group_value.lower()
+            rows.append({"Onderwerp": f"Voortijdig schoolverlaters 18–25 jaar: {who}", "Peildatum": parse_period(last).label,
+                         "Aantal": fmt.count(r.numerator), "Aandeel": fmt.pct(r.value)})
     h = f[(f["indicator"] == "halt_jongeren") & (f["group_dim"] == "totaal") & f["value"].notna()]
     if not h.empty:
         last = h.sort_values("period_start").iloc[-1]

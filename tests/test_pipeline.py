@@ -38,7 +38,7 @@ def test_demo_report_is_complete_and_marked_fictitious(demo_processed, tmp_path)
     text = text_of(html)
     assert "FICTIEVE GEGEVENS" in html and "Demoland" in text
     for section in ["Staat van de jeugd", "Kerncijfers jeugdzorg", "Ontwikkeling sinds 2015",
-                    "Herkennen we het beeld?", "Bijlage: bronnen, definities en methoden", "Wat valt op",
+                    "Herkennen we het beeld?", "Bijlage: bronnen, definities en methoden", "Wat valt op", "Wat betekent het?",
                     "Vergelijkbare gemeenten", "Alle gemeenten in één beeld", "Wijken", "Groepen jongeren"]:
         assert section in text, section
     for bad in BAD_SIGNS:

@@ -139,3 +139,13 @@ def test_sex_and_age_groups_become_group_rows(real, snapshot_dir):
     assert one(f, group_dim="geslacht×leeftijd", group_value="Mannen | 4 tot 12 jaar").value == float(
         raw[("Mannen", "4 tot 12 jaar")])
     assert one(f, group_dim="totaal").period_type == "peildatum"
+
+
+def test_national_vsv_by_origin_uses_the_total_row_as_denominator(real, snapshot_dir):
+    raw = read_cbs(snapshot_dir, "85298NED")
+    base = (raw.Geslacht == "Totaal mannen en vrouwen") & (raw.Herkomstland == "Totaal") & (raw.Perioden == "2024") & (
+        raw.GeboortelandOuders == "Geboren buiten Nederland")
+    k = float(raw[base & (raw.VoortijdigSchoolverlater == "Voortijdig schoolverlaters")].Jongeren18Tot25Jaar_1.iloc[0])
+    n = float(raw[base & (raw.VoortijdigSchoolverlater == "Totaal")].Jongeren18Tot25Jaar_1.iloc[0])
+    row = one(real.facts, indicator="vsv_herkomst", period="2024", group_value="Geboren buiten Nederland")
+    assert (row.numerator, row.denominator) == (k * 1000, n * 1000) and row.value == pytest.approx(k / n * 100)
