@@ -43,6 +43,8 @@ def pp(x, decimals: int = 1) -> str:
 
 def value(x, unit: str) -> str:
     """Format by indicator unit: percentage, aantal, per_1000, euro."""
+    if _is_missing(x):
+        return MISSING
     if unit == "percentage":
         return pct(x)
     if unit == "per_1000":

@@ -149,7 +149,8 @@ def figure(ctx: Context, fig, data: pd.DataFrame, name: str) -> None:
     display(HTML(f'<img class="kompas-figuur" src="data:image/png;base64,{png}" alt="{html.escape(title)}">'))
 
 
-NUMERIC_CELL = r"^(–|[<>]?\u00a0?[−+-]?[\d.,]+(\u00a0%)?|\d{4}(-H[12])?)$"
+NUMERIC_CELL = (r"^(–|[<>]?\u00a0?[−+-]?(€\u00a0)?[\d.,]+(\u00a0%| per 1\.000)?|[\d,]+–[\d,]+"
+                r"|\d{4}(-H[12])?)$")
 
 
 def table(df: pd.DataFrame, caption: str | None = None) -> None:

@@ -28,10 +28,11 @@ FICTIEF_BANNER = (
 REPORT_CSS = """
 <style>
 body { font-family: "DejaVu Sans", Arial, sans-serif; }
-.jp-Cell, .jp-OutputArea { max-width: 60rem; }
+.jp-Cell, .jp-OutputArea { max-width: 72rem; }
 .kompas-fictief { background: #FFF3CD; border: 2px solid #B8860B; color: #5C4400; padding: .6rem 1rem;
   font-weight: bold; margin: .5rem 0 1rem 0; }
-table.kompas { border-collapse: collapse; margin: .5rem 0 1rem 0; font-size: .92rem; }
+table.kompas { border-collapse: collapse; margin: .5rem 0 1rem 0; font-size: .85rem; max-width: 100%; }
+.jp-OutputArea-output { overflow-x: auto; }
 table.kompas th, table.kompas td { border-bottom: 1px solid #DDD; padding: .25rem .6rem; vertical-align: top; }
 table.kompas .num { text-align: right; }
 table.kompas td.num { white-space: nowrap; }

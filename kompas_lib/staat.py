@@ -422,6 +422,9 @@ def signal_table(ctx) -> pd.DataFrame:
 
 # --- wijken en subgroepen ------------------------------------------------------------------------
 
+MAX_WIJKEN_IN_FIGURE = 30
+
+
 def wijken_section(ctx):
     """(shown table, export data, figure or None, sentence) for the wijken of the focus gemeente."""
     from . import wijken
@@ -435,7 +438,7 @@ def wijken_section(ctx):
     who = "fictieve gegevens (Demoland)" if ctx.fictitious else "CBS"
     plot_data = data[~data["klein"]]
     fig = None
-    if len(plot_data) >= 2:
+    if 2 <= len(plot_data) <= MAX_WIJKEN_IN_FIGURE:
         top = plot_data.loc[plot_data["aandeel_van_gemeente"].idxmax()]
         fig = plots.bars(plot_data, category="region_name", value="aandeel_van_gemeente",
                          title=f"Jongeren met jeugdzorg per wijk, {period}: de meeste in {top['region_name']}",
@@ -448,6 +451,8 @@ def wijken_section(ctx):
                 "heeft vanzelf een groter aandeel.")
     if n_small:
         sentence += f" {n_small} wijk(en) met minder dan {ctx.threshold} jongeren of zonder cijfer worden niet getoond."
+    if len(plot_data) > MAX_WIJKEN_IN_FIGURE:
+        sentence += f" Met {len(plot_data)} wijken staat de verdeling alleen in de tabel."
     if n_new:
         sentence += (f" {n_new} wijkcode(s) bestonden het jaar ervoor nog niet (gewijzigde wijkindeling); die worden "
                      "niet met eerdere jaren vergeleken.")

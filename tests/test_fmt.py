@@ -19,3 +19,18 @@ def test_missing_is_a_dash_not_zero():
 def test_small_counts_are_suppressed():
     assert fmt.suppressed_count(5, 10) == "<\u00a010"
     assert fmt.suppressed_count(10, 10) == "10"
+
+
+def test_missing_values_of_any_unit_are_a_dash():
+    assert fmt.value(math.nan, "euro") == "–" and fmt.value(None, "per_1000") == "–"
+    assert fmt.value(392, "euro") == "€\u00a0392" and fmt.value(5.2, "per_1000") == "5,2 per 1.000"
+
+
+def test_numeric_cells_are_recognised_for_right_alignment():
+    import re
+
+    from kompas_lib.notebook import NUMERIC_CELL
+
+    for cell in ["2.045", "15,0\u00a0%", "€\u00a0392", "5,2 per 1.000", "10,6–10,8", "–", "<\u00a010", "2023"]:
+        assert re.match(NUMERIC_CELL, cell), cell
+    assert not re.match(NUMERIC_CELL, "Jongeren met jeugdzorg")
