@@ -38,6 +38,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_prepare_run.py
+	$(BIN)/python bench/bench_block1.py
 
 clean:
 	rm -rf data/processed/*.parquet data/processed/*.json data/processed/runs reports/*/ reports/index.*
