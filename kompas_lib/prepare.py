@@ -67,6 +67,8 @@ def _filter_rows(raw: pd.DataFrame, ind: Indicator, table_id: str, filters=None)
     mask = pd.Series(True, index=raw.index)
     for flt in ind.filter if filters is None else filters:
         col = next((c for c in flt.kolommen if c in raw.columns), None)
+        if col is None and flt.optioneel:
+            continue
         if col is None:
             raise DataError(
                 f"CBS table {table_id} has none of the columns {flt.kolommen} that indicator {ind.id} "
@@ -76,7 +78,9 @@ def _filter_rows(raw: pd.DataFrame, ind: Indicator, table_id: str, filters=None)
     return raw[mask]
 
 
-TOTAL_TITLES = {"totaal", "totaal mannen en vrouwen", "totaal leeftijd", "totaal alle leeftijden"}
+def is_total(title) -> bool:
+    """'Totaal', 'Totaal mannen en vrouwen', 'Totaal verwijzer', 'Totaal perspectief', …"""
+    return str(title).strip().lower().startswith("totaal")
 
 
 def _denominator_rows(raw: pd.DataFrame, rows: pd.DataFrame, ind: Indicator, teller: str, table_id: str,
@@ -104,7 +108,7 @@ def _groups(rows: pd.DataFrame, groepen: dict[str, str], table_id: str) -> tuple
     cols = {dim: rows[col].to_numpy() for col, dim in groepen.items()}
     dims, values = [], []
     for i in range(n):
-        parts = [(dim, v[i]) for dim, v in cols.items() if str(v[i]).strip().lower() not in TOTAL_TITLES]
+        parts = [(dim, v[i]) for dim, v in cols.items() if not is_total(v[i])]
         dims.append("×".join(d for d, _ in parts) or "totaal")
         values.append(" | ".join(str(v) for _, v in parts) or "totaal")
     return dims, values
@@ -133,6 +137,8 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
         raw = raw.assign(Perioden=fixed_period)
     out = []
     for ind in registry.indicators_of(concept_id):
+        if ind.alleen_tabellen and table_id not in ind.alleen_tabellen:
+            continue
         rows = _filter_rows(raw, ind, table_id)
         if rows.empty:
             continue
@@ -200,13 +206,15 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
         df["group_dim"], df["group_value"] = _groups(rows, ind.groepen, table_id)
         df["source_table"] = table_id
         out.append(df)
+        base = (df["group_dim"] == "totaal").to_numpy()  # column subgroups split the totals only
         for dim, groups in ind.kolomgroepen.items():  # subgroups published as separate columns
             for grp in groups:
                 col = resolve_any(rows.columns, grp.kolommen)
                 if col is None:
                     continue
                 g_num, g_reason = to_number(rows[col].reset_index(drop=True))
-                gdf = df.copy()
+                g_num, g_reason = g_num[base], g_reason[base]
+                gdf = df[base].copy()
                 gdf["numerator"] = g_num.to_numpy()
                 gdf["value"] = g_num.to_numpy()
                 gdf["denominator"] = np.nan

@@ -46,6 +46,7 @@ class Concept(_Strict):
 class Filter(_Strict):
     kolom: str | list[str]
     waarde: str | list[str]
+    optioneel: bool = False  # skip the filter when the table lacks the column (e.g. a dimension dropped in 2021)
 
     @property
     def kolommen(self) -> list[str]:
@@ -83,6 +84,7 @@ class Indicator(_Strict):
     groepen: dict[str, str] = Field(default_factory=dict)
     kolomgroepen: dict[str, list[KolomGroep]] = Field(default_factory=dict)
     noemer_filter: list[Filter] = Field(default_factory=list)  # denominator = teller column on other rows
+    alleen_tabellen: list[str] = Field(default_factory=list)  # only these tables of the concept carry it
     teller_factor: float = 1.0  # published count x factor (e.g. x 1.000 euro -> euro: 1000)
     waarde_factor: float = 1.0  # published value x factor (e.g. per 100.000 -> per 1.000: 0.01)
     schaal: float | None = None  # teller / noemer x schaal; default by unit (100 for %, 1000 per 1.000)
