@@ -491,7 +491,8 @@ def _aanbieders(out: Path, g: pd.DataFrame, rng) -> None:
     latest = gemeenten_in(g, 2024)
     for p_i, provider in enumerate(PROVIDERS):
         quality = rng.normal(0, 0.25)
-        served = latest[latest.jz_code == JEUGDREGIOS[p_i % len(JEUGDREGIOS)][0]]
+        regions = {JEUGDREGIOS[(p_i + d) % len(JEUGDREGIOS)][0] for d in (0, 2, 3)}  # each serves three regions
+        served = latest[latest.jz_code.isin(regions)]
         for row in served.itertuples(index=False):
             for y in range(2019, 2025):
                 for zorgvorm in ("ambulant", "daghulp", "verblijf"):
@@ -501,8 +502,9 @@ def _aanbieders(out: Path, g: pd.DataFrame, rng) -> None:
                     client = rng.binomial(early, 0.45)
                     aanb = rng.binomial(early - client, 0.4)
                     resp = rng.binomial(n, 0.45)
+                    h6 = rng.binomial(n, 0.07)  # herhaald beroep within 6 months is part of that within 12
                     rows.append((provider, row.code, str(y), zorgvorm, n, plan, client, aanb, early - client - aanb,
-                                 rng.binomial(n, 0.07), rng.binomial(n, 0.13), resp, rng.binomial(resp, 0.82),
+                                 h6, h6 + rng.binomial(n - h6, 0.06), resp, rng.binomial(resp, 0.82),
                                  (m := rng.binomial(n, 0.7)), rng.binomial(m, 0.75)))
     df = pd.DataFrame(rows, columns=[
         "aanbieder", "gemeente_code", "periode", "zorgvorm", "trajecten_beeindigd", "beeindigd_volgens_plan",

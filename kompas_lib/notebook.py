@@ -39,6 +39,7 @@ class Context:
     names: dict[str, str]
     prepare_info: dict
     out_dir: Path
+    params_path: Path | None = None
     exports: list[str] = field(default_factory=list)
 
     def ind(self, indicator: str) -> pd.DataFrame:
@@ -96,7 +97,7 @@ def start(gemeente: str, params_file: str | None = None, *, processed: Path | No
     name, level = cat[code]
     focus = Focus(code, params.naam or name, level)
     ctx = Context(params, facts, regions, load_registry(), focus, {c: n for c, (n, _) in cat.items()},
-                  info, report_dir(code, focus.name))
+                  info, report_dir(code, focus.name), Path(params_file) if params_file else None)
     return ctx
 
 

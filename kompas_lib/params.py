@@ -67,6 +67,10 @@ class Privacy(_Strict):
     drempel: int = Field(10, ge=1)
 
 
+class Aanbieders(_Strict):
+    bestand: str | None = None  # provider outcome file (template: kompas_lib/templates/aanbieders_uitkomsten.csv)
+
+
 class Rapport(_Strict):
     titel: str | None = None
     organisatie: str | None = None
@@ -80,6 +84,7 @@ class KompasParams(_Strict):
     vergelijkbare_gemeenten: Vergelijkbaar = Field(default_factory=Vergelijkbaar)
     privacy: Privacy = Field(default_factory=Privacy)
     indicatoren: list[str] = Field(default_factory=list)
+    aanbieders: Aanbieders = Field(default_factory=Aanbieders)
     rapport: Rapport = Field(default_factory=Rapport)
 
     @field_validator("gemeente")
@@ -108,6 +113,7 @@ ALLOWED = {
     "vergelijkbare_gemeenten.vaste_lijst": "a list of gemeente codes like GM0344",
     "privacy.drempel": "a whole number of at least 1 (default 10)",
     "indicatoren": "a list of indicator ids from kompas_lib/data/tables.yml (empty = all)",
+    "aanbieders.bestand": "the path of your provider outcome file (relative to the params file), or leave it out",
     "naam": "a text", "rapport.titel": "a text", "rapport.organisatie": "a text",
 }
 TYPE_WORDS = {"int": "a whole number", "string": "a text", "list": "a list", "dict": "a mapping (key: value lines)",
@@ -265,6 +271,11 @@ vergelijkbare_gemeenten:
 # Privacy: aantallen onder deze drempel worden in rapporten en exports niet getoond.
 privacy:
   drempel: 10
+
+# Uitkomsten van aanbieders (blok 5): pad naar het eigen bestand, gemaakt met het sjabloon
+# kompas_lib/templates/aanbieders_uitkomsten.csv (pad ten opzichte van dit params-bestand).
+# aanbieders:
+#   bestand: ../data/raw/aanbieders_uitkomsten.csv
 """
 
 

@@ -12,7 +12,7 @@ import io
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import MaxNLocator, NullFormatter
 
 from . import fmt
 
@@ -91,7 +91,7 @@ def to_png(fig) -> bytes:
 
 
 def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus_code: str | None,
-           tau2: float = 0.0, xlabel: str = "aantal jongeren (noemer)"):
+           tau2: float = 0.0, xlabel: str = "aantal jongeren (noemer)", points: str = "andere gemeenten"):
     """Funnel plot: rate against denominator with 95 % and 99,8 % limits around ``p_bar``.
 
     ``units``: columns ``code``, ``name``, ``n``, ``rate`` (proportion). Points are not ranked or
@@ -110,12 +110,15 @@ def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus
         ax.plot(n, hi * 100, style, color="#555555", linewidth=1.2)
     ax.axhline(p_bar * 100, color="#555555", linewidth=1, label="gemiddelde")
     others = units[units["code"] != focus_code]
-    ax.scatter(others["n"], others["rate"] * 100, s=14, color="#9AA5B1", alpha=0.8, label="andere gemeenten", zorder=2)
+    ax.scatter(others["n"], others["rate"] * 100, s=14 if len(units) > 40 else 36, color="#9AA5B1" if len(units) > 40
+               else "#5B6B7D", alpha=0.8, label=points, zorder=2)
     own = units[units["code"] == focus_code]
     if not own.empty:
         ax.scatter(own["n"], own["rate"] * 100, s=70, color=FOCUS, edgecolor="white", zorder=4,
                    label=own["name"].iloc[0])
-    ax.set_xscale("log")
+    if units["n"].max() / max(units["n"].min(), 1) > 10:
+        ax.set_xscale("log")
+        ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(fmt.axis_formatter(0))
     ax.yaxis.set_major_formatter(fmt.axis_formatter(0, " %"))
