@@ -115,3 +115,39 @@ def test_regroup_age_bands_evenly():
     assert demography.regroup(bands, [(0, 4), (4, 10)]) == pytest.approx([400, 100 + 1000])
     with pytest.raises(ValueError):
         demography.regroup(bands, [(4, 12)])
+
+
+def _series(values, start=2019, n=None):
+    rows = [{"year": start + i, "value": v} for i, v in enumerate(values)]
+    if n is not None:
+        for r in rows:
+            r["denominator"] = n
+            r["numerator"] = r["value"] / 100 * n
+    return pd.DataFrame(rows)
+
+
+def test_on_track_judgement_by_hand():
+    from kompas_lib import doelen
+
+    # path from 10 % (2020) to 6 % (2024), aim lower: expected in 2023 = 10 - 4 * 3/4 = 7 %
+    assert doelen.path_value(2020, 10, 2024, 6, 2023) == pytest.approx(7.0)
+    clearly_on = doelen.judge(_series([10.0, 10.0, 8.0, 6.5, 6.0], n=20_000), base_year=2020, base_value=10,
+                              target=6, target_year=2024, direction="lager")
+    assert clearly_on.verdict == "op koers" and clearly_on.high <= clearly_on.expected
+    clearly_off = doelen.judge(_series([10.0, 10.0, 10.5, 10.8, 11.0], n=20_000), base_year=2020, base_value=10,
+                               target=6, target_year=2024, direction="lager")
+    assert clearly_off.verdict == "niet op koers" and clearly_off.low > clearly_off.expected
+    # 8/100 against an expected 6,0 % in 2024: Wilson 4,1–15,0 straddles the path
+    uncertain = doelen.judge(_series([10.0, 10.0, 9.0, 8.0, 8.0], n=100), base_year=2020, base_value=10,
+                             target=6, target_year=2024, direction="lager")
+    assert uncertain.verdict == "nog niet te zeggen" and uncertain.low < uncertain.expected < uncertain.high
+
+
+def test_on_track_without_counts_uses_the_wobble_of_earlier_years():
+    from kompas_lib import doelen
+
+    s = _series([50.0, 51.0, 50.0, 51.0, 50.0, 60.0])  # steps 1,-1,1,-1 -> sd 1.1547, half-width 2.263
+    j = doelen.judge(s, base_year=2019, base_value=50, target=55, target_year=2024, direction="hoger")
+    assert j.low == pytest.approx(60 - 1.96 * 1.1547, abs=1e-3) and j.verdict == "op koers"
+    none_yet = doelen.judge(s, base_year=2024, base_value=60, target=70, target_year=2030, direction="hoger")
+    assert none_yet.verdict == "nog niet te zeggen" and none_yet.reason == "nog geen meting na het basisjaar"
