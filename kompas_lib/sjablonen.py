@@ -1,0 +1,171 @@
+"""CSV templates for a gemeente's own data (blocks 2–4) and their validation.
+
+Each template is described once (:data:`SPECS`): its columns, their kind and the rules between them.
+:func:`load` reads a file and stops with one message per problem naming the file, the line and the
+column, in words a policy analyst can act on. The empty templates live in ``kompas_lib/templates/``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+from .paths import PACKAGE_DIR
+from .periods import parse_period
+
+TEMPLATES = PACKAGE_DIR / "templates"
+
+
+@dataclass(frozen=True)
+class Col:
+    name: str
+    kind: str  # text | count | number | period | enum | list
+    required: bool = True
+    allowed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Spec:
+    name: str
+    file: str
+    columns: tuple[Col, ...]
+    key: tuple[str, ...]
+    bounds: tuple[tuple[str, str], ...] = ()  # (numerator, denominator): numerator <= denominator
+    bounded_when: dict = field(default_factory=dict)  # column -> values for which bounds apply
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+ACTIVITY_TYPES = ("preventie", "basisvoorziening", "eerstelijn", "intensief")
+INPUT_INDICATORS = {
+    "effectieve_interventies": "Aandeel interventies dat erkend effectief is (Databank Effectieve Jeugdinterventies)",
+    "geregistreerde_professionals": "Aandeel professionals met een registratie (SKJ of BIG)",
+    "caseload": "Caseload: cliënten per fte",
+    "verloop_personeel": "Verloop: aandeel medewerkers dat vertrok",
+    "scholing": "Aandeel medewerkers dat een scholing volgde",
+}
+SHARE_INDICATORS = tuple(k for k in INPUT_INDICATORS if k != "caseload")
+
+SPECS = {
+    "activiteiten": Spec("activiteiten", "activiteiten.csv", (
+        Col("activiteit", "text"), Col("partner", "text"), Col("type", "enum", allowed=ACTIVITY_TYPES),
+        Col("resultaten", "list", required=False), Col("beleidstheorie", "text", required=False),
+        Col("periode", "period"), Col("bereik", "count", required=False), Col("trajecten", "count", required=False),
+        Col("wachttijd_dagen", "number", required=False), Col("doorlooptijd_dagen", "number", required=False),
+    ), key=("activiteit", "partner", "periode")),
+    "inputkwaliteit": Spec("inputkwaliteit", "inputkwaliteit.csv", (
+        Col("aanbieder", "text"), Col("periode", "period"),
+        Col("indicator", "enum", allowed=tuple(INPUT_INDICATORS)), Col("teller", "number"), Col("noemer", "number"),
+    ), key=("aanbieder", "periode", "indicator"), bounds=(("teller", "noemer"),),
+        bounded_when={"indicator": SHARE_INDICATORS}),
+    "lokale_indicatoren": Spec("lokale_indicatoren", "lokale_indicatoren.csv", (
+        Col("indicator", "text"), Col("periode", "period"), Col("teller", "number", required=False),
+        Col("noemer", "number", required=False), Col("waarde", "number", required=False),
+    ), key=("indicator", "periode"), bounds=(("teller", "noemer"),)),
+}
+
+
+class TemplateError(DataError):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = problems[:25] + ([f"… and {len(problems) - 25} more"] if len(problems) > 25 else [])
+        super().__init__("The file cannot be used:\n" + "\n".join(shown))
+
+
+def template(name: str) -> pd.DataFrame:
+    return pd.read_csv(TEMPLATES / SPECS[name].file, sep=";", dtype=str)
+
+
+def _line(i: int) -> int:
+    return i + 2
+
+
+def validate(raw: pd.DataFrame, source: str, spec: Spec) -> tuple[pd.DataFrame, list[str]]:
+    problems: list[str] = []
+    raw = raw.copy()
+    raw.columns = [str(c).strip() for c in raw.columns]
+    missing = [c for c in spec.names if c not in raw.columns]
+    extra = [c for c in raw.columns if c not in spec.names]
+    for c in missing:
+        near = difflib.get_close_matches(c, extra, n=1)
+        problems.append(f"{source}: line 1: column '{c}' is missing" + (f" (is '{near[0]}' meant?)" if near else "")
+                        + f"; see the template kompas_lib/templates/{spec.file}")
+    for c in extra:
+        if not difflib.get_close_matches(c, missing, n=1):
+            problems.append(f"{source}: line 1: column '{c}' is not part of the template; remove or rename it")
+    if missing:
+        return pd.DataFrame(columns=spec.names), problems
+    df = raw[spec.names].apply(lambda s: s.astype(str).str.strip())
+    for col in spec.columns:
+        values = df[col.name]
+        empty = values == ""
+        if col.required:
+            for i in np.where(empty)[0]:
+                problems.append(f"{source}: line {_line(i)}: column '{col.name}' is empty")
+        if col.kind in ("count", "number"):
+            num = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce")
+            for i in np.where(num.isna() & ~empty)[0]:
+                problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{values.iloc[i]}' is not a number")
+            for i in np.where(num < 0)[0]:
+                problems.append(f"{source}: line {_line(i)}: column '{col.name}': negative value {num.iloc[i]:g}")
+            if col.kind == "count":
+                for i in np.where(num.notna() & (num % 1 != 0))[0]:
+                    problems.append(f"{source}: line {_line(i)}: column '{col.name}': {num.iloc[i]:g} is not a whole number")
+            df[col.name] = num
+        elif col.kind == "enum":
+            for i in np.where(~empty & ~values.isin(col.allowed))[0]:
+                near = difflib.get_close_matches(values.iloc[i], col.allowed, n=1)
+                problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{values.iloc[i]}' is not allowed"
+                                + (f" (did you mean '{near[0]}'?)" if near else "") + f"; allowed: {', '.join(col.allowed)}")
+        elif col.kind == "period":
+            codes = []
+            for i, p in enumerate(values):
+                try:
+                    per = parse_period(p)
+                    if per.type not in ("jaar", "halfjaar", "kwartaal"):
+                        raise DataError(per.type)
+                    codes.append(per.code)
+                except DataError:
+                    codes.append(None)
+                    if p:
+                        problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{p}' is not a period; use e.g. "
+                                        "2023, '1e halfjaar 2023' or '1e kwartaal 2023'")
+            df[col.name] = codes
+        elif col.kind == "list":
+            df[col.name] = [[x.strip() for x in v.split("|") if x.strip()] for v in values]
+    for num, den in spec.bounds:
+        applies = pd.Series(True, index=df.index)
+        for c, vals in spec.bounded_when.items():
+            applies &= df[c].isin(vals)
+        for i in np.where(applies & (df[num] > df[den]))[0]:
+            problems.append(f"{source}: line {_line(i)}: column '{num}': {df[num].iloc[i]:g} is more than "
+                            f"{den} = {df[den].iloc[i]:g}")
+    keyed = df[list(spec.key)].astype(str)
+    dup = keyed.duplicated(keep="first")
+    for i in np.where(dup)[0]:
+        first = np.where((keyed == keyed.iloc[i]).all(axis=1))[0][0]
+        problems.append(f"{source}: line {_line(i)}: columns {', '.join(spec.key)}: duplicate of line {_line(first)}")
+    return df, problems
+
+
+def load(path: Path, name: str) -> pd.DataFrame:
+    spec = SPECS[name]
+    path = Path(path)
+    if not path.is_file():
+        raise TemplateError([f"{path}: file not found; make it from the template kompas_lib/templates/{spec.file} "
+                             "and set its path in the params file under 'lokale_gegevens'"])
+    try:
+        raw = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise TemplateError([f"{path}: cannot be read as a ';'-separated UTF-8 file ({exc})"]) from None
+    df, problems = validate(raw, str(path), spec)
+    if problems:
+        raise TemplateError(problems)
+    return df
