@@ -67,6 +67,48 @@ class Privacy(_Strict):
     drempel: int = Field(10, ge=1)
 
 
+class Basis(_Strict):
+    periode: str  # e.g. "2021"
+    waarde: float | None = None  # leave out to take the value from the data
+
+
+class DoelIndicator(_Strict):
+    indicator: str | None = None  # id from the catalogue (kompas_lib/data/tables.yml)
+    lokaal: str | None = None  # id in the gemeente's own file lokale_gegevens.indicatoren
+    richting: Literal["hoger", "lager"]
+    basis: Basis | None = None
+    doel: float | None = None
+    doeljaar: int | None = None
+
+    @model_validator(mode="after")
+    def _one_source(self):
+        if bool(self.indicator) == bool(self.lokaal):
+            raise ValueError("give either 'indicator' (catalogue) or 'lokaal' (own file), not both or neither")
+        return self
+
+    @property
+    def has_norm(self) -> bool:
+        return self.basis is not None and self.doel is not None and self.doeljaar is not None
+
+
+class Resultaat(_Strict):
+    id: str  # short id that activities refer to, e.g. R1
+    titel: str
+    soort: Literal["inhoudelijk", "proces", "randvoorwaardelijk"]
+    indicatoren: list[DoelIndicator] = Field(default_factory=list)
+
+
+class Ambitie(_Strict):
+    ambitie: str
+    resultaten: list[Resultaat] = Field(default_factory=list)
+
+
+class LokaleGegevens(_Strict):
+    indicatoren: str | None = None
+    activiteiten: str | None = None
+    inputkwaliteit: str | None = None
+
+
 class Aanbieders(_Strict):
     bestand: str | None = None  # provider outcome file (template: kompas_lib/templates/aanbieders_uitkomsten.csv)
 
@@ -85,6 +127,8 @@ class KompasParams(_Strict):
     privacy: Privacy = Field(default_factory=Privacy)
     indicatoren: list[str] = Field(default_factory=list)
     aanbieders: Aanbieders = Field(default_factory=Aanbieders)
+    ambities: list[Ambitie] = Field(default_factory=list)
+    lokale_gegevens: LokaleGegevens = Field(default_factory=LokaleGegevens)
     rapport: Rapport = Field(default_factory=Rapport)
 
     @field_validator("gemeente")
@@ -101,6 +145,15 @@ class KompasParams(_Strict):
             raise ValueError("a benchmark is listed twice")
         return v
 
+    @field_validator("ambities")
+    @classmethod
+    def _result_ids(cls, v):
+        ids = [r.id for a in v for r in a.resultaten]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise ValueError(f"result id(s) {', '.join(dup)} used more than once; every resultaat needs its own id")
+        return v
+
 
 ALLOWED = {
     "gemeente": "a code GMdddd (gemeente, e.g. GM0344), JZdd (jeugdregio, e.g. JZ19) or NL01",
@@ -113,6 +166,7 @@ ALLOWED = {
     "vergelijkbare_gemeenten.vaste_lijst": "a list of gemeente codes like GM0344",
     "privacy.drempel": "a whole number of at least 1 (default 10)",
     "indicatoren": "a list of indicator ids from kompas_lib/data/tables.yml (empty = all)",
+    "ambities": "a list of ambities, each with 'ambitie' and 'resultaten' (see params/default.yml)",
     "aanbieders.bestand": "the path of your provider outcome file (relative to the params file), or leave it out",
     "naam": "a text", "rapport.titel": "a text", "rapport.organisatie": "a text",
 }
@@ -227,6 +281,16 @@ def load_params(path: Path | None, gemeente: str | None = None, *, known_regions
         if known_regions and isinstance(data.get("gemeente"), str) and not CODE_RE.match(data["gemeente"]):
             lines.append(f"{label}: gemeente: {_suggest(data['gemeente'], known_regions)}")
         raise ParamsError("\n".join(lines)) from None
+    from .registry import load_registry
+
+    catalogue = load_registry().indicators
+    bad = [(a_i, r_i, i_i, ind.indicator) for a_i, a in enumerate(params.ambities) for r_i, r in enumerate(a.resultaten)
+           for i_i, ind in enumerate(r.indicatoren) if ind.indicator and ind.indicator not in catalogue]
+    if bad:
+        raise ParamsError("\n".join(
+            f"{label}: ambities.{a}.resultaten.{r}.indicatoren.{i}.indicator: '{x}' is not in the catalogue; "
+            f"allowed: {', '.join(difflib.get_close_matches(x, list(catalogue), n=3, cutoff=0.4)) or 'an id from kompas_lib/data/tables.yml'}"
+            for a, r, i, x in bad))
     if known_regions is not None:
         problems = []
         if params.gemeente not in known_regions:
@@ -271,6 +335,40 @@ vergelijkbare_gemeenten:
 # Privacy: aantallen onder deze drempel worden in rapporten en exports niet getoond.
 privacy:
   drempel: 10
+
+# Ambities en maatschappelijke resultaten (blok 2). Formuleer positief ('we willen dat meer kinderen …'),
+# en maak elk resultaat meetbaar: een indicator met richting, basis, doel en doeljaar. Een voorbeeld:
+ambities:
+  - ambitie: We willen dat meer kinderen veilig en gezond thuis opgroeien.
+    resultaten:
+      - id: R1
+        titel: Minder jongeren hebben een jeugdbeschermingsmaatregel nodig
+        soort: inhoudelijk
+        indicatoren:
+          - indicator: pct_jeugdbescherming
+            richting: lager
+            basis: {{periode: "2021"}}
+            doel: 0.9
+            doeljaar: 2027
+      - id: R2
+        titel: Minder jongeren verlaten school zonder startkwalificatie
+        soort: inhoudelijk
+        indicatoren:
+          - indicator: vsv
+            richting: lager
+            basis: {{periode: "2021/2022"}}
+            doel: 2.0
+            doeljaar: 2027
+      - id: R3
+        titel: Jeugdhulp wordt vaker volgens plan afgerond
+        soort: proces
+        indicatoren: []   # nog niet meetbaar: kies een indicator en een norm
+
+# Eigen gegevens (blok 2–4), gemaakt met de sjablonen in kompas_lib/templates/ (pad t.o.v. dit bestand):
+# lokale_gegevens:
+#   indicatoren: eigen_indicatoren.csv
+#   activiteiten: activiteiten.csv
+#   inputkwaliteit: inputkwaliteit.csv
 
 # Uitkomsten van aanbieders (blok 5): pad naar het eigen bestand, gemaakt met het sjabloon
 # kompas_lib/templates/aanbieders_uitkomsten.csv (pad ten opzichte van dit params-bestand).

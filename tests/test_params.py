@@ -112,3 +112,35 @@ def test_new_params_file_round_trips_and_refuses_overwrite(tmp_path):
     with pytest.raises(ParamsError, match="already exists"):
         new_params_file("GM0344", "Utrecht", dest_dir=tmp_path)
     new_params_file("GM0344", "Utrecht", dest_dir=tmp_path, overwrite=True)
+
+
+AMBITIE = """ambities:
+  - ambitie: We willen dat meer kinderen veilig opgroeien.
+    resultaten:
+      - id: R1
+        titel: Minder jeugdbescherming
+        soort: inhoudelijk
+        indicatoren:
+          - indicator: {ind}
+            richting: lager
+            basis: {{periode: "2021"}}
+            doel: 0.9
+            doeljaar: 2027
+"""
+
+
+def test_ambitions_validate_and_unknown_catalogue_id_is_named(tmp_path):
+    ok = load_params(write(tmp_path, AMBITIE.format(ind="pct_jeugdbescherming")), "GM0344")
+    assert ok.ambities[0].resultaten[0].indicatoren[0].has_norm
+    with pytest.raises(ParamsError, match=r"ambities\.0\.resultaten\.0\.indicatoren\.0\.indicator: 'pct_jeugdbesch' is not in the catalogue; allowed: pct_jeugdbescherming"):
+        load_params(write(tmp_path, AMBITIE.format(ind="pct_jeugdbesch")), "GM0344")
+
+
+def test_result_kind_and_duplicate_ids(tmp_path):
+    text = AMBITIE.format(ind="pct_jeugdbescherming").replace("soort: inhoudelijk", "soort: effect")
+    with pytest.raises(ParamsError, match=r"soort: 'effect' is not allowed"):
+        load_params(write(tmp_path, text), "GM0344")
+    doubled = AMBITIE.format(ind="pct_jeugdbescherming")
+    doubled += doubled.split("resultaten:\n", 1)[1].replace("      - id: R1", "      - id: R1", 1)
+    with pytest.raises(ParamsError, match="R1 used more than once"):
+        load_params(write(tmp_path, doubled.replace("ambities:\n", "ambities:\n", 1)), "GM0344")
