@@ -482,6 +482,60 @@ def _bevolking_leeftijd(out: Path, g: pd.DataFrame, rng) -> None:
         "source": "demo", "fictief": True, "note": NOTE})
 
 
+ACTIVITIES = [  # (activiteit, partner, type, resultaten, beleidstheorie, base reach)
+    ("Voorschoolse opvoedondersteuning", "Consultatiebureau Demoland", "preventie", "R1",
+     "Ouders die vroeg steun krijgen, komen minder vaak in een crisis.", 600),
+    ("Praktijkondersteuner jeugd bij de huisarts", "Huisartsen Waterveen", "eerstelijn", "R1|R3",
+     "Lichte hulp dichtbij voorkomt verwijzing naar zwaardere zorg.", 320),
+    ("Schoolmaatschappelijk werk", "Samenwerkingsverband VO", "basisvoorziening", "R2",
+     "Vroeg signaleren op school houdt jongeren in het onderwijs.", 450),
+    ("Intensieve gezinsbegeleiding", "Jeugdhulp De Linde", "intensief", "R1",
+     "Intensieve hulp thuis voorkomt uithuisplaatsing.", 60),
+    ("Sportstimulering in de wijk", "Sportbedrijf Waterveen", "preventie", "",
+     "Meer bewegen versterkt weerbaarheid (nog aan geen resultaat gekoppeld).", 900),
+]
+
+
+def _activiteiten(out: Path, rng) -> None:
+    rows = []
+    for y in range(2021, 2025):
+        for name, partner, kind, res, theory, reach in ACTIVITIES:
+            r = reach * (1 + 0.06 * (y - 2021)) * np.exp(rng.normal(0, 0.05))
+            traj = round(r * 0.6) if kind in ("eerstelijn", "intensief") else ""
+            rows.append((name, partner, kind, res, theory, str(y), round(r), traj,
+                         round(rng.uniform(5, 40)), round(rng.uniform(40, 200))))
+    df = pd.DataFrame(rows, columns=["activiteit", "partner", "type", "resultaten", "beleidstheorie", "periode", "bereik",
+                                     "trajecten", "wachttijd_dagen", "doorlooptijd_dagen"])
+    io.write_csv(df, out / "activiteiten.csv", sep=";", encoding="utf-8", index=False)
+
+
+def _inputkwaliteit(out: Path, rng) -> None:
+    rows = []
+    for provider in PROVIDERS:
+        staff = int(rng.integers(25, 120))
+        for y in range(2022, 2025):
+            interventions = int(rng.integers(8, 30))
+            rows += [
+                (provider, str(y), "effectieve_interventies", int(interventions * rng.uniform(0.4, 0.9)), interventions),
+                (provider, str(y), "geregistreerde_professionals", int(staff * rng.uniform(0.75, 0.98)), staff),
+                (provider, str(y), "caseload", round(staff * rng.uniform(10, 16)), staff),
+                (provider, str(y), "verloop_personeel", int(staff * rng.uniform(0.08, 0.22)), staff),
+                (provider, str(y), "scholing", int(staff * rng.uniform(0.4, 0.9)), staff),
+            ]
+    df = pd.DataFrame(rows, columns=["aanbieder", "periode", "indicator", "teller", "noemer"])
+    io.write_csv(df, out / "inputkwaliteit.csv", sep=";", encoding="utf-8", index=False)
+
+
+def _lokale_indicatoren(out: Path, rng) -> None:
+    """A local indicator for the demo params: share of youths reached by the wijkteam within 2 weeks."""
+    rows = []
+    for y in range(2020, 2025):
+        n = int(rng.integers(380, 460))
+        rows.append(("binnen_twee_weken_geholpen", str(y), int(n * (0.62 + 0.035 * (y - 2020))), n, ""))
+    df = pd.DataFrame(rows, columns=["indicator", "periode", "teller", "noemer", "waarde"])
+    io.write_csv(df, out / "lokale_indicatoren.csv", sep=";", encoding="utf-8", index=False)
+
+
 PROVIDERS = ["Jeugdhulp De Linde", "Stichting Opgroeien Demo", "Kompaan Jeugdzorg", "De Brug Ambulant",
              "Gezinshuis Het Anker", "Jeugd-GGZ Horizon"]
 
@@ -539,6 +593,9 @@ def generate_demo(out_dir: Path, seed: int = SEED) -> dict:
     _veilig_thuis(out, g, rng)
     _maatstaven(out, g, rng)
     _bevolking_leeftijd(out, g, rng)
+    _activiteiten(out, rng)
+    _inputkwaliteit(out, rng)
+    _lokale_indicatoren(out, rng)
     _aanbieders(out, g, rng)
     _herindelingen(out, g)
     io.write_text(out / "README.txt", "FICTIEVE GEGEVENS — Demoland\n\n" + NOTE + "\nGemaakt door kompas_lib.demo "

@@ -52,7 +52,7 @@ def margin(series: pd.DataFrame, scale: float = 100.0) -> tuple[float | None, fl
     steps = np.diff(series["value"].to_numpy(dtype=float)[:-1])
     if len(steps) >= 3 and np.std(steps, ddof=1) > 0:
         half = 1.96 * float(np.std(steps, ddof=1))
-        return last["value"] - half, last["value"] + half, "marge uit de schommeling van eerdere jaren"
+        return max(last["value"] - half, 0.0), last["value"] + half, "marge uit de schommeling van eerdere jaren"
     return None, None, "geen marge bekend"
 
 
@@ -77,3 +77,129 @@ def judge(series: pd.DataFrame, *, base_year: int, base_value: float, target: fl
     else:
         verdict = ONZEKER
     return Judgement(verdict, int(last["year"]), float(last["value"]), lo, hi, expected, how)
+
+
+# --- assembly for notebook 02 ---------------------------------------------------------------------
+
+def _own_file(ctx, configured: str | None, demo_name: str):
+    """A gemeente's own file from the params (relative to the params file), or the demo file."""
+    from pathlib import Path
+
+    if configured:
+        p = Path(configured)
+        return p if p.is_absolute() else (Path(ctx.params_path).parent / p if ctx.params_path else p).resolve()
+    if ctx.fictitious:
+        demo = Path(ctx.prepare_info["source"]["root"]) / demo_name
+        return demo if demo.is_file() else None
+    return None
+
+
+def local_file(ctx, kind: str):
+    """Path of the gemeente's own file for 'indicatoren', 'activiteiten' or 'inputkwaliteit'."""
+    demo_names = {"indicatoren": "lokale_indicatoren.csv", "activiteiten": "activiteiten.csv",
+                  "inputkwaliteit": "inputkwaliteit.csv"}
+    return _own_file(ctx, getattr(ctx.params.lokale_gegevens, kind), demo_names[kind])
+
+
+def indicator_series(ctx, spec, local: pd.DataFrame | None) -> tuple[pd.DataFrame, str, str]:
+    """(series with year/value/numerator/denominator/label, title, unit) for one result indicator."""
+    from .benchmarks import series
+    from .periods import parse_period
+
+    if spec.indicator:
+        ind = ctx.registry.indicators[spec.indicator]
+        s = series(ctx.ind(ind.id), ind.id, [ctx.focus.code], period_type=None)
+        s = s[s["period_type"].isin(["jaar", "schooljaar"])]
+        out = pd.DataFrame({"year": [parse_period(p).year for p in s["period"]], "value": s["value"].to_numpy(),
+                            "numerator": s["numerator"].to_numpy(), "denominator": s["denominator"].to_numpy(),
+                            "label": [parse_period(p).label for p in s["period"]],
+                            "source": s["source_table"].to_numpy()})
+        return out, ind.titel, ind.eenheid
+    rows = local[local["indicator"] == spec.lokaal] if local is not None else pd.DataFrame()
+    if rows.empty:
+        return pd.DataFrame(columns=["year", "value", "numerator", "denominator", "label", "source"]), spec.lokaal, "percentage"
+    value = rows["waarde"].where(rows["waarde"].notna(), rows["teller"] / rows["noemer"] * 100)
+    out = pd.DataFrame({"year": [parse_period(p).year for p in rows["periode"]], "value": value.to_numpy(),
+                        "numerator": rows["teller"].to_numpy(), "denominator": rows["noemer"].to_numpy(),
+                        "label": [parse_period(p).label for p in rows["periode"]], "source": "eigen gegevens"})
+    return out.sort_values("year"), spec.lokaal, "percentage"
+
+
+def results(ctx) -> tuple[pd.DataFrame, list[dict]]:
+    """(overview table, per-indicator details for figures) of every ambition's results."""
+    from . import fmt
+    from .errors import KompasError
+    from .periods import parse_period
+    from .sjablonen import load
+
+    local = None
+    path = local_file(ctx, "indicatoren")
+    if path is not None:
+        try:
+            local = load(path, "lokale_indicatoren")
+        except KompasError:
+            local = None
+    rows, details = [], []
+    for amb in ctx.params.ambities:
+        for res in amb.resultaten:
+            base = {"Ambitie": amb.ambitie, "Resultaat": f"{res.id} · {res.titel}", "Soort": res.soort}
+            if not res.indicatoren:
+                rows.append({**base, "Indicator": "–", "Norm": "–", "Laatste meting": "–",
+                             "Oordeel": "niet meetbaar: kies een indicator met een norm (SMART)"})
+                continue
+            for spec in res.indicatoren:
+                s, title, unit = indicator_series(ctx, spec, local)
+                if not spec.has_norm:
+                    last = s.dropna(subset=["value"]).tail(1)
+                    rows.append({**base, "Indicator": title, "Norm": "–",
+                                 "Laatste meting": "–" if last.empty else f"{fmt.value(last['value'].iloc[0], unit)} ({last['label'].iloc[0]})",
+                                 "Oordeel": "geen norm: leg basis, doel en doeljaar vast"})
+                    continue
+                base_year = parse_period(spec.basis.periode).year
+                base_value = spec.basis.waarde
+                if base_value is None:
+                    at = s[(s["year"] == base_year) & s["value"].notna()]
+                    base_value = float(at["value"].iloc[0]) if len(at) else None
+                if base_value is None:
+                    rows.append({**base, "Indicator": title, "Norm": f"doel {fmt.value(spec.doel, unit)} in {spec.doeljaar}",
+                                 "Laatste meting": "–", "Oordeel": f"nog niet te zeggen: geen basiswaarde voor {spec.basis.periode}"})
+                    continue
+                j = judge(s, base_year=base_year, base_value=base_value, target=spec.doel, target_year=spec.doeljaar,
+                          direction=spec.richting)
+                measured = "–" if j.value is None else f"{fmt.value(j.value, unit)} ({j.year})"
+                if j.low is not None:
+                    measured += f", marge {fmt.number(j.low, 1)}–{fmt.number(j.high, 1)}"
+                rows.append({**base, "Indicator": title,
+                             "Norm": (f"van {fmt.value(base_value, unit)} ({parse_period(spec.basis.periode).label}) naar "
+                                      f"{fmt.value(spec.doel, unit)} in {spec.doeljaar}"),
+                             "Laatste meting": measured,
+                             "Oordeel": j.verdict + ("" if j.expected is None else f" (norm {j.year}: {fmt.value(j.expected, unit)})")})
+                details.append({"resultaat": res, "spec": spec, "series": s, "title": title, "unit": unit,
+                                "base_year": base_year, "base_value": base_value, "judgement": j})
+    return pd.DataFrame(rows), details
+
+
+def figure(ctx, d: dict):
+    """Realised values against the straight path from baseline to target."""
+    from . import fmt, plots
+
+    j, spec = d["judgement"], d["spec"]
+    s = d["series"].dropna(subset=["value"])
+    path = pd.DataFrame({"year": [d["base_year"], spec.doeljaar], "value": [d["base_value"], spec.doel]})
+    plots.use_style()
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot(s["year"], s["value"], marker="o", color=plots.FOCUS, linewidth=2.4, label="gemeten")
+    ax.plot(path["year"], path["value"], "--", color="#555555", label="norm: van basis naar doel")
+    ax.scatter([spec.doeljaar], [spec.doel], marker="*", s=160, color=plots.PALETTE[0], zorder=4, label="doel")
+    if j.low is not None:
+        ax.errorbar([j.year], [j.value], yerr=[[j.value - j.low], [j.high - j.value]], color=plots.FOCUS, capsize=4)
+    ax.set_title(f"{d['resultaat'].id} · {d['title']}: {j.verdict}")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(fmt.axis_formatter(1, " %" if d["unit"] == "percentage" else ""))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.subplots_adjust(bottom=0.18, right=0.72)
+    src = ", ".join(sorted(set(map(str, s["source"])))) if len(s) else "–"
+    plots.add_caption(fig, f"Bron: {src}. Oordeel met de marge van de laatste meting ({j.reason}).")
+    return fig

@@ -43,7 +43,7 @@ def use_style() -> None:
     plt.rcParams.update(STYLE)
 
 
-def _caption(fig, caption: str) -> None:
+def add_caption(fig, caption: str) -> None:
     fig.text(0.01, 0.01, caption, ha="left", va="bottom", fontsize=8, color="#555555", wrap=True)
 
 
@@ -78,7 +78,7 @@ def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: s
     ax.yaxis.set_major_formatter(fmt.axis_formatter(decimals, " %" if percent else ""))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.subplots_adjust(bottom=0.18, right=0.75)
-    _caption(fig, caption)
+    add_caption(fig, caption)
     return fig
 
 
@@ -127,7 +127,7 @@ def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus
     ax.set_title(title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.subplots_adjust(bottom=0.2, right=0.74)
-    _caption(fig, caption)
+    add_caption(fig, caption)
     return fig
 
 
@@ -143,5 +143,5 @@ def bars(data: pd.DataFrame, *, category: str, value: str, title: str, caption: 
     ax.xaxis.set_major_formatter(fmt.axis_formatter(0, " %" if percent else ""))
     ax.set_title(title)
     fig.subplots_adjust(left=0.32, bottom=0.22 if height < 3 else 0.12)
-    _caption(fig, caption)
+    add_caption(fig, caption)
     return fig

@@ -104,3 +104,14 @@ def test_small_gemeente_and_jeugdregio_run_cleanly(real, tmp_path, code):
         wijken = r.report.parent / "data" / "wijken.csv"
         if wijken.is_file():
             assert (pd.read_csv(wijken, sep=";", decimal=",").aantal.dropna() >= 10).all()
+
+
+def test_real_gemeente_with_only_a_params_file_shows_block_2_and_explains_3_and_4(utrecht):
+    folder, text = utrecht
+    res = pd.read_csv(folder / "data" / "resultaten.csv", sep=";", decimal=",")
+    assert "Jongeren met jeugdbescherming" in set(res.Indicator) and "Voortijdig schoolverlaters" in set(res.Indicator)
+    allowed = ("op koers", "niet op koers", "nog niet te zeggen", "niet meetbaar", "geen norm")
+    assert all(o.startswith(allowed) for o in res.Oordeel), list(res.Oordeel)
+    assert "niet meetbaar" in text
+    assert "Er is nog geen bestand met activiteiten" in text and "Er is nog geen bestand met kwaliteitsgegevens" in text
+    assert "Er is nog geen bestand met uitkomsten van aanbieders" in text

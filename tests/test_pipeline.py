@@ -47,6 +47,12 @@ def test_demo_report_is_complete_and_marked_fictitious(demo_processed, tmp_path)
     assert "gemeente = " not in text  # parameters and code are not shown
     data = sorted(p.name for p in (r.report.parent / "data").glob("*.csv"))
     assert "kerncijfers.csv" in data and "trend_jongeren_jeugdzorg.csv" in data
+    # blocks 2–4 with real computations on the demo files
+    for section in ["Blok 2 · Maatschappelijk resultaat", "op koers", "niet meetbaar", "Blok 3 · Activiteiten",
+                    "Witte vlekken", "Activiteiten zonder resultaat", "Blok 4 · Kwaliteit van de input",
+                    "Werken aanbieders met interventies waarvan bekend is dat ze werken?", "Blok 5"]:
+        assert section in text, section
+    assert "resultaten.csv" in data and "activiteiten_per_resultaat.csv" in data and "input_caseload.csv" in data
 
 
 def test_merged_demo_gemeente_and_jeugdregio_as_a_whole(demo_processed, tmp_path):

@@ -73,3 +73,14 @@ def test_unknown_input_indicator_and_missing_column(tmp_path):
 def test_missing_file_points_at_the_template(tmp_path):
     with pytest.raises(TemplateError, match="activiteiten.csv"):
         load(tmp_path / "nope.csv", "activiteiten")
+
+
+def test_gap_detection(tmp_path):
+    from kompas_lib.activiteiten import coverage
+
+    act = load(write(tmp_path, "activiteiten", ACT + "Sport in de wijk;Sportbedrijf;preventie;;Meer bewegen;2023;900;;;\n"),
+               "activiteiten")
+    per_result, gaps, orphans = coverage(act, {"R1": "Veilig thuis", "R2": "Minder verwijzingen", "R3": "School"})
+    assert dict(zip(per_result.resultaat, per_result.activiteiten.map(len))) == {"R1": 1, "R2": 2, "R3": 0}
+    assert list(gaps.resultaat) == ["R3"]
+    assert list(orphans.activiteit) == ["Sport in de wijk"]
