@@ -220,10 +220,13 @@ def _indicatoren(out: Path, g: pd.DataFrame, rates, rng) -> None:
             gy = gemeenten_in(g, y)
             youth = (gy.inwoners * gy.share_0_17).to_numpy()
             base = np.array([rates[(c, y)] for c in gy.code]) * 1.18
-            verblijf = 11.5 - 0.25 * (y - 2015) + rng.normal(0, 1.2, len(gy))
-            jb = 1.1 * np.exp(rng.normal(0, 0.25, len(gy)))
-            jbv = 47 + rng.normal(0, 5, len(gy))
-            jr = 0.35 * np.exp(rng.normal(0, 0.3, len(gy)))
+            # gemeente effects are stable over the years; the yearly noise shrinks with the number of youths
+            noise = 1 / np.sqrt(youth / 2_000)
+            f = gy.factor.to_numpy()
+            verblijf = (11.5 - 0.25 * (y - 2015)) * f ** -0.5 + rng.normal(0, 0.6, len(gy)) * noise
+            jb = (1.25 - 0.03 * (y - 2015)) * f ** 1.2 * np.exp(rng.normal(0, 0.08, len(gy)) * noise)
+            jbv = 47 + 6 * np.log(f) + rng.normal(0, 2, len(gy)) * noise
+            jr = 0.4 * f * np.exp(-0.04 * (y - 2015) + rng.normal(0, 0.1, len(gy)) * noise)
             for title, f in _periods(y, "new" if tid == "85098NED" else "quarter"):
                 vals = np.column_stack([base * f, verblijf, jb * (0.9 + 0.1 * f), jbv, jr * (0.9 + 0.1 * f)])
                 small = youth < 1_500
