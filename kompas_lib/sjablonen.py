@@ -8,6 +8,7 @@ column, in words a policy analyst can act on. The empty templates live in ``komp
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +25,7 @@ TEMPLATES = PACKAGE_DIR / "templates"
 @dataclass(frozen=True)
 class Col:
     name: str
-    kind: str  # text | count | number | period | enum | list
+    kind: str  # text | count | number | period | enum | list | gemeente
     required: bool = True
     allowed: tuple[str, ...] = ()
 
@@ -35,8 +36,10 @@ class Spec:
     file: str
     columns: tuple[Col, ...]
     key: tuple[str, ...]
-    bounds: tuple[tuple[str, str], ...] = ()  # (numerator, denominator): numerator <= denominator
+    # (numerator column(s), denominator): the numerator (or the sum of several) may not exceed it
+    bounds: tuple[tuple[str | tuple[str, ...], str], ...] = ()
     bounded_when: dict = field(default_factory=dict)  # column -> values for which bounds apply
+    params_key: str = "lokale_gegevens"  # where the params file points at this file
 
     @property
     def names(self) -> list[str]:
@@ -53,7 +56,24 @@ INPUT_INDICATORS = {
 }
 SHARE_INDICATORS = tuple(k for k in INPUT_INDICATORS if k != "caseload")
 
+PROVIDER_COUNTS = ("trajecten_beeindigd", "beeindigd_volgens_plan", "voortijdig_eenzijdig_client",
+                   "voortijdig_eenzijdig_aanbieder", "voortijdig_overig", "herhaald_beroep_6mnd", "herhaald_beroep_12mnd",
+                   "tevredenheid_respons", "tevredenheid_positief", "doel_gemeten", "doel_bereikt")
+
 SPECS = {
+    "aanbieders": Spec("aanbieders", "aanbieders_uitkomsten.csv", (
+        Col("aanbieder", "text"), Col("gemeente_code", "gemeente"), Col("periode", "period"), Col("zorgvorm", "text"),
+        *(Col(c, "count") for c in PROVIDER_COUNTS),
+    ), key=("aanbieder", "gemeente_code", "periode", "zorgvorm"), bounds=(
+        (("beeindigd_volgens_plan", "voortijdig_eenzijdig_client", "voortijdig_eenzijdig_aanbieder", "voortijdig_overig"),
+         "trajecten_beeindigd"),
+        ("herhaald_beroep_6mnd", "herhaald_beroep_12mnd"),
+        ("herhaald_beroep_12mnd", "trajecten_beeindigd"),
+        ("tevredenheid_respons", "trajecten_beeindigd"),
+        ("tevredenheid_positief", "tevredenheid_respons"),
+        ("doel_gemeten", "trajecten_beeindigd"),
+        ("doel_bereikt", "doel_gemeten"),
+    ), params_key="aanbieders.bestand"),
     "activiteiten": Spec("activiteiten", "activiteiten.csv", (
         Col("activiteit", "text"), Col("partner", "text"), Col("type", "enum", allowed=ACTIVITY_TYPES),
         Col("resultaten", "list", required=False), Col("beleidstheorie", "text", required=False),
@@ -87,7 +107,8 @@ def _line(i: int) -> int:
     return i + 2
 
 
-def validate(raw: pd.DataFrame, source: str, spec: Spec) -> tuple[pd.DataFrame, list[str]]:
+def validate(raw: pd.DataFrame, source: str, spec: Spec,
+             known_codes: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     problems: list[str] = []
     raw = raw.copy()
     raw.columns = [str(c).strip() for c in raw.columns]
@@ -114,7 +135,8 @@ def validate(raw: pd.DataFrame, source: str, spec: Spec) -> tuple[pd.DataFrame, 
             for i in np.where(num.isna() & ~empty)[0]:
                 problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{values.iloc[i]}' is not a number")
             for i in np.where(num < 0)[0]:
-                problems.append(f"{source}: line {_line(i)}: column '{col.name}': negative value {num.iloc[i]:g}")
+                what = "count" if col.kind == "count" else "value"
+                problems.append(f"{source}: line {_line(i)}: column '{col.name}': negative {what} {num.iloc[i]:g}")
             if col.kind == "count":
                 for i in np.where(num.notna() & (num % 1 != 0))[0]:
                     problems.append(f"{source}: line {_line(i)}: column '{col.name}': {num.iloc[i]:g} is not a whole number")
@@ -138,14 +160,26 @@ def validate(raw: pd.DataFrame, source: str, spec: Spec) -> tuple[pd.DataFrame, 
                         problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{p}' is not a period; use e.g. "
                                         "2023, '1e halfjaar 2023' or '1e kwartaal 2023'")
             df[col.name] = codes
+        elif col.kind == "gemeente":
+            for i, code in enumerate(values):
+                if code and not re.match(r"^GM\d{4}$", code):
+                    problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{code}' is not a gemeente code "
+                                    "(GM + 4 digits)")
+                elif code and known_codes is not None and code not in known_codes:
+                    near = difflib.get_close_matches(code, list(known_codes), n=1, cutoff=0.7)
+                    hint = f" (did you mean {near[0]} {known_codes[near[0]]}?)" if near else ""
+                    problems.append(f"{source}: line {_line(i)}: column '{col.name}': unknown gemeente {code}{hint}")
         elif col.kind == "list":
             df[col.name] = [[x.strip() for x in v.split("|") if x.strip()] for v in values]
-    for num, den in spec.bounds:
+    for nums, den in spec.bounds:
+        nums = (nums,) if isinstance(nums, str) else tuple(nums)
         applies = pd.Series(True, index=df.index)
         for c, vals in spec.bounded_when.items():
             applies &= df[c].isin(vals)
-        for i in np.where(applies & (df[num] > df[den]))[0]:
-            problems.append(f"{source}: line {_line(i)}: column '{num}': {df[num].iloc[i]:g} is more than "
+        total = df[list(nums)].sum(axis=1, min_count=len(nums))
+        what = " + ".join(nums) + " = "
+        for i in np.where(applies & (total > df[den]))[0]:
+            problems.append(f"{source}: line {_line(i)}: column '{nums[-1]}': {what}{total.iloc[i]:g} is more than "
                             f"{den} = {df[den].iloc[i]:g}")
     keyed = df[list(spec.key)].astype(str)
     dup = keyed.duplicated(keep="first")
@@ -155,17 +189,19 @@ def validate(raw: pd.DataFrame, source: str, spec: Spec) -> tuple[pd.DataFrame, 
     return df, problems
 
 
-def load(path: Path, name: str) -> pd.DataFrame:
+def load(path: Path, name: str, known_codes: dict[str, str] | None = None) -> pd.DataFrame:
+    """Read and validate a file made from template ``name``; raise :class:`TemplateError` listing every
+    problem (file, line, column)."""
     spec = SPECS[name]
     path = Path(path)
     if not path.is_file():
         raise TemplateError([f"{path}: file not found; make it from the template kompas_lib/templates/{spec.file} "
-                             "and set its path in the params file under 'lokale_gegevens'"])
+                             f"and set its path in the params file under '{spec.params_key}'"])
     try:
         raw = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise TemplateError([f"{path}: cannot be read as a ';'-separated UTF-8 file ({exc})"]) from None
-    df, problems = validate(raw, str(path), spec)
+    df, problems = validate(raw, str(path), spec, known_codes)
     if problems:
         raise TemplateError(problems)
     return df

@@ -40,7 +40,7 @@ def test_unknown_type_suggests_nearest(tmp_path):
 
 def test_negative_and_non_numeric(tmp_path):
     msg = error(tmp_path, "activiteiten", ACT.replace(";420;", ";-420;").replace(";310;", ";veel;"))
-    assert "line 2: column 'bereik': negative value -420" in msg and "line 3: column 'bereik': 'veel' is not a number" in msg
+    assert "line 2: column 'bereik': negative count -420" in msg and "line 3: column 'bereik': 'veel' is not a number" in msg
 
 
 def test_fraction_in_a_count(tmp_path):
@@ -60,7 +60,7 @@ def test_duplicate_rows(tmp_path):
 
 def test_share_numerator_above_denominator(tmp_path):
     msg = error(tmp_path, "inputkwaliteit", INPUT.replace(";18;24", ";30;24"))
-    assert "line 2: column 'teller': 30 is more than noemer = 24" in msg
+    assert "line 2: column 'teller': teller = 30 is more than noemer = 24" in msg
 
 
 def test_unknown_input_indicator_and_missing_column(tmp_path):
