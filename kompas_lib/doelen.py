@@ -201,5 +201,7 @@ def figure(ctx, d: dict):
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.subplots_adjust(bottom=0.18, right=0.72)
     src = ", ".join(sorted(set(map(str, s["source"])))) if len(s) else "–"
+    who = "fictieve gegevens (Demoland)" if ctx.fictitious else "CBS"
+    src = f"{who}, tabel {src}" if spec.indicator else ("fictieve eigen gegevens (Demoland)" if ctx.fictitious else src)
     plots.add_caption(fig, f"Bron: {src}. Oordeel met de marge van de laatste meting ({j.reason}).")
     return fig
