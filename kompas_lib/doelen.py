@@ -81,24 +81,11 @@ def judge(series: pd.DataFrame, *, base_year: int, base_value: float, target: fl
 
 # --- assembly for notebook 02 ---------------------------------------------------------------------
 
-def _own_file(ctx, configured: str | None, demo_name: str):
-    """A gemeente's own file from the params (relative to the params file), or the demo file."""
-    from pathlib import Path
-
-    if configured:
-        p = Path(configured)
-        return p if p.is_absolute() else (Path(ctx.params_path).parent / p if ctx.params_path else p).resolve()
-    if ctx.fictitious:
-        demo = Path(ctx.prepare_info["source"]["root"]) / demo_name
-        return demo if demo.is_file() else None
-    return None
-
-
 def local_file(ctx, kind: str):
     """Path of the gemeente's own file for 'indicatoren', 'activiteiten' or 'inputkwaliteit'."""
     demo_names = {"indicatoren": "lokale_indicatoren.csv", "activiteiten": "activiteiten.csv",
                   "inputkwaliteit": "inputkwaliteit.csv"}
-    return _own_file(ctx, getattr(ctx.params.lokale_gegevens, kind), demo_names[kind])
+    return ctx.own_file(getattr(ctx.params.lokale_gegevens, kind), demo_names[kind])
 
 
 def indicator_series(ctx, spec, local: pd.DataFrame | None) -> tuple[pd.DataFrame, str, str]:

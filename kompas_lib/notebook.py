@@ -42,6 +42,17 @@ class Context:
     params_path: Path | None = None
     exports: list[str] = field(default_factory=list)
 
+    def own_file(self, configured: str | None, demo_name: str) -> Path | None:
+        """A gemeente's own data file: the params value (relative to the params file), or — with the
+        demo data — the demo's file of that name."""
+        if configured:
+            p = Path(configured)
+            return p if p.is_absolute() else ((self.params_path.parent / p) if self.params_path else p).resolve()
+        if self.fictitious:
+            demo = Path(self.prepare_info["source"]["root"]) / demo_name
+            return demo if demo.is_file() else None
+        return None
+
     def ind(self, indicator: str) -> pd.DataFrame:
         """The facts of one indicator (split once; the full table has millions of rows)."""
         if not hasattr(self, "_by_indicator"):

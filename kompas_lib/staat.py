@@ -623,9 +623,9 @@ def standardised(ctx) -> tuple[str | None, pd.DataFrame]:
     res = indirect(float(obs_own.sum()), p_own, rates)
     nl_name = ctx.names.get("NL01", "Nederland")
     if res.low > 1:
-        verdict = f"meer dan je op grond van de leeftijdsopbouw verwacht (verschil groter dan toeval)"
+        verdict = "meer dan je op grond van de leeftijdsopbouw verwacht (verschil groter dan toeval)"
     elif res.high < 1:
-        verdict = f"minder dan je op grond van de leeftijdsopbouw verwacht (verschil groter dan toeval)"
+        verdict = "minder dan je op grond van de leeftijdsopbouw verwacht (verschil groter dan toeval)"
     else:
         verdict = "ongeveer wat je op grond van de leeftijdsopbouw verwacht (verschil niet groter dan toeval)"
     sentence = (f"Als jongeren in {ctx.focus.name} per leeftijdsgroep even vaak jeugdzorg hadden als in {nl_name}, zouden "

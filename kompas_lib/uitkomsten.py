@@ -102,14 +102,7 @@ def regional_note(ctx) -> str:
 
 def provider_file(ctx) -> Path | None:
     """The provider file: params 'aanbieders.bestand' (relative to the params file), or the demo file."""
-    own = ctx.params.aanbieders.bestand
-    if own:
-        p = Path(own)
-        return p if p.is_absolute() else (Path(ctx.params_path).parent / p if ctx.params_path else p).resolve()
-    if ctx.fictitious:
-        demo = Path(ctx.prepare_info["source"]["root"]) / "aanbieders_uitkomsten.csv"
-        return demo if demo.is_file() else None
-    return None
+    return ctx.own_file(ctx.params.aanbieders.bestand, "aanbieders_uitkomsten.csv")
 
 
 def provider_data(ctx) -> tuple[pd.DataFrame | None, str]:
