@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import fmt, io, paths
 from .benchmarks import Focus
-from .errors import DataError, KompasError
+from .errors import DataError
 from .prepare import load_facts, load_regions
 from .regions import COUNTRY_CODE
 from .registry import Registry, load_registry
@@ -189,14 +189,6 @@ def sources_appendix(ctx: Context, tables: list[str]) -> None:
                      "Gewijzigd bij CBS": m.get("modified", "–"), "Opgehaald": m.get("fetched_at", "–")})
     table(pd.DataFrame(rows), "Bron: CBS StatLine, open data (CC BY 4.0)." if not ctx.fictitious
           else "Bron: fictieve gegevens (Demoland), gemaakt door de demogenerator.")
-
-
-def fail_clearly(exc: Exception) -> None:
-    """Show a KompasError as a plain message (used around optional sections)."""
-    if isinstance(exc, KompasError):
-        md(f"> **Let op:** {exc}")
-    else:
-        raise exc
 
 
 __all__ = ["start", "header", "md", "figure", "table", "export", "sources_appendix", "COUNTRY_CODE", "fmt"]

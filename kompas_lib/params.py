@@ -305,10 +305,6 @@ def load_params(path: Path | None, gemeente: str | None = None, *, known_regions
     return params
 
 
-def params_to_dict(p: KompasParams) -> dict:
-    return p.model_dump()
-
-
 STARTER = """\
 # Params voor {naam} ({code}) — Kwaliteitskompas jeugd
 # Dit bestand wordt over params/default.yml gelegd: wat hier niet staat, komt uit default.yml.

@@ -210,13 +210,3 @@ def latest_classification(regions: pd.DataFrame) -> pd.DataFrame:
     """One row per gemeente of the latest year: the current indeling."""
     last = regions["jaar"].max()
     return regions[regions["jaar"] == last].reset_index(drop=True)
-
-
-def region_of(regions: pd.DataFrame, gemeente_code: str, year: int | None = None) -> pd.Series:
-    """The classification row of a gemeente (latest year unless ``year`` is given)."""
-    sel = regions[regions["gemeente_code"] == gemeente_code]
-    if sel.empty:
-        raise DataError(f"Gemeente {gemeente_code} is not in the region table (regions.parquet).")
-    if year is not None and (sel["jaar"] == year).any():
-        return sel[sel["jaar"] == year].iloc[0]
-    return sel.sort_values("jaar").iloc[-1]

@@ -106,9 +106,6 @@ class Registry(_Strict):
     def gebieden_tables(self) -> dict[int, str]:
         return {int(y): t for y, t in self.gebieden["tables"].items()}
 
-    def tables_for(self, concept: str) -> list[TableSpan]:
-        return list(self.concepts[concept].tables)
-
     def all_table_ids(self) -> list[str]:
         ids = list(self.gebieden_tables.values())
         for c in self.concepts.values():

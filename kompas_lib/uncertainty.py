@@ -54,12 +54,3 @@ def differs(k1, n1, k2, n2, level: float = 0.95) -> bool | None:
     """True when the difference between two proportions is larger than chance at ``level``."""
     z = two_proportion_z(k1, n1, k2, n2)
     return None if np.isnan(z) else bool(abs(z) >= _z(level))
-
-
-CBS_ROUNDING = 5
-
-
-def rounding_matters(count: float, threshold: float = 100) -> bool:
-    """CBS rounds youth-care counts to multiples of 5: below ~100 that is a relative error of a few
-    percent or more, worth saying."""
-    return bool(np.isfinite(count) and count < threshold)
