@@ -17,9 +17,8 @@ import logging
 import sys
 from pathlib import Path
 
-from . import paths
-from .errors import KompasError
-
+from kompas_lib.core import paths
+from kompas_lib.core.errors import KompasError
 
 DEMO_GEMEENTE = "GM9001"
 DEFAULT_GEMEENTE = "GM0344"
@@ -36,8 +35,8 @@ def default_gemeente() -> str:
 
 
 def _prepare(args) -> int:
-    from .prepare import prepare
-    from .sources import choose_source
+    from kompas_lib.prepare.facts import prepare
+    from kompas_lib.sources import choose_source
 
     source = choose_source(args.bron)
     result = prepare(source)
@@ -58,7 +57,7 @@ def _ensure_prepared(bron: str) -> None:
 
 
 def _run(args) -> int:
-    from .pipeline import run_many
+    from kompas_lib.presentation.pipeline import run_many
 
     _ensure_prepared(args.bron)
     codes = [c.strip().upper() for c in args.gemeente]
@@ -76,14 +75,14 @@ def _run(args) -> int:
 
 
 def _params(args) -> int:
-    from .params import new_params_file
+    from kompas_lib.core.params import new_params_file
 
     if args.action != "new":
         raise KompasError("Use: kompas params new GM0344")
     name = args.naam
     if name is None and (paths.processed_dir() / "facts.parquet").is_file():
-        from .notebook import region_catalogue
-        from .prepare import load_facts, load_regions
+        from kompas_lib.prepare.facts import load_facts, load_regions
+        from kompas_lib.presentation.notebook import region_catalogue
 
         cat = region_catalogue(load_facts(), load_regions())
         if args.code.upper() in cat:
@@ -94,8 +93,8 @@ def _params(args) -> int:
 
 
 def _regions(args) -> int:
-    from .notebook import region_catalogue
-    from .prepare import load_facts, load_regions
+    from kompas_lib.prepare.facts import load_facts, load_regions
+    from kompas_lib.presentation.notebook import region_catalogue
 
     _ensure_prepared("auto")
     cat = region_catalogue(load_facts(), load_regions())
@@ -107,8 +106,8 @@ def _regions(args) -> int:
 
 
 def _fetch(args) -> int:
-    from .registry import load_registry
-    from .sources.live import fetch_tables
+    from kompas_lib.core.registry import load_registry
+    from kompas_lib.sources.live import fetch_tables
 
     ids = args.tables or load_registry().all_table_ids()
     results = fetch_tables(ids, paths.live_cache_dir(), refresh=args.refresh)
@@ -120,7 +119,7 @@ def _fetch(args) -> int:
 
 
 def _demo(args) -> int:
-    from .demo import generate_demo
+    from kompas_lib.sources.demo import generate_demo
 
     manifest = generate_demo(paths.demo_dir())
     print(f"Fictieve gegevens (Demoland) geschreven naar {paths.demo_dir()}: {manifest}")

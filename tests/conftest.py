@@ -31,7 +31,7 @@ def snapshot_dir() -> Path:
 @pytest.fixture(scope="session")
 def real(snapshot_dir, tmp_path_factory):
     """facts/regions prepared from the real CBS snapshot into a temporary folder."""
-    from kompas_lib.prepare import prepare
+    from kompas_lib.prepare.facts import prepare
     from kompas_lib.sources import FolderSource
 
     out = tmp_path_factory.mktemp("processed_real")

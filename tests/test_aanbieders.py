@@ -3,7 +3,13 @@
 import pandas as pd
 import pytest
 
-from kompas_lib.aanbieders import COLUMNS, ProviderDataError, load, rates, template
+from kompas_lib.analysis.methods.aanbieders import (
+    COLUMNS,
+    ProviderDataError,
+    load,
+    rates,
+    template,
+)
 
 GOOD = ("Jeugdhulp De Linde;GM0344;2023;ambulant;100;70;10;5;5;4;9;50;40;60;45\n"
         "Jeugdhulp De Linde;GM0344;2023;verblijf;20;12;3;2;3;1;2;8;6;10;7\n"

@@ -5,9 +5,9 @@ import re
 
 import pandas as pd
 import pytest
-
 from conftest import read_cbs
-from kompas_lib.pipeline import run_one
+
+from kompas_lib.presentation.pipeline import run_one
 
 pytestmark = pytest.mark.slow
 

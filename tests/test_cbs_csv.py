@@ -1,7 +1,7 @@
 import numpy as np
 import pandas as pd
 
-from kompas_lib.cbs_csv import read_raw, to_number
+from kompas_lib.sources.cbs_csv import read_raw, to_number
 
 
 def test_missing_is_not_zero_and_keeps_its_reason():

@@ -3,9 +3,9 @@ import json
 import pandas as pd
 import pytest
 
-from kompas_lib.demo import generate_demo
-from kompas_lib.prepare import prepare
+from kompas_lib.prepare.facts import prepare
 from kompas_lib.sources import FolderSource
+from kompas_lib.sources.demo import generate_demo
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_provider_counts_are_consistent(demo_dir):
     early = p.voortijdig_eenzijdig_client + p.voortijdig_eenzijdig_aanbieder + p.voortijdig_overig
     assert (p.beeindigd_volgens_plan + early == p.trajecten_beeindigd).all()
     assert (p.herhaald_beroep_6mnd <= p.herhaald_beroep_12mnd).all()
-    from kompas_lib.aanbieders import load
+    from kompas_lib.analysis.methods.aanbieders import load
 
     assert len(load(demo_dir / "aanbieders_uitkomsten.csv")) == len(p)  # passes the project's own validation
     assert (p.tevredenheid_positief <= p.tevredenheid_respons).all() and (p.doel_bereikt <= p.doel_gemeten).all()

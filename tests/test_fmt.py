@@ -1,6 +1,6 @@
 import math
 
-from kompas_lib import fmt
+from kompas_lib.core import fmt
 
 
 def test_dutch_number_formats():
@@ -29,7 +29,7 @@ def test_missing_values_of_any_unit_are_a_dash():
 def test_numeric_cells_are_recognised_for_right_alignment():
     import re
 
-    from kompas_lib.notebook import NUMERIC_CELL
+    from kompas_lib.presentation.notebook import NUMERIC_CELL
 
     for cell in ["2.045", "15,0\u00a0%", "€\u00a0392", "5,2 per 1.000", "10,6–10,8", "–", "<\u00a010", "2023"]:
         assert re.match(NUMERIC_CELL, cell), cell

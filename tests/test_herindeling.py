@@ -2,8 +2,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kompas_lib.herindeling import harmonise, successor_map
-from kompas_lib.registry import load_registry
+from kompas_lib.core.registry import load_registry
+from kompas_lib.prepare.herindeling import harmonise, successor_map
 
 HER = pd.DataFrame([
     (2022, "GM0001", "Oud-A", "GM0009", "Nieuw", "samenvoeging"),

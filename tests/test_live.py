@@ -6,10 +6,10 @@ import socket
 import cbsodata
 import pandas as pd
 import pytest
-
 from conftest import shared_dir
 from fixture_server import FixtureServer
-from kompas_lib.errors import DataError, SourceUnavailable
+
+from kompas_lib.core.errors import DataError, SourceUnavailable
 from kompas_lib.sources.live import cbs_reachable, fetch_table, fetch_tables
 
 FIXTURES = shared_dir() / "data" / "odata_fixtures" / "CBSOData3.jl" / "test"

@@ -5,10 +5,10 @@ import re
 
 import pandas as pd
 import pytest
-
 from conftest import read_cbs
-from kompas_lib.aanbieders import COLUMNS
-from kompas_lib.pipeline import run_one
+
+from kompas_lib.analysis.methods.aanbieders import COLUMNS
+from kompas_lib.presentation.pipeline import run_one
 
 pytestmark = pytest.mark.slow
 
@@ -70,9 +70,9 @@ def test_small_provider_is_suppressed_in_html_and_exports(utrecht_outcome):
 
 
 def test_demo_outcome_runs_with_several_providers(tmp_path):
-    from kompas_lib.demo import generate_demo
-    from kompas_lib.prepare import prepare
+    from kompas_lib.prepare.facts import prepare
     from kompas_lib.sources import FolderSource
+    from kompas_lib.sources.demo import generate_demo
 
     generate_demo(tmp_path / "raw")
     prepare(FolderSource(tmp_path / "raw", "demo"), tmp_path / "proc", progress=False)

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from kompas_lib.errors import ParamsError
-from kompas_lib.params import load_params, new_params_file
+from kompas_lib.core.errors import ParamsError
+from kompas_lib.core.params import load_params, new_params_file
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWN = {"GM0344": "Utrecht", "GM0363": "Amsterdam", "GM0088": "Schiermonnikoog", "JZ19": "Utrecht Stad"}

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from kompas_lib.errors import DataError
-from kompas_lib.periods import parse_period
+from kompas_lib.core.errors import DataError
+from kompas_lib.core.periods import parse_period
 
 
 @pytest.mark.parametrize("title, code, ptype, start, end", [

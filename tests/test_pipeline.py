@@ -6,12 +6,12 @@ import sys
 
 import pandas as pd
 import pytest
-
 from conftest import read_cbs
-from kompas_lib.demo import generate_demo
-from kompas_lib.pipeline import run_many, run_one
-from kompas_lib.prepare import prepare
+
+from kompas_lib.prepare.facts import prepare
+from kompas_lib.presentation.pipeline import run_many, run_one
 from kompas_lib.sources import FolderSource
+from kompas_lib.sources.demo import generate_demo
 
 pytestmark = pytest.mark.slow
 

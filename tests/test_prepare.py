@@ -4,9 +4,10 @@ import json
 
 import pandas as pd
 import pytest
-
 from conftest import read_cbs
-from kompas_lib.prepare import FACT_COLUMNS, prepare
+
+from kompas_lib.core.periods import parse_period
+from kompas_lib.prepare.facts import FACT_COLUMNS, prepare
 from kompas_lib.sources import FolderSource
 
 
@@ -77,7 +78,7 @@ def test_empty_cbs_cells_are_missing_with_reason_never_zero(real, snapshot_dir):
     empty = raw[raw["JongerenMetJeugdreclassering_5"].isna()].iloc[0]
     facts = real.facts
     sel = (facts.indicator == "pct_jeugdreclassering") & (facts.region_name.notna()) & (
-        facts.period == __import__("kompas_lib.periods", fromlist=["x"]).parse_period(empty.Perioden).code)
+        facts.period == parse_period(empty.Perioden).code)
     missing = facts[sel & facts.value.isna() & ~facts.harmonised]
     assert len(missing) > 0 and set(missing.missing_reason.dropna()) <= {"leeg", "onbekend", "geheim"}
     assert not (facts.loc[facts.missing_reason.notna(), "value"] == 0).any()

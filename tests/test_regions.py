@@ -1,7 +1,12 @@
 import pandas as pd
 import pytest
 
-from kompas_lib.regions import RegionIndex, grootteklasse, parse_gebieden, parse_region_title
+from kompas_lib.prepare.regions import (
+    RegionIndex,
+    grootteklasse,
+    parse_gebieden,
+    parse_region_title,
+)
 from kompas_lib.sources import FolderSource
 
 
@@ -61,7 +66,7 @@ def test_titles_map_to_codes_per_year(gebieden):
 def test_herindelingen_registry_covers_every_disappearing_code(snapshot_dir):
     """Every gemeente code that disappears between two Gebieden years is in herindelingen.csv with
     that year, and its successor exists in that year."""
-    from kompas_lib.registry import load_registry
+    from kompas_lib.core.registry import load_registry
 
     src = FolderSource(snapshot_dir, "snapshot")
     her = src.herindelingen()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from kompas_lib.sjablonen import SPECS, TemplateError, load, template
+from kompas_lib.sources.sjablonen import SPECS, TemplateError, load, template
 
 ACT = ("Voorschoolse opvoedondersteuning;Consultatiebureau;preventie;R1|R2;Vroeg signaleren voorkomt zwaardere hulp;2023;420;;12;60\n"
        "Praktijkondersteuner jeugd;Huisartsen;eerstelijn;R2;Lichte hulp dichtbij, minder verwijzingen;2023;310;180;9;90\n")
@@ -76,7 +76,7 @@ def test_missing_file_points_at_the_template(tmp_path):
 
 
 def test_gap_detection(tmp_path):
-    from kompas_lib.activiteiten import coverage
+    from kompas_lib.analysis.sections.activiteiten import coverage
 
     act = load(write(tmp_path, "activiteiten", ACT + "Sport in de wijk;Sportbedrijf;preventie;;Meer bewegen;2023;900;;;\n"),
                "activiteiten")

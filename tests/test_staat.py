@@ -1,7 +1,11 @@
 import pandas as pd
 
-from kompas_lib.benchmarks import Focus, benchmark_codes
-from kompas_lib.staat import change_sentence, compare_to, small_numbers
+from kompas_lib.analysis.methods.benchmarks import Focus, benchmark_codes
+from kompas_lib.analysis.sections.staat import (
+    change_sentence,
+    compare_to,
+    small_numbers,
+)
 
 
 def row(num, den, value=None, period="2023"):

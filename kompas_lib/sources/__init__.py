@@ -8,6 +8,6 @@
 :class:`FolderSource` reads any of them; :func:`choose_source` picks one.
 """
 
-from .folder import FolderSource, choose_source
+from kompas_lib.sources.folder import FolderSource, choose_source
 
 __all__ = ["FolderSource", "choose_source"]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
-from ..cbs_csv import read_raw
-from ..errors import DataError, SourceUnavailable
+from kompas_lib.core import paths
+from kompas_lib.core.errors import DataError, SourceUnavailable
+from kompas_lib.sources.cbs_csv import read_raw
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +97,8 @@ def choose_source(kind: str = "auto", *, cbs_dir: Path | None = None, fetch_miss
             )
         return FolderSource(Path(snapshot), "snapshot")
     if kind in ("live", "auto"):
-        from .live import cbs_reachable, fetch_tables
-        from ..registry import load_registry
+        from kompas_lib.core.registry import load_registry
+        from kompas_lib.sources.live import cbs_reachable, fetch_tables
 
         cache = paths.live_cache_dir()
         wanted = load_registry().all_table_ids()
@@ -115,7 +115,7 @@ def choose_source(kind: str = "auto", *, cbs_dir: Path | None = None, fetch_miss
                 "in data/raw/cbs. Set KOMPAS_CBS_DIR to a snapshot folder, or use --bron demo."
             )
         log.warning("CBS not reachable and no snapshot: using the fictitious demo data (Demoland).")
-    from ..demo import generate_demo
+    from kompas_lib.sources.demo import generate_demo
 
     demo = paths.demo_dir()
     generate_demo(demo)

@@ -23,8 +23,8 @@ import cbsodata
 import pandas as pd
 import requests
 
-from .. import io
-from ..errors import DataError, SourceUnavailable
+from kompas_lib.core import io
+from kompas_lib.core.errors import DataError, SourceUnavailable
 
 log = logging.getLogger(__name__)
 DEFAULT_CATALOG = "opendata.cbs.nl"

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .errors import DataError
-from .regions import COUNTRY_CODE
+from kompas_lib.core.errors import DataError
+from kompas_lib.prepare.regions import COUNTRY_CODE
 
 
 @dataclass(frozen=True)

@@ -23,14 +23,14 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from . import io, paths
-from .cbs_csv import require_columns, to_number
-from .errors import DataError
-from .herindeling import harmonise
-from .periods import parse_period
-from .regions import COUNTRY_CODE, RegionIndex, parse_gebieden
-from .registry import Indicator, Registry, load_registry, resolve_any
-from .sources import FolderSource
+from kompas_lib.core import io, paths
+from kompas_lib.core.errors import DataError
+from kompas_lib.core.periods import parse_period
+from kompas_lib.core.registry import Indicator, Registry, load_registry, resolve_any
+from kompas_lib.prepare.herindeling import harmonise
+from kompas_lib.prepare.regions import COUNTRY_CODE, RegionIndex, parse_gebieden
+from kompas_lib.sources import FolderSource
+from kompas_lib.sources.cbs_csv import require_columns, to_number
 
 log = logging.getLogger(__name__)
 

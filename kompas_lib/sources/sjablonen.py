@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
-from .paths import PACKAGE_DIR
-from .periods import parse_period
+from kompas_lib.core.errors import DataError
+from kompas_lib.core.paths import PACKAGE_DIR
+from kompas_lib.core.periods import parse_period
 
 TEMPLATES = PACKAGE_DIR / "templates"
 

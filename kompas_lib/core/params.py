@@ -15,10 +15,17 @@ from pathlib import Path
 from typing import Literal, Mapping
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from . import io, paths
-from .errors import ParamsError
+from kompas_lib.core import io, paths
+from kompas_lib.core.errors import ParamsError
 
 CODE_RE = re.compile(r"^(GM\d{4}|JZ\d{2}|NL01)$")
 BENCHMARKS = ("nederland", "provincie", "jeugdregio", "grootteklasse", "vergelijkbare_gemeenten")
@@ -281,7 +288,7 @@ def load_params(path: Path | None, gemeente: str | None = None, *, known_regions
         if known_regions and isinstance(data.get("gemeente"), str) and not CODE_RE.match(data["gemeente"]):
             lines.append(f"{label}: gemeente: {_suggest(data['gemeente'], known_regions)}")
         raise ParamsError("\n".join(lines)) from None
-    from .registry import load_registry
+    from kompas_lib.core.registry import load_registry
 
     catalogue = load_registry().indicators
     bad = [(a_i, r_i, i_i, ind.indicator) for a_i, a in enumerate(params.ambities) for r_i, r in enumerate(a.resultaten)

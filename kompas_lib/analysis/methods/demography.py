@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .uncertainty import poisson_exact
+from kompas_lib.analysis.methods.uncertainty import poisson_exact
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from kompas_lib.core.errors import DataError
 
 
 def standardise(profile: pd.DataFrame) -> pd.DataFrame:

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import fmt, io, paths
-from .benchmarks import Focus
-from .errors import DataError
-from .prepare import load_facts, load_regions
-from .regions import COUNTRY_CODE
-from .registry import Registry, load_registry
-from .report import report_dir
+from kompas_lib.analysis.methods.benchmarks import Focus
+from kompas_lib.core import fmt, io, paths
+from kompas_lib.core.errors import DataError
+from kompas_lib.core.registry import Registry, load_registry
+from kompas_lib.prepare.facts import load_facts, load_regions
+from kompas_lib.prepare.regions import COUNTRY_CODE
+from kompas_lib.presentation.report import report_dir
 
 
 @dataclass
@@ -88,13 +88,13 @@ def _quiet() -> None:
 
 def start(gemeente: str, params_file: str | None = None, *, processed: Path | None = None) -> Context:
     """Load params, facts and regions for one gemeente or jeugdregio; prepare data if needed."""
-    from .params import load_params
+    from kompas_lib.core.params import load_params
 
     _quiet()
     processed = Path(processed or paths.processed_dir())
     if not (processed / "facts.parquet").is_file():
-        from .prepare import prepare
-        from .sources import choose_source
+        from kompas_lib.prepare.facts import prepare
+        from kompas_lib.sources import choose_source
 
         prepare(choose_source("auto"), processed, progress=False)
     facts, regions = load_facts(processed), load_regions(processed)
@@ -153,7 +153,7 @@ def figure(ctx: Context, fig, data: pd.DataFrame, name: str) -> None:
 
     from IPython.display import HTML, display
 
-    from .plots import to_png
+    from kompas_lib.presentation.render import to_png
 
     title = fig.axes[0].get_title() if fig.axes else name
     export(ctx, data, name)

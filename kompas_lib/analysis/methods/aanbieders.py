@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import sjablonen
-from .sjablonen import PROVIDER_COUNTS, SPECS, TemplateError
-from .uncertainty import wilson
+from kompas_lib.analysis.methods.uncertainty import wilson
+from kompas_lib.sources import sjablonen
+from kompas_lib.sources.sjablonen import PROVIDER_COUNTS, SPECS, TemplateError
 
 KEYS = list(SPECS["aanbieders"].key)
 COUNTS = list(PROVIDER_COUNTS)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import fmt
-from .sjablonen import INPUT_INDICATORS, SHARE_INDICATORS
+from kompas_lib.core import fmt
+from kompas_lib.sources.sjablonen import INPUT_INDICATORS, SHARE_INDICATORS
 
 QUESTIONS = [
     ("Werken aanbieders met interventies waarvan bekend is dat ze werken?", ["effectieve_interventies"]),

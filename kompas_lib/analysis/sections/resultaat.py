@@ -20,7 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .uncertainty import wilson
+from kompas_lib.analysis.methods.uncertainty import wilson
+from kompas_lib.presentation import render as plots  # TEMP
 
 OP_KOERS, NIET_OP_KOERS, ONZEKER = "op koers", "niet op koers", "nog niet te zeggen"
 
@@ -90,8 +91,8 @@ def local_file(ctx, kind: str):
 
 def indicator_series(ctx, spec, local: pd.DataFrame | None) -> tuple[pd.DataFrame, str, str]:
     """(series with year/value/numerator/denominator/label, title, unit) for one result indicator."""
-    from .benchmarks import series
-    from .periods import parse_period
+    from kompas_lib.analysis.methods.benchmarks import series
+    from kompas_lib.core.periods import parse_period
 
     if spec.indicator:
         ind = ctx.registry.indicators[spec.indicator]
@@ -114,10 +115,10 @@ def indicator_series(ctx, spec, local: pd.DataFrame | None) -> tuple[pd.DataFram
 
 def results(ctx) -> tuple[pd.DataFrame, list[dict]]:
     """(overview table, per-indicator details for figures) of every ambition's results."""
-    from . import fmt
-    from .errors import KompasError
-    from .periods import parse_period
-    from .sjablonen import load
+    from kompas_lib.core import fmt
+    from kompas_lib.core.errors import KompasError
+    from kompas_lib.core.periods import parse_period
+    from kompas_lib.sources.sjablonen import load
 
     local = None
     path = local_file(ctx, "indicatoren")
@@ -168,7 +169,7 @@ def results(ctx) -> tuple[pd.DataFrame, list[dict]]:
 
 def figure(ctx, d: dict):
     """Realised values against the straight path from baseline to target."""
-    from . import fmt, plots
+    from kompas_lib.core import fmt
 
     j, spec = d["judgement"], d["spec"]
     s = d["series"].dropna(subset=["value"])

@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import fmt, peers, plots, profiel
-from .benchmarks import benchmark_codes, change, latest_common_period, series
-from .errors import KompasError
-from .periods import parse_period
-from .signals import benchmark_direction
+from kompas_lib.analysis.methods import peers, profiel
+from kompas_lib.analysis.methods.benchmarks import (
+    benchmark_codes,
+    change,
+    latest_common_period,
+    series,
+)
+from kompas_lib.analysis.methods.signals import benchmark_direction
+from kompas_lib.core import fmt
+from kompas_lib.core.errors import KompasError
+from kompas_lib.core.periods import parse_period
+from kompas_lib.presentation import render as plots  # TEMP
 
 CORE_INDICATORS = [
     "jongeren_jeugdzorg",
@@ -303,8 +310,8 @@ FUNNEL_INDICATOR = "jongeren_jeugdzorg"
 
 def funnel_section(ctx, indicator: str = FUNNEL_INDICATOR):
     """Funnel plot of all gemeenten (or the jeugdregio's gemeenten) on the latest full year."""
-    from .funnel import funnel_table
-    from .regions import latest_classification
+    from kompas_lib.analysis.methods.funnel import funnel_table
+    from kompas_lib.prepare.regions import latest_classification
 
     ind = ctx.registry.indicators[indicator]
     current = latest_classification(ctx.regions)
@@ -356,7 +363,7 @@ def funnel_section(ctx, indicator: str = FUNNEL_INDICATOR):
 
 def decomposition_sentence(ctx, indicator: str = "jongeren_jeugdzorg") -> str | None:
     """Split the change in the number of youths with jeugdzorg into a population and a rate effect."""
-    from .demography import decompose_change
+    from kompas_lib.analysis.methods.demography import decompose_change
 
     s = series(ctx.ind(indicator), indicator, [ctx.focus.code])
     s = s[s["numerator"].notna() & s["denominator"].notna()]
@@ -390,7 +397,7 @@ def latest_block(ctx, ind) -> tuple[pd.DataFrame, pd.Series | None]:
 def signal_table(ctx) -> pd.DataFrame:
     """'Wat valt op': indicators that differ from Nederland or the comparable gemeenten by more than
     chance, and trend breaks — worded by polarity, in catalogue order (not sorted by size)."""
-    from .signals import trend_break, word, word_trend
+    from kompas_lib.analysis.methods.signals import trend_break, word, word_trend
 
     rows = []
     labels = region_labels(ctx)
@@ -427,7 +434,7 @@ MAX_WIJKEN_IN_FIGURE = 30
 
 def wijken_section(ctx):
     """(shown table, export data, figure or None, sentence) for the wijken of the focus gemeente."""
-    from . import wijken
+    from kompas_lib.analysis.sections import wijken
 
     if ctx.focus.level != "gemeente":
         return None, pd.DataFrame(), None, "Wijkcijfers horen bij een gemeente; voor een regio als geheel worden ze niet getoond."
@@ -461,7 +468,7 @@ def wijken_section(ctx):
 
 def subgroup_section(ctx, dim: str):
     """(shown, data, figure, sentence) for one subgroup split of the focus gemeente against Nederland."""
-    from . import wijken
+    from kompas_lib.analysis.sections import wijken
 
     data, period = wijken.subgroup_table(ctx.ind(wijken.SUBGROUP_INDICATORS[dim]), ctx.focus.code, dim, ctx.threshold)
     title = wijken.SUBGROUP_TITLES[dim]
@@ -525,7 +532,7 @@ DOMAIN_TITLES = {"jeugdhulp": "Jeugdhulp", "veiligheid": "Veiligheid", "onderwij
 def overview(ctx) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every catalogue indicator with a figure for the focus: latest value with a 95 % margin (where
     counts are known), Nederland and the comparable gemeenten; grouped by domain."""
-    from .uncertainty import wilson
+    from kompas_lib.analysis.methods.uncertainty import wilson
 
     rows, data = [], []
     bench = comparison_codes(ctx)
@@ -593,8 +600,8 @@ def _age_bands(facts: pd.DataFrame, code: str) -> tuple[dict, str] | tuple[None,
 def standardised(ctx) -> tuple[str | None, pd.DataFrame]:
     """Observed against expected youths with jeugdzorg given the age structure (national rates per
     age group), with exact limits; (sentence, data) or (None, empty) where the data do not allow it."""
-    from .demography import indirect, regroup
-    from .wijken import WIJK_INDICATOR
+    from kompas_lib.analysis.methods.demography import indirect, regroup
+    from kompas_lib.analysis.sections.wijken import WIJK_INDICATOR
 
     if ctx.focus.level != "gemeente":
         return None, pd.DataFrame()

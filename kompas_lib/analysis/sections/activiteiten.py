@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import fmt
+from kompas_lib.core import fmt
 
 
 def result_ids(params) -> dict[str, str]:

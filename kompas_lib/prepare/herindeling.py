@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .registry import Registry
+from kompas_lib.core.registry import Registry
 
 KEY = ["indicator", "period", "group_dim", "group_value"]
 

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import aanbieders, fmt, plots
-from .benchmarks import series
-from .errors import KompasError
-from .funnel import funnel_table
-from .periods import parse_period
-from .regions import latest_classification
+from kompas_lib.analysis.methods import aanbieders
+from kompas_lib.analysis.methods.benchmarks import series
+from kompas_lib.analysis.methods.funnel import funnel_table
+from kompas_lib.core import fmt
+from kompas_lib.core.errors import KompasError
+from kompas_lib.core.periods import parse_period
+from kompas_lib.prepare.regions import latest_classification
+from kompas_lib.presentation import render as plots  # TEMP
 
 NATIONAL = ["nl_beeindigd_volgens_plan", "nl_voortijdig_afgesloten", "nl_einde_onbekend", "nl_herhaald_beroep",
             "nl_gemiddelde_duur"]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .errors import DataError
+from kompas_lib.core.errors import DataError
 
 MONTHS = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .uncertainty import differs
+from kompas_lib.analysis.methods.uncertainty import differs
 
 DUIDINGSVRAGEN = [
     "Herkennen we het beeld?",

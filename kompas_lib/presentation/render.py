@@ -14,7 +14,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import MaxNLocator, NullFormatter
 
-from . import fmt
+from kompas_lib.core import fmt
 
 FOCUS = "#0B4F8A"
 PALETTE = ["#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
@@ -99,7 +99,7 @@ def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus
     """
     import numpy as np
 
-    from .funnel import Z95, Z998, limits
+    from kompas_lib.analysis.methods.funnel import Z95, Z998, limits
 
     use_style()
     fig, ax = plt.subplots()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .regions import latest_classification
+from kompas_lib.prepare.regions import latest_classification
 
 # profile variable -> (indicator, transform, Dutch label)
 PROFILE = {

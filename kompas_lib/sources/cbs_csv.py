@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataError
+from kompas_lib.core.errors import DataError
 
 MISSING_MARKERS = {"": "leeg", ".": "onbekend", "x": "geheim", "?": "onbekend"}
 NIHIL_MARKERS = {"-", "nihil"}

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import io
+from kompas_lib.core import io
 
 SEED = 20240601
 COUNTRY = "Demoland"

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import nbformat
 
-from . import io, paths
-from .errors import KompasError
-from .report import postprocess_html, report_dir
+from kompas_lib.core import io, paths
+from kompas_lib.core.errors import KompasError
+from kompas_lib.presentation.report import postprocess_html, report_dir
 
 log = logging.getLogger(__name__)
 NOTEBOOK_RE = re.compile(r"^\d\d_.*\.ipynb$")
@@ -117,9 +117,9 @@ def run_one(code: str, params_file: Path | None = None, *, processed: Path | Non
 def _run_one(code: str, params_file: Path | None) -> RunResult:
     import papermill as pm
 
-    from .notebook import region_catalogue
-    from .params import load_params
-    from .prepare import load_facts, load_regions
+    from kompas_lib.core.params import load_params
+    from kompas_lib.prepare.facts import load_facts, load_regions
+    from kompas_lib.presentation.notebook import region_catalogue
 
     t0 = time.perf_counter()
     processed = paths.processed_dir()

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .errors import DataError
+from kompas_lib.core.errors import DataError
 
 COUNTRY_CODE = "NL01"
 COUNTRY_TITLES = {"nederland": "Nederland", "demoland": "Demoland"}

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from . import paths
+from kompas_lib.core import paths
 
 
 def slug(name: str) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import fmt
-from .benchmarks import series
+from kompas_lib.analysis.methods.benchmarks import series
+from kompas_lib.core import fmt
 
 WIJK_INDICATOR = "jongeren_jeugdzorg_wijk"
 

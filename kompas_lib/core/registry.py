@@ -13,8 +13,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import DataError
-from .paths import PACKAGE_DATA
+from kompas_lib.core.errors import DataError
+from kompas_lib.core.paths import PACKAGE_DATA
 
 REGISTRY_FILE = PACKAGE_DATA / "tables.yml"
 
