@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+import os
 from typing import Literal
 
 import yaml
@@ -17,6 +18,16 @@ from kompas_lib.core.errors import DataError
 from kompas_lib.core.paths import PACKAGE_DATA
 
 REGISTRY_FILE = PACKAGE_DATA / "tables.yml"
+CATALOGUE_ENV = "KOMPAS_CATALOGUE"  # another catalogue file (a copy with an extra indicator, say)
+
+# The fixed list of domains: the overview groups indicators by these, in this order.
+DOMAINS = {"jeugdhulp": "Jeugdhulp", "veiligheid": "Veiligheid", "onderwijs": "Onderwijs",
+           "participatie": "Participatie en gezin", "gezondheid": "Gezondheid", "context": "Context"}
+Domain = Literal["jeugdhulp", "veiligheid", "onderwijs", "participatie", "gezondheid", "context"]
+# Where an indicator appears in its block (see docs/catalogue.md):
+#   kerncijfer  the block's table of key figures;  trend  a trend figure with a sentence;
+#   overzicht   the overview of all indicators by domain;  signaal  tested for 'wat valt op'.
+Placement = Literal["kerncijfer", "trend", "overzicht", "signaal"]
 
 
 class _Strict(BaseModel):
@@ -74,7 +85,9 @@ class Indicator(_Strict):
     definitie: str
     eenheid: Literal["percentage", "aantal", "per_1000", "euro"]
     polariteit: Literal["hoger_beter", "lager_beter", "neutraal"]
-    domein: str
+    domein: Domain
+    blok: Literal[1, 5] = 1  # the Kompas block whose sections show it (1 staat van de jeugd, 5 outcome)
+    plaatsing: list[Placement] = Field(default_factory=lambda: ["overzicht"])
     filter: list[Filter] = Field(default_factory=list)
     teller: str | list[str] | None = None  # a list: whichever of these columns exists
     waarde: str | list[str] | None = None
@@ -115,9 +128,21 @@ class Registry(_Strict):
     def indicators_of(self, concept: str) -> list[Indicator]:
         return [i for i in self.indicators.values() if i.concept == concept]
 
+    def placed(self, block: int, placement: str, only: list[str] | tuple[str, ...] = ()) -> list[Indicator]:
+        """The indicators a block shows at ``placement``, in catalogue order; ``only`` (the params
+        key ``indicatoren``) narrows them to the listed ids when it is not empty."""
+        return [i for i in self.indicators.values()
+                if i.blok == block and placement in i.plaatsing and (not only or i.id in only)]
+
+
+def catalogue_path() -> Path:
+    """The catalogue in use: ``KOMPAS_CATALOGUE`` when set, else the one shipped in the package."""
+    env = os.environ.get(CATALOGUE_ENV)
+    return Path(env).expanduser().resolve() if env else REGISTRY_FILE
+
 
 def load_registry(path: Path | None = None) -> Registry:
-    return _load(str(path or REGISTRY_FILE))
+    return _load(str(path or catalogue_path()))
 
 
 @lru_cache(maxsize=4)
@@ -129,7 +154,11 @@ def _load(path: str) -> Registry:
     try:
         indicators = {k: {"id": k, **v} for k, v in (raw.get("indicators") or {}).items()}
         reg = Registry(gebieden=raw["gebieden"], concepts=raw["concepts"], indicators=indicators)
-    except (ValidationError, KeyError, TypeError, AttributeError) as exc:
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
+        raise DataError(f"The table registry {path} is malformed: {problems}. Allowed domains: "
+                        f"{', '.join(DOMAINS)}; placements: kerncijfer, trend, overzicht, signaal.") from None
+    except (KeyError, TypeError, AttributeError) as exc:
         raise DataError(f"The table registry {path} is malformed: {exc}") from exc
     for ind in reg.indicators.values():
         if ind.concept not in reg.concepts:
