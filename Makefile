@@ -1,6 +1,7 @@
 # Kwaliteitskompas workbook — two commands:
 #   make report [GEMEENTE=GM0344]   set up, prepare data, build the HTML report
-#   make test                       set up and run the tests
+#   make test                       set up and run the tests (and the layer check)
+#   make test-fast                  only the quick tests (seconds to a minute), while you work
 # Data source: KOMPAS_CBS_DIR=<folder> for a CBS snapshot; otherwise CBS online when reachable,
 # otherwise the fictitious demo data (Demoland).
 
@@ -17,7 +18,7 @@ else
 GEMEENTE_ARG = $(GEMEENTE)
 endif
 
-.PHONY: setup report prepare test bench clean
+.PHONY: setup report prepare test test-fast lint bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,8 +34,15 @@ prepare: $(STAMP)
 report: prepare
 	$(BIN)/kompas run --bron $(BRON) --gemeente $(GEMEENTE_ARG)
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest
+
+test-fast: lint
+	$(BIN)/python -m pytest -m "not slow"
+
+# The layers of kompas_lib (pyproject.toml [tool.importlinter]): CI fails when one is broken.
+lint: $(STAMP)
+	$(BIN)/lint-imports
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_prepare_run.py

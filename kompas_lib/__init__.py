@@ -1,6 +1,7 @@
 """kompas_lib: the shared library behind the Kwaliteitskompas workbook.
 
-Layers (one direction): sources -> prepare -> facts -> analysis -> notebooks -> report.
+Layers, one direction (checked by import-linter, see pyproject.toml):
+core -> sources -> prepare -> analysis (methods, section builders) -> presentation -> cli.
 See docs/architecture.md.
 """
 

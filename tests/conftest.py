@@ -45,3 +45,89 @@ def read_cbs(snapshot_dir: Path, table_id: str):
     import pandas as pd
 
     return pd.read_csv(snapshot_dir / table_id / f"{table_id}.csv", sep=";", encoding="utf-8-sig", dtype=str)
+
+
+@pytest.fixture(scope="session")
+def demo_processed(tmp_path_factory) -> Path:
+    """The demo (Demoland) generated and prepared once per session; returns the processed folder."""
+    from kompas_lib.prepare.facts import prepare
+    from kompas_lib.sources import FolderSource
+    from kompas_lib.sources.demo import generate_demo
+
+    raw = tmp_path_factory.mktemp("demo_raw")
+    out = tmp_path_factory.mktemp("demo_processed")
+    generate_demo(raw)
+    prepare(FolderSource(raw, "demo"), out, progress=False)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_facts(demo_processed):
+    from kompas_lib.prepare.facts import load_facts
+
+    return load_facts(demo_processed)
+
+
+@pytest.fixture(scope="session")
+def demo_scope(demo_processed, demo_facts):
+    """A Scope for the first Demoland gemeente with its params file (ambities, own files)."""
+    from kompas_lib.presentation.notebook import load_scope
+
+    return load_scope("GM9001", ROOT / "params" / "GM9001.yml", processed=demo_processed, facts=demo_facts)
+
+
+@pytest.fixture(scope="session")
+def make_demo_scope(demo_processed, demo_facts):
+    """Build a Scope on the demo for any code and params file: make_demo_scope('JZ91', path_or_None)."""
+    from kompas_lib.presentation.notebook import load_scope
+
+    def make(code: str, params_file=None):
+        return load_scope(code, params_file, processed=demo_processed, facts=demo_facts)
+
+    return make
+
+
+def text_of(html: str) -> str:
+    """The visible text of an HTML report (no tags, styles or scripts)."""
+    import re
+
+    return re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S))
+
+
+@pytest.fixture(scope="session")
+def utrecht_report(real, tmp_path_factory):
+    """The full Utrecht report on the real snapshot, built once end to end (papermill):
+    (report folder, visible text, html)."""
+    from kompas_lib.presentation.pipeline import run_one
+
+    out = tmp_path_factory.mktemp("rep_utrecht")
+    r = run_one("GM0344", processed=real.out_dir, out_root=out)
+    assert r.ok, r.message
+    page = r.report.read_text(encoding="utf-8")
+    return r.report.parent, text_of(page), page
+
+
+@pytest.fixture(scope="session")
+def demo_report(demo_processed, tmp_path_factory):
+    """The full report of the first Demoland gemeente, built once end to end: (folder, text, html)."""
+    from kompas_lib.presentation.pipeline import run_one
+
+    out = tmp_path_factory.mktemp("rep_demo")
+    r = run_one("GM9001", processed=demo_processed, out_root=out)
+    assert r.ok, r.message
+    page = r.report.read_text(encoding="utf-8")
+    return r.report.parent, text_of(page), page
+
+
+@pytest.fixture(scope="session")
+def make_real_scope(real):
+    """Build a Scope on the real snapshot: make_real_scope('GM0088')."""
+    from kompas_lib.prepare.facts import load_facts
+    from kompas_lib.presentation.notebook import load_scope
+
+    facts = load_facts(real.out_dir)
+
+    def make(code: str, params_file=None):
+        return load_scope(code, params_file, processed=real.out_dir, facts=facts)
+
+    return make

@@ -1,41 +1,21 @@
 """End to end: papermill runs the notebooks and writes the HTML report (demo and real CBS data)."""
 
-import re
 import subprocess
 import sys
 
 import pandas as pd
 import pytest
-from conftest import read_cbs
+from conftest import read_cbs, text_of
 
-from kompas_lib.prepare.facts import prepare
 from kompas_lib.presentation.pipeline import run_many, run_one
-from kompas_lib.sources import FolderSource
-from kompas_lib.sources.demo import generate_demo
 
 pytestmark = pytest.mark.slow
 
 BAD_SIGNS = ["Traceback", "Error:", "Warning", "warnings.warn", "<Figure size"]
 
 
-def text_of(html: str) -> str:
-    return re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", html, flags=re.S))
-
-
-@pytest.fixture(scope="module")
-def demo_processed(tmp_path_factory):
-    raw = tmp_path_factory.mktemp("demo_raw")
-    generate_demo(raw)
-    out = tmp_path_factory.mktemp("demo_processed")
-    prepare(FolderSource(raw, "demo"), out, progress=False)
-    return out
-
-
-def test_demo_report_is_complete_and_marked_fictitious(demo_processed, tmp_path):
-    r = run_one("GM9001", processed=demo_processed, out_root=tmp_path)
-    assert r.ok, r.message
-    html = r.report.read_text(encoding="utf-8")
-    text = text_of(html)
+def test_demo_report_is_complete_and_marked_fictitious(demo_report):
+    folder, text, html = demo_report
     assert "FICTIEVE GEGEVENS" in html and "Demoland" in text
     for section in ["Staat van de jeugd", "Kerncijfers jeugdzorg", "Ontwikkeling sinds 2015",
                     "Herkennen we het beeld?", "Bijlage: bronnen, definities en methoden", "Wat valt op", "Wat betekent het?",
@@ -45,7 +25,7 @@ def test_demo_report_is_complete_and_marked_fictitious(demo_processed, tmp_path)
         assert bad not in text, bad
     assert html.count("data:image/png;base64") >= 5
     assert "gemeente = " not in text  # parameters and code are not shown
-    data = sorted(p.name for p in (r.report.parent / "data").glob("*.csv"))
+    data = sorted(p.name for p in (folder / "data").glob("*.csv"))
     assert "kerncijfers.csv" in data and "trend_jongeren_jeugdzorg.csv" in data
     # blocks 2–4 with real computations on the demo files
     for section in ["Blok 2 · Maatschappelijk resultaat", "op koers", "niet meetbaar", "Blok 3 · Activiteiten",
@@ -55,20 +35,18 @@ def test_demo_report_is_complete_and_marked_fictitious(demo_processed, tmp_path)
     assert "resultaten.csv" in data and "activiteiten_per_resultaat.csv" in data and "input_caseload.csv" in data
 
 
-def test_merged_demo_gemeente_and_jeugdregio_as_a_whole(demo_processed, tmp_path):
-    results = run_many(["GM9040", "JZ91"], processed=demo_processed, out_root=tmp_path, progress=False)
-    assert all(r.ok for r in results), [r.message for r in results]
-    assert "herindeling" in text_of(results[0].report.read_text(encoding="utf-8"))
-
-
-def test_a_failing_gemeente_does_not_stop_the_batch(demo_processed, tmp_path):
-    results = run_many(["GM0000", "GM9002", "GM9O01"], processed=demo_processed, out_root=tmp_path, progress=False)
+def test_batch_merged_gemeente_region_and_failures(demo_processed, tmp_path):
+    """One batch: a merged gemeente and a jeugdregio as a whole succeed; failing codes do not stop it."""
+    results = run_many(["GM0000", "GM9040", "GM9O01", "JZ91"], processed=demo_processed, out_root=tmp_path,
+                       progress=False)
     ok = {r.code: r for r in results}
-    assert ok["GM9002"].ok and not ok["GM0000"].ok and not ok["GM9O01"].ok
+    assert ok["GM9040"].ok and ok["JZ91"].ok, [r.message for r in results]
+    assert not ok["GM0000"].ok and not ok["GM9O01"].ok
     assert "fictitious demo" in ok["GM0000"].message
     assert "not a region code" in ok["GM9O01"].message
+    assert "herindeling" in text_of(ok["GM9040"].report.read_text(encoding="utf-8"))
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "GM9002" in index and "mislukt" in index and "gelukt" in index
+    assert "GM9040" in index and "mislukt" in index and "gelukt" in index
 
 
 def test_real_gemeente_on_demo_data_explains_why(demo_processed, tmp_path):
@@ -76,17 +54,15 @@ def test_real_gemeente_on_demo_data_explains_why(demo_processed, tmp_path):
     assert not r.ok and "fictitious demo" in r.message and "KOMPAS_CBS_DIR" in r.message
 
 
-def test_utrecht_report_shows_the_cbs_figures(real, snapshot_dir, tmp_path):
-    r = run_one("GM0344", processed=real.out_dir, out_root=tmp_path)
-    assert r.ok, r.message
-    text = text_of(r.report.read_text(encoding="utf-8"))
+def test_utrecht_report_shows_the_cbs_figures(utrecht_report, snapshot_dir):
+    folder, text, _ = utrecht_report
     for bad in BAD_SIGNS:
         assert bad not in text, bad
     raw = read_cbs(snapshot_dir, "85098NED")
     cbs = raw[(raw.RegioS == "Utrecht (gemeente)") & (raw.Perioden == "2023")].JongerenMetJeugdhulpInNatura_1
     shown = f"{float(cbs.iloc[0]):.1f}".replace(".", ",") + "\u00a0%"
     assert "Jongeren met jeugdhulp in natura" in text and shown in text  # 15,0 %
-    exported = pd.read_csv(r.report.parent / "data" / "kerncijfers.csv", sep=";", decimal=",")
+    exported = pd.read_csv(folder / "data" / "kerncijfers.csv", sep=";", decimal=",")
     row = exported[(exported.indicator == "pct_jeugdhulp_in_natura") & (exported.region_code == "GM0344")]
     assert row.value.iloc[0] == float(cbs.iloc[0]) and row.source_table.iloc[0] == "85098NED"
     assert "CBS StatLine" in text and "FICTIEVE" not in text

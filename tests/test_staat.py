@@ -1,7 +1,7 @@
 import pandas as pd
 
 from kompas_lib.analysis.methods.benchmarks import Focus, benchmark_codes
-from kompas_lib.analysis.sections.staat import (
+from kompas_lib.analysis.wording import (
     change_sentence,
     compare_to,
     small_numbers,

@@ -61,10 +61,3 @@ def suppressed_count(x, threshold: int) -> str:
     if x < threshold:
         return f"<\u00a0{threshold}"
     return count(x)
-
-
-def axis_formatter(decimals: int = 0, suffix: str = ""):
-    """A matplotlib tick formatter with Dutch decimals."""
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda v, _pos: f"{number(v, decimals)}{suffix}")

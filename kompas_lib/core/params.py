@@ -293,6 +293,12 @@ def load_params(path: Path | None, gemeente: str | None = None, *, known_regions
     catalogue = load_registry().indicators
     bad = [(a_i, r_i, i_i, ind.indicator) for a_i, a in enumerate(params.ambities) for r_i, r in enumerate(a.resultaten)
            for i_i, ind in enumerate(r.indicatoren) if ind.indicator and ind.indicator not in catalogue]
+    bad_ids = [(i, x) for i, x in enumerate(params.indicatoren) if x not in catalogue]
+    if bad_ids:
+        raise ParamsError("\n".join(
+            f"{label}: indicatoren.{i}: '{x}' is not in the catalogue; allowed: "
+            f"{', '.join(difflib.get_close_matches(x, list(catalogue), n=3, cutoff=0.4)) or 'an id from the catalogue'}"
+            for i, x in bad_ids))
     if bad:
         raise ParamsError("\n".join(
             f"{label}: ambities.{a}.resultaten.{r}.indicatoren.{i}.indicator: '{x}' is not in the catalogue; "

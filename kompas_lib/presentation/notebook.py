@@ -1,11 +1,11 @@
 """What a notebook needs to stay thin: one call to start, small helpers to show results.
 
-    ctx = nb.start(gemeente, params_file)
-    nb.header(ctx, "Staat van de jeugd")
-    nb.figure(ctx, fig, data, "jeugdhulp_trend")
+    ctx = nb.start(gemeente, params_file)      # reads params, facts and own files once
+    nb.header(ctx, "Blok 1 · Staat van de jeugd")
+    nb.show(ctx, staat.kerncijfers(ctx.scope))  # any Section from kompas_lib.analysis.sections
 
-Everything shown goes through these helpers, so formats, captions, privacy and exports are the
-same in every block.
+Everything shown goes through :func:`show`, so formats, captions, privacy and exports are the same
+in every block.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import re
 import warnings
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,51 +22,42 @@ from pathlib import Path
 import pandas as pd
 
 from kompas_lib.analysis.methods.benchmarks import Focus
+from kompas_lib.analysis.scope import Scope
+from kompas_lib.analysis.section import Section
 from kompas_lib.core import fmt, io, paths
 from kompas_lib.core.errors import DataError
-from kompas_lib.core.registry import Registry, load_registry
+from kompas_lib.core.registry import load_registry
 from kompas_lib.prepare.facts import load_facts, load_regions
-from kompas_lib.prepare.regions import COUNTRY_CODE
+from kompas_lib.sources.local import read_local
+from kompas_lib.prepare.regions import COUNTRY_CODE, latest_classification
 from kompas_lib.presentation.report import report_dir
 
 
 @dataclass
 class Context:
-    params: object
-    facts: pd.DataFrame
-    regions: pd.DataFrame
-    registry: Registry
-    focus: Focus
-    names: dict[str, str]
-    prepare_info: dict
+    """A notebook's state: the :class:`Scope` every section builder takes, where exports go, and
+    which files were exported."""
+
+    scope: Scope
     out_dir: Path
-    params_path: Path | None = None
     exports: list[str] = field(default_factory=list)
 
-    def own_file(self, configured: str | None, demo_name: str) -> Path | None:
-        """A gemeente's own data file: the params value (relative to the params file), or — with the
-        demo data — the demo's file of that name."""
-        if configured:
-            p = Path(configured)
-            return p if p.is_absolute() else ((self.params_path.parent / p) if self.params_path else p).resolve()
-        if self.fictitious:
-            demo = Path(self.prepare_info["source"]["root"]) / demo_name
-            return demo if demo.is_file() else None
-        return None
+    # Short-cuts for notebook prose (``ctx.focus.name``); the builders take ``ctx.scope``.
+    @property
+    def focus(self) -> Focus:
+        return self.scope.focus
 
-    def ind(self, indicator: str) -> pd.DataFrame:
-        """The facts of one indicator (split once; the full table has millions of rows)."""
-        if not hasattr(self, "_by_indicator"):
-            self._by_indicator = dict(tuple(self.facts.groupby("indicator", sort=False)))
-        return self._by_indicator.get(indicator, self.facts.iloc[0:0])
+    @property
+    def params(self):
+        return self.scope.params
 
     @property
     def fictitious(self) -> bool:
-        return bool(self.prepare_info.get("source", {}).get("fictief"))
+        return self.scope.fictitious
 
     @property
     def threshold(self) -> int:
-        return int(self.params.privacy.drempel)
+        return self.scope.threshold
 
 
 def region_catalogue(facts: pd.DataFrame, regions: pd.DataFrame) -> dict[str, tuple[str, str]]:
@@ -87,17 +79,26 @@ def _quiet() -> None:
 
 
 def start(gemeente: str, params_file: str | None = None, *, processed: Path | None = None) -> Context:
-    """Load params, facts and regions for one gemeente or jeugdregio; prepare data if needed."""
+    """Load everything one gemeente or jeugdregio needs (prepare data first if needed)."""
+    _quiet()
+    scope = load_scope(gemeente, params_file, processed=processed)
+    return Context(scope, report_dir(scope.focus.code, scope.focus.name))
+
+
+def load_scope(gemeente: str, params_file: str | Path | None = None, *, processed: Path | None = None,
+               facts: pd.DataFrame | None = None) -> Scope:
+    """Params, facts, regions, catalogue and the gemeente's own files, read once. ``facts`` may be
+    passed in when already loaded (batch runs, tests)."""
     from kompas_lib.core.params import load_params
 
-    _quiet()
     processed = Path(processed or paths.processed_dir())
     if not (processed / "facts.parquet").is_file():
         from kompas_lib.prepare.facts import prepare
         from kompas_lib.sources import choose_source
 
         prepare(choose_source("auto"), processed, progress=False)
-    facts, regions = load_facts(processed), load_regions(processed)
+    facts = load_facts(processed) if facts is None else facts
+    regions = load_regions(processed)
     info = json.loads((processed / "prepare.json").read_text(encoding="utf-8"))
     cat = region_catalogue(facts, regions)
     params = load_params(Path(params_file) if params_file else None, gemeente,
@@ -107,9 +108,12 @@ def start(gemeente: str, params_file: str | None = None, *, processed: Path | No
         raise DataError(f"There are no figures for {code} in the prepared data.")
     name, level = cat[code]
     focus = Focus(code, params.naam or name, level)
-    ctx = Context(params, facts, regions, load_registry(), focus, {c: n for c, (n, _) in cat.items()},
-                  info, report_dir(code, focus.name), Path(params_file) if params_file else None)
-    return ctx
+    names = {c: n for c, (n, _) in cat.items()}
+    demo_root = Path(info["source"]["root"]) if info.get("source", {}).get("fictief") else None
+    current = latest_classification(regions)
+    local = read_local(params, Path(params_file) if params_file else None, demo_root,
+                       dict(zip(current["gemeente_code"], current["gemeente_naam"])))
+    return Scope(params, facts, regions, load_registry(), focus, names, info, local)
 
 
 def md(text: str) -> None:
@@ -122,8 +126,11 @@ def header(ctx: Context, block_title: str) -> None:
     src = ctx.prepare_info.get("source", {})
     kind = {"snapshot": "CBS StatLine (offline kopie)", "live": "CBS StatLine (opgehaald met cbsodata)",
             "demo": "fictieve gegevens (Demoland)"}.get(src.get("kind"), src.get("kind"))
-    lines = [f"# {block_title} — {ctx.focus.name}",
-             f"*Kwaliteitskompas jeugd · {ctx.focus.name} ({ctx.focus.code}) · bron: {kind} · "
+    rapport = ctx.params.rapport
+    title = rapport.titel or f"Kwaliteitskompas jeugd · {ctx.focus.name}"
+    made_by = f" · {rapport.organisatie}" if rapport.organisatie else ""
+    lines = [f"# {_md_escape(block_title)} — {_md_escape(ctx.focus.name)}",
+             f"*{_md_escape(title)} ({ctx.focus.code}){_md_escape(made_by)} · bron: {kind} · "
              f"gemaakt op {fmt_date(date.today())}*"]
     if ctx.fictitious:
         lines.insert(1, "> **Fictieve gegevens.** Alle cijfers in dit rapport zijn verzonnen voor oefening en "
@@ -147,18 +154,58 @@ def export(ctx: Context, data: pd.DataFrame, name: str) -> Path:
     return target
 
 
-def figure(ctx: Context, fig, data: pd.DataFrame, name: str) -> None:
-    """Show a figure as an embedded PNG with its title as alt text, and export its data."""
+def _md_escape(text: str) -> str:
+    """Text from params files shown in a markdown heading: no markup, no HTML."""
+    return re.sub(r"([\\`*_\[\]#<>|])", r"\\\1", str(text))
+
+
+def _inline(text: str) -> str:
+    """Escaped HTML of a builder's text, with **bold** and *italic* kept (nothing else is markup)."""
+    out = html.escape(text)
+    out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
+    return re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<em>\1</em>", out)
+
+
+def paragraphs(text: str) -> str:
+    """Paragraphs (blank-line separated) as HTML."""
+    return "".join(f"<p>{_inline(p.strip())}</p>" for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
+def _figure_html(spec) -> str:
     import base64
 
+    from kompas_lib.presentation.render import draw, to_png
+
+    png = base64.b64encode(to_png(draw(spec))).decode("ascii")
+    return f'<img class="kompas-figuur" src="data:image/png;base64,{png}" alt="{html.escape(spec.title)}">'
+
+
+def show(ctx: Context, *sections: Section | None) -> None:
+    """Show sections in the house style: heading, text, figure, table with caption, note; export each
+    section's data as ``<id>.csv`` beside the report."""
     from IPython.display import HTML, display
 
-    from kompas_lib.presentation.render import to_png
-
-    title = fig.axes[0].get_title() if fig.axes else name
-    export(ctx, data, name)
-    png = base64.b64encode(to_png(fig)).decode("ascii")
-    display(HTML(f'<img class="kompas-figuur" src="data:image/png;base64,{png}" alt="{html.escape(title)}">'))
+    for sec in sections:
+        if sec is None:
+            continue
+        parts = []
+        if sec.heading:
+            level = min(max(sec.heading, 2), 4)
+            parts.append(f"<h{level}>{html.escape(sec.title)}</h{level}>")
+        if sec.text:
+            parts.append(paragraphs(sec.text))
+        if sec.figure is not None:
+            parts.append(_figure_html(sec.figure))
+        if sec.table is not None and not sec.table.empty:
+            parts.append(table_html(sec.table, sec.table_caption or None))
+        elif sec.source and sec.figure is None and sec.text:
+            parts.append(f'<p class="kompas-bron">{html.escape(sec.source)}</p>')
+        if sec.note:
+            parts.append(f"<p><em>{_inline(sec.note)}</em></p>")
+        if sec.data is not None and not sec.data.empty:
+            export(ctx, sec.data, sec.id)
+        if parts:
+            display(HTML("\n".join(parts)))
 
 
 NUMERIC_CELL = (r"^(–|[<>]?\u00a0?[−+-]?(€\u00a0)?[\d.,]+(\u00a0%| per 1\.000)?|[\d,]+–[\d,]+"
@@ -169,26 +216,17 @@ def table(df: pd.DataFrame, caption: str | None = None) -> None:
     """Show an already formatted (string) table in the house style."""
     from IPython.display import HTML, display
 
+    display(HTML(table_html(df, caption)))
+
+
+def table_html(df: pd.DataFrame, caption: str | None = None) -> str:
     numeric = [bool(len(df)) and df[c].astype(str).str.match(NUMERIC_CELL).all() for c in df.columns]
     align = ["num" if n else "txt" for n in numeric]
     head = "".join(f'<th class="{a}">{html.escape(str(c))}</th>' for c, a in zip(df.columns, align))
     rows = "".join("<tr>" + "".join(f'<td class="{a}">{html.escape(str(v))}</td>' for v, a in zip(r, align))
                    + "</tr>" for r in df.itertuples(index=False))
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    display(HTML(f'<table class="kompas">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'))
+    return f'<table class="kompas">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
-def sources_appendix(ctx: Context, tables: list[str]) -> None:
-    """Appendix 'bronnen en definities' for the CBS tables a block used."""
-    meta = ctx.prepare_info.get("table_metadata", {})
-    rows = []
-    for t in dict.fromkeys(tables):
-        m = meta.get(t, {})
-        concept = next((c.titel for c in ctx.registry.concepts.values() if any(s.id == t for s in c.tables)), "")
-        rows.append({"Tabel": t, "Onderwerp": m.get("title") or concept,
-                     "Gewijzigd bij CBS": m.get("modified", "–"), "Opgehaald": m.get("fetched_at", "–")})
-    table(pd.DataFrame(rows), "Bron: CBS StatLine, open data (CC BY 4.0)." if not ctx.fictitious
-          else "Bron: fictieve gegevens (Demoland), gemaakt door de demogenerator.")
-
-
-__all__ = ["start", "header", "md", "figure", "table", "export", "sources_appendix", "COUNTRY_CODE", "fmt"]
+__all__ = ["start", "load_scope", "header", "md", "show", "table", "export", "COUNTRY_CODE", "fmt"]

@@ -153,7 +153,7 @@ def _run_one(code: str, params_file: Path | None) -> RunResult:
                 raise KompasError(f"{nb_path.name}: {err}")
             executed.append(nb)
         target_dir = report_dir(code, name)
-        page = to_html(executed, fictitious, f"Kwaliteitskompas jeugd — {name}")
+        page = to_html(executed, fictitious, params.rapport.titel or f"Kwaliteitskompas jeugd — {name}")
         report = io.write_text(target_dir / "rapport.html", page)
         return RunResult(code, True, report, "", time.perf_counter() - t0)
     except KompasError as exc:

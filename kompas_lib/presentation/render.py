@@ -1,4 +1,7 @@
-"""One house style for every figure in the workbook.
+"""The renderer: the only code in the workbook that touches matplotlib.
+
+Section builders describe a figure as a :class:`~kompas_lib.analysis.section.FigureSpec`;
+:func:`draw` turns it into a matplotlib figure in one house style:
 
 * colour-blind-safe palette (Okabe–Ito), the focus region always in the same dark blue;
 * the title states the finding; the caption gives source and period;
@@ -12,8 +15,9 @@ import io
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from matplotlib.ticker import MaxNLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
+from kompas_lib.analysis.section import FigureSpec
 from kompas_lib.core import fmt
 
 FOCUS = "#0B4F8A"
@@ -37,6 +41,11 @@ STYLE = {
     "legend.frameon": False,
     "font.family": "DejaVu Sans",
 }
+
+
+def axis_formatter(decimals: int = 0, suffix: str = "") -> FuncFormatter:
+    """A tick formatter with Dutch decimals (1.234,5)."""
+    return FuncFormatter(lambda v, _pos: f"{fmt.number(v, decimals)}{suffix}")
 
 
 def use_style() -> None:
@@ -75,7 +84,7 @@ def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: s
     decimals = 1 if percent and pd.notna(top_value) and top_value < 5 else 0
     if decimals == 0:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(fmt.axis_formatter(decimals, " %" if percent else ""))
+    ax.yaxis.set_major_formatter(axis_formatter(decimals, " %" if percent else ""))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.subplots_adjust(bottom=0.18, right=0.75)
     add_caption(fig, caption)
@@ -120,8 +129,8 @@ def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus
         ax.set_xscale("log")
         ax.xaxis.set_minor_formatter(NullFormatter())
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.xaxis.set_major_formatter(fmt.axis_formatter(0))
-    ax.yaxis.set_major_formatter(fmt.axis_formatter(0, " %"))
+    ax.xaxis.set_major_formatter(axis_formatter(0))
+    ax.yaxis.set_major_formatter(axis_formatter(0, " %"))
     ax.set_xlabel(xlabel)
     ax.set_ylabel("% van de jongeren")
     ax.set_title(title)
@@ -140,8 +149,40 @@ def bars(data: pd.DataFrame, *, category: str, value: str, title: str, caption: 
     ax.invert_yaxis()
     ax.grid(axis="x", color="#DDDDDD")
     ax.grid(axis="y", visible=False)
-    ax.xaxis.set_major_formatter(fmt.axis_formatter(0, " %" if percent else ""))
+    ax.xaxis.set_major_formatter(axis_formatter(0, " %" if percent else ""))
     ax.set_title(title)
     fig.subplots_adjust(left=0.32, bottom=0.22 if height < 3 else 0.12)
     add_caption(fig, caption)
     return fig
+
+
+def target(data: pd.DataFrame, *, title: str, caption: str, base_year: int, base_value: float, target_year: int,
+           target_value: float, percent: bool = True, margin: tuple | None = None):
+    """Realised values (columns year, value) against the straight norm path from baseline to target;
+    ``margin`` = (year, value, low, high) of the latest measurement, drawn as an error bar."""
+    use_style()
+    fig, ax = plt.subplots()
+    ax.plot(data["year"], data["value"], marker="o", color=FOCUS, linewidth=2.4, label="gemeten")
+    ax.plot([base_year, target_year], [base_value, target_value], "--", color="#555555",
+            label="norm: van basis naar doel")
+    ax.scatter([target_year], [target_value], marker="*", s=160, color=PALETTE[0], zorder=4, label="doel")
+    if margin is not None:
+        year, value, low, high = margin
+        ax.errorbar([year], [value], yerr=[[value - low], [high - value]], color=FOCUS, capsize=4)
+    ax.set_title(title)
+    ax.set_ylim(bottom=0)
+    ax.yaxis.set_major_formatter(axis_formatter(1, " %" if percent else ""))
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.subplots_adjust(bottom=0.18, right=0.72)
+    add_caption(fig, caption)
+    return fig
+
+
+DRAWERS = {"trend": trend, "funnel": funnel, "bars": bars, "target": target}
+
+
+def draw(spec: FigureSpec):
+    """Draw a figure specification in the house style; returns the matplotlib figure."""
+    if spec.kind not in DRAWERS:
+        raise ValueError(f"unknown figure kind {spec.kind!r}; known: {', '.join(DRAWERS)}")
+    return DRAWERS[spec.kind](spec.data, title=spec.title, caption=spec.caption, **spec.options)

@@ -1,0 +1,111 @@
+"""Who a gemeente is compared with, built once per report: the benchmark regions of the params
+(Nederland, provincie, jeugdregio, grootteklasse), the comparable gemeenten, and their labels.
+
+Every block-1 section takes its benchmarks from one :class:`Comparison`, so a figure is compared
+with the same regions, under the same names, everywhere in the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from kompas_lib.analysis.methods import peers, profiel
+from kompas_lib.analysis.methods.benchmarks import Focus, benchmark_codes, latest_common_period, series
+from kompas_lib.core.errors import KompasError
+from kompas_lib.core.registry import Indicator
+
+PEERS = "VERGELIJKBAAR"  # pseudo region code of the pooled comparable gemeenten
+FIXED_BENCHMARKS = ("nederland", "provincie", "jeugdregio", "grootteklasse")
+LABEL_PREFIX = {"nederland": "", "provincie": "Provincie ", "jeugdregio": "Jeugdregio ", "grootteklasse": "Gemeenten "}
+
+
+@dataclass
+class Comparison:
+    """The benchmarks of one focus region. ``codes``: benchmark kind -> region code (the comparable
+    gemeenten as the pseudo code :data:`PEERS`); ``peer_table``: the comparable gemeenten with their
+    distance and profile (empty for a region as a whole); ``labels``: region code -> display label."""
+
+    focus: Focus
+    codes: dict[str, str]
+    peer_table: pd.DataFrame
+    labels: dict[str, str]
+    _by_indicator: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def peer_codes(self) -> list[str]:
+        return list(self.peer_table.index) if len(self.peer_table) else []
+
+    @property
+    def region_codes(self) -> list[str]:
+        """The focus and the benchmark region codes (PEERS included when used)."""
+        return [self.focus.code, *self.codes.values()]
+
+
+def build(facts_of, regions: pd.DataFrame, focus: Focus, params, names: dict[str, str], profile_facts) -> Comparison:
+    """Benchmarks for ``focus`` as the params ask. ``facts_of(indicator)`` returns one indicator's
+    facts; ``profile_facts`` is the fact table the peer profile is built from."""
+    wanted = [b for b in params.benchmarks if b in FIXED_BENCHMARKS]
+    codes = benchmark_codes(regions, focus, wanted)
+    table = pd.DataFrame()
+    if focus.level == "gemeente":
+        cfg = params.vergelijkbare_gemeenten
+        prof = profiel.build_profile(profile_facts, regions, list(cfg.profiel))
+        try:
+            table = peers.nearest(prof, focus.code, cfg.k, list(cfg.vaste_lijst) or None)
+        except KompasError:
+            table = pd.DataFrame()
+    if len(table) and "vergelijkbare_gemeenten" in params.benchmarks:
+        codes["vergelijkbare_gemeenten"] = PEERS
+    labels = {focus.code: focus.name}
+    for kind, code in codes.items():
+        if kind == "vergelijkbare_gemeenten":
+            labels[code] = f"{len(table)} vergelijkbare gemeenten"
+        else:
+            labels[code] = LABEL_PREFIX[kind] + names.get(code, code)
+    return Comparison(focus, codes, table, labels)
+
+
+def with_peers(cmp: Comparison, s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame) -> pd.DataFrame:
+    """Add the pooled series of the comparable gemeenten (sum of counts / sum of denominators, or the
+    mean of the rates where only rates exist) as region :data:`PEERS`. ``facts``: the indicator's facts."""
+    codes = cmp.peer_codes
+    if not codes or PEERS not in cmp.codes.values():
+        return s
+    src = series(facts, ind.id, codes, period_type=None)
+    src = src[src["period"].isin(s["period"].unique())]
+    rows = []
+    for _period, g in src.groupby("period"):
+        g = g[g["value"].notna()]
+        if len(g) < max(3, len(codes) // 2):
+            continue
+        first = g.iloc[0].to_dict()
+        if g["numerator"].notna().all() and g["denominator"].notna().all() and g["denominator"].sum() > 0:
+            num, den = g["numerator"].sum(), g["denominator"].sum()
+            val = num / den * ind.ratio_scale
+        elif g["numerator"].notna().all() and ind.eenheid == "aantal":
+            num, den, val = g["numerator"].mean(), float("nan"), g["numerator"].mean()
+        else:
+            num, den, val = float("nan"), float("nan"), g["value"].mean()
+        first.update(region_code=PEERS, region_name="Vergelijkbare gemeenten", numerator=num, denominator=den,
+                     value=val, harmonised=False, source_table=",".join(sorted(set(g["source_table"]))))
+        rows.append(first)
+    return pd.concat([s, pd.DataFrame(rows)], ignore_index=True) if rows else s
+
+
+def benchmarked(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, period_type: str | None = "jaar") -> pd.DataFrame:
+    """One indicator for the focus and all its benchmarks (peers pooled)."""
+    return with_peers(cmp, series(facts, ind.id, cmp.region_codes, period_type=period_type), ind, facts)
+
+
+def latest_block(cmp: Comparison, ind: Indicator, facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
+    """The indicator for the focus and its benchmarks on full years (or school years) when the focus
+    has those, and the focus's latest row. Computed once per indicator."""
+    if ind.id not in cmp._by_indicator:
+        s = benchmarked(cmp, ind, facts, period_type=None)
+        yearly = s[s["period_type"].isin(["jaar", "schooljaar"])]
+        if not yearly[(yearly["region_code"] == cmp.focus.code) & yearly["value"].notna()].empty:
+            s = yearly
+        cmp._by_indicator[ind.id] = (s, latest_common_period(s, cmp.focus.code))
+    return cmp._by_indicator[ind.id]

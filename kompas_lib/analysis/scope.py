@@ -1,0 +1,71 @@
+"""The inputs of every section builder: the facts, the region table, the catalogue, the params, the
+focus region and the gemeente's own files — read once by the presentation layer, passed in here.
+
+Nothing in the analysis layer reads files: a :class:`Scope` is built from frames that are already
+loaded (``kompas_lib.presentation.notebook.start`` does that; tests build one from demo facts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from kompas_lib.analysis.methods.benchmarks import Focus
+from kompas_lib.core.params import KompasParams
+from kompas_lib.core.registry import Indicator, Registry
+from kompas_lib.sources.local import LocalData
+
+COUNTRY_NAME_FALLBACK = "Nederland"
+
+
+@dataclass
+class Scope:
+    params: KompasParams
+    facts: pd.DataFrame
+    regions: pd.DataFrame
+    catalogue: Registry
+    focus: Focus
+    names: dict[str, str]
+    prepare_info: dict
+    local: LocalData = field(default_factory=LocalData)
+
+    @cached_property
+    def _by_indicator(self) -> dict[str, pd.DataFrame]:
+        return dict(tuple(self.facts.groupby("indicator", sort=False)))
+
+    def ind(self, indicator: str) -> pd.DataFrame:
+        """The facts of one indicator (split once: the full table has millions of rows)."""
+        return self._by_indicator.get(indicator, self.facts.iloc[0:0])
+
+    def placed(self, block: int, placement: str) -> list[Indicator]:
+        """Catalogue indicators the block shows at ``placement``, narrowed by params ``indicatoren``."""
+        return self.catalogue.placed(block, placement, self.params.indicatoren)
+
+    @property
+    def fictitious(self) -> bool:
+        return bool(self.prepare_info.get("source", {}).get("fictief"))
+
+    @property
+    def threshold(self) -> int:
+        return int(self.params.privacy.drempel)
+
+    @property
+    def who(self) -> str:
+        """Who published the figures, as a source line names it."""
+        return "fictieve gegevens (Demoland)" if self.fictitious else "CBS"
+
+    @property
+    def country(self) -> str:
+        return self.names.get("NL01", COUNTRY_NAME_FALLBACK)
+
+    @cached_property
+    def comparison(self):
+        """The benchmarks of the focus region (built once; see :mod:`..methods.comparison`)."""
+        from kompas_lib.analysis.methods import comparison
+
+        return comparison.build(self.ind, self.regions, self.focus, self.params, self.names, self.facts)
+
+    def tables_used(self) -> set[str]:
+        return set(self.prepare_info.get("tables_used", []))

@@ -1,0 +1,67 @@
+"""What a block shows, in one shape: a :class:`Section`.
+
+Section builders (``kompas_lib.analysis.sections``) return sections; the presentation layer shows
+them (``kompas_lib.presentation.notebook.show``) and draws their figure specification
+(``kompas_lib.presentation.render.draw``). A section holds no matplotlib, IPython or file objects,
+so a builder can be tested on a fact table alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Mapping
+
+import pandas as pd
+
+FigureKind = Literal["trend", "funnel", "bars", "target"]
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A figure to draw in the house style: kind, the data, a title that states the finding and a
+    caption with source and period. ``options`` are the kind's own settings (see render.draw)."""
+
+    kind: FigureKind
+    data: pd.DataFrame
+    title: str
+    caption: str
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Signal:
+    """Something that stands out, for the conversation with partners ('wat valt op')."""
+
+    block: int
+    subject: str  # the indicator, result or provider measure it is about (Dutch title)
+    kind: str  # verschil | trendbreuk | niet op koers | niet meetbaar | witte vlek | buiten de grenzen
+    period: str
+    text: str  # the Dutch sentence shown to partners
+    section: str  # id of the section that shows the figures behind it
+
+
+@dataclass(frozen=True)
+class Section:
+    """One piece of a block: plain Dutch text, a display table, the data behind it, a figure.
+
+    Shown in this order: heading (only when ``heading`` > 0), ``text``, figure, table with its caption
+    (``source`` first when there is no figure, whose caption already names it), ``note``.
+    ``data`` is exported as ``<id>.csv``; it never holds cells below the privacy threshold.
+    """
+
+    id: str
+    title: str
+    text: str = ""
+    table: pd.DataFrame | None = None
+    caption: str = ""
+    data: pd.DataFrame | None = None
+    figure: FigureSpec | None = None
+    source: str = ""
+    note: str = ""
+    signals: tuple[Signal, ...] = ()
+    heading: int = 0
+
+    @property
+    def table_caption(self) -> str:
+        parts = [self.caption] if self.figure is not None else [self.source, self.caption]
+        return " ".join(p for p in parts if p)

@@ -1,0 +1,111 @@
+"""Block 1 section builders on the demo facts: pure values, the catalogue decides the placement,
+hand-checked figures, privacy in exported data. Seconds, no papermill."""
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+from kompas_lib.analysis.methods.comparison import PEERS
+from kompas_lib.analysis.section import FigureSpec, Section
+from kompas_lib.analysis.sections import staat
+from kompas_lib.core.registry import DOMAINS
+
+
+def test_every_builder_returns_sections_with_the_export_names(demo_scope):
+    ids = []
+    for builder in [staat.signalen, staat.bevolking, staat.verwacht_naar_leeftijd, staat.kerncijfers,
+                    staat.alle_indicatoren, staat.vergelijkbare_gemeenten, staat.trends, staat.trechter_jeugdzorg,
+                    staat.wijken, staat.groepen, staat.landelijke_context, staat.definities]:
+        out = builder(demo_scope)
+        for s in out if isinstance(out, list) else [out]:
+            assert isinstance(s, Section)
+            assert s.figure is None or isinstance(s.figure, FigureSpec)
+            ids.append(s.id)
+    assert {"signalen", "kerncijfers", "alle_indicatoren", "trend_jongeren_jeugdzorg", "trechter_jeugdzorg", "wijken",
+            "groepen_leeftijd", "vergelijkbare_gemeenten", "verwacht_naar_leeftijd"} <= set(ids)
+    assert len(ids) == len(set(ids)), "section ids are export names and must be unique"
+
+
+def test_kerncijfers_follow_the_catalogue_and_equal_the_facts(demo_scope):
+    sec = staat.kerncijfers(demo_scope)
+    placed = [i.titel for i in demo_scope.placed(1, "kerncijfer")]
+    assert list(sec.table["Indicator"]) == placed
+    facts = demo_scope.ind("pct_jeugdhulp_in_natura")
+    own = facts[(facts.region_code == "GM9001") & (facts.group_dim == "totaal") & (facts.period_type == "jaar")]
+    last = own.dropna(subset=["value"]).sort_values("period_start").iloc[-1]
+    row = sec.data[(sec.data.indicator == "pct_jeugdhulp_in_natura") & (sec.data.region_code == "GM9001")].iloc[0]
+    assert row.value == pytest.approx(last.value) and row.period == last.period
+    jz = sec.data[(sec.data.indicator == "jongeren_jeugdzorg") & (sec.data.region_code == "GM9001")].iloc[0]
+    assert jz.value == pytest.approx(jz.numerator / jz.denominator * 100)
+    shown = sec.table.set_index("Indicator").loc[demo_scope.catalogue.indicators["pct_jeugdhulp_in_natura"].titel]
+    assert shown[demo_scope.focus.name] == f"{last.value:.1f}".replace(".", ",") + "\u00a0%"
+
+
+def test_peers_are_pooled_from_their_counts(demo_scope):
+    sec = staat.kerncijfers(demo_scope)
+    d = sec.data[(sec.data.indicator == "jongeren_jeugdzorg")]
+    pooled = d[d.region_code == PEERS].iloc[0]
+    peers = list(demo_scope.comparison.peer_table.index)
+    f = demo_scope.ind("jongeren_jeugdzorg")
+    f = f[f.region_code.isin(peers) & (f.period == pooled.period) & (f.group_dim == "totaal")]
+    assert pooled.value == pytest.approx(f.numerator.sum() / f.denominator.sum() * 100)
+
+
+def test_overview_is_grouped_by_domain_in_catalogue_order_and_filtered_by_params(demo_scope):
+    sec = staat.alle_indicatoren(demo_scope)
+    order = list(DOMAINS.values())
+    seen = list(dict.fromkeys(sec.table["Domein"]))
+    assert seen == [d for d in order if d in seen]
+    narrowed = dataclasses.replace(demo_scope, params=demo_scope.params.model_copy(
+        update={"indicatoren": ["vsv", "pct_jeugdbescherming"]}))
+    titles = set(staat.alle_indicatoren(narrowed).table["Indicator"])
+    cat = demo_scope.catalogue.indicators
+    assert titles == {cat["vsv"].titel, cat["pct_jeugdbescherming"].titel}
+
+
+def test_trend_section_has_a_figure_spec_with_the_benchmarks(demo_scope):
+    sec = staat.trend(demo_scope, "jongeren_jeugdzorg")
+    assert sec.figure.kind == "trend" and sec.figure.options["focus"] == demo_scope.focus.name
+    labels = set(sec.figure.data["region_name"])
+    assert demo_scope.focus.name in labels and any("vergelijkbare gemeenten" in x for x in labels)
+    assert sec.source.startswith("Bron: fictieve gegevens (Demoland), tabel")
+    assert "–" in sec.source  # a period span
+    assert sec.text.startswith("In 2023 was het cijfer")
+
+
+def test_signals_are_carried_by_the_section(demo_scope):
+    sec = staat.signalen(demo_scope)
+    assert len(sec.signals) == len(sec.table)
+    assert {s.block for s in sec.signals} == {1} and {s.kind for s in sec.signals} <= {"verschil", "trendbreuk"}
+    allowed = {i.titel for i in demo_scope.placed(1, "signaal")}
+    assert set(sec.table["Indicator"]) <= allowed
+
+
+def test_region_as_a_whole_has_no_peers_and_no_wijken(make_demo_scope):
+    scope = make_demo_scope("JZ91")
+    assert staat.vergelijkbare_gemeenten(scope).table is None
+    assert staat.wijken(scope).table is None
+    assert PEERS not in staat.kerncijfers(scope).data.region_code.values
+
+
+def test_small_counts_are_not_exported(demo_scope):
+    strict = dataclasses.replace(demo_scope, params=demo_scope.params.model_copy(
+        update={"privacy": demo_scope.params.privacy.model_copy(update={"drempel": 10_000_000})}))
+    data = staat.kerncijfers(strict).data
+    pct = data[data.unit == "percentage"]
+    assert pct.numerator.isna().all() and pct.value.notna().any()
+
+
+def test_funnel_spec_and_verdict_agree(demo_scope):
+    sec = staat.trechter_jeugdzorg(demo_scope)
+    own = sec.data[sec.data.code == "GM9001"].iloc[0]
+    assert sec.figure.kind == "funnel" and own.oordeel_95 in sec.figure.title
+    assert sec.data.periode.nunique() == 1
+
+
+def test_appendix_defines_block_1_indicators_in_plain_words(demo_scope):
+    t = staat.definities(demo_scope).table
+    assert "per_1000" not in " ".join(t["Eenheid"]) and len(t) == len([i for i in demo_scope.catalogue.indicators.values()
+                                                                          if i.blok == 1])
+    assert isinstance(staat.methoden().table, pd.DataFrame)
