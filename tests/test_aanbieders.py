@@ -3,13 +3,8 @@
 import pandas as pd
 import pytest
 
-from kompas_lib.analysis.methods.aanbieders import (
-    COLUMNS,
-    ProviderDataError,
-    load,
-    rates,
-    template,
-)
+from kompas_lib.analysis.methods.aanbieders import COLUMNS, ProviderDataError, rates
+from kompas_lib.sources import sjablonen
 
 GOOD = ("Jeugdhulp De Linde;GM0344;2023;ambulant;100;70;10;5;5;4;9;50;40;60;45\n"
         "Jeugdhulp De Linde;GM0344;2023;verblijf;20;12;3;2;3;1;2;8;6;10;7\n"
@@ -17,9 +12,13 @@ GOOD = ("Jeugdhulp De Linde;GM0344;2023;ambulant;100;70;10;5;5;4;9;50;40;60;45\n
 KNOWN = {"GM0344": "Utrecht", "GM0363": "Amsterdam"}
 
 
-def write(tmp_path, body, header=";".join(COLUMNS)):
+def load(path, known_codes=None):
+    return sjablonen.load(path, "aanbieders", known_codes)
+
+
+def write(tmp_path, body, header=None):
     p = tmp_path / "aanbieders.csv"
-    p.write_text(header + "\n" + body, encoding="utf-8")
+    p.write_text((header or ";".join(COLUMNS)) + "\n" + body, encoding="utf-8")
     return p
 
 
@@ -30,7 +29,7 @@ def problems(tmp_path, body, **kw):
 
 
 def test_template_has_the_documented_columns():
-    assert list(template().columns) == COLUMNS
+    assert list(sjablonen.template("aanbieders").columns) == COLUMNS
 
 
 def test_good_file_loads(tmp_path):

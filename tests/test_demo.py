@@ -82,9 +82,9 @@ def test_provider_counts_are_consistent(demo_dir):
     early = p.voortijdig_eenzijdig_client + p.voortijdig_eenzijdig_aanbieder + p.voortijdig_overig
     assert (p.beeindigd_volgens_plan + early == p.trajecten_beeindigd).all()
     assert (p.herhaald_beroep_6mnd <= p.herhaald_beroep_12mnd).all()
-    from kompas_lib.analysis.methods.aanbieders import load
+    from kompas_lib.sources.sjablonen import load
 
-    assert len(load(demo_dir / "aanbieders_uitkomsten.csv")) == len(p)  # passes the project's own validation
+    assert len(load(demo_dir / "aanbieders_uitkomsten.csv", "aanbieders")) == len(p)  # passes the project's own validation
     assert (p.tevredenheid_positief <= p.tevredenheid_respons).all() and (p.doel_bereikt <= p.doel_gemeten).all()
 
 

@@ -127,7 +127,7 @@ def _series(values, start=2019, n=None):
 
 
 def test_on_track_judgement_by_hand():
-    from kompas_lib.analysis.sections import resultaat as doelen
+    from kompas_lib.analysis.methods import targets as doelen
 
     # path from 10 % (2020) to 6 % (2024), aim lower: expected in 2023 = 10 - 4 * 3/4 = 7 %
     assert doelen.path_value(2020, 10, 2024, 6, 2023) == pytest.approx(7.0)
@@ -144,7 +144,7 @@ def test_on_track_judgement_by_hand():
 
 
 def test_on_track_without_counts_uses_the_wobble_of_earlier_years():
-    from kompas_lib.analysis.sections import resultaat as doelen
+    from kompas_lib.analysis.methods import targets as doelen
 
     s = _series([50.0, 51.0, 50.0, 51.0, 50.0, 60.0])  # steps 1,-1,1,-1 -> sd 1.1547, half-width 2.263
     j = doelen.judge(s, base_year=2019, base_value=50, target=55, target_year=2024, direction="hoger")

@@ -1,5 +1,7 @@
-"""Block 5 on real data with an example provider file, and on the demo: national values equal CBS,
-provider funnels, and suppression proven on the produced HTML and exports."""
+"""Block 5 on real data (CBS snapshot) with an example provider file: the national values equal the
+CBS source, the provider funnels are alphabetical and the small provider is suppressed. The builders
+run on a real Scope (as the notebook builds it); the demo and the notebook itself are covered by
+test_block5_sections.py and test_pipeline.py."""
 
 import re
 
@@ -8,77 +10,90 @@ import pytest
 from conftest import read_cbs
 
 from kompas_lib.analysis.methods.aanbieders import COLUMNS
-from kompas_lib.presentation.pipeline import run_one
+from kompas_lib.analysis.sections import uitkomsten
+from kompas_lib.presentation.notebook import load_scope
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.slow  # the real snapshot is prepared once per session (about a minute)
 
-
-def text_of(page: str) -> str:
-    import html
-
-    return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)[^>]*>.*?</\1>", " ", page, flags=re.S)))
+PROVIDERS = [("Aanbieder A", 220, 170), ("Aanbieder B", 180, 110), ("Aanbieder C", 140, 105),
+             ("Aanbieder D", 160, 122), ("Klein Praktijk", 7, 6)]
 
 
 @pytest.fixture(scope="module")
-def utrecht_outcome(real, tmp_path_factory):
+def utrecht(real, tmp_path_factory):
+    """Utrecht's Scope with a provider file in its own folder, named in its params file."""
     d = tmp_path_factory.mktemp("outcome")
     rows = []
-    for name, n, plan in [("Aanbieder A", 220, 170), ("Aanbieder B", 180, 110), ("Aanbieder C", 140, 105),
-                          ("Aanbieder D", 160, 122), ("Klein Praktijk", 7, 6)]:
+    for name, n, plan in PROVIDERS:
         early = n - plan
         rows.append([name, "GM0344", "2024", "ambulant", n, plan, early // 2, early // 4, early - early // 2 - early // 4,
                      n // 20, n // 10, n // 2, int(n / 2 * 0.8), n // 2, int(n / 2 * 0.7)])
     pd.DataFrame(rows, columns=COLUMNS).to_csv(d / "aanbieders.csv", sep=";", index=False)
     (d / "GM0344.yml").write_text("gemeente: GM0344\naanbieders:\n  bestand: aanbieders.csv\n", encoding="utf-8")
-    r = run_one("GM0344", d / "GM0344.yml", processed=real.out_dir, out_root=d / "reports")
-    assert r.ok, r.message
-    return r.report.parent, text_of(r.report.read_text(encoding="utf-8"))
+    return load_scope("GM0344", d / "GM0344.yml", processed=real.out_dir)
 
 
-def test_national_values_equal_cbs(utrecht_outcome, snapshot_dir):
-    folder, text = utrecht_outcome
+def test_the_provider_file_of_the_params_is_read(utrecht):
+    own = utrecht.local.aanbieders
+    assert own.present and own.name == "aanbieders.csv" and own.problem is None
+    assert uitkomsten.provider_intro(utrecht).text == "Gegevens van 5 aanbieders uit aanbieders.csv."
+
+
+def test_national_values_equal_cbs(utrecht, snapshot_dir):
     raw = read_cbs(snapshot_dir, "85096NED")
     row = raw[(raw.VerwijzerJeugdzorg == "Totaal verwijzer") & (raw.Perioden == "2023")].iloc[0]
-    expected = float(row.BeeindigdVolgensPlan_16) / float(row.TotaalBeeindigdeTrajecten_7) * 100
-    data = pd.read_csv(folder / "data" / "landelijk_uitkomsten.csv", sep=";", decimal=",")
-    got = data[data.indicator == "nl_beeindigd_volgens_plan"].iloc[0]
-    assert got.value == pytest.approx(expected) and got.source_table == "85096NED"
-    assert f"{expected:.1f}".replace(".", ",") + "\u00a0%" in text
-    assert "85097NED" in text  # the missing regional table is named
+    total = float(row.TotaalBeeindigdeTrajecten_7)
+    expected = {"nl_beeindigd_volgens_plan": float(row.BeeindigdVolgensPlan_16) / total * 100}
+    sec = uitkomsten.national_table(utrecht)
+    data = sec.data.set_index("indicator")
+    assert list(data.index) == [i.id for i in utrecht.placed(5, "kerncijfer")]
+    got = data.loc["nl_beeindigd_volgens_plan"]
+    assert got.value == pytest.approx(expected["nl_beeindigd_volgens_plan"]) and got.source_table == "85096NED"
+    assert got.period == "2023" and got.denominator == pytest.approx(total)
+    shown = sec.table.set_index("Indicator")
+    assert shown.loc["Jeugdhulptrajecten beëindigd volgens plan", "Landelijk"] == (
+        f"{expected['nl_beeindigd_volgens_plan']:.1f}".replace(".", ",") + "\u00a0%")
+    assert shown.loc["Jeugdhulptrajecten beëindigd volgens plan", "Aantal trajecten"] == f"{total:,.0f}".replace(",", ".")
+    assert sec.source == "Bron: CBS, tabel 85096NED, 2023. Alle verwijzers samen."
+    # the trend joins both CBS tables (2015–2020 and from 2021)
+    trend = uitkomsten.national_trend(utrecht)
+    assert set(trend.data["source_table"]) == {"82970NED", "85096NED"}
+    assert trend.figure.title.startswith("Landelijk ") and "volgens plan beëindigd in 2023" in trend.figure.title
+    # reasons for ending early: counts as published
+    reasons = uitkomsten.national_reasons(utrecht).table
+    assert reasons.iloc[0]["Aantal (2023)"] == f"{float(row.InOvereenstemming_18):,.0f}".replace(",", ".")
 
 
-def test_provider_funnels_without_ranking(utrecht_outcome):
-    folder, text = utrecht_outcome
-    plan = pd.read_csv(folder / "data" / "aanbieders_volgens_plan.csv", sep=";", decimal=",")
-    assert list(plan.aanbieder) == sorted(plan.aanbieder)  # alphabetical, not by value
-    assert set(plan.oordeel.dropna()) <= {"binnen de grenzen", "boven de grenzen", "onder de grenzen"}
-    assert "Het gesprek met aanbieders" in text and "Welk verhaal hoort bij dit cijfer?" in text
-    assert "ranglijst" in text and "Respons" in text
+def test_missing_regional_table_is_named(utrecht):
+    assert "85097NED" in uitkomsten.regional_note(utrecht).text
+    sources = uitkomsten.bronnen(utrecht)
+    assert list(sources.table["Tabel"]) == ["82970NED", "85096NED"]
+    assert sources.table_caption == "Bron: CBS StatLine, open data (CC BY 4.0)."
 
 
-def test_small_provider_is_suppressed_in_html_and_exports(utrecht_outcome):
-    folder, text = utrecht_outcome
-    for f in (folder / "data").glob("aanbieders_*.csv"):
-        d = pd.read_csv(f, sep=";", decimal=",")
-        if "n" in d:
-            assert (d.n.dropna() >= 10).all(), f.name
-            small = d[d.aanbieder == "Klein Praktijk"]
-            assert small.empty or (small.n.isna().all() and small.k.isna().all()), f.name
-    # shown as '< 10' and 'te klein', never with its own count of 7
-    assert re.search(r"Klein Praktijk\s+<\s*10\s+te klein\s+–\s+niet beoordeeld", text)
-    assert not re.search(r"Klein Praktijk\s+7\b", text)
+def test_provider_funnels_without_ranking(utrecht):
+    secs = uitkomsten.provider_funnels(utrecht)
+    assert [s.id for s in secs] == [f"aanbieders_{m}" for m in uitkomsten.PROVIDER_MEASURES]
+    for sec in secs:
+        assert list(sec.data.aanbieder) == sorted(sec.data.aanbieder)  # alphabetical, not by value
+        assert set(sec.data.oordeel.dropna()) <= {"binnen de grenzen", "boven de grenzen", "onder de grenzen"}
+    tevredenheid = secs[-1]
+    assert "Respons" in tevredenheid.table.columns and "respons" in tevredenheid.text
+    assert [s.text for s in uitkomsten.signals(utrecht)] == [
+        "Aanbieder B valt onder de grenzen voor trajecten beëindigd volgens plan (2024).",
+        "Aanbieder B valt boven de grenzen voor voortijdig afgesloten trajecten (2024)."]
 
 
-def test_demo_outcome_runs_with_several_providers(tmp_path):
-    from kompas_lib.prepare.facts import prepare
-    from kompas_lib.sources import FolderSource
-    from kompas_lib.sources.demo import generate_demo
-
-    generate_demo(tmp_path / "raw")
-    prepare(FolderSource(tmp_path / "raw", "demo"), tmp_path / "proc", progress=False)
-    r = run_one("JZ91", processed=tmp_path / "proc", out_root=tmp_path / "rep")
-    assert r.ok, r.message
-    text = text_of(r.report.read_text(encoding="utf-8"))
-    assert "Uitkomsten per aanbieder" in text and "binnen de grenzen" in text
-    plan = pd.read_csv(r.report.parent / "data" / "aanbieders_volgens_plan.csv", sep=";", decimal=",")
-    assert plan.aanbieder.nunique() >= 4
+def test_small_provider_is_suppressed_in_tables_and_data(utrecht):
+    secs = [*uitkomsten.provider_funnels(utrecht), *uitkomsten.development(utrecht)]
+    for sec in secs:
+        if sec.data is not None and "n" in sec.data:
+            assert (sec.data.n.dropna() >= 10).all(), sec.id
+            small = sec.data[sec.data.aanbieder == "Klein Praktijk"]
+            assert small.empty or (small.n.isna().all() and small.k.isna().all()), sec.id
+        if sec.table is not None and "Aanbieder" in sec.table:
+            row = sec.table[sec.table.Aanbieder == "Klein Praktijk"].iloc[0]
+            text = " ".join(row.astype(str))
+            # shown as '< 10' and 'te klein', never with its own count of 7
+            assert re.search(r"Klein Praktijk\s+<\s*10\s+te klein\s+–\s+(–\s+)?niet beoordeeld", text), text
+            assert not re.search(r"\b7\b", text)

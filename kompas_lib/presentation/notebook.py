@@ -123,7 +123,7 @@ def md(text: str) -> None:
 
 
 def header(ctx: Context, block_title: str) -> None:
-    src = ctx.prepare_info.get("source", {})
+    src = ctx.scope.prepare_info.get("source", {})
     kind = {"snapshot": "CBS StatLine (offline kopie)", "live": "CBS StatLine (opgehaald met cbsodata)",
             "demo": "fictieve gegevens (Demoland)"}.get(src.get("kind"), src.get("kind"))
     rapport = ctx.params.rapport

@@ -100,7 +100,8 @@ def to_png(fig) -> bytes:
 
 
 def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus_code: str | None,
-           tau2: float = 0.0, xlabel: str = "aantal jongeren (noemer)", points: str = "andere gemeenten"):
+           tau2: float = 0.0, xlabel: str = "aantal jongeren (noemer)", points: str = "andere gemeenten",
+           ylabel: str = "% van de jongeren"):
     """Funnel plot: rate against denominator with 95 % and 99,8 % limits around ``p_bar``.
 
     ``units``: columns ``code``, ``name``, ``n``, ``rate`` (proportion). Points are not ranked or
@@ -132,7 +133,7 @@ def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus
     ax.xaxis.set_major_formatter(axis_formatter(0))
     ax.yaxis.set_major_formatter(axis_formatter(0, " %"))
     ax.set_xlabel(xlabel)
-    ax.set_ylabel("% van de jongeren")
+    ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.subplots_adjust(bottom=0.2, right=0.74)

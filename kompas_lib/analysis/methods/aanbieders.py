@@ -1,36 +1,26 @@
-"""Outcome data from providers (spiegelrapportages): template, validation and rates.
+"""Outcome data from providers (spiegelrapportages): the measures and their rates.
 
 A gemeente receives per aanbieder, gemeente, period and zorgvorm the counts of the harmonised
 outcome indicators (see ``templates/aanbieders_uitkomsten.csv`` and docs/templates.md). The file is
-validated on load; every problem names the file, the line and the column. Rates come with Wilson
-intervals; cells below the privacy threshold are never shown or exported.
+read and validated once, as one of the gemeente's own files (``kompas_lib.sources.local``, with
+``sjablonen.load(path, "aanbieders", known)``; the empty template is ``sjablonen.template("aanbieders")``).
+Rates come with Wilson intervals; cells below the privacy threshold are never shown or exported.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from kompas_lib.analysis.methods.uncertainty import wilson
-from kompas_lib.sources import sjablonen
 from kompas_lib.sources.sjablonen import PROVIDER_COUNTS, SPECS, TemplateError
 
 KEYS = list(SPECS["aanbieders"].key)
 COUNTS = list(PROVIDER_COUNTS)
 COLUMNS = SPECS["aanbieders"].names
 ProviderDataError = TemplateError  # the provider file is validated like every other template
-
-
-def template() -> pd.DataFrame:
-    return sjablonen.template("aanbieders")
-
-
-def load(path: Path, known_codes: dict[str, str] | None = None) -> pd.DataFrame:
-    """Read and validate a provider file; raise :class:`ProviderDataError` listing every problem."""
-    return sjablonen.load(path, "aanbieders", known_codes)
 
 
 @dataclass(frozen=True)

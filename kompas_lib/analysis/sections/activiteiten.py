@@ -2,13 +2,26 @@
 
 Output (bereik, trajecten) and throughput (wachttijd, doorlooptijd) describe what is done, not what it
 achieves: they are labelled as output, never as effect.
+
+:func:`activiteiten_sections` is the block's builder; :func:`coverage`, :func:`output_trend` and
+:func:`shown_overview` are pure helpers on the validated activities frame.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from kompas_lib.analysis.scope import Scope
+from kompas_lib.analysis.section import FigureSpec, Section, Signal
+from kompas_lib.analysis.sections.sjabloon import missing_file_sections
+from kompas_lib.analysis.wording import own_data_who, period_span, source_line
 from kompas_lib.core import fmt
+
+NO_FILE = ("Er is nog geen bestand met activiteiten. Verzamel per activiteit: partner, type (preventie, "
+           "basisvoorziening, eerstelijn, intensief), de resultaten die ze dient, de beleidstheorie in één zin en "
+           "per periode bereik, trajecten, wachttijd en doorlooptijd. Het sjabloon heeft deze kolommen:")
+NO_RESULTS = ("Het instellingenbestand van de gemeente bevat nog geen resultaten (blok 2); activiteiten kunnen daarom "
+              "nergens aan gekoppeld worden. Leg eerst ambities en resultaten vast.")
 
 
 def result_ids(params) -> dict[str, str]:
@@ -47,3 +60,67 @@ def shown_overview(activities: pd.DataFrame, results: dict[str, str]) -> pd.Data
         "Bereik (output)": [fmt.count(v) for v in latest["bereik"]],
         "Wachttijd (dagen)": [fmt.number(v, 0) for v in latest["wachttijd_dagen"]],
     })
+
+
+def _per_result_section(per_result: pd.DataFrame, results: dict[str, str], source: str) -> Section:
+    shown = (per_result.assign(activiteiten=per_result["activiteiten"].map(lambda a: ", ".join(a) or "–"))
+             .rename(columns={"resultaat": "Resultaat", "titel": "Titel", "activiteiten": "Activiteiten"}))
+    data = per_result.assign(activiteiten=per_result["activiteiten"].map(", ".join))
+    return Section(id="activiteiten_per_resultaat", title="Welke resultaten hebben activiteiten?", heading=3,
+                   text="" if results else NO_RESULTS, table=shown, data=data, source=source)
+
+
+def _gaps_section(gaps: pd.DataFrame, period: str) -> Section | None:
+    if gaps.empty:
+        return None
+    signals = tuple(
+        Signal(block=3, subject=f"{r.resultaat} · {r.titel}", kind="witte vlek", period=period,
+               text=f"Voor resultaat {r.resultaat} · {r.titel} is geen enkele activiteit bekend (witte vlek).",
+               section="activiteiten_per_resultaat")
+        for r in gaps.itertuples())
+    text = ("**Witte vlekken:** deze resultaten hebben geen enkele activiteit: "
+            + "; ".join(f"{r.resultaat} ({r.titel})" for r in gaps.itertuples()) + ".")
+    return Section(id="witte_vlekken", title="Witte vlekken", text=text, signals=signals)
+
+
+def _orphans_section(orphans: pd.DataFrame) -> Section | None:
+    if orphans.empty:
+        return None
+    text = ("**Activiteiten zonder resultaat:** deze activiteiten dienen geen bekend resultaat — horen ze bij een "
+            "ambitie die nog niet is uitgewerkt, of kunnen ze anders? " + "; ".join(orphans["activiteit"]) + ".")
+    return Section(id="activiteiten_zonder_resultaat", title="Activiteiten zonder resultaat", text=text)
+
+
+def _output_section(trend: pd.DataFrame, who: str) -> Section:
+    title = "Bereik per type activiteit (output, geen effect)"
+    source = source_line(who, (), trend["periode"])
+    figure = None
+    if trend["periode"].nunique() > 1:
+        types = sorted(trend["type"].unique())
+        figure = FigureSpec("trend", trend, title, source,
+                            {"x": "periode", "y": "bereik", "series": "type", "focus": types[0], "order": types,
+                             "ylabel": "bereik (aantal)", "percent": False})
+    return Section(id="output_per_type", title=title, data=trend, figure=figure, source=source)
+
+
+def activiteiten_sections(scope: Scope) -> list[Section]:
+    """Block 3: without a usable file what to collect (or what is wrong); otherwise which results have
+    activities, the gaps (signals 'witte vlek'), activities without a result, the latest overview and
+    the output per type of activity."""
+    own = scope.local.activiteiten
+    if not own.present:
+        return missing_file_sections("activiteiten", "activiteiten", NO_FILE, own)
+    data = own.frame
+    who = own_data_who(scope.fictitious)
+    results = result_ids(scope.params)
+    per_result, gaps, orphans = coverage(data, results)
+    latest = data["periode"].max()
+    sections = [
+        _per_result_section(per_result, results, source_line(who, (), data["periode"])),
+        _gaps_section(gaps, period_span(data["periode"])),
+        _orphans_section(orphans),
+        Section(id="activiteiten_overzicht", title="Overzicht van de activiteiten (laatste periode)", heading=3,
+                table=shown_overview(data, results), source=source_line(who, (), [latest])),
+        _output_section(output_trend(data), who),
+    ]
+    return [s for s in sections if s is not None]

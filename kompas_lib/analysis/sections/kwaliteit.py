@@ -1,15 +1,22 @@
 """Block 4 — quality of input: do providers and voorzieningen have their quality in order?
 
 The section follows the questions of step 4 of the Kwaliteitskompas; each question is answered with
-the input indicators that belong to it.
+the input indicators that belong to it. :func:`kwaliteit_sections` is the block's builder.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from kompas_lib.analysis.scope import Scope
+from kompas_lib.analysis.section import Section
+from kompas_lib.analysis.sections.sjabloon import missing_file_sections
+from kompas_lib.analysis.wording import own_data_who, source_line
 from kompas_lib.core import fmt
 from kompas_lib.sources.sjablonen import INPUT_INDICATORS, SHARE_INDICATORS
+
+NO_FILE = ("Er is nog geen bestand met kwaliteitsgegevens. Vraag aanbieders per periode om teller en noemer van: "
+           + "; ".join(INPUT_INDICATORS.values()) + ". Het sjabloon heeft deze kolommen:")
 
 QUESTIONS = [
     ("Werken aanbieders met interventies waarvan bekend is dat ze werken?", ["effectieve_interventies"]),
@@ -40,3 +47,25 @@ def question_table(df: pd.DataFrame, indicators: list[str], threshold: int) -> p
         rows.append({"Indicator": INPUT_INDICATORS[r.indicator], "Aanbieder": r.aanbieder, "Periode": r.periode,
                      "Waarde": shown})
     return pd.DataFrame(rows)
+
+
+def kwaliteit_sections(scope: Scope) -> list[Section]:
+    """Block 4: without a usable file what to collect (or what is wrong); then per question of step 4
+    a heading with the latest value per provider (``input_<first indicator>.csv``)."""
+    own = scope.local.inputkwaliteit
+    sections = [] if own.present else missing_file_sections("inputkwaliteit", "kwaliteitsgegevens", NO_FILE, own)
+    who = own_data_who(scope.fictitious)
+    caption = f"Aandelen op minder dan {scope.threshold} personen of interventies worden niet getoond."
+    for question, indicators in QUESTIONS:
+        sid = "input_" + indicators[0]
+        if not own.present:
+            sections.append(Section(id=sid, title=question, heading=3, text="Nog geen gegevens."))
+            continue
+        table = question_table(own.frame, indicators, scope.threshold)
+        if table.empty:
+            sections.append(Section(id=sid, title=question, heading=3,
+                                    text="Geen gegevens voor deze vraag in het bestand."))
+            continue
+        sections.append(Section(id=sid, title=question, heading=3, table=table, data=table, caption=caption,
+                                source=source_line(who, (), table["Periode"])))
+    return sections

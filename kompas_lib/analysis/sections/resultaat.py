@@ -1,156 +1,157 @@
-"""Block 2 — maatschappelijk resultaat: targets and whether a result is on course.
+"""Block 2 — maatschappelijk resultaat: the ambities, their results and whether each is on course.
 
-A result's indicator has a baseline (period, value), a target value and a target year, and a
-direction. The norm is the straight path from baseline to target. The latest realised value is
-judged *with its uncertainty*, not by the point:
+Every result of the params is listed, measurable or not: a result without an indicator or without a
+norm is named ('niet meetbaar'), not skipped. A result with a norm is judged with its margin by the
+method in :mod:`kompas_lib.analysis.methods.targets`.
 
-* ``op koers``           — the whole 95 % margin lies on the good side of the path;
-* ``niet op koers``      — the whole margin lies on the wrong side;
-* ``nog niet te zeggen`` — the margin straddles the path, there is no measurement after the
-  baseline yet, or no margin can be given.
+Builders (pure, take a :class:`~kompas_lib.analysis.scope.Scope`):
 
-The margin is the Wilson interval where counts are known; otherwise ± 1,96 × the standard deviation
-of the earlier year-to-year changes (the indicator's usual wobble), when at least three are known.
+* :func:`resultaten` — the overview table of all results with their verdict (``resultaten.csv``),
+  carrying the signals 'niet op koers' and 'niet meetbaar';
+* :func:`resultaat_figuren` — one figure per judged indicator: realised values against the path from
+  baseline to target (``resultaat_<id>_<indicator>.csv``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
-from kompas_lib.analysis.methods.uncertainty import wilson
-from kompas_lib.presentation import render as plots  # TEMP
+from kompas_lib.analysis.methods.benchmarks import series
+from kompas_lib.analysis.methods.targets import (  # noqa: F401  (re-exported for callers of block 2)
+    NIET_OP_KOERS,
+    ONZEKER,
+    OP_KOERS,
+    Judgement,
+    judge,
+    margin,
+    path_value,
+)
+from kompas_lib.analysis.scope import Scope
+from kompas_lib.analysis.section import FigureSpec, Section, Signal
+from kompas_lib.analysis.wording import own_data_who, series_source, source_line
+from kompas_lib.core import fmt
+from kompas_lib.core.periods import parse_period
 
-OP_KOERS, NIET_OP_KOERS, ONZEKER = "op koers", "niet op koers", "nog niet te zeggen"
+SERIES_COLUMNS = ["year", "value", "numerator", "denominator", "label", "source"]
+NIET_MEETBAAR = "niet meetbaar"
+
+NO_AMBITIONS = ("Er zijn nog geen ambities en resultaten vastgelegd. Leg ambities, resultaten en indicatoren vast in "
+                "het instellingenbestand van de gemeente (een voorbeeld staat in het sjabloon). Maak elk resultaat "
+                "meetbaar: een indicator met een richting, een basiswaarde, een doel en een doeljaar.")
+TABLE_CAPTION = ("Soort: inhoudelijk, proces of randvoorwaardelijk. Een resultaat zonder indicator of zonder norm "
+                 "wordt genoemd, niet overgeslagen: maak het SMART.")
 
 
 @dataclass(frozen=True)
-class Judgement:
-    verdict: str
-    year: int | None
-    value: float | None
-    low: float | None
-    high: float | None
-    expected: float | None
-    reason: str
+class Judged:
+    """One result indicator with a norm, judged: what its figure needs."""
+
+    result_id: str
+    spec: object  # core.params.DoelIndicator
+    series: pd.DataFrame
+    title: str
+    unit: str
+    source: str  # 'Bron: …' line of the series
+    base_year: int
+    base_value: float
+    judgement: Judgement
+
+    @property
+    def section_id(self) -> str:
+        return f"resultaat_{self.result_id}_{self.spec.indicator or self.spec.lokaal}"
 
 
-def path_value(base_year: int, base_value: float, target_year: int, target: float, year: float) -> float:
-    """The straight norm path from baseline to target, evaluated in ``year``."""
-    if target_year == base_year:
-        return target
-    return base_value + (target - base_value) * (year - base_year) / (target_year - base_year)
+def local_title(local_id: str) -> str:
+    """An own indicator's id as words: 'binnen_twee_weken_geholpen' -> 'Binnen twee weken geholpen'."""
+    words = str(local_id).replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
-def margin(series: pd.DataFrame, scale: float = 100.0) -> tuple[float | None, float | None, str]:
-    """Margin of the last value: Wilson from counts, else the wobble of earlier years."""
-    last = series.iloc[-1]
-    if pd.notna(last.get("numerator")) and pd.notna(last.get("denominator")) and last["denominator"] > 0:
-        lo, hi = wilson(last["numerator"], last["denominator"])
-        return float(lo) * scale, float(hi) * scale, "95 %-marge uit teller en noemer"
-    steps = np.diff(series["value"].to_numpy(dtype=float)[:-1])
-    if len(steps) >= 3 and np.std(steps, ddof=1) > 0:
-        half = 1.96 * float(np.std(steps, ddof=1))
-        return max(last["value"] - half, 0.0), last["value"] + half, "marge uit de schommeling van eerdere jaren"
-    return None, None, "geen marge bekend"
-
-
-def judge(series: pd.DataFrame, *, base_year: int, base_value: float, target: float, target_year: int,
-          direction: str, scale: float = 100.0) -> Judgement:
-    """Judge the latest value of ``series`` (columns year, value[, numerator, denominator]) against the
-    norm path. ``direction``: 'hoger' (higher is the aim) or 'lager'."""
-    s = series.dropna(subset=["value"]).sort_values("year")
-    after = s[s["year"] > base_year]
-    if after.empty:
-        return Judgement(ONZEKER, None, None, None, None, None, "nog geen meting na het basisjaar")
-    last = after.iloc[-1]
-    lo, hi, how = margin(s[s["year"] <= last["year"]], scale)
-    expected = path_value(base_year, base_value, target_year, target, last["year"])
-    if lo is None:
-        return Judgement(ONZEKER, int(last["year"]), float(last["value"]), None, None, expected, how)
-    good_above = direction == "hoger"
-    if (lo >= expected) if good_above else (hi <= expected):
-        verdict = OP_KOERS
-    elif (hi < expected) if good_above else (lo > expected):
-        verdict = NIET_OP_KOERS
-    else:
-        verdict = ONZEKER
-    return Judgement(verdict, int(last["year"]), float(last["value"]), lo, hi, expected, how)
-
-
-# --- assembly for notebook 02 ---------------------------------------------------------------------
-
-def local_file(ctx, kind: str):
-    """Path of the gemeente's own file for 'indicatoren', 'activiteiten' or 'inputkwaliteit'."""
-    demo_names = {"indicatoren": "lokale_indicatoren.csv", "activiteiten": "activiteiten.csv",
-                  "inputkwaliteit": "inputkwaliteit.csv"}
-    return ctx.own_file(getattr(ctx.params.lokale_gegevens, kind), demo_names[kind])
-
-
-def indicator_series(ctx, spec, local: pd.DataFrame | None) -> tuple[pd.DataFrame, str, str]:
-    """(series with year/value/numerator/denominator/label, title, unit) for one result indicator."""
-    from kompas_lib.analysis.methods.benchmarks import series
-    from kompas_lib.core.periods import parse_period
-
+def indicator_series(scope: Scope, spec) -> tuple[pd.DataFrame, str, str, str]:
+    """(series with year/value/numerator/denominator/label/source, title, unit, source line) of one
+    result indicator: from the facts (catalogue indicator) or the gemeente's own indicator file."""
     if spec.indicator:
-        ind = ctx.registry.indicators[spec.indicator]
-        s = series(ctx.ind(ind.id), ind.id, [ctx.focus.code], period_type=None)
+        ind = scope.catalogue.indicators[spec.indicator]
+        s = series(scope.ind(ind.id), ind.id, [scope.focus.code], period_type=None)
         s = s[s["period_type"].isin(["jaar", "schooljaar"])]
         out = pd.DataFrame({"year": [parse_period(p).year for p in s["period"]], "value": s["value"].to_numpy(),
                             "numerator": s["numerator"].to_numpy(), "denominator": s["denominator"].to_numpy(),
                             "label": [parse_period(p).label for p in s["period"]],
                             "source": s["source_table"].to_numpy()})
-        return out, ind.titel, ind.eenheid
+        return out, ind.titel, ind.eenheid, series_source(scope.who, s)
+    local = scope.local.indicatoren.frame
+    title = local_title(spec.lokaal)
     rows = local[local["indicator"] == spec.lokaal] if local is not None else pd.DataFrame()
     if rows.empty:
-        return pd.DataFrame(columns=["year", "value", "numerator", "denominator", "label", "source"]), spec.lokaal, "percentage"
+        return pd.DataFrame(columns=SERIES_COLUMNS), title, "percentage", source_line(own_data_who(scope.fictitious))
     value = rows["waarde"].where(rows["waarde"].notna(), rows["teller"] / rows["noemer"] * 100)
     out = pd.DataFrame({"year": [parse_period(p).year for p in rows["periode"]], "value": value.to_numpy(),
                         "numerator": rows["teller"].to_numpy(), "denominator": rows["noemer"].to_numpy(),
                         "label": [parse_period(p).label for p in rows["periode"]], "source": "eigen gegevens"})
-    return out.sort_values("year"), spec.lokaal, "percentage"
+    shown = rows.loc[value.notna(), "periode"]
+    return (out.sort_values("year").reset_index(drop=True), title, "percentage",
+            source_line(own_data_who(scope.fictitious), (), shown))
 
 
-def results(ctx) -> tuple[pd.DataFrame, list[dict]]:
-    """(overview table, per-indicator details for figures) of every ambition's results."""
-    from kompas_lib.core import fmt
-    from kompas_lib.core.errors import KompasError
-    from kompas_lib.core.periods import parse_period
-    from kompas_lib.sources.sjablonen import load
+def _not_measurable(res, title: str | None) -> Signal:
+    subject = f"{res.id} · {res.titel}"
+    if title is None:
+        text = (f"{subject} is niet meetbaar: er is nog geen indicator met een norm gekozen. Kies een indicator en "
+                "leg basis, doel en doeljaar vast.")
+    else:
+        text = f"{subject} is niet meetbaar met '{title}': er is nog geen norm. Leg basis, doel en doeljaar vast."
+    return Signal(block=2, subject=subject, kind=NIET_MEETBAAR, period="", text=text, section="resultaten")
 
-    local = None
-    path = local_file(ctx, "indicatoren")
-    if path is not None:
-        try:
-            local = load(path, "lokale_indicatoren")
-        except KompasError:
-            local = None
-    rows, details = [], []
-    for amb in ctx.params.ambities:
+
+def _off_course(res, title: str, unit: str, j: Judgement, label: str) -> Signal:
+    subject = f"{res.id} · {res.titel}"
+    text = (f"{subject} is niet op koers: '{title}' was {fmt.value(j.value, unit)} in {label}, terwijl de lijn van "
+            f"basis naar doel voor die periode op {fmt.value(j.expected, unit)} uitkomt. De hele marge "
+            f"({fmt.number(j.low, 1)}–{fmt.number(j.high, 1)}) ligt aan de verkeerde kant van die lijn.")
+    return Signal(block=2, subject=subject, kind=NIET_OP_KOERS, period=label, text=text, section="resultaten")
+
+
+def _label(s: pd.DataFrame, year: int) -> str:
+    """The period label of the measurement in ``year`` ('2023', "schooljaar 2022/'23")."""
+    at = s.loc[(s["year"] == year) & s["value"].notna(), "label"]
+    return str(at.iloc[-1]) if len(at) else str(year)
+
+
+def assess(scope: Scope) -> tuple[pd.DataFrame, list[Judged], list[Signal]]:
+    """(overview table, judged indicators, signals) of every ambition's results."""
+    rows: list[dict] = []
+    judged: list[Judged] = []
+    signals: list[Signal] = []
+    for amb in scope.params.ambities:
         for res in amb.resultaten:
             base = {"Ambitie": amb.ambitie, "Resultaat": f"{res.id} · {res.titel}", "Soort": res.soort}
             if not res.indicatoren:
                 rows.append({**base, "Indicator": "–", "Norm": "–", "Laatste meting": "–",
                              "Oordeel": "niet meetbaar: kies een indicator met een norm (SMART)"})
+                signals.append(_not_measurable(res, None))
                 continue
             for spec in res.indicatoren:
-                s, title, unit = indicator_series(ctx, spec, local)
+                s, title, unit, source = indicator_series(scope, spec)
                 if not spec.has_norm:
                     last = s.dropna(subset=["value"]).tail(1)
                     rows.append({**base, "Indicator": title, "Norm": "–",
-                                 "Laatste meting": "–" if last.empty else f"{fmt.value(last['value'].iloc[0], unit)} ({last['label'].iloc[0]})",
+                                 "Laatste meting": "–" if last.empty else
+                                 f"{fmt.value(last['value'].iloc[0], unit)} ({last['label'].iloc[0]})",
                                  "Oordeel": "geen norm: leg basis, doel en doeljaar vast"})
+                    signals.append(_not_measurable(res, title))
                     continue
-                base_year = parse_period(spec.basis.periode).year
+                base_period = parse_period(spec.basis.periode)
+                base_year = base_period.year
                 base_value = spec.basis.waarde
                 if base_value is None:
                     at = s[(s["year"] == base_year) & s["value"].notna()]
                     base_value = float(at["value"].iloc[0]) if len(at) else None
                 if base_value is None:
-                    rows.append({**base, "Indicator": title, "Norm": f"doel {fmt.value(spec.doel, unit)} in {spec.doeljaar}",
-                                 "Laatste meting": "–", "Oordeel": f"nog niet te zeggen: geen basiswaarde voor {spec.basis.periode}"})
+                    rows.append({**base, "Indicator": title,
+                                 "Norm": f"doel {fmt.value(spec.doel, unit)} in {spec.doeljaar}", "Laatste meting": "–",
+                                 "Oordeel": f"nog niet te zeggen: geen basiswaarde voor {spec.basis.periode}"})
                     continue
                 j = judge(s, base_year=base_year, base_value=base_value, target=spec.doel, target_year=spec.doeljaar,
                           direction=spec.richting)
@@ -158,38 +159,50 @@ def results(ctx) -> tuple[pd.DataFrame, list[dict]]:
                 if j.low is not None:
                     measured += f", marge {fmt.number(j.low, 1)}–{fmt.number(j.high, 1)}"
                 rows.append({**base, "Indicator": title,
-                             "Norm": (f"van {fmt.value(base_value, unit)} ({parse_period(spec.basis.periode).label}) naar "
+                             "Norm": (f"van {fmt.value(base_value, unit)} ({base_period.label}) naar "
                                       f"{fmt.value(spec.doel, unit)} in {spec.doeljaar}"),
                              "Laatste meting": measured,
-                             "Oordeel": j.verdict + ("" if j.expected is None else f" (norm {j.year}: {fmt.value(j.expected, unit)})")})
-                details.append({"resultaat": res, "spec": spec, "series": s, "title": title, "unit": unit,
-                                "base_year": base_year, "base_value": base_value, "judgement": j})
-    return pd.DataFrame(rows), details
+                             "Oordeel": j.verdict + ("" if j.expected is None
+                                                     else f" (norm {j.year}: {fmt.value(j.expected, unit)})")})
+                judged.append(Judged(res.id, spec, s, title, unit, source, base_year, base_value, j))
+                if j.verdict == NIET_OP_KOERS:
+                    signals.append(_off_course(res, title, unit, j, _label(s, j.year)))
+    return pd.DataFrame(rows), judged, signals
 
 
-def figure(ctx, d: dict):
-    """Realised values against the straight path from baseline to target."""
-    from kompas_lib.core import fmt
+def _local_problem_note(scope: Scope) -> str:
+    own = scope.local.indicatoren
+    uses_local = any(spec.lokaal for a in scope.params.ambities for r in a.resultaten for spec in r.indicatoren)
+    if own.problem and uses_local:
+        return ("Het bestand met eigen indicatoren is niet te gebruiken; resultaten die daarop steunen zijn nog niet "
+                f"te beoordelen. {own.problem}")
+    return ""
 
-    j, spec = d["judgement"], d["spec"]
-    s = d["series"].dropna(subset=["value"])
-    path = pd.DataFrame({"year": [d["base_year"], spec.doeljaar], "value": [d["base_value"], spec.doel]})
-    plots.use_style()
-    import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots()
-    ax.plot(s["year"], s["value"], marker="o", color=plots.FOCUS, linewidth=2.4, label="gemeten")
-    ax.plot(path["year"], path["value"], "--", color="#555555", label="norm: van basis naar doel")
-    ax.scatter([spec.doeljaar], [spec.doel], marker="*", s=160, color=plots.PALETTE[0], zorder=4, label="doel")
-    if j.low is not None:
-        ax.errorbar([j.year], [j.value], yerr=[[j.value - j.low], [j.high - j.value]], color=plots.FOCUS, capsize=4)
-    ax.set_title(f"{d['resultaat'].id} · {d['title']}: {j.verdict}")
-    ax.set_ylim(bottom=0)
-    ax.yaxis.set_major_formatter(fmt.axis_formatter(1, " %" if d["unit"] == "percentage" else ""))
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.subplots_adjust(bottom=0.18, right=0.72)
-    src = ", ".join(sorted(set(map(str, s["source"])))) if len(s) else "–"
-    who = "fictieve gegevens (Demoland)" if ctx.fictitious else "CBS"
-    src = f"{who}, tabel {src}" if spec.indicator else ("fictieve eigen gegevens (Demoland)" if ctx.fictitious else src)
-    plots.add_caption(fig, f"Bron: {src}. Oordeel met de marge van de laatste meting ({j.reason}).")
-    return fig
+def resultaten(scope: Scope) -> Section:
+    """The overview of all results: indicator, norm, latest measurement and verdict, with signals for
+    results that are off course or not measurable."""
+    table, _, signals = assess(scope)
+    if table.empty:
+        return Section(id="resultaten", title="Maatschappelijke resultaten", text=NO_AMBITIONS)
+    return Section(id="resultaten", title="Maatschappelijke resultaten", table=table, data=table,
+                   caption=TABLE_CAPTION, note=_local_problem_note(scope), signals=tuple(signals))
+
+
+def figure_section(d: Judged) -> Section:
+    """Realised values against the straight path from baseline to target, with the latest margin."""
+    j, spec = d.judgement, d.spec
+    shown = d.series.dropna(subset=["value"])[["year", "value"]].reset_index(drop=True)
+    title = f"{d.result_id} · {d.title}: {j.verdict}"
+    caption = f"{d.source} Oordeel met de marge van de laatste meting ({j.reason})."
+    options = {"base_year": d.base_year, "base_value": d.base_value, "target_year": spec.doeljaar,
+               "target_value": spec.doel, "percent": d.unit == "percentage",
+               "margin": None if j.low is None else (j.year, j.value, float(j.low), float(j.high))}
+    return Section(id=d.section_id, title=title, data=d.series, source=d.source,
+                   figure=FigureSpec("target", shown, title, caption, options))
+
+
+def resultaat_figuren(scope: Scope) -> list[Section]:
+    """One figure section per result indicator with a norm and a baseline value."""
+    _, judged, _ = assess(scope)
+    return [figure_section(d) for d in judged]

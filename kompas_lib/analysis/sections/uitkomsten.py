@@ -3,133 +3,217 @@
 Outcome figures are for learning, not for punishing: providers are compared in funnel plots with
 control limits (overdispersion-adjusted), labelled binnen / boven / onder de grenzen and listed
 alphabetically — never ranked. Cells under the privacy threshold are never shown or exported.
+
+Every builder takes a :class:`~kompas_lib.analysis.scope.Scope` and returns a
+:class:`~kompas_lib.analysis.section.Section` (or a list of them, or None when there is nothing to
+show); the notebook only shows them. The provider rows come from the gemeente's own file, read and
+validated once (``scope.local.aanbieders``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import re
 
 import pandas as pd
 
+from kompas_lib.analysis import wording
 from kompas_lib.analysis.methods import aanbieders
 from kompas_lib.analysis.methods.benchmarks import series
 from kompas_lib.analysis.methods.funnel import funnel_table
+from kompas_lib.analysis.scope import Scope
+from kompas_lib.analysis.section import FigureSpec, Section, Signal
+from kompas_lib.analysis.sections import bijlage
+from kompas_lib.analysis.sections.sjabloon import template_table
 from kompas_lib.core import fmt
-from kompas_lib.core.errors import KompasError
 from kompas_lib.core.periods import parse_period
-from kompas_lib.prepare.regions import latest_classification
-from kompas_lib.presentation import render as plots  # TEMP
+from kompas_lib.prepare.regions import COUNTRY_CODE, latest_classification
 
-NATIONAL = ["nl_beeindigd_volgens_plan", "nl_voortijdig_afgesloten", "nl_einde_onbekend", "nl_herhaald_beroep",
-            "nl_gemiddelde_duur"]
+BLOCK = 5
+PLAN = "nl_beeindigd_volgens_plan"  # the national figure the trend title states
+EARLY = "nl_voortijdig_afgesloten"  # carries the reasons for ending early
 PROVIDER_MEASURES = ["volgens_plan", "voortijdig", "herhaald_beroep_12mnd", "doelrealisatie", "tevredenheid"]
+ZORGVORM_MEASURES = ["volgens_plan", "voortijdig", "herhaald_beroep_12mnd"]
 REGIONAL_TABLE = "85097NED"
+TREND_NOTE = ("Vanaf 2021 publiceert CBS een aparte categorie 'einde onbekend'; daardoor dalen de andere "
+              "percentages.")
+# How a signal names a provider measure inside a sentence ('valt boven de grenzen voor …').
+MEASURE_PHRASE = {
+    "volgens_plan": "trajecten beëindigd volgens plan",
+    "voortijdig": "voortijdig afgesloten trajecten",
+    "herhaald_beroep_12mnd": "herhaald beroep binnen 12 maanden",
+    "doelrealisatie": "doelrealisatie",
+    "tevredenheid": "cliënttevredenheid",
+}
+TEMPLATE_INTRO = "Het sjabloon heeft deze kolommen (de betekenis staat in de toelichting bij de sjablonen):"
 
 
-def _who(ctx) -> str:
-    return "fictieve gegevens (Demoland)" if ctx.fictitious else "CBS"
+# --- het landelijke beeld -----------------------------------------------------------------------
+
+def _short_title(title: str) -> str:
+    return title.replace(" (landelijk, dagen)", "").replace(" (landelijk)", "")
 
 
-def national_table(ctx) -> tuple[pd.DataFrame, pd.DataFrame]:  # noqa: D401
-    """Latest full-year national outcome figures (totaal verwijzer)."""
+def national_tables(scope: Scope) -> list[str]:
+    """The CBS tables of the national outcome indicators (catalogue order, once each)."""
+    ids = []
+    for ind in [*scope.placed(BLOCK, "kerncijfer"), *scope.placed(BLOCK, "trend")]:
+        ids += [t.id for t in scope.catalogue.concepts[ind.concept].tables]
+    return list(dict.fromkeys(ids))
+
+
+def national_table(scope: Scope) -> Section:
+    """Latest full-year national outcome figures (all verwijzers together), for the indicators the
+    catalogue places in block 5 as kerncijfer."""
     rows, data = [], []
-    for ind_id in NATIONAL:
-        ind = ctx.registry.indicators[ind_id]
-        s = series(ctx.ind(ind_id), ind_id, ["NL01"])
+    for ind in scope.placed(BLOCK, "kerncijfer"):
+        s = series(scope.ind(ind.id), ind.id, [COUNTRY_CODE])
         s = s[s["value"].notna()]
         if s.empty:
             continue
         last = s.iloc[-1]
         value = fmt.number(last["value"], 0) + " dagen" if ind.eenheid == "aantal" else fmt.pct(last["value"])
-        rows.append({"Indicator": ind.titel.replace(" (landelijk)", "").replace(" (landelijk, dagen)", ""),
-                     "Jaar": parse_period(last["period"]).label, "Landelijk": value,
+        rows.append({"Indicator": _short_title(ind.titel), "Jaar": parse_period(last["period"]).label,
+                     "Landelijk": value,
                      "Aantal trajecten": fmt.count(last["denominator"]) if pd.notna(last["denominator"]) else "–"})
         data.append(s.tail(1))
-    return pd.DataFrame(rows), (pd.concat(data, ignore_index=True) if data else pd.DataFrame())
+    title = "Uitkomsten van de jeugdhulp, landelijk"
+    if not scope.placed(BLOCK, "kerncijfer"):
+        return Section("landelijk_uitkomsten", title,
+                       text="Voor dit rapport zijn geen landelijke uitkomstcijfers gekozen.")
+    if not rows:
+        tables = national_tables(scope)
+        named = f" ({', '.join(tables)})" if tables else ""
+        return Section("landelijk_uitkomsten", title,
+                       text=f"De landelijke uitkomsttabellen van CBS{named} zitten niet in deze gegevens.")
+    data = pd.concat(data, ignore_index=True)
+    return Section("landelijk_uitkomsten", title, table=pd.DataFrame(rows), data=data,
+                   source=wording.series_source(scope.who, data, extra="Alle verwijzers samen."))
 
 
-def national_trend(ctx):
-    ids = ["nl_beeindigd_volgens_plan", "nl_voortijdig_afgesloten", "nl_herhaald_beroep"]
-    frames = []
-    for ind_id in ids:
-        s = series(ctx.ind(ind_id), ind_id, ["NL01"])
-        frames.append(s.assign(region_name=ctx.registry.indicators[ind_id].titel.replace(" (landelijk)", "")))
+def national_trend(scope: Scope) -> Section | None:
+    """Trend figure of the national outcome indicators the catalogue places in block 5 as trend."""
+    frames = [series(scope.ind(ind.id), ind.id, [COUNTRY_CODE]).assign(region_name=_short_title(ind.titel))
+              for ind in scope.placed(BLOCK, "trend")]
+    if not frames:
+        return None
     data = pd.concat(frames, ignore_index=True)
     if data["value"].notna().sum() == 0:
-        return None, data
+        return None
     last = data.dropna(subset=["value"])["period"].max()
-    plan = data[(data["indicator"] == ids[0]) & (data["period"] == last)]["value"]
-    title = f"Landelijk {fmt.pct(plan.iloc[0])} van de trajecten volgens plan beëindigd in {last}" if len(plan) else "Uitkomsten jeugdhulp, landelijk"
+    plan = data[(data["indicator"] == PLAN) & (data["period"] == last)]["value"].dropna()
+    title = (f"Landelijk {fmt.pct(plan.iloc[0])} van de trajecten volgens plan beëindigd in "
+             f"{parse_period(last).label}" if len(plan) else "Uitkomsten jeugdhulp, landelijk")
     names = list(dict.fromkeys(data["region_name"]))
-    fig = plots.trend(data, title=title, focus=names[0], ylabel="% van de trajecten", order=names,
-                      caption=(f"Bron: {_who(ctx)}, tabel {', '.join(sorted(set(data['source_table'])))}. Vanaf 2021 "
-                               "publiceert CBS een aparte categorie 'einde onbekend'; daardoor dalen de andere percentages."))
-    return fig, data[["indicator", "region_name", "period", "numerator", "denominator", "value", "source_table"]]
+    spec = FigureSpec("trend", data, title, wording.series_source(scope.who, data, extra=TREND_NOTE),
+                      {"focus": names[0], "ylabel": "% van de trajecten", "order": names})
+    export = data[["indicator", "region_name", "period", "numerator", "denominator", "value", "source_table"]]
+    return Section("landelijk_trend", title, figure=spec, data=export)
 
 
-def national_reasons(ctx) -> pd.DataFrame:
-    s = ctx.ind("nl_voortijdig_afgesloten")
-    s = s[(s["region_code"] == "NL01") & (s["period_type"] == "jaar")]
+def national_reasons(scope: Scope) -> Section | None:
+    """Why trajecten end early (latest year, national): count and share of all early endings."""
+    s = scope.ind(EARLY)
+    s = s[(s["region_code"] == COUNTRY_CODE) & (s["period_type"] == "jaar")]
+    if s.empty:
+        return None
     last = s[s["value"].notna()]["period"].max()
     at = s[s["period"] == last]
     total = at[at["group_dim"] == "totaal"]["numerator"]
     reasons = at[at["group_dim"] == "reden"]
     if reasons.empty or total.empty:
-        return pd.DataFrame()
-    return pd.DataFrame({"Reden van voortijdig afsluiten": reasons["group_value"],
-                         f"Aantal ({last})": [fmt.count(v) for v in reasons["value"]],
-                         "Aandeel": [fmt.pct(v / total.iloc[0] * 100) for v in reasons["value"]]})
+        return None
+    label = parse_period(last).label
+    table = pd.DataFrame({"Reden van voortijdig afsluiten": list(reasons["group_value"]),
+                          f"Aantal ({label})": [fmt.count(v) for v in reasons["value"]],
+                          "Aandeel": [fmt.pct(v / total.iloc[0] * 100) for v in reasons["value"]]})
+    return Section("landelijk_redenen_voortijdig", "Redenen van voortijdig afsluiten",
+                   text="Waarom trajecten voortijdig eindigen:", table=table,
+                   source=wording.source_line(scope.who, reasons["source_table"], [last]))
 
 
-def national_by_verwijzer(ctx) -> pd.DataFrame:
-    s = ctx.ind("nl_beeindigd_volgens_plan")
-    s = s[(s["region_code"] == "NL01") & (s["period_type"] == "jaar") & (s["group_dim"] == "verwijzer")]
-    if s.empty:
-        return pd.DataFrame()
+def national_by_verwijzer(scope: Scope) -> Section | None:
+    """Share ended according to plan per verwijzer (latest year, national)."""
+    s = scope.ind(PLAN)
+    s = s[(s["region_code"] == COUNTRY_CODE) & (s["period_type"] == "jaar") & (s["group_dim"] == "verwijzer")]
+    if s.empty or s["value"].notna().sum() == 0:
+        return None
     last = s[s["value"].notna()]["period"].max()
     at = s[s["period"] == last]
-    return pd.DataFrame({"Verwijzer": at["group_value"], f"Beëindigd volgens plan ({last})": [fmt.pct(v) for v in at["value"]],
-                         "Beëindigde trajecten": [fmt.count(v) for v in at["denominator"]]})
+    table = pd.DataFrame({"Verwijzer": list(at["group_value"]),
+                          f"Beëindigd volgens plan ({parse_period(last).label})": [fmt.pct(v) for v in at["value"]],
+                          "Beëindigde trajecten": [fmt.count(v) for v in at["denominator"]]})
+    return Section("landelijk_volgens_plan_verwijzer", "Volgens plan beëindigd per verwijzer",
+                   text="Het aandeel dat volgens plan eindigt verschilt per verwijzer:", table=table,
+                   source=wording.source_line(scope.who, at["source_table"], [last]))
 
 
-def regional_note(ctx) -> str:
-    if REGIONAL_TABLE in ctx.prepare_info.get("tables_used", []):
-        return f"De regionale CBS-tabel {REGIONAL_TABLE} is aanwezig."
-    return (f"De CBS-tabel met uitkomsten per gemeente ({REGIONAL_TABLE}) zit niet in de gebruikte gegevens (zij is alleen "
-            "online op te halen, met `kompas fetch`). Dit hoofdstuk werkt daarom met de gegevens van aanbieders en het "
-            "landelijke cijfer als maatstaf.")
-
-
-# --- aanbieders -----------------------------------------------------------------------------------
-
-def provider_file(ctx) -> Path | None:
-    """The provider file: params 'aanbieders.bestand' (relative to the params file), or the demo file."""
-    return ctx.own_file(ctx.params.aanbieders.bestand, "aanbieders_uitkomsten.csv")
-
-
-def provider_data(ctx) -> tuple[pd.DataFrame | None, str]:
-    """(rows for the focus region, message). None when there is no file or it is invalid."""
-    path = provider_file(ctx)
-    if path is None:
-        return None, ("Er is nog geen bestand met uitkomsten van aanbieders. Vraag aanbieders (of een vertrouwde derde) "
-                      "per aanbieder, gemeente, periode en zorgvorm om de aantallen in het sjabloon hieronder, en zet het "
-                      "pad in het params-bestand onder `aanbieders: bestand:`.")
-    current = latest_classification(ctx.regions)
-    known = dict(zip(current["gemeente_code"], current["gemeente_naam"]))
-    try:
-        df = aanbieders.load(path, known)
-    except KompasError as exc:
-        return None, f"Het bestand met uitkomsten van aanbieders is niet te gebruiken. {exc}"
-    if ctx.focus.level == "gemeente":
-        members = [ctx.focus.code]
-    elif ctx.focus.level == "jeugdregio":
-        members = list(current.loc[current["jeugdregio_code"] == ctx.focus.code, "gemeente_code"])
+def regional_note(scope: Scope) -> Section:
+    """Whether CBS's outcome table per gemeente is in the data (it is only available online)."""
+    if REGIONAL_TABLE in scope.tables_used():
+        text = f"De regionale CBS-tabel {REGIONAL_TABLE} is aanwezig."
     else:
-        members = list(current["gemeente_code"])
-    own = df[df["gemeente_code"].isin(members)]
-    if own.empty:
-        return None, f"Het bestand {path.name} bevat geen trajecten voor {ctx.focus.name}."
-    return own, f"Gegevens van {own['aanbieder'].nunique()} aanbieders uit {path.name}."
+        text = (f"De CBS-tabel met uitkomsten per gemeente ({REGIONAL_TABLE}) zit niet in de gebruikte gegevens "
+                "(zij is alleen online op te halen). Dit hoofdstuk werkt daarom met de gegevens van aanbieders en het "
+                "landelijke cijfer als maatstaf.")
+    return Section("landelijk_regionale_tabel", "Uitkomsten per gemeente bij CBS", text=text)
+
+
+def national(scope: Scope) -> list[Section]:
+    """'Het landelijke beeld': table, trend, reasons for ending early, by verwijzer, regional note."""
+    return [s for s in (national_table(scope), national_trend(scope), national_reasons(scope),
+                        national_by_verwijzer(scope), regional_note(scope)) if s is not None]
+
+
+# --- aanbieders ---------------------------------------------------------------------------------
+
+def _members(scope: Scope) -> list[str] | None:
+    """The gemeenten of the focus region (today's indeling); None = all (the country)."""
+    focus = scope.focus
+    if focus.level == "gemeente":
+        return [focus.code]
+    current = latest_classification(scope.regions)
+    if focus.level == "jeugdregio":
+        return list(current.loc[current["jeugdregio_code"] == focus.code, "gemeente_code"])
+    return None
+
+
+def _file_name(scope: Scope) -> str:
+    return scope.local.aanbieders.name or "het bestand"
+
+
+def _without_folders(text: str, name: str | None) -> str:
+    """A validation message names the file with its folders; the report is shared, so only its name."""
+    if not name:
+        return text
+    return re.sub(r"(?<!\S)\S*[/\\]" + re.escape(name), name, text)
+
+
+def provider_rows(scope: Scope) -> tuple[pd.DataFrame | None, str]:
+    """(the provider rows of the focus region's gemeenten, message). None when there is no file, it is
+    invalid, or it holds nothing for the focus region; the message says which."""
+    own = scope.local.aanbieders
+    if own.frame is None:
+        if own.problem:
+            problem = _without_folders(own.problem, own.name)
+            return None, f"Het bestand met uitkomsten van aanbieders is niet te gebruiken. {problem}"
+        return None, ("Er is nog geen bestand met uitkomsten van aanbieders. Vraag aanbieders (of een vertrouwde derde) "
+                      "per aanbieder, gemeente, periode en zorgvorm om de aantallen in het sjabloon hieronder, en zet "
+                      "het pad in het params-bestand onder aanbieders: bestand.")
+    members = _members(scope)
+    df = own.frame if members is None else own.frame[own.frame["gemeente_code"].isin(members)]
+    if df.empty:
+        return None, f"Het bestand {_file_name(scope)} bevat geen trajecten voor {scope.focus.name}."
+    return df, f"Gegevens van {df['aanbieder'].nunique()} aanbieders uit {_file_name(scope)}."
+
+
+def provider_intro(scope: Scope) -> Section:
+    """Which provider file is used; without usable rows: what to collect and the template."""
+    df, message = provider_rows(scope)
+    if df is not None:
+        return Section("aanbieders_bestand", "Uitkomsten per aanbieder", text=message)
+    paragraphs = [p.strip() for p in message.splitlines() if p.strip()]
+    text = "\n\n".join([*paragraphs, TEMPLATE_INTRO])
+    return Section("aanbieders_bestand", "Uitkomsten per aanbieder", text=text, table=template_table("aanbieders"))
 
 
 def latest_year(df: pd.DataFrame) -> str:
@@ -137,28 +221,58 @@ def latest_year(df: pd.DataFrame) -> str:
     return max(years) if years else max(df["periode"])
 
 
-def provider_funnel(ctx, df: pd.DataFrame, measure: str):
-    """(figure, shown table, export data, sentence) for one outcome measure, latest year."""
+def provider_who(scope: Scope) -> str:
+    return "fictieve gegevens van aanbieders (Demoland)" if scope.fictitious else \
+        "gegevens van aanbieders (spiegelrapportages)"
+
+
+def _named(provider: str) -> str:
+    return provider if provider.lower().startswith("aanbieder") else f"Aanbieder {provider}"
+
+
+def provider_signals(verdicts: pd.DataFrame, measure: str, year: str) -> tuple[Signal, ...]:
+    """One signal per provider outside the 95 % limits (columns code, oordeel_95), alphabetical."""
     m = aanbieders.MEASURES[measure]
+    phrase = MEASURE_PHRASE.get(measure, m.titel[:1].lower() + m.titel[1:])
+    label = parse_period(year).label
+    out = verdicts[verdicts["oordeel_95"] != "binnen de grenzen"].sort_values("code")
+    return tuple(Signal(block=BLOCK, subject=m.titel, kind="buiten de grenzen", period=year,
+                        text=f"{_named(p)} valt {v} voor {phrase} ({label}).", section=f"aanbieders_{measure}")
+                 for p, v in zip(out["code"], out["oordeel_95"]))
+
+
+def provider_funnel(scope: Scope, measure: str, df: pd.DataFrame | None = None) -> Section | None:
+    """One outcome measure, latest year: sentence, funnel figure, table per provider (alphabetical,
+    small providers shown as '< drempel' without numbers), the data and a signal per provider outside
+    the 95 % limits. None without provider rows. ``df`` = provider rows when already selected."""
+    if df is None:
+        df, _ = provider_rows(scope)
+        if df is None:
+            return None
+    m = aanbieders.MEASURES[measure]
+    sid = f"aanbieders_{measure}"
     year = latest_year(df)
-    r = aanbieders.rates(df[df["periode"] == year], measure, ["aanbieder"], ctx.threshold)
+    label = parse_period(year).label
+    r = aanbieders.rates(df[df["periode"] == year], measure, ["aanbieder"], scope.threshold)
     ok = r[~r["klein"]]
     if len(ok) < 2:
-        return None, pd.DataFrame(), r, f"{m.titel}: te weinig aanbieders met genoeg trajecten voor een vergelijking."
+        return Section(sid, m.titel, heading=3, data=r,
+                       text=f"{m.titel}: te weinig aanbieders met genoeg trajecten voor een vergelijking.")
     units = pd.DataFrame({"code": ok["aanbieder"], "name": ok["aanbieder"], "k": ok["k"], "n": ok["n"]})
     table, par = funnel_table(units)
     verdict = dict(zip(table["code"], table["oordeel_95"]))
     counts = table["oordeel_95"].value_counts()
-    title = f"{m.titel} {year}: {counts.get('binnen de grenzen', 0)} van {len(table)} aanbieders binnen de grenzen"
-    fig = plots.funnel(table, par["p_bar"], title=title, focus_code=None, tau2=par["tau2"],
-                       xlabel="aantal trajecten (noemer)", points="aanbieders",
-                       caption=(f"Bron: {'fictieve gegevens van aanbieders (Demoland)' if ctx.fictitious else 'gegevens van aanbieders (spiegelrapportages)'}, {year}. "
-                                f"Grenzen rond het gemiddelde van deze aanbieders ({fmt.pct(par['p_bar'] * 100)})"
-                                + (", verbreed voor overdispersie." if par["overdispersie"] else ".")))
-    fig.axes[0].set_ylabel("% van de trajecten")
+    title = f"{m.titel} {label}: {counts.get('binnen de grenzen', 0)} van {len(table)} aanbieders binnen de grenzen"
+    caption = wording.source_line(
+        provider_who(scope), periods=[year],
+        extra=f"Grenzen rond het gemiddelde van deze aanbieders ({fmt.pct(par['p_bar'] * 100)})"
+              + (", verbreed voor overdispersie." if par["overdispersie"] else "."))
+    spec = FigureSpec("funnel", table.reset_index(drop=True), title, caption,
+                      {"p_bar": par["p_bar"], "focus_code": None, "tau2": par["tau2"],
+                       "xlabel": "aantal trajecten (noemer)", "points": "aanbieders", "ylabel": "% van de trajecten"})
     shown = pd.DataFrame({
-        "Aanbieder": r["aanbieder"],
-        "Trajecten": [f"<\u00a0{ctx.threshold}" if k else fmt.count(n) for k, n in zip(r["klein"], r["n"])],
+        "Aanbieder": list(r["aanbieder"]),
+        "Trajecten": [f"<\u00a0{scope.threshold}" if k else fmt.count(n) for k, n in zip(r["klein"], r["n"])],
         m.titel: ["te klein" if k else fmt.pct(v * 100) for k, v in zip(r["klein"], r["rate"])],
         "95 %-marge": ["–" if k else f"{fmt.number(lo * 100, 1)}–{fmt.number(hi * 100, 1)}"
                        for k, lo, hi in zip(r["klein"], r["lo"], r["hi"])],
@@ -166,39 +280,90 @@ def provider_funnel(ctx, df: pd.DataFrame, measure: str):
                                         for k, a in zip(r["klein"], r["aanbieder"])],
     })
     if measure == "tevredenheid":
-        resp = aanbieders.rates(df[df["periode"] == year], "respons", ["aanbieder"], ctx.threshold).set_index("aanbieder")
+        resp = aanbieders.rates(df[df["periode"] == year], "respons", ["aanbieder"], scope.threshold).set_index("aanbieder")
         shown.insert(3, "Respons", [fmt.pct(resp["rate"].get(a) * 100) if pd.notna(resp["rate"].get(a)) else "–"
                                     for a in r["aanbieder"]])
-    sentence = (f"{m.titel}, {year}: per aanbieder met een 95 %-marge, in alfabetische volgorde. Binnen de grenzen betekent "
-                "dat het verschil met het gemiddelde past bij de gebruikelijke spreiding; erbuiten is een reden voor een gesprek.")
+    sentence = (f"{m.titel}, {label}: per aanbieder met een 95 %-marge, in alfabetische volgorde. Binnen de grenzen "
+                "betekent dat het verschil met het gemiddelde past bij de gebruikelijke spreiding; erbuiten is een "
+                "reden voor een gesprek.")
     if measure == "tevredenheid":
         sentence += " Lees tevredenheid altijd samen met de respons: bij een lage respons zegt het percentage weinig."
     export = r.assign(oordeel=[verdict.get(a) for a in r["aanbieder"]], periode=year)
-    return fig, shown, export, sentence
+    return Section(sid, m.titel, heading=3, text=sentence, figure=spec, table=shown, data=export,
+                   signals=provider_signals(table, measure, year))
 
 
-def provider_trend(ctx, df: pd.DataFrame, measure: str = "volgens_plan"):
+def provider_funnels(scope: Scope) -> list[Section]:
+    """A funnel section per measure of :data:`PROVIDER_MEASURES` (none without provider rows)."""
+    df, _ = provider_rows(scope)
+    if df is None:
+        return []
+    return [provider_funnel(scope, measure, df) for measure in PROVIDER_MEASURES]
+
+
+def providers(scope: Scope) -> list[Section]:
+    """'Uitkomsten per aanbieder': which file, then a section per measure (or the template)."""
+    return [provider_intro(scope), *provider_funnels(scope)]
+
+
+def provider_trend(scope: Scope, measure: str = "volgens_plan") -> Section | None:
+    """Trend per provider over the full years (years below the privacy threshold left out)."""
+    df, _ = provider_rows(scope)
+    if df is None:
+        return None
     m = aanbieders.MEASURES[measure]
     years = df[[parse_period(p).type == "jaar" for p in df["periode"]]]
-    r = aanbieders.rates(years, measure, ["aanbieder", "periode"], ctx.threshold)
+    if years.empty:
+        return None
+    r = aanbieders.rates(years, measure, ["aanbieder", "periode"], scope.threshold)
     r = r[~r["klein"]].copy()
     if r["periode"].nunique() < 2:
-        return None, r
+        return None
     r["value"] = r["rate"] * 100
     r["period_start"] = [pd.Timestamp(parse_period(p).start) for p in r["periode"]]
     names = sorted(r["aanbieder"].unique())
-    fig = plots.trend(r, title=f"{m.titel} per aanbieder, {min(r['periode'])}–{max(r['periode'])}",
-                      caption="Bron: gegevens van aanbieders; jaren met minder trajecten dan de privacydrempel ontbreken.",
-                      focus=names[0], ylabel="% van de trajecten", series="aanbieder", order=names)
-    return fig, r.drop(columns=["period_start"])
+    title = f"{m.titel} per aanbieder, {wording.period_span(r['periode'])}"
+    caption = wording.source_line(provider_who(scope), periods=r["periode"],
+                                  extra="Jaren met minder trajecten dan de privacydrempel ontbreken.")
+    spec = FigureSpec("trend", r, title, caption,
+                      {"focus": names[0], "ylabel": "% van de trajecten", "series": "aanbieder", "order": names})
+    return Section(f"aanbieders_trend_{measure}", title, figure=spec,
+                   data=r.drop(columns=["period_start"]).reset_index(drop=True))
 
 
-def by_zorgvorm(ctx, df: pd.DataFrame) -> pd.DataFrame:
+def by_zorgvorm(scope: Scope) -> Section | None:
+    """Outcomes per zorgvorm, all providers together, latest year (small groups: 'te klein')."""
+    df, _ = provider_rows(scope)
+    if df is None:
+        return None
     year = latest_year(df)
     rows = []
-    for measure in ["volgens_plan", "voortijdig", "herhaald_beroep_12mnd"]:
-        r = aanbieders.rates(df[df["periode"] == year], measure, ["zorgvorm"], ctx.threshold)
+    for measure in ZORGVORM_MEASURES:
+        r = aanbieders.rates(df[df["periode"] == year], measure, ["zorgvorm"], scope.threshold)
         for z in r.itertuples(index=False):
-            rows.append({"Zorgvorm": z.zorgvorm, "Indicator": aanbieders.MEASURES[measure].titel, "Jaar": year,
-                         "Percentage": "te klein" if z.klein else fmt.pct(z.rate * 100)})
-    return pd.DataFrame(rows)
+            rows.append({"Zorgvorm": z.zorgvorm, "Indicator": aanbieders.MEASURES[measure].titel,
+                         "Jaar": parse_period(year).label, "Percentage": "te klein" if z.klein else fmt.pct(z.rate * 100)})
+    return Section("aanbieders_zorgvorm", "Uitkomsten per zorgvorm", text="Uitkomsten per zorgvorm (alle aanbieders samen):",
+                   table=pd.DataFrame(rows), source=wording.source_line(provider_who(scope), periods=[year]))
+
+
+def development(scope: Scope) -> list[Section]:
+    """'Ontwikkeling en zorgvormen': the trend per provider and the table per zorgvorm."""
+    df, _ = provider_rows(scope)
+    if df is None:
+        return [Section("aanbieders_ontwikkeling", "Ontwikkeling en zorgvormen",
+                        text="Zonder gegevens van aanbieders zijn er geen trends per aanbieder.")]
+    return [s for s in (provider_trend(scope), by_zorgvorm(scope)) if s is not None]
+
+
+def signals(scope: Scope) -> list[Signal]:
+    """Block 5's 'wat valt op': every provider outside the 95 % limits, per measure."""
+    return [sig for sec in provider_funnels(scope) for sig in sec.signals]
+
+
+# --- bijlage ------------------------------------------------------------------------------------
+
+def bronnen(scope: Scope) -> Section:
+    """The CBS tables behind the national outcome figures that are in the data."""
+    used = scope.tables_used()
+    return bijlage.bronnen(scope, [t for t in national_tables(scope) if t in used])
