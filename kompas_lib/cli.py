@@ -48,6 +48,8 @@ def _prepare(args) -> int:
         print("Niet in deze bron (overgeslagen): " + ", ".join(rep["tables_absent"]))
     if rep["unmatched_region_titles"]:
         print(f"Let op: {len(rep['unmatched_region_titles'])} regionamen zonder code (zie prepare.json).")
+    if rep.get("indicators_skipped"):
+        print("Indicatoren overgeslagen: " + ", ".join(sorted({s["indicator"] for s in rep["indicators_skipped"]})))
     return 0
 
 

@@ -6,7 +6,8 @@
 * ``data/processed/facts.parquet``   – one row per indicator × region × period × group, with
   the columns of :data:`FACT_COLUMNS` (DESIGN.md §3);
 * ``data/processed/prepare.json``    – what was read: source, tables, metadata, titles that could
-  not be matched to a region code.
+  not be matched to a region code, and the indicators skipped because the source lacks their table
+  or a column they need (``indicators_skipped``).
 
 Series of merged gemeenten are put on the latest indeling (:mod:`kompas_lib.herindeling`).
 Writing is atomic and the result depends only on the input, so re-running is safe.
@@ -26,7 +27,7 @@ from tqdm.auto import tqdm
 from kompas_lib.core import io, paths
 from kompas_lib.core.errors import DataError
 from kompas_lib.core.periods import parse_period
-from kompas_lib.core.registry import Indicator, Registry, load_registry, resolve_any
+from kompas_lib.core.registry import Concept, Indicator, Registry, load_registry, resolve_any
 from kompas_lib.prepare.herindeling import harmonise
 from kompas_lib.prepare.regions import COUNTRY_CODE, RegionIndex, parse_gebieden
 from kompas_lib.sources import FolderSource
@@ -128,16 +129,65 @@ def _period_frame(titles: pd.Series) -> pd.DataFrame:
     })
 
 
+# Why an indicator was skipped for a table (prepare.json ``indicators_skipped``), in plain Dutch.
+SKIP_TABLE = "de tabel staat niet in deze bron"
+SKIP_COLUMN = "de kolom staat niet in de tabel"
+SKIP_FILTER = "de kolom waarop de catalogus filtert staat niet in de tabel"
+SKIP_GROUP = "de kolom met groepen staat niet in de tabel"
+SKIP_REGION = "de kolom met regio's staat niet in de tabel"
+SKIP_PERIOD = "de kolom met perioden staat niet in de tabel"
+
+
+def _spec_text(spec: str | list[str]) -> str:
+    return spec if isinstance(spec, str) else " of ".join(spec)
+
+
+def missing_columns(columns, ind: Indicator, concept: Concept) -> list[tuple[str, str]]:
+    """``(column, reason)`` for each column the catalogue needs for ``ind`` that ``columns`` lacks:
+    region and period columns, filters (unless optional), groups, count, value and denominator.
+    Subgroup columns (``kolomgroepen``) are optional and not checked."""
+    columns = list(columns)
+    out = []
+    if concept.regio and concept.regio not in columns:
+        out.append((concept.regio, SKIP_REGION))
+    if "Perioden" not in columns:
+        out.append(("Perioden", SKIP_PERIOD))
+    for flt in [*ind.filter, *ind.noemer_filter]:
+        if not flt.optioneel and not any(c in columns for c in flt.kolommen):
+            out.append((_spec_text(flt.kolom), SKIP_FILTER))
+    out += [(c, SKIP_GROUP) for c in ind.groepen if c not in columns]
+    out += [(_spec_text(spec), SKIP_COLUMN) for spec in (ind.teller, ind.waarde, ind.noemer)
+            if spec and resolve_any(columns, spec) is None]
+    return list(dict.fromkeys(out))
+
+
+def applies_to(ind: Indicator, table_id: str) -> bool:
+    """Whether ``ind`` is read from ``table_id`` (``alleen_tabellen`` narrows a concept's tables)."""
+    return not ind.alleen_tabellen or table_id in ind.alleen_tabellen
+
+
 def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, concept_id: str,
-                     index: RegionIndex, fixed_period: str | None = None) -> pd.DataFrame:
+                     index: RegionIndex, fixed_period: str | None = None,
+                     skipped: list[dict] | None = None) -> pd.DataFrame:
     """All indicator facts of one raw table. Rows whose region could not be matched to a code keep
-    ``region_code`` None (the caller reports and drops them)."""
+    ``region_code`` None (the caller reports and drops them).
+
+    An indicator whose columns the table lacks (see :func:`missing_columns`) gives no facts; it is
+    appended to ``skipped`` as ``{indicator, table, column, reason}``, one entry per missing column."""
     concept = registry.concepts[concept_id]
     if fixed_period is not None:
         raw = raw.assign(Perioden=fixed_period)
     out = []
     for ind in registry.indicators_of(concept_id):
-        if ind.alleen_tabellen and table_id not in ind.alleen_tabellen:
+        if not applies_to(ind, table_id):
+            continue
+        lacking = missing_columns(raw.columns, ind, concept)
+        if lacking:
+            log.info("Indicator %s skipped for table %s: no column %s.", ind.id, table_id,
+                     ", ".join(c for c, _ in lacking))
+            if skipped is not None:
+                skipped += [{"indicator": ind.id, "table": table_id, "column": col, "reason": reason}
+                            for col, reason in lacking]
             continue
         rows = _filter_rows(raw, ind, table_id)
         if rows.empty:
@@ -145,10 +195,6 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
         teller = resolve_any(rows.columns, ind.teller)
         waarde = resolve_any(rows.columns, ind.waarde)
         noemer = resolve_any(rows.columns, ind.noemer)
-        missing = [str(spec) for col, spec in ((teller, ind.teller), (waarde, ind.waarde), (noemer, ind.noemer))
-                   if spec and col is None]
-        require_columns(rows, missing, table_id)
-        require_columns(rows, ["Perioden"], table_id)
 
         periods = _period_frame(rows["Perioden"])
         df = pd.DataFrame({"period_title": rows["Perioden"].to_numpy()})
@@ -245,7 +291,7 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
     index = RegionIndex.build(regions, herindelingen, country_name="Demoland" if source.fictitious else "Nederland")
 
     jobs = [(cid, span) for cid, c in registry.concepts.items() for span in c.tables]
-    frames, used, absent, unmatched, meta = [], [], [], set(), {}
+    frames, used, absent, unmatched, meta, skipped = [], [], [], set(), {}, []
     bar = tqdm(jobs, desc="CBS-tabellen verwerken", unit="tabel", disable=not progress)
     for concept_id, span in bar:
         bar.set_postfix_str(span.id)
@@ -253,9 +299,11 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
             continue
         if not source.has_table(span.id):
             absent.append(span.id)
+            skipped += [{"indicator": ind.id, "table": span.id, "column": None, "reason": SKIP_TABLE}
+                        for ind in registry.indicators_of(concept_id) if applies_to(ind, span.id)]
             continue
         raw = source.read_table(span.id)
-        facts = facts_from_table(raw, span.id, registry, concept_id, index, span.periode)
+        facts = facts_from_table(raw, span.id, registry, concept_id, index, span.periode, skipped)
         # a table only contributes the years the registry assigns to it
         facts = facts[facts["period_start"].dt.year.between(span.van, span.tot or 9999)
                       | facts["period_end"].dt.year.between(span.van, span.tot or 9999)]
@@ -287,6 +335,7 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
         "tables_absent": sorted(set(absent)),
         "table_metadata": meta,
         "unmatched_region_titles": sorted(unmatched),
+        "indicators_skipped": skipped,
         "n_facts": int(len(facts)),
         "seconds": round(time.perf_counter() - t0, 2),
     }

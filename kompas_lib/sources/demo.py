@@ -11,16 +11,28 @@ jeugdreclassering ~0,3 %; counts rounded to multiples of 5 as CBS does.
 
 Demoland has 33 gemeenten until 2021; on 1 January 2022 Oud-Kempen (GM9032) and Heidebroek
 (GM9033) merge into Kempenland (GM9040) — 32 gemeenten from 2022, in 5 jeugdregio's.
+
+The catalogue in use (``tables.yml`` or ``KOMPAS_CATALOGUE``) may ask for tables and columns the
+generators here do not know; those are filled afterwards from a simple seeded model (see
+:class:`_Model` and :func:`_fill_catalogue`) and listed in the table's metadata (``aangevuld``),
+in ``README.txt`` and in the manifest, so that a new indicator never breaks ``prepare`` on the demo.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from kompas_lib.core import io
+from kompas_lib.core.errors import DataError
+from kompas_lib.core.periods import parse_period
+from kompas_lib.core.registry import Concept, Indicator, Registry, TableSpan, load_registry, resolve_any
 
 SEED = 20240601
 COUNTRY = "Demoland"
@@ -578,9 +590,482 @@ def _herindelingen(out: Path, g: pd.DataFrame) -> None:
     io.write_csv(df, out / "herindelingen.csv", sep=";", encoding="utf-8-sig", index=False)
 
 
-def generate_demo(out_dir: Path, seed: int = SEED) -> dict:
-    """Write Demoland into ``out_dir`` (same seed -> byte-identical files). Returns a manifest."""
+# --- Catalogue columns the generators above do not write ------------------------------------------
+#
+# A new indicator is one edit of the catalogue (tables.yml, or the file KOMPAS_CATALOGUE names), also
+# when it asks for a CBS column or table the generators above do not know. After they have run, every
+# table of a concept with indicators is checked against what its indicators need (region, period,
+# filter and group columns; count, value, denominator and subgroup columns), and what is missing is
+# filled from a simple, seeded model (:class:`_Model`): a table the demo does not know is written from
+# scratch, a known table gets the missing columns (and rows for a filter value it lacks). Figures the
+# generators above write are never changed.
+
+PERIOD_SHARE = {"halfjaar": 0.7, "kwartaal": 0.45, "maand": 0.2, "peildatum": 0.75}  # of a full year's count
+MODEL_NOTE = ("Aangevuld volgens de catalogus met een eenvoudig model (een aandeel van de inwoners, of een "
+              "percentage rond een basiswaarde met spreiding tussen gemeenten); geen echte cijfers.")
+
+
+def _rng(seed: int, *keys) -> np.random.Generator:
+    """A random stream of its own per ``(seed, keys)``: adding an indicator changes no other figure."""
+    return np.random.default_rng([seed, *(zlib.crc32(str(k).encode("utf-8")) for k in keys)])
+
+
+def _first(spec: str | list[str]) -> str:
+    return spec if isinstance(spec, str) else spec[0]
+
+
+def _applies(ind: Indicator, table_id: str) -> bool:
+    return not ind.alleen_tabellen or table_id in ind.alleen_tabellen
+
+
+@dataclass(frozen=True)
+class _Model:
+    """How the demo invents the figures of one catalogue indicator, per gemeente and year.
+
+    * ``count`` (unit aantal or euro, no denominator or published value): inhabitants × a share
+      (0,05–1 %; for euro 100–600 per inhabitant) × the gemeente's spread; a half year or a peildatum
+      counts less than a full year (:data:`PERIOD_SHARE`);
+    * ``level`` (a count column that is an average, 'gemiddeld'): a level of 30–300 with spread;
+    * ``ratio`` (the rest: percentages, per 1.000, …): a value around a base rate (5–25 %; 55–75 %
+      when higher is better, 3–12 % when lower is better, spread on the logit scale; 5–60 per 1.000,
+      …) with between-gemeente spread, a denominator that is a share of the inhabitants (1–30 %, one
+      share per denominator column, so indicators sharing it agree; all inhabitants for a rate per
+      1.000 or per inhabitant without a denominator column) and the numerator that follows.
+
+    Gemeente counts are rounded and summed to the higher levels; rates of higher levels follow from
+    those sums (population-weighted means). Spread: the gemeente factor of the demo, a stable effect
+    per indicator and gemeente, yearly noise and a small trend."""
+
+    ind: Indicator
+    kind: str
+    base: float
+    den_share: float
+    slope: float
+    effect: dict  # gemeente code -> stable effect of this indicator
+    splits: dict  # kolomgroepen dim -> shares of the count
+
+    @classmethod
+    def build(cls, ind: Indicator, g: pd.DataFrame, seed: int) -> _Model:
+        rng = _rng(seed, "indicator", ind.id)
+        published_ratio = bool(ind.waarde or ind.noemer or ind.noemer_filter)
+        if ind.eenheid in ("aantal", "euro") and not published_ratio:
+            text = f"{ind.titel} {_first(ind.teller or '')}".lower()
+            kind = "level" if "gemiddeld" in text else "count"
+        else:
+            kind = "ratio"
+        if kind == "count":
+            base = float(10 ** rng.uniform(-3.3, -2)) if ind.eenheid == "aantal" else float(rng.uniform(100, 600))
+        elif kind == "level":
+            base = float(rng.uniform(30, 300))
+        else:
+            lo, hi = {"percentage": (5, 25), "per_1000": (5, 60), "euro": (150, 600)}.get(ind.eenheid, (0.5, 3))
+            if ind.eenheid == "percentage":  # 'beëindigd volgens plan' is high, 'voortijdig afgesloten' low
+                lo, hi = {"hoger_beter": (55, 75), "lager_beter": (3, 12)}.get(ind.polariteit, (lo, hi))
+            base = float(rng.uniform(lo, hi))
+        den_key = _first(ind.noemer) if ind.noemer else ind.id
+        effect = dict(zip(g.code, np.exp(rng.normal(0, 0.12, len(g)))))
+        weights = g.set_index("code").loc[list(MERGED), "inwoners"]
+        effect[SUCCESSOR[0]] = float(np.average([effect[c] for c in MERGED], weights=weights))
+        per_inhabitant = not ind.noemer and ind.eenheid in ("per_1000", "euro")  # CBS: per 1.000 / per inwoner
+        den_share = 1.0 if per_inhabitant else float(10 ** _rng(seed, "noemer", den_key).uniform(-2, -0.5))
+        return cls(ind, kind, base, den_share,
+                   float(rng.normal(0.01, 0.02)), effect,
+                   {dim: rng.dirichlet(np.full(len(grps), 3.0)) for dim, grps in ind.kolomgroepen.items()})
+
+    def gemeenten(self, gy: pd.DataFrame, year: int, ptype: str, seed: int) -> dict[str, np.ndarray]:
+        """Inhabitants, numerator, denominator and value of the gemeenten ``gy`` of ``year``."""
+        pop = gy.inwoners.to_numpy(float) * (1 + 0.004 * (year - 2024))
+        noise = np.exp(_rng(seed, "indicator", self.ind.id, year).normal(0, 0.04, len(gy)))
+        spread = gy.factor.to_numpy(float) ** 0.5 * np.array([self.effect[c] for c in gy.code]) * noise
+        level = self.base * spread * (1 + self.slope) ** (year - 2015)
+        nan = np.full(len(gy), np.nan)
+        if self.kind == "count":
+            num = np.round(pop * level * PERIOD_SHARE.get(ptype, 1.0))
+            return {"pop": pop, "num": num, "den": nan, "val": num}
+        if self.kind == "level":
+            return {"pop": pop, "num": np.round(level, 1), "den": nan, "val": np.round(level, 1)}
+        if self.ind.eenheid == "percentage":  # spread on the logit scale keeps it between 0 and 100 %
+            logit = np.log(self.base / (100 - self.base)) + np.log(spread) + self.slope * (year - 2015)
+            level = 100 / (1 + np.exp(-logit))
+        den = np.round(pop * self.den_share)
+        num = np.round(level * den / self.ind.ratio_scale)
+        return {"pop": pop, "num": num, "den": den, "val": num / den * self.ind.ratio_scale}
+
+    def region(self, v: dict, idx, weight: float) -> tuple[float, float, float]:
+        """(numerator, denominator, value) of a region made of gemeenten ``idx`` (× ``weight``, for a
+        wijk or a subgroup's row)."""
+        idx = np.asarray(idx)
+        if self.kind == "level":
+            val = float(np.average(v["val"][idx], weights=v["pop"][idx]))
+            return val, np.nan, val
+        num = float(v["num"][idx].sum()) * weight
+        num = float(np.round(num)) if weight != 1 else num
+        if self.kind == "count":
+            return num, np.nan, num
+        den = float(v["den"][idx].sum()) * weight
+        den = float(np.round(den)) if weight != 1 else den
+        return num, den, (num / den * self.ind.ratio_scale if den > 0 else np.nan)
+
+    def reconcile(self, model: tuple, num: float | None, den: float | None, val: float | None) -> tuple:
+        """(numerator, denominator, value) of a row whose table already publishes some of them
+        (``None``: not published): those win and the model fills the rest consistently, e.g. a new
+        count column on an existing denominator is that denominator × the modelled rate."""
+        m_num, m_den, m_val = model
+        if self.kind == "level":
+            v = num if num is not None else (val if val is not None else m_val)
+            return v, np.nan, v
+        if self.kind == "count":
+            n = num if num is not None else m_num
+            return n, np.nan, n
+        scale = self.ind.ratio_scale
+        if num is not None and den is not None:
+            return num, den, (val if val is not None else (num / den * scale if den > 0 else np.nan))
+        v = val if val is not None else m_val
+        if den is not None:
+            return float(np.round(v * den / scale)), den, v
+        if num is not None:
+            return num, (num / v * scale if v > 0 else np.nan), v
+        if val is not None:
+            return float(np.round(v * m_den / scale)), m_den, v
+        return model
+
+    def cell(self, role: str, num: float, den: float, val: float, split: float = 1.0) -> float:
+        """The published cell for a role: 'teller', 'waarde', 'noemer', 'noemer_rij' (the count
+        column on the rows of ``noemer_filter``) or 'groep' (a subgroup column, ``split`` of the count)."""
+        ind = self.ind
+        if role == "waarde":
+            return val / ind.waarde_factor
+        if role == "noemer":
+            return den
+        if role == "noemer_rij":
+            return den / ind.teller_factor
+        ratio_from_counts = self.kind == "ratio" and (ind.waarde or ind.noemer or ind.noemer_filter)
+        count = (num if self.kind == "count" or ratio_from_counts else val) / ind.teller_factor  # else it is the value
+        return count if role == "teller" else float(np.round(count * split, 0 if ind.teller_factor == 1 else 1))
+
+
+def _places(gy: pd.DataFrame) -> dict[str, tuple[np.ndarray, float]]:
+    """Region title or code (lower case) -> (rows of the gemeenten ``gy`` of a year, weight) for the
+    country, provincies, jeugdregio's, COROP, size classes, gemeenten and wijken."""
+    out: dict[str, tuple[np.ndarray, float]] = {}
+
+    def add(keys, idx, weight=1.0):
+        for k in keys:
+            out.setdefault(str(k).strip().lower(), (np.asarray(idx), weight))
+
+    add([COUNTRY, "Nederland", "NL01"], gy.index)
+    for code, name in PROVINCIES:
+        add([f"{name} (PV)", code], gy.index[gy.pv_code == code])
+    for code, name, _ in JEUGDREGIOS:
+        add([f"{name} (JZ)", code], gy.index[gy.jz_code == code])
+    for code in sorted(gy.cr_code.unique()):
+        sel = gy.cr_code == code
+        add([f"{gy.loc[sel, 'cr_naam'].iloc[0]} (CR)", code], gy.index[sel])
+    for lo, label in GROOTTEKLASSEN_JZ:
+        hi = next((l2 for l2, _ in GROOTTEKLASSEN_JZ if l2 > lo), 10**9)
+        add([label], gy.index[(gy.inwoners >= lo) & (gy.inwoners < hi)])
+    for i, r in zip(gy.index, gy.itertuples(index=False)):
+        add([r.naam, f"{r.naam} (gemeente)", r.code], [i])
+        shares = np.arange(int(r.n_wijken)) % 3 + 1.0
+        for j, share in enumerate(shares / shares.sum()):
+            add([f"WK{r.code[2:]}{j:02d}"], [i], float(share))
+    return out
+
+
+def _regions_of(g: pd.DataFrame, year: int) -> list[tuple[str, str]]:
+    """(title, code) of the country, provincies, jeugdregio's, COROP and gemeenten, in CBS order."""
+    gy = gemeenten_in(g, year)
+    out = [(COUNTRY, "NL01")] + [(f"{name} (PV)", code) for code, name in PROVINCIES]
+    out += [(f"{name} (JZ)", code) for code, name, _ in JEUGDREGIOS]
+    out += [(f"{gy.loc[gy.cr_code == c, 'cr_naam'].iloc[0]} (CR)", c) for c in sorted(gy.cr_code.unique())]
+    return out + list(zip(gy.naam, gy.code))
+
+
+def _years_of(span: TableSpan) -> list[int]:
+    """The demo years a table covers (the demo's own years, clipped to the table's span)."""
+    if span.periode:
+        return [parse_period(span.periode).year]
+    lo, last = max(span.van, YEARS[0]), max(YEARS[-1], span.van)
+    hi = min(span.tot if span.tot is not None else last, last)
+    return list(range(lo, hi + 1)) if lo <= hi else list(range(span.van, span.tot + 1))[-len(YEARS):]
+
+
+def _new_name(spec: str, columns) -> str:
+    """A column name for a spec: the name itself, or for 'Prefix*' the prefix with a CBS-like number."""
+    if not spec.endswith("*"):
+        return spec
+    return f"{spec[:-1].rstrip('_')}_{len(columns)}"
+
+
+def _insert(df: pd.DataFrame, name: str, value="") -> None:
+    """Add a measure column where CBS has it: before the first column with a higher number suffix."""
+    def number(c):
+        m = re.search(r"_(\d+)$", str(c))
+        return int(m.group(1)) if m else None
+
+    n = number(name)
+    pos = next((i for i, c in enumerate(df.columns) if n is not None and (number(c) or -1) > n), len(df.columns))
+    df.insert(pos, name, value)
+
+
+def _match(df: pd.DataFrame, filters) -> np.ndarray:
+    """Rows that pass the catalogue filters (as prepare reads them)."""
+    mask = np.ones(len(df), dtype=bool)
+    for flt in filters:
+        col = next((c for c in flt.kolommen if c in df.columns), None)
+        if col is None:
+            if flt.optioneel:
+                continue
+            return np.zeros(len(df), dtype=bool)
+        mask &= df[col].str.strip().isin(flt.waarden).to_numpy()
+    return mask
+
+
+def _row_sets(ind: Indicator) -> list[tuple[str, list]]:
+    """(role of the count column, filters) for the rows an indicator reads: its own rows and, with
+    ``noemer_filter``, the rows that give its denominator."""
+    sets = [("teller", list(ind.filter))]
+    if ind.noemer_filter:
+        replaced = {c for f in ind.noemer_filter for c in f.kolommen}
+        sets.append(("noemer_rij", [f for f in ind.filter if not set(f.kolommen) & replaced] + list(ind.noemer_filter)))
+    return sets
+
+
+def _table_csv(out: Path, table_id: str) -> Path | None:
+    folder = out / table_id
+    if (folder / f"{table_id}.csv").is_file():
+        return folder / f"{table_id}.csv"
+    csvs = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    return csvs[0] if len(csvs) == 1 else None
+
+
+def _new_table(g: pd.DataFrame, concept: Concept, span: TableSpan, inds: list[Indicator]) -> pd.DataFrame:
+    """The dimension columns of a table the demo does not know: one row per combination of the
+    catalogue's filter values (groups: their 'Totaal'), region (country, provincies, jeugdregio's,
+    COROP and gemeenten; none when the concept is national) and year (one 'YYYY' period per year of
+    the span; no Perioden column for a fixed period)."""
+    combos = []
+    for ind in inds:
+        for _, filters in _row_sets(ind):
+            combo = {f.kolommen[0]: f.waarden[0] for f in filters}
+            combos.append(combo | {c: "Totaal" for c in ind.groepen if c not in combo})
+    dims = list(dict.fromkeys(c for combo in combos for c in combo))
+    default = {d: next(combo[d] for combo in combos if d in combo) for d in dims}
+    combos = list(dict.fromkeys(tuple(combo.get(d, default[d]) for d in dims) for combo in combos))
+    rows = []
+    for combo in combos:
+        for year in _years_of(span):
+            regions = _regions_of(g, year) if concept.regio else [(None, "NL01")]
+            if concept.code_kolom:  # as the wijk tables: codes for the country and gemeenten only
+                regions = [(t, c) for t, c in regions if c[:2] in ("NL", "GM")]
+            for title, code in regions:
+                row = {concept.status_kolom: "Definitief"} if concept.status_kolom else {}
+                row |= dict(zip(dims, combo))
+                if concept.regio:
+                    row[concept.regio] = title
+                if not span.periode:
+                    row["Perioden"] = str(year)
+                if concept.code_kolom:
+                    row[_new_name(concept.code_kolom, row)] = code
+                rows.append(row)
+    return pd.DataFrame(rows).fillna("")
+
+
+def _skeleton_rows(df: pd.DataFrame, concept: Concept, filters, groepen) -> pd.DataFrame:
+    """Rows for a filter value a known table lacks: its regions × periods, with that value and no figures."""
+    code_col = resolve_any(df.columns, concept.code_kolom)
+    keys = [c for c in [concept.regio, code_col, "Perioden", concept.status_kolom, *groepen] if c and c in df.columns]
+    rows = df.drop_duplicates(keys).copy() if keys else df.head(1).copy()
+    for col in rows.columns:
+        filled = rows[col][rows[col] != ""]
+        if col not in keys and col != "ID" and len(filled) and pd.to_numeric(filled, errors="coerce").notna().all():
+            rows[col] = ""  # a measure of another category: no figure
+    for flt in filters:
+        col = next((c for c in flt.kolommen if c in rows.columns), None)
+        if col is not None:
+            rows[col] = flt.waarden[0]
+    return rows
+
+
+def _fill_table(out: Path, g: pd.DataFrame, concept: Concept, span: TableSpan, inds: list[Indicator],
+                models: dict[str, _Model], seed: int, cache: dict) -> list[str] | None:
+    """Write or extend one table so that every catalogue column its indicators need is there.
+    Returns the columns added (all measure columns for a table written from scratch), None when
+    the table needed nothing. ``cache`` keeps the gemeenten, regions and model values per year
+    across tables."""
+    path = _table_csv(out, span.id)
+    known = path is not None
+    if known:
+        df = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        quoted = path.read_text(encoding="utf-8-sig").startswith('"')
+    else:
+        df = _new_table(g, concept, span, inds)
+    before = (list(df.columns), len(df))
+    first_measure = 1 if "ID" in df.columns else 0
+    added = []  # columns added to a known table (for a new table: its measure columns)
+    for ind in inds:  # dimension columns the catalogue filters or groups on: every row is that category
+        dims = [(f.kolommen, f.waarden[0]) for f in [*ind.filter, *ind.noemer_filter] if not f.optioneel]
+        for cols, value in dims + [([c], "Totaal") for c in ind.groepen]:
+            if not any(c in df.columns for c in cols):
+                df.insert(first_measure, cols[0], value)
+                added += [cols[0]] if known else []
+    new_row = np.zeros(len(df), dtype=bool) if known else np.ones(len(df), dtype=bool)
+    for ind in inds:  # rows for a filter value the table lacks
+        for _, filters in _row_sets(ind):
+            if len(df) and not _match(df, filters).any():
+                extra = _skeleton_rows(df, concept, filters, ind.groepen)
+                df = pd.concat([df, extra], ignore_index=True)
+                new_row = np.concatenate([new_row, np.ones(len(extra), dtype=bool)])
+    fills = []  # (column, indicator, role, split)
+    for ind in inds:
+        columns = [(ind.teller, "teller", 1.0), (ind.waarde, "waarde", 1.0), (ind.noemer, "noemer", 1.0)]
+        for dim, grps in ind.kolomgroepen.items():
+            columns += [(grp.kolommen, "groep", float(s)) for grp, s in zip(grps, models[ind.id].splits[dim])]
+        for spec, role, split in columns:
+            if not spec:
+                continue
+            col = resolve_any(df.columns, spec)
+            if col is None:
+                col = _new_name(_first(spec), df.columns)
+                _insert(df, col)
+                added.append(col)
+            fills.append((col, ind, role, split))
+    if known and (list(df.columns), len(df)) == before:
+        return None
+
+    code_col = resolve_any(df.columns, concept.code_kolom)
+    titles = df[code_col] if code_col else (df[concept.regio] if concept.regio in df.columns else None)
+    region_keys = ([COUNTRY.lower()] * len(df) if titles is None else
+                   [str(t).strip().lower() or str(r).strip().lower() for t, r in
+                    zip(titles, df[concept.regio] if concept.regio in df.columns else titles)])
+    period_titles = [span.periode] * len(df) if span.periode else list(df.get("Perioden", [""] * len(df)))
+    weight = np.ones(len(df))
+    for col in dict.fromkeys(c for ind in inds for c in ind.groepen if c in df.columns):
+        part = ~df[col].str.strip().str.lower().str.startswith("totaal")
+        if part.any():
+            weight[part.to_numpy()] /= df.loc[part, col].nunique()
+    periods, regions, rows_seen = {}, {}, {}
+    published = df.copy()  # the figures the table had before filling (new cells are still empty)
+    columns_of = {ind.id: {role: resolve_any(df.columns, spec) for role, spec in
+                           (("teller", ind.teller), ("waarde", ind.waarde), ("noemer", ind.noemer)) if spec}
+                  for ind in inds}
+
+    def modelled(i: int, ind: Indicator):
+        """The model's (numerator, denominator, value) for row ``i``; None where the demo cannot
+        place its region or period."""
+        title = str(period_titles[i]).strip()
+        if title not in periods:
+            try:
+                periods[title] = parse_period(title)
+            except DataError:  # a period the demo cannot place gets no figure
+                periods[title] = None
+        period = periods[title]
+        if period is None:
+            return None
+        year = period.year
+        if year not in cache:
+            gy = gemeenten_in(g, year)
+            cache[year] = (gy, _places(gy))
+        gy, places = cache[year]
+        hit = places.get(region_keys[i])
+        if hit is None:
+            return None
+        key = (ind.id, year, period.type)
+        if key not in cache:
+            cache[key] = models[ind.id].gemeenten(gy, year, period.type, seed)
+        rkey = (ind.id, region_keys[i], title, weight[i] * hit[1])
+        if rkey not in regions:
+            regions[rkey] = models[ind.id].region(cache[key], hit[0], weight[i] * hit[1])
+        return regions[rkey]
+
+    def number(col: str | None, i: int, factor: float = 1.0) -> float | None:
+        try:
+            x = float(published.at[i, col]) * factor if col else np.nan
+        except ValueError:
+            return None
+        return x if np.isfinite(x) else None
+
+    def figures(i: int, ind: Indicator, row_role: str):
+        """(numerator, denominator, value) of row ``i``: what the table publishes, the rest modelled."""
+        key = (ind.id, i, row_role)
+        if key not in rows_seen:
+            hit = modelled(i, ind)
+            if hit is not None and row_role == "teller":
+                cols = columns_of[ind.id]
+                hit = models[ind.id].reconcile(hit, number(cols.get("teller"), i, ind.teller_factor),
+                                               number(cols.get("noemer"), i),
+                                               number(cols.get("waarde"), i, ind.waarde_factor))
+            rows_seen[key] = hit
+        return rows_seen[key]
+
+    for col in dict.fromkeys(c for c, *_ in fills):
+        todo = (new_row | (col in added)) & (df[col] == "").to_numpy()
+        cells = df[col].to_numpy(dtype=object).copy()
+        for _, ind, role, split in [f for f in fills if f[0] == col]:
+            sets = _row_sets(ind) if role == "teller" else [(role, _row_sets(ind)[0][1])]
+            for row_role, filters in sets:
+                rows = np.flatnonzero(todo & _match(df, filters))
+                for i in rows:
+                    hit = figures(i, ind, row_role)
+                    if hit is not None:
+                        v = models[ind.id].cell(row_role if role == "teller" else role, *hit, split=split)
+                        cells[i] = "" if not np.isfinite(v) else f"{round(float(v), 1):.1f}"
+                todo[rows] = False
+        df[col] = cells
+    if known:
+        if "ID" in df.columns:
+            df["ID"] = [str(i) for i in range(len(df))]
+        io.write_csv(df, path, sep=";", encoding="utf-8-sig", index=False, **({"quoting": 1} if quoted else {}))
+    else:
+        _write(out, span.id, df, concept.titel)
+    meta_file = out / span.id / f"{span.id}.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {
+        "table_id": span.id, "title": f"FICTIEF – {concept.titel} (Demoland)", "source": "demo", "fictief": True,
+        "note": NOTE}
+    meta["aangevuld"] = {"kolommen": added, "nieuwe_tabel": not known, "rijen_toegevoegd": int(new_row.sum()),
+                         "toelichting": MODEL_NOTE}
+    io.write_json(meta_file, meta)
+    return added
+
+
+def _remove_earlier_fills(out: Path) -> None:
+    """Remove the tables an earlier run wrote from scratch for its catalogue, so that the result
+    depends on this catalogue only (known tables are rewritten by their generators anyway)."""
+    for meta_file in sorted(out.glob("*/*.json")):
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            continue
+        if isinstance(meta, dict) and (meta.get("aangevuld") or {}).get("nieuwe_tabel") and meta.get("fictief"):
+            table_id = meta_file.stem
+            for f in (meta_file.parent / f"{table_id}.csv", meta_file):
+                f.unlink(missing_ok=True)
+            if not any(meta_file.parent.iterdir()):
+                meta_file.parent.rmdir()
+
+
+def _fill_catalogue(out: Path, g: pd.DataFrame, registry: Registry, seed: int) -> dict[str, list[str]]:
+    """Fill every table and column the catalogue asks for that the generators above did not write.
+    Returns table id -> columns added (empty when only rows for a new filter value were added)."""
+    models = {ind.id: _Model.build(ind, g, seed) for ind in registry.indicators.values()}
+    _remove_earlier_fills(out)
+    filled, cache = {}, {}
+    for concept_id, concept in registry.concepts.items():
+        for span in concept.tables:
+            inds = [i for i in registry.indicators_of(concept_id) if _applies(i, span.id)]
+            if inds:
+                added = _fill_table(out, g, concept, span, inds, models, seed, cache)
+                if added is not None:
+                    filled[span.id] = added
+    return filled
+
+
+def generate_demo(out_dir: Path, seed: int = SEED, registry: Registry | None = None) -> dict:
+    """Write Demoland into ``out_dir`` (same seed and catalogue -> byte-identical files). Returns a
+    manifest; ``aangevuld`` lists the tables and columns filled for the catalogue (``registry``,
+    default the catalogue in use, see :func:`~kompas_lib.core.registry.catalogue_path`)."""
     out = Path(out_dir)
+    registry = registry or load_registry()
     rng = np.random.default_rng(seed)
     g = _gemeenten(rng)
     rates = _rates(g, rng)
@@ -601,7 +1086,10 @@ def generate_demo(out_dir: Path, seed: int = SEED) -> dict:
     _lokale_indicatoren(out, rng)
     _aanbieders(out, g, rng)
     _herindelingen(out, g)
+    filled = _fill_catalogue(out, g, registry, seed)
+    listed = "".join(f"- {t}: {', '.join(c) or 'rijen voor een nieuwe categorie'}\n" for t, c in filled.items())
     io.write_text(out / "README.txt", "FICTIEVE GEGEVENS — Demoland\n\n" + NOTE + "\nGemaakt door kompas_lib.demo "
-                  f"(seed {seed}). Zelfde indeling als CBS-tabellen, zodat het werkboek ze zonder internet kan gebruiken.\n")
+                  f"(seed {seed}). Zelfde indeling als CBS-tabellen, zodat het werkboek ze zonder internet kan gebruiken.\n"
+                  + (f"\n{MODEL_NOTE}\n{listed}" if filled else ""))
     return {"folder": str(out), "gemeenten": int(len(gemeenten_in(g, 2024))), "jeugdregios": len(JEUGDREGIOS),
-            "tables": sorted(p.name for p in out.iterdir() if p.is_dir()), "seed": seed}
+            "tables": sorted(p.name for p in out.iterdir() if p.is_dir()), "seed": seed, "aangevuld": filled}

@@ -31,3 +31,19 @@ def bronnen(scope: Scope, table_ids) -> Section:
         return Section("bijlage_bronnen", "Bijlage: bronnen", text="Dit blok gebruikt geen tabellen van CBS.",
                        source=source)
     return Section("bijlage_bronnen", "Bijlage: bronnen", table=pd.DataFrame(rows), source=source)
+
+
+def overgeslagen(scope: Scope, block: int) -> Section | None:
+    """Catalogue indicators of ``block`` that preparation could not read from (some of) their tables,
+    with the reason — so a missing row in the overview is explained, not silent. None when all were read."""
+    skipped = [s for s in scope.prepare_info.get("indicators_skipped", [])
+               if s.get("indicator") in scope.catalogue.indicators
+               and scope.catalogue.indicators[s["indicator"]].blok == block]
+    if not skipped:
+        return None
+    rows = [{"Indicator": scope.catalogue.indicators[s["indicator"]].titel, "Tabel": s.get("table") or MISSING,
+             "Waarom niet gelezen": s.get("reason") or MISSING} for s in skipped]
+    return Section("bijlage_overgeslagen", "Niet gelezen uit de bron", table=pd.DataFrame(rows),
+                   text=("Deze indicatoren uit de catalogus konden niet (of niet voor alle jaren) uit de gebruikte "
+                         "tabellen worden gelezen. Ze ontbreken daarom in de tabellen hierboven, of alleen voor de "
+                         "jaren van die tabel."))
