@@ -102,7 +102,6 @@ def test_signal_rules():
     assert signals.trend_break([10, 10.2, 10.4, 10.5, 10.7, 13.0]) == "stijging"
     assert signals.trend_break([10, 10.2, 10.4, 10.5, 10.7, 10.9]) is None
     assert signals.trend_break([10, 11, 12]) is None  # too little history
-    assert signals.wijk_spread([2.0, 5.0]) and not signals.wijk_spread([2.0, 3.0])
     neutral = signals.word("Jeugdhulp", "neutraal", "hoger", "Nederland")
     assert "niet vanzelf goed of slecht" in neutral and "ongunstiger" not in neutral
     assert "ongunstiger" in signals.word("Voortijdig schoolverlaters", "lager_beter", "hoger", "Nederland")

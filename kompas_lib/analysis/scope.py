@@ -65,7 +65,7 @@ class Scope:
         """The benchmarks of the focus region (built once; see :mod:`..methods.comparison`)."""
         from kompas_lib.analysis.methods import comparison
 
-        return comparison.build(self.ind, self.regions, self.focus, self.params, self.names, self.facts)
+        return comparison.build(self.regions, self.focus, self.params, self.names, self.facts)
 
     def tables_used(self) -> set[str]:
         return set(self.prepare_info.get("tables_used", []))

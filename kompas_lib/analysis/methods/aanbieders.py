@@ -15,10 +15,8 @@ import numpy as np
 import pandas as pd
 
 from kompas_lib.analysis.methods.uncertainty import wilson
-from kompas_lib.sources.sjablonen import PROVIDER_COUNTS, SPECS, TemplateError
+from kompas_lib.sources.sjablonen import SPECS, TemplateError
 
-KEYS = list(SPECS["aanbieders"].key)
-COUNTS = list(PROVIDER_COUNTS)
 COLUMNS = SPECS["aanbieders"].names
 ProviderDataError = TemplateError  # the provider file is validated like every other template
 

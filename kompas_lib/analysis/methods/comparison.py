@@ -43,9 +43,9 @@ class Comparison:
         return [self.focus.code, *self.codes.values()]
 
 
-def build(facts_of, regions: pd.DataFrame, focus: Focus, params, names: dict[str, str], profile_facts) -> Comparison:
-    """Benchmarks for ``focus`` as the params ask. ``facts_of(indicator)`` returns one indicator's
-    facts; ``profile_facts`` is the fact table the peer profile is built from."""
+def build(regions: pd.DataFrame, focus: Focus, params, names: dict[str, str], profile_facts) -> Comparison:
+    """Benchmarks for ``focus`` as the params ask; ``profile_facts`` is the fact table the peer profile
+    is built from."""
     wanted = [b for b in params.benchmarks if b in FIXED_BENCHMARKS]
     codes = benchmark_codes(regions, focus, wanted)
     table = pd.DataFrame()

@@ -7,26 +7,9 @@ Every signal is followed in the report by the four duidingsvragen.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from kompas_lib.analysis.methods.uncertainty import differs
-
-DUIDINGSVRAGEN = [
-    "Herkennen we het beeld?",
-    "Hoe verklaren we het?",
-    "Wat vinden we ervan?",
-    "Wat is nodig voor verbetering?",
-]
-
-
-@dataclass(frozen=True)
-class Signal:
-    indicator: str
-    soort: str  # benchmark | trendbreuk | wijkverschil
-    richting: str  # hoger | lager
-    tekst: str
 
 
 def benchmark_direction(k, n, ref_k, ref_n, level: float = 0.95) -> str | None:
@@ -50,12 +33,6 @@ def trend_break(values, min_history: int = 4, sd_factor: float = 2.0) -> str | N
     if sd == 0 or abs(last - earlier.mean()) <= sd_factor * sd:
         return None
     return "stijging" if last > earlier.mean() else "daling"
-
-
-def wijk_spread(shares, min_ratio: float = 2.0) -> bool:
-    """True when the highest wijk share is at least ``min_ratio`` times the lowest."""
-    s = np.asarray([x for x in shares if x is not None and np.isfinite(x) and x > 0], dtype=float)
-    return len(s) >= 2 and s.max() / s.min() >= min_ratio
 
 
 def word(titel: str, polariteit: str, richting: str, referentie: str) -> str:
