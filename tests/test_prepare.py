@@ -117,10 +117,9 @@ def test_wijk_codes_come_from_the_code_column(real):
 
 
 def test_prepare_is_idempotent_and_atomic(snapshot_dir, tmp_path, real):
-    src = FolderSource(snapshot_dir, "snapshot")
-    prepare(src, tmp_path, progress=False)
-    first = pd.read_parquet(tmp_path / "facts.parquet")
-    prepare(src, tmp_path, progress=False)
+    """A second preparation of the same source (the session's ``real`` was the first) gives the same facts."""
+    first = pd.read_parquet(real.out_dir / "facts.parquet")
+    prepare(FolderSource(snapshot_dir, "snapshot"), tmp_path, progress=False)
     second = pd.read_parquet(tmp_path / "facts.parquet")
     pd.testing.assert_frame_equal(first, second)
     assert not list(tmp_path.glob(".*.tmp"))
