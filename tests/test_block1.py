@@ -136,3 +136,16 @@ def test_real_gemeente_with_only_a_params_file_shows_block_2_and_explains_3_and_
     assert "niet meetbaar" in text
     assert "Er is nog geen bestand met activiteiten" in text and "Er is nog geen bestand met kwaliteitsgegevens" in text
     assert "Er is nog geen bestand met uitkomsten van aanbieders" in text
+
+
+def test_jeugdregio_history_is_the_sum_of_its_current_gemeenten(make_real_scope):
+    scope = make_real_scope("JZ33")  # Noord-Oost Brabant: mergers (Land van Cuijk 2022, Maashorst 2022)
+    data = staat.trend(scope, "jongeren_jeugdzorg").data
+    own = data[data.region_code == "JZ33"].set_index("period")
+    members = scope.comparison.members["JZ33"]
+    f = scope.ind("jongeren_jeugdzorg")
+    f = f[f.region_code.isin(members) & (f.group_dim == "totaal") & (f.period_type == "jaar")]
+    sums = f.groupby("period")["numerator"].sum()
+    assert len(own) >= 8
+    for period, row in own.iterrows():
+        assert row.numerator == sums.loc[period], period

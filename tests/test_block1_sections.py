@@ -74,12 +74,42 @@ def test_trend_section_has_a_figure_spec_with_the_benchmarks(demo_scope):
     assert sec.text.startswith("In 2023 was het cijfer")
 
 
-def test_signals_are_carried_by_the_section(demo_scope):
-    sec = staat.signalen(demo_scope)
-    assert len(sec.signals) == len(sec.table)
+def planted(scope, indicator: str, factor: float):
+    """The scope with the focus's latest figure of ``indicator`` multiplied by ``factor``."""
+    f = scope.facts.copy()
+    own = f[(f.indicator == indicator) & (f.region_code == scope.focus.code) & (f.group_dim == "totaal")
+            & (f.period_type == "jaar")]
+    last = own.sort_values("period_start").index[-1]
+    f.loc[last, ["numerator", "value"]] = f.loc[last, ["numerator", "value"]] * factor
+    return dataclasses.replace(scope, facts=f)
+
+
+def test_a_planted_outlier_gets_the_same_verdict_everywhere(demo_scope):
+    scope = planted(demo_scope, "jongeren_jeugdzorg", 1.8)
+    sec = staat.signalen(scope)
+    assert len(sec.signals) == len(sec.table) >= 1
     assert {s.block for s in sec.signals} == {1} and {s.kind for s in sec.signals} <= {"verschil", "trendbreuk"}
-    allowed = {i.titel for i in demo_scope.placed(1, "signaal")}
-    assert set(sec.table["Indicator"]) <= allowed
+    title = scope.catalogue.indicators["jongeren_jeugdzorg"].titel
+    rows = sec.table[(sec.table.Indicator == title) & (sec.table.Soort == "verschil")]
+    assert "hoger dan" in rows["Wat valt op"].iloc[0] and "Demoland" in rows["Wat valt op"].iloc[0]
+    assert "ongeveer 0,1 signaal" in sec.text  # what chance alone would give
+    kern = staat.kerncijfers(scope).table.set_index("Indicator")
+    assert kern.loc[title, "Verschil met Demoland"] == "hoger, groter dan toeval"
+    assert "hoger dan" in staat.trend(scope, "jongeren_jeugdzorg").text.split(".")[0] + "."
+    assert "(verschil groter dan toeval)" in staat.trend(scope, "jongeren_jeugdzorg").text
+    funnel = staat.trechter_jeugdzorg(scope)
+    assert funnel.data.set_index("code").loc["GM9001", "oordeel_998"] == "boven de grenzen"
+    assert "boven de grenzen (groter dan toeval)" in funnel.figure.title
+
+
+def test_an_ordinary_gemeente_gets_no_verdict_anywhere(demo_scope):
+    title = demo_scope.catalogue.indicators["jongeren_jeugdzorg"].titel
+    assert title not in set(staat.signalen(demo_scope).table.Indicator)
+    assert staat.kerncijfers(demo_scope).table.set_index("Indicator").loc[title, "Verschil met Demoland"] == \
+        "niet groter dan toeval"
+    assert "niet groter dan toeval" in staat.trend(demo_scope, "jongeren_jeugdzorg").text
+    assert staat.trechter_jeugdzorg(demo_scope).data.set_index("code").loc["GM9001", "oordeel_998"] == \
+        "binnen de grenzen"
 
 
 def test_region_as_a_whole_has_no_peers_and_no_wijken(make_demo_scope):
@@ -109,3 +139,18 @@ def test_appendix_defines_block_1_indicators_in_plain_words(demo_scope):
     assert "per_1000" not in " ".join(t["Eenheid"]) and len(t) == len([i for i in demo_scope.catalogue.indicators.values()
                                                                           if i.blok == 1])
     assert isinstance(staat.methoden().table, pd.DataFrame)
+
+
+def test_a_jeugdregio_is_summed_over_its_current_gemeenten(make_demo_scope):
+    scope = make_demo_scope("JZ91")
+    members = scope.comparison.members["JZ91"]
+    data = staat.trend(scope, "jongeren_jeugdzorg").data
+    own = data[data.region_code == "JZ91"].set_index("period")
+    f = scope.ind("jongeren_jeugdzorg")
+    f = f[f.region_code.isin(members) & (f.group_dim == "totaal") & (f.period_type == "jaar")]
+    sums = f.groupby("period")[["numerator", "denominator"]].sum()
+    for period, row in own.iterrows():
+        assert row.numerator == sums.loc[period, "numerator"]
+        assert row.value == pytest.approx(sums.loc[period, "numerator"] / sums.loc[period, "denominator"] * 100)
+    text = staat.bevolking(scope).text
+    assert all(scope.names[c] in text for c in members) and "huidige grenzen" in text

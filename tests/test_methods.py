@@ -28,13 +28,6 @@ def test_clopper_pearson_and_poisson_known_values():
     assert plo == pytest.approx(4.7954, abs=1e-3) and phi == pytest.approx(18.3904, abs=1e-3)
 
 
-def test_two_proportion_test():
-    # 60/500 vs 50/500: pooled 0.11, se = sqrt(.11*.89*(2/500)) = 0.019790, z = 0.02/0.019790 = 1.0106
-    assert uncertainty.two_proportion_z(60, 500, 50, 500) == pytest.approx(1.0106, abs=1e-3)
-    assert uncertainty.differs(60, 500, 50, 500) is False
-    assert uncertainty.differs(600, 5000, 500, 5000) is True
-
-
 def test_funnel_limits_by_hand():
     lo, hi = funnel.limits(0.1, 400, funnel.Z95)
     se = math.sqrt(0.1 * 0.9 / 400)  # 0.015
@@ -97,8 +90,6 @@ def test_change_decomposition_adds_up_and_blames_population():
 
 
 def test_signal_rules():
-    assert signals.benchmark_direction(600, 5000, 500, 5000) == "hoger"
-    assert signals.benchmark_direction(60, 500, 50, 500) is None
     assert signals.trend_break([10, 10.2, 10.4, 10.5, 10.7, 13.0]) == "stijging"
     assert signals.trend_break([10, 10.2, 10.4, 10.5, 10.7, 10.9]) is None
     assert signals.trend_break([10, 11, 12]) is None  # too little history
@@ -150,3 +141,28 @@ def test_on_track_without_counts_uses_the_wobble_of_earlier_years():
     assert j.low == pytest.approx(60 - 1.96 * 1.1547, abs=1e-3) and j.verdict == "op koers"
     none_yet = doelen.judge(s, base_year=2024, base_value=60, target=70, target_year=2030, direction="hoger")
     assert none_yet.verdict == "nog niet te zeggen" and none_yet.reason == "nog geen meting na het basisjaar"
+
+
+def test_target_margins_on_the_indicators_own_scale():
+    from kompas_lib.analysis.methods import targets
+
+    years = [2019, 2020, 2021, 2022, 2023]
+    # per 1.000: 5,5 per 1.000 = 110 events in 20.000 inhabitants; Poisson limits 90,4–132,6 events
+    s = pd.DataFrame({"year": years, "value": [6.0, 5.9, 5.8, 5.6, 5.5], "numerator": [120, 118, 116, 112, 110],
+                      "denominator": [20_000] * 5})
+    lo, hi, how = targets.margin(s, 1000, "per_1000")
+    assert lo == pytest.approx(90.34 / 20, abs=0.01) and hi == pytest.approx(132.6 / 20, abs=0.01) and "Poisson" in how
+    j = targets.judge(s, base_year=2019, base_value=6.0, target=4.0, target_year=2024, direction="lager",
+                      scale=1000, unit="per_1000")
+    # norm 2023: 6 - 2 * 4/5 = 4,4; the margin 4,5–6,6 lies wholly above it: not on course
+    assert j.expected == pytest.approx(4.4) and j.verdict == targets.NIET_OP_KOERS
+    # percentage: Wilson on the proportion, times 100
+    p = s.assign(value=s.numerator / s.denominator * 100)
+    lo, hi, _ = targets.margin(p, 100, "percentage")
+    assert 0.45 < lo < 0.55 < hi < 0.67
+    # euro: counts are no sample; the margin comes from the wobble of earlier years (or none)
+    e = pd.DataFrame({"year": years, "value": [300.0, 310.0, 305.0, 320.0, 330.0], "numerator": [1.0] * 5,
+                      "denominator": [1.0] * 5})
+    lo, hi, how = targets.margin(e, 1, "euro")
+    steps = np.diff([300.0, 310.0, 305.0, 320.0])
+    assert hi - lo == pytest.approx(2 * 1.96 * np.std(steps, ddof=1)) and "schommeling" in how

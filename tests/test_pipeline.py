@@ -5,7 +5,7 @@ import sys
 
 import pandas as pd
 import pytest
-from conftest import read_cbs, text_of
+from conftest import read_cbs
 
 from kompas_lib.presentation.pipeline import run_many, run_one
 

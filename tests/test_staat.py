@@ -1,6 +1,7 @@
 import pandas as pd
 
 from kompas_lib.analysis.methods.benchmarks import Focus, benchmark_codes
+from kompas_lib.analysis.methods.spread import NO_VERDICT, Verdict
 from kompas_lib.analysis.wording import (
     change_sentence,
     compare_to,
@@ -13,19 +14,12 @@ def row(num, den, value=None, period="2023"):
                       "period": period})
 
 
-def test_compare_uses_a_two_proportion_test_when_counts_are_known():
-    # 1200/10000 vs 110000/1000000: z = (0.12-0.11)/sqrt(p(1-p)(1/n1+1/n2)) ≈ 3.2 > 1.96
-    assert compare_to(row(1200, 10_000), row(110_000, 1_000_000), "Nederland", "percentage").startswith(
+def test_compare_words_the_verdict_of_the_model():
+    out = Verdict(3.5, "hoger")
+    assert compare_to(out, 11.0, "Nederland", "percentage") == (
         "hoger dan 11,0\u00a0% in Nederland (verschil groter dan toeval)")
-    # 12/100 vs 11 %: z ≈ 0.32 -> not distinguishable from chance
-    assert compare_to(row(12, 100), row(110_000, 1_000_000), "Nederland", "percentage").startswith(
-        "niet duidelijk anders")
-
-
-def test_compare_without_counts_gives_no_verdict():
-    own = pd.Series({"numerator": float("nan"), "denominator": float("nan"), "value": 15.0})
-    other = pd.Series({"numerator": float("nan"), "denominator": float("nan"), "value": 13.9})
-    assert compare_to(own, other, "Nederland", "percentage") == "tegenover 13,9\u00a0% in Nederland"
+    assert compare_to(Verdict(1.0, None), 11.0, "Nederland", "percentage").startswith("niet duidelijk anders")
+    assert compare_to(NO_VERDICT, 347, "Nederland", "euro") == "tegenover €\u00a0347 in Nederland"
 
 
 def test_change_sentence():

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from kompas_lib.analysis.methods.signals import benchmark_direction
+from kompas_lib.analysis.methods.spread import Verdict
 from kompas_lib.core import fmt
 from kompas_lib.core.periods import parse_period
 
@@ -60,18 +60,22 @@ def _compare_word(a: float, b: float, unit: str) -> str:
     return "hoger dan" if a > b else "lager dan"
 
 
-def compare_to(own: pd.Series, other: pd.Series, other_label: str, unit: str) -> str:
-    """Compare two rates honestly: with a two-proportion z-test (95 %) where counts and
-    denominators are known, otherwise only the numbers, without a verdict."""
-    shown = f"{fmt.value(other['value'], unit)} in {other_label}"
-    have_n = all(pd.notna(x) and x > 0 for x in (own["numerator"], own["denominator"],
-                                                   other["numerator"], other["denominator"]))
-    if unit != "percentage" or not have_n:
+def compare_to(verdict: Verdict, other_value: float, other_label: str, unit: str) -> str:
+    """'hoger dan 11,0 % in Nederland (verschil groter dan toeval)' — the verdict comes from the one
+    comparison model (:mod:`..methods.spread`); without a possible verdict only the numbers."""
+    shown = f"{fmt.value(other_value, unit)} in {other_label}"
+    if not verdict.possible:
         return f"tegenover {shown}"
-    direction = benchmark_direction(own["numerator"], own["denominator"], other["numerator"], other["denominator"])
-    if direction is None:
+    if verdict.direction is None:
         return f"niet duidelijk anders dan {shown} (verschil niet groter dan toeval)"
-    return f"{direction} dan {shown} (verschil groter dan toeval)"
+    return f"{verdict.direction} dan {shown} (verschil groter dan toeval)"
+
+
+def verdict_cell(verdict: Verdict) -> str:
+    """A table cell for a verdict: 'hoger, groter dan toeval' / 'niet groter dan toeval' / '–'."""
+    if not verdict.possible:
+        return "–"
+    return f"{verdict.direction}, groter dan toeval" if verdict.direction else "niet groter dan toeval"
 
 
 def small_numbers(row: pd.Series) -> bool:
@@ -99,3 +103,14 @@ def own_data_who(fictitious: bool) -> str:
     """Who published a gemeente's own figures (own files of blocks 2–5), as a source line names it."""
     return OWN_DATA_WHO_DEMO if fictitious else OWN_DATA_WHO
 
+
+
+def break_note(breaks, first_period_start, last_period_start) -> str:
+    """' Let op: vanaf 2021 komen de cijfers uit een andere CBS-tabel (…).' when a change runs across
+    a table change; '' otherwise."""
+    inside = [b for b in breaks if first_period_start < b[0] <= last_period_start]
+    if not inside:
+        return ""
+    when, old, new = inside[0]
+    return (f" Let op: vanaf {when.year} komen de cijfers uit een andere CBS-tabel ({new} in plaats van {old}); "
+            "een deel van het verschil kan door die overstap komen.")

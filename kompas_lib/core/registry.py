@@ -102,6 +102,7 @@ class Indicator(_Strict):
     waarde_factor: float = 1.0  # published value x factor (e.g. per 100.000 -> per 1.000: 0.01)
     schaal: float | None = None  # teller / noemer x schaal; default by unit (100 for %, 1000 per 1.000)
     alleen_landelijk: bool = False  # CBS publishes no regional figure: national context only
+    minimaal_verschil: float | None = None  # smallest difference (in the indicator's unit) worth a signal
 
     @property
     def ratio_scale(self) -> float:

@@ -58,8 +58,9 @@ def add_caption(fig, caption: str) -> None:
 
 def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: str,
           percent: bool = True, x: str = "period_start", y: str = "value", series: str = "region_name",
-          order: list[str] | None = None):
+          order: list[str] | None = None, breaks: list | None = None):
     """Line chart of one indicator over time, one line per region; ``focus`` is drawn darkest.
+    ``breaks``: (x, label) pairs where the series changes source, drawn as a thin vertical line.
 
     ``data``: long frame with columns ``x``, ``y`` and ``series``. Missing values leave gaps.
     ``order`` fixes the sequence (and so the colour) of the series, the same in every figure.
@@ -76,6 +77,10 @@ def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: s
         ax.plot(d[x], d[y], label=name, color=FOCUS if is_focus else PALETTE[(i - 1) % len(PALETTE)],
                 linewidth=2.6 if is_focus else 1.6, marker="o" if is_focus else MARKERS[(i - 1) % len(MARKERS)],
                 markersize=5 if is_focus else 4, zorder=3 if is_focus else 2)
+    for at, label in breaks or []:
+        ax.axvline(at, color="#888888", linestyle=(0, (2, 2)), linewidth=1, zorder=1)
+        ax.annotate(label, xy=(at, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
+                    textcoords="offset points", fontsize=8, color="#555555", va="top")
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")
@@ -100,8 +105,8 @@ def to_png(fig) -> bytes:
 
 
 def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus_code: str | None,
-           tau2: float = 0.0, xlabel: str = "aantal jongeren (noemer)", points: str = "andere gemeenten",
-           ylabel: str = "% van de jongeren"):
+           tau2: float = 0.0, curve: pd.DataFrame | None = None, xlabel: str = "aantal jongeren (noemer)", points: str = "andere gemeenten",
+           ylabel: str = "% van de jongeren", ref_label: str = "gemiddelde"):
     """Funnel plot: rate against denominator with 95 % and 99,8 % limits around ``p_bar``.
 
     ``units``: columns ``code``, ``name``, ``n``, ``rate`` (proportion). Points are not ranked or
@@ -113,12 +118,15 @@ def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus
 
     use_style()
     fig, ax = plt.subplots()
-    n = np.geomspace(max(units["n"].min() * 0.8, 10), units["n"].max() * 1.2, 300)
-    for z, style, lab in ((Z95, "--", "95 %-grenzen"), (Z998, ":", "99,8 %-grenzen")):
-        lo, hi = limits(p_bar, n, z, tau2)
-        ax.plot(n, lo * 100, style, color="#555555", linewidth=1.2, label=lab)
-        ax.plot(n, hi * 100, style, color="#555555", linewidth=1.2)
-    ax.axhline(p_bar * 100, color="#555555", linewidth=1, label="gemiddelde")
+    if curve is None:  # limits p̄ ± z·√(p̄(1−p̄)/n + τ²) on the proportion scale
+        n = np.geomspace(max(units["n"].min() * 0.8, 10), units["n"].max() * 1.2, 300)
+        curve = pd.DataFrame({"n": n})
+        for z, label in ((Z95, "95"), (Z998, "998")):
+            curve[f"lo{label}"], curve[f"hi{label}"] = limits(p_bar, n, z, tau2)
+    for label, style, name in (("95", "--", "95 %-grenzen"), ("998", ":", "99,8 %-grenzen")):
+        ax.plot(curve["n"], curve[f"lo{label}"] * 100, style, color="#555555", linewidth=1.2, label=name)
+        ax.plot(curve["n"], curve[f"hi{label}"] * 100, style, color="#555555", linewidth=1.2)
+    ax.axhline(p_bar * 100, color="#555555", linewidth=1, label=ref_label)
     others = units[units["code"] != focus_code]
     ax.scatter(others["n"], others["rate"] * 100, s=14 if len(units) > 40 else 36, color="#9AA5B1" if len(units) > 40
                else "#5B6B7D", alpha=0.8, label=points, zorder=2)

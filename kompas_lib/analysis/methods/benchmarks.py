@@ -69,9 +69,25 @@ def latest_common_period(s: pd.DataFrame, focus_code: str) -> pd.Series | None:
     return own.sort_values("period_start").iloc[-1]
 
 
-def change(s: pd.DataFrame, code: str) -> tuple[pd.Series, pd.Series] | None:
-    """First and last row with a value for a region (for 'from … to …' sentences)."""
+def change(s: pd.DataFrame, code: str, first_year: int | None = None) -> tuple[pd.Series, pd.Series] | None:
+    """First and last row with a value for a region (for 'from … to …' sentences), starting no
+    earlier than ``first_year``."""
     own = s[(s["region_code"] == code) & s["value"].notna()].sort_values("period_start")
+    if first_year is not None:
+        own = own[own["period_start"].dt.year >= first_year]
     if len(own) < 2:
         return None
     return own.iloc[0], own.iloc[-1]
+
+
+def table_breaks(s: pd.DataFrame, code: str) -> list[tuple[pd.Timestamp, str, str]]:
+    """Where a region's series moves to another CBS table: (start of the first period from the new
+    table, old table, new table)."""
+    own = s[(s["region_code"] == code) & s["value"].notna()].sort_values("period_start")
+    out = []
+    prev = None
+    for r in own.itertuples(index=False):
+        if prev is not None and r.source_table != prev.source_table:
+            out.append((r.period_start, str(prev.source_table), str(r.source_table)))
+        prev = r
+    return out

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kompas_lib.analysis.methods import peers, profiel
+from kompas_lib.analysis.methods import peers, profiel, spread
 from kompas_lib.analysis.methods.benchmarks import Focus, benchmark_codes, latest_common_period, series
 from kompas_lib.core.errors import KompasError
 from kompas_lib.core.registry import Indicator
@@ -31,7 +31,10 @@ class Comparison:
     codes: dict[str, str]
     peer_table: pd.DataFrame
     labels: dict[str, str]
+    gemeenten: tuple[str, ...] = ()  # today's gemeenten: the population of the between-gemeente spread
+    members: dict = field(default_factory=dict)  # provincie/jeugdregio code -> today's member gemeenten
     _by_indicator: dict = field(default_factory=dict, repr=False)
+    _spreads: dict = field(default_factory=dict, repr=False)
 
     @property
     def peer_codes(self) -> list[str]:
@@ -64,7 +67,44 @@ def build(regions: pd.DataFrame, focus: Focus, params, names: dict[str, str], pr
             labels[code] = f"{len(table)} vergelijkbare gemeenten"
         else:
             labels[code] = LABEL_PREFIX[kind] + names.get(code, code)
-    return Comparison(focus, codes, table, labels)
+    from kompas_lib.prepare.regions import latest_classification
+
+    current = latest_classification(regions)
+    members = {}
+    for col in ("provincie_code", "jeugdregio_code"):
+        for code, g in current.groupby(col):
+            members[code] = tuple(g["gemeente_code"])
+    return Comparison(focus, codes, table, labels, tuple(current["gemeente_code"]), members)
+
+
+def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, members: dict) -> pd.DataFrame:
+    """Provincies and jeugdregio's as wholes on today's borders: each period of such a region is the
+    sum of its *current* member gemeenten (whose series are already harmonised for herindelingen),
+    not CBS's historical region total, whose territory changed. A period keeps CBS's figure only when
+    not every member has counts (e.g. indicators CBS publishes as a percentage only)."""
+    regions = [c for c in s["region_code"].unique() if c in members]
+    if not regions:
+        return s
+    out = s.copy()
+    for code in regions:
+        own = facts[facts["region_code"].isin(members[code]) & (facts["group_dim"] == "totaal")]
+        for idx in out.index[out["region_code"] == code]:
+            rows = own[own["period"] == out.at[idx, "period"]]
+            if rows["region_code"].nunique() != len(members[code]) or len(rows) != len(members[code]):
+                continue
+            if ind.eenheid == "aantal":
+                if rows["value"].isna().any():
+                    continue
+                total = float(rows["value"].sum())
+                out.loc[idx, ["numerator", "value"]] = [total, total]
+            else:
+                if rows["numerator"].isna().any() or rows["denominator"].isna().any() or rows["denominator"].sum() <= 0:
+                    continue
+                num, den = float(rows["numerator"].sum()), float(rows["denominator"].sum())
+                out.loc[idx, ["numerator", "denominator", "value"]] = [num, den, num / den * ind.ratio_scale]
+            out.loc[idx, "harmonised"] = bool(out.at[idx, "harmonised"]) or bool(rows["harmonised"].any())
+            out.loc[idx, "source_table"] = ",".join(sorted(set(rows["source_table"].astype(str))))
+    return out
 
 
 def with_peers(cmp: Comparison, s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame) -> pd.DataFrame:
@@ -95,8 +135,10 @@ def with_peers(cmp: Comparison, s: pd.DataFrame, ind: Indicator, facts: pd.DataF
 
 
 def benchmarked(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, period_type: str | None = "jaar") -> pd.DataFrame:
-    """One indicator for the focus and all its benchmarks (peers pooled)."""
-    return with_peers(cmp, series(facts, ind.id, cmp.region_codes, period_type=period_type), ind, facts)
+    """One indicator for the focus and all its benchmarks (peers pooled; provincies and jeugdregio's
+    summed over today's member gemeenten)."""
+    s = on_current_borders(series(facts, ind.id, cmp.region_codes, period_type=period_type), ind, facts, cmp.members)
+    return with_peers(cmp, s, ind, facts)
 
 
 def latest_block(cmp: Comparison, ind: Indicator, facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
@@ -109,3 +151,33 @@ def latest_block(cmp: Comparison, ind: Indicator, facts: pd.DataFrame) -> tuple[
             s = yearly
         cmp._by_indicator[ind.id] = (s, latest_common_period(s, cmp.focus.code))
     return cmp._by_indicator[ind.id]
+
+
+def spread_of(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, period: str) -> spread.Spread | None:
+    """The between-gemeente spread of one indicator in one period (cached): over today's gemeenten
+    except the focus itself, so that an outlying focus cannot widen its own yardstick."""
+    key = (ind.id, period)
+    if key not in cmp._spreads:
+        at = facts[(facts["period"] == period) & (facts["group_dim"] == "totaal")
+                   & facts["region_code"].isin(cmp.gemeenten) & (facts["region_code"] != cmp.focus.code)]
+        cmp._spreads[key] = spread.estimate(at["numerator"], at["denominator"], at["value"], ind.eenheid,
+                                            ind.ratio_scale) if len(at) else None
+    return cmp._spreads[key]
+
+
+def verdict(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, s: pd.DataFrame, period: str,
+            ref_code: str) -> spread.Verdict:
+    """The one verdict for the focus's figure of ``period`` against region ``ref_code`` (or the
+    comparable gemeenten, :data:`PEERS`). ``s`` is the benchmarked series (:func:`benchmarked`)."""
+    at = s[s["period"] == period].set_index("region_code")
+    if cmp.focus.code not in at.index:
+        return spread.NO_VERDICT
+    own = at.loc[cmp.focus.code]
+    sp = spread_of(cmp, ind, facts, period)
+    if ref_code == PEERS:
+        rows = facts[(facts["period"] == period) & (facts["group_dim"] == "totaal")
+                     & facts["region_code"].isin(cmp.peer_codes)]
+        return spread.against_peers(own, [r for _, r in rows.iterrows()], sp)
+    if ref_code not in at.index:
+        return spread.NO_VERDICT
+    return spread.against(own, at.loc[ref_code], sp)

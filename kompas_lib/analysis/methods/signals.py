@@ -8,31 +8,34 @@ Every signal is followed in the report by the four duidingsvragen.
 from __future__ import annotations
 
 import numpy as np
+from scipy import stats
 
-from kompas_lib.analysis.methods.uncertainty import differs
-
-
-def benchmark_direction(k, n, ref_k, ref_n, level: float = 0.95) -> str | None:
-    """'hoger' / 'lager' when the own proportion differs from the reference more than chance."""
-    if any(v is None or not np.isfinite(v) for v in (k, n, ref_k, ref_n)):
-        return None
-    if not differs(k, n, ref_k, ref_n, level):
-        return None
-    return "hoger" if k / n > ref_k / ref_n else "lager"
+from kompas_lib.analysis.methods.spread import ALPHA
 
 
-def trend_break(values, min_history: int = 4, sd_factor: float = 2.0) -> str | None:
-    """'stijging' / 'daling' when the last step differs from the earlier steps by more than
-    ``sd_factor`` standard deviations (needs ``min_history`` earlier steps)."""
+def trend_break(values, alpha: float = ALPHA, min_history: int = 4) -> str | None:
+    """'stijging' / 'daling' when the last of equally spaced ``values`` (years) falls outside the
+    (1 − alpha) prediction interval of a straight line through the earlier values.
+
+    The interval uses the t-distribution with m − 2 degrees of freedom for m earlier points; with
+    fewer than ``min_history`` earlier points there is no verdict (None)."""
     v = np.asarray([x for x in values if x is not None and np.isfinite(x)], dtype=float)
-    if len(v) < min_history + 2:
+    if len(v) < min_history + 1:
         return None
-    steps = np.diff(v)
-    earlier, last = steps[:-1], steps[-1]
-    sd = earlier.std(ddof=1)
-    if sd == 0 or abs(last - earlier.mean()) <= sd_factor * sd:
+    earlier, last = v[:-1], v[-1]
+    m = len(earlier)
+    t = np.arange(m, dtype=float)
+    slope, intercept = np.polyfit(t, earlier, 1)
+    resid = earlier - (intercept + slope * t)
+    s = float(np.sqrt((resid ** 2).sum() / (m - 2)))
+    if s == 0:
         return None
-    return "stijging" if last > earlier.mean() else "daling"
+    t_new = float(m)
+    se = s * np.sqrt(1 + 1 / m + (t_new - t.mean()) ** 2 / ((t - t.mean()) ** 2).sum())
+    predicted = intercept + slope * t_new
+    if abs(last - predicted) <= stats.t.ppf(1 - alpha / 2, m - 2) * se:
+        return None
+    return "stijging" if last > predicted else "daling"
 
 
 def word(titel: str, polariteit: str, richting: str, referentie: str) -> str:

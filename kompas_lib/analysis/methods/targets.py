@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kompas_lib.analysis.methods.uncertainty import wilson
+from kompas_lib.analysis.methods.uncertainty import poisson_exact, wilson
 
 OP_KOERS, NIET_OP_KOERS, ONZEKER = "op koers", "niet op koers", "nog niet te zeggen"
 
@@ -46,12 +46,19 @@ def path_value(base_year: int, base_value: float, target_year: int, target: floa
     return base_value + (target - base_value) * (year - base_year) / (target_year - base_year)
 
 
-def margin(series: pd.DataFrame, scale: float = 100.0) -> tuple[float | None, float | None, str]:
-    """Margin of the last value: Wilson from counts, else the wobble of earlier years."""
+def margin(series: pd.DataFrame, scale: float = 100.0, unit: str = "percentage") -> tuple[float | None, float | None, str]:
+    """Margin of the last value on the indicator's own scale: Wilson for a percentage and exact Poisson
+    limits for a rate per 1.000 (a count of events) from counts; else — and always for euro amounts
+    and plain counts — the wobble of earlier years."""
     last = series.iloc[-1]
-    if pd.notna(last.get("numerator")) and pd.notna(last.get("denominator")) and last["denominator"] > 0:
+    counted = pd.notna(last.get("numerator")) and pd.notna(last.get("denominator")) and last["denominator"] > 0
+    if counted and unit == "percentage":
         lo, hi = wilson(last["numerator"], last["denominator"])
         return float(lo) * scale, float(hi) * scale, "95 %-marge uit teller en noemer"
+    if counted and unit == "per_1000":
+        lo, hi = poisson_exact(last["numerator"])
+        per = scale / last["denominator"]
+        return float(lo) * per, float(hi) * per, "95 %-marge uit het aantal gebeurtenissen (Poisson)"
     steps = np.diff(series["value"].to_numpy(dtype=float)[:-1])
     if len(steps) >= 3 and np.std(steps, ddof=1) > 0:
         half = 1.96 * float(np.std(steps, ddof=1))
@@ -60,15 +67,16 @@ def margin(series: pd.DataFrame, scale: float = 100.0) -> tuple[float | None, fl
 
 
 def judge(series: pd.DataFrame, *, base_year: int, base_value: float, target: float, target_year: int,
-          direction: str, scale: float = 100.0) -> Judgement:
+          direction: str, scale: float = 100.0, unit: str = "percentage") -> Judgement:
     """Judge the latest value of ``series`` (columns year, value[, numerator, denominator]) against the
-    norm path. ``direction``: 'hoger' (higher is the aim) or 'lager'."""
+    norm path. ``direction``: 'hoger' (higher is the aim) or 'lager'; ``unit`` and ``scale`` are the
+    indicator's (percentage and 100, per_1000 and 1000, euro and 1 …)."""
     s = series.dropna(subset=["value"]).sort_values("year")
     after = s[s["year"] > base_year]
     if after.empty:
         return Judgement(ONZEKER, None, None, None, None, None, "nog geen meting na het basisjaar")
     last = after.iloc[-1]
-    lo, hi, how = margin(s[s["year"] <= last["year"]], scale)
+    lo, hi, how = margin(s[s["year"] <= last["year"]], scale, unit)
     expected = path_value(base_year, base_value, target_year, target, last["year"])
     if lo is None:
         return Judgement(ONZEKER, int(last["year"]), float(last["value"]), None, None, expected, how)

@@ -1,6 +1,6 @@
 """Uncertainty of rates and counts (DESIGN.md §4): Wilson and Clopper–Pearson intervals for a
-proportion, exact Poisson limits for a count, and a two-proportion test for 'verschil groter dan
-toeval'. Pure functions, vectorised over numpy arrays or pandas Series."""
+proportion and exact Poisson limits for a count ('groter dan toeval' is decided in
+:mod:`.spread`). Pure functions, vectorised over numpy arrays or pandas Series."""
 
 from __future__ import annotations
 
@@ -39,18 +39,3 @@ def poisson_exact(k, level: float = 0.95):
     low = np.where(k > 0, stats.chi2.ppf(a / 2, 2 * k) / 2, 0.0)
     high = stats.chi2.ppf(1 - a / 2, 2 * k + 2) / 2
     return low, high
-
-
-def two_proportion_z(k1, n1, k2, n2) -> float:
-    """z statistic of the pooled two-proportion test (nan when it cannot be computed)."""
-    if min(n1, n2) <= 0:
-        return float("nan")
-    pooled = (k1 + k2) / (n1 + n2)
-    se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    return float((k1 / n1 - k2 / n2) / se) if se > 0 else float("nan")
-
-
-def differs(k1, n1, k2, n2, level: float = 0.95) -> bool | None:
-    """True when the difference between two proportions is larger than chance at ``level``."""
-    z = two_proportion_z(k1, n1, k2, n2)
-    return None if np.isnan(z) else bool(abs(z) >= _z(level))

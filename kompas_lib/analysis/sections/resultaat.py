@@ -153,8 +153,9 @@ def assess(scope: Scope) -> tuple[pd.DataFrame, list[Judged], list[Signal]]:
                                  "Norm": f"doel {fmt.value(spec.doel, unit)} in {spec.doeljaar}", "Laatste meting": "–",
                                  "Oordeel": f"nog niet te zeggen: geen basiswaarde voor {spec.basis.periode}"})
                     continue
+                scale = scope.catalogue.indicators[spec.indicator].ratio_scale if spec.indicator else 100.0
                 j = judge(s, base_year=base_year, base_value=base_value, target=spec.doel, target_year=spec.doeljaar,
-                          direction=spec.richting)
+                          direction=spec.richting, scale=scale, unit=unit)
                 measured = "–" if j.value is None else f"{fmt.value(j.value, unit)} ({j.year})"
                 if j.low is not None:
                     measured += f", marge {fmt.number(j.low, 1)}–{fmt.number(j.high, 1)}"

@@ -12,9 +12,10 @@ import pandas as pd
 
 from kompas_lib.analysis import wording
 from kompas_lib.analysis.methods import profiel
-from kompas_lib.analysis.methods.benchmarks import change, latest_common_period, series
-from kompas_lib.analysis.methods.comparison import PEERS, benchmarked, latest_block
-from kompas_lib.analysis.methods.signals import benchmark_direction, trend_break, word, word_trend
+from kompas_lib.analysis.methods.benchmarks import change, latest_common_period, series, table_breaks
+from kompas_lib.analysis.methods import spread as spread_model
+from kompas_lib.analysis.methods.comparison import PEERS, benchmarked, latest_block, spread_of, verdict
+from kompas_lib.analysis.methods.signals import trend_break, word, word_trend
 from kompas_lib.analysis.methods.uncertainty import wilson
 from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.section import FigureSpec, Section, Signal
@@ -40,13 +41,20 @@ def _table_source(scope: Scope, data: pd.DataFrame) -> str:
 
 # --- wat valt op ---------------------------------------------------------------------------------
 
+FIRST_FULL_YEAR = 2016  # 2015, the first Jeugdwet year, was not registered completely everywhere
+
+
 def signalen(scope: Scope) -> Section:
-    """'Wat valt op': indicators that differ from Nederland or the comparable gemeenten by more than
-    chance, and trend breaks — worded by polarity, in catalogue order (not sorted by size)."""
+    """'Wat valt op': figures that stand out against Nederland or the comparable gemeenten by more than
+    the usual differences between gemeenten, and trend breaks — worded by polarity, in catalogue order
+    (not sorted by size). Verdicts from the one comparison model; the text says how many signals one
+    would expect by chance alone."""
     cmp = scope.comparison
     rows, signals = [], []
+    tests = 0
     for ind in scope.placed(BLOCK, "signaal"):
-        s, last = latest_block(cmp, ind, scope.ind(ind.id))
+        facts = scope.ind(ind.id)
+        s, last = latest_block(cmp, ind, facts)
         if last is None:
             continue
         label = parse_period(last["period"]).label
@@ -55,22 +63,32 @@ def signalen(scope: Scope) -> Section:
         for code in (COUNTRY, PEERS):
             if code not in at.index:
                 continue
-            ref = at.loc[code]
-            direction = benchmark_direction(last["numerator"], last["denominator"], ref["numerator"], ref["denominator"])
-            if direction:
-                found.setdefault(direction, []).append(cmp.labels.get(code, code))
+            v = verdict(cmp, ind, facts, s, last["period"], code)
+            tests += v.possible
+            ref_value = at.loc[code, "value"]
+            too_small = ind.minimaal_verschil is not None and abs(last["value"] - ref_value) < ind.minimaal_verschil
+            if v.stands_out and not too_small:
+                found.setdefault(v.direction, []).append(cmp.labels.get(code, code))
         for direction, refs in found.items():
             rows.append({"Indicator": ind.titel, "Soort": "verschil", "Periode": label,
                          "Wat valt op": word(ind.titel, ind.polariteit, direction, " en ".join(refs))})
-        own = s[s["region_code"] == scope.focus.code].sort_values("period_start")
-        brk = trend_break(own["value"].tolist())
-        if brk:
-            rows.append({"Indicator": ind.titel, "Soort": "trendbreuk", "Periode": label,
-                         "Wat valt op": word_trend(ind.titel, ind.polariteit, brk)})
+        own = s[(s["region_code"] == scope.focus.code) & (s["period_start"].dt.year >= FIRST_FULL_YEAR)]
+        own = own.sort_values("period_start")
+        if ind.eenheid in spread_model.SCALES and len(own) >= 5:
+            tests += 1
+            brk = trend_break(own["value"].tolist())
+            if brk:
+                rows.append({"Indicator": ind.titel, "Soort": "trendbreuk", "Periode": label,
+                             "Wat valt op": word_trend(ind.titel, ind.polariteit, brk)})
     table = pd.DataFrame(rows, columns=["Indicator", "Soort", "Periode", "Wat valt op"])
     for r in table.itertuples(index=False):
         signals.append(Signal(BLOCK, r.Indicator, r.Soort, r.Periode, r._3, "signalen"))
-    text = "" if len(table) else "Er zijn geen verschillen of trendbreuken die groter zijn dan toeval."
+    chance = spread_model.expected_false_alarms(tests)
+    how_many = f"ongeveer {fmt.number(chance, 1)}" if chance >= 0.05 else "minder dan 0,1"
+    text = (f"Er zijn {tests} vergelijkingen gemaakt. Een verschil telt pas als het buiten de 99,8 %-grenzen "
+            f"valt; bij toeval alleen verwacht je dan {how_many} signaal in deze lijst.")
+    if not len(table):
+        text = "Er zijn geen verschillen of trendbreuken die groter zijn dan toeval. " + text
     return Section("signalen", "Wat valt op", text=text, table=table, data=table,
                    caption="Vergeleken met het meest recente cijfer van Nederland en van de vergelijkbare gemeenten.",
                    signals=tuple(signals))
@@ -98,7 +116,7 @@ def _decomposition_sentence(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> 
     from kompas_lib.analysis.methods.demography import decompose_change
 
     s = series(scope.ind(indicator), indicator, [scope.focus.code])
-    s = s[s["numerator"].notna() & s["denominator"].notna()]
+    s = s[s["numerator"].notna() & s["denominator"].notna() & (s["period_start"].dt.year >= FIRST_FULL_YEAR)]
     if len(s) < 2:
         return None
     a, b = s.iloc[0], s.iloc[-1]
@@ -110,12 +128,23 @@ def _decomposition_sentence(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> 
             f"{fmt.count(a['numerator'])} naar {fmt.count(b['numerator'])} ({'+' if d.change > 0 else '−'}"
             f"{fmt.count(abs(d.change))}). Daarvan komt {fmt.count(d.population_effect)} door een veranderd aantal "
             f"jongeren en {fmt.count(d.rate_effect)} door een veranderd gebruik per jongere. Een daling die alleen uit "
-            "het aantal jongeren komt, is dus geen verbetering.")
+            "het aantal jongeren komt, is dus geen verbetering."
+            + wording.break_note(table_breaks(s, scope.focus.code), a["period_start"], b["period_start"]))
+
+
+def _members_sentence(scope: Scope) -> str | None:
+    members = scope.comparison.members.get(scope.focus.code)
+    if scope.focus.level == "gemeente" or not members:
+        return None
+    names = sorted(scope.names.get(c, c) for c in members)
+    return (f"{scope.focus.name} bestaat nu uit {len(names)} gemeente{'n' if len(names) != 1 else ''}: "
+            f"{', '.join(names)}. Cijfers van de regio als geheel zijn, ook voor eerdere jaren, opgeteld uit deze "
+            "gemeenten op hun huidige grenzen (waar CBS aantallen publiceert).")
 
 
 def bevolking(scope: Scope) -> Section:
     """The size of the youth population and where the change in jeugdzorg comes from."""
-    parts = [_population_sentence(scope), _decomposition_sentence(scope)]
+    parts = [_members_sentence(scope), _population_sentence(scope), _decomposition_sentence(scope)]
     return Section("bevolking", "Jongeren in de gemeente", text="\n\n".join(p for p in parts if p))
 
 
@@ -168,17 +197,16 @@ def verwacht_naar_leeftijd(scope: Scope) -> Section:
     if obs_own.isna().any() or obs_own.sum() < scope.threshold:
         return none
     res = indirect(float(obs_own.sum()), p_own, rates)
-    if res.low > 1:
-        verdict = "meer dan je op grond van de leeftijdsopbouw verwacht (verschil groter dan toeval)"
-    elif res.high < 1:
-        verdict = "minder dan je op grond van de leeftijdsopbouw verwacht (verschil groter dan toeval)"
-    else:
-        verdict = "ongeveer wat je op grond van de leeftijdsopbouw verwacht (verschil niet groter dan toeval)"
+    verdict = ("meer dan je op grond van de leeftijdsopbouw verwacht" if res.ratio > 1 else
+               "minder dan je op grond van de leeftijdsopbouw verwacht" if res.ratio < 1 else
+               "wat je op grond van de leeftijdsopbouw verwacht")
     text = (f"Als jongeren in {scope.focus.name} per leeftijdsgroep even vaak jeugdzorg hadden als in {scope.country}, "
             f"zouden het er in {parse_period(period).label} {fmt.count(res.expected)} zijn; het werkelijke aantal is "
-            f"{fmt.count(res.observed)}: {verdict}. Verhouding {fmt.number(res.ratio, 2)} (95 %-marge "
-            f"{fmt.number(res.low, 2)}–{fmt.number(res.high, 2)}). Benadering: de bevolking naar leeftijd is van "
-            f"1 januari {pop_year} en in groepen van vijf jaar, gelijk verdeeld over de jaren.")
+            f"{fmt.count(res.observed)}: {verdict}. Verhouding {fmt.number(res.ratio, 2)} (95 %-marge voor toeval "
+            f"{fmt.number(res.low, 2)}–{fmt.number(res.high, 2)}). Die marge houdt alleen rekening met toeval binnen "
+            "de gemeente, niet met de gewone verschillen tussen gemeenten; dit is daarom geen oordeel 'groter dan "
+            f"toeval'. Benadering: de bevolking naar leeftijd is van 1 januari {pop_year} en in groepen van vijf "
+            "jaar, gelijk verdeeld over de jaren.")
     data = pd.DataFrame({"leeftijd": groups, "waargenomen": obs_own.where(obs_own >= scope.threshold).to_numpy(),
                          "bevolking": p_own, "landelijk_gebruik": rates,
                          "verwacht": [p * r for p, r in zip(p_own, rates)],
@@ -205,6 +233,8 @@ def kerncijfers(scope: Scope) -> Section:
         row[scope.focus.name] = fmt.value(last["value"], ind.eenheid)
         for code in cmp.codes.values():
             row[cmp.labels[code]] = fmt.value(at["value"].get(code) if code in at.index else None, ind.eenheid)
+        row[f"Verschil met {cmp.labels.get(COUNTRY, scope.country)}"] = wording.verdict_cell(
+            verdict(cmp, ind, scope.ind(ind.id), s, last["period"], COUNTRY))
         rows.append(row)
         data.append(s[s["period"] == last["period"]][DATA_COLUMNS])
     data = _suppress(pd.concat(data, ignore_index=True) if data else pd.DataFrame(), scope.threshold)
@@ -303,12 +333,16 @@ def trend(scope: Scope, indicator: str) -> Section:
                 f"{fmt.value(last['value'], ind.eenheid)}"]
     if not nl.empty and pd.notna(nl.iloc[0]["value"]):
         nl_label = cmp.labels.get(COUNTRY, scope.country)
-        sentence.append(", " + wording.compare_to(last, nl.iloc[0], nl_label, ind.eenheid))
+        v = verdict(cmp, ind, scope.ind(indicator), s, last["period"], COUNTRY)
+        sentence.append(", " + wording.compare_to(v, nl.iloc[0]["value"], nl_label, ind.eenheid))
         title += f" ({nl_label} {fmt.value(nl.iloc[0]['value'], ind.eenheid)})"
-    ch = change(s, scope.focus.code)
+    ch = change(s, scope.focus.code, first_year=FIRST_FULL_YEAR)
+    breaks = table_breaks(s, scope.focus.code)
     if ch is not None:
-        sentence.append(". " + wording.change_sentence(*ch, ind.eenheid))
-    sentence.append(".")
+        sentence.append(". " + wording.change_sentence(*ch, ind.eenheid) + "."
+                        + wording.break_note(breaks, ch[0]["period_start"], ch[1]["period_start"]))
+    else:
+        sentence.append(".")
     if wording.small_numbers(last):
         sentence.append(f" Let op: in {scope.focus.name} gaat het om weinig jongeren; een paar jongeren meer of "
                         "minder laat het percentage van jaar tot jaar sterk schommelen.")
@@ -316,7 +350,8 @@ def trend(scope: Scope, indicator: str) -> Section:
     percent = ind.eenheid == "percentage"
     fig = FigureSpec("trend", s, title, source,
                      {"focus": scope.focus.name, "ylabel": "% van de jongeren" if percent else "aantal",
-                      "percent": percent, "order": list(cmp.labels.values())})
+                      "percent": percent, "order": list(cmp.labels.values()),
+                      "breaks": [(b[0], "nieuwe CBS-tabel") for b in breaks]})
     return Section(sid, ind.titel, text="".join(sentence), data=_suppress(s[TREND_COLUMNS].assign(unit=ind.eenheid),
                                                                             scope.threshold).drop(columns="unit"),
                    figure=fig, source=source)
@@ -325,7 +360,11 @@ def trend(scope: Scope, indicator: str) -> Section:
 def trends(scope: Scope) -> list[Section]:
     """One trend section per catalogue indicator placed as a block-1 trend; a note on herindeling."""
     out = [trend(scope, ind.id) for ind in scope.placed(BLOCK, "trend")]
-    note = harmonisation_note(scope)
+    notes = [harmonisation_note(scope)]
+    if any(c in scope.comparison.members for c in scope.comparison.region_codes):
+        notes.append("Provincies en jeugdregio's zijn in deze figuren opgeteld uit hun huidige gemeenten, ook voor "
+                     "eerdere jaren, zodat het gebied over de hele periode hetzelfde is.")
+    note = " ".join(n for n in notes if n)
     if note and out:
         out[-1] = Section(**{**out[-1].__dict__, "note": note})
     return out
@@ -346,53 +385,74 @@ def harmonisation_note(scope: Scope) -> str | None:
 # --- trechterfiguur ------------------------------------------------------------------------------
 
 def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Section:
-    """Funnel plot of all gemeenten (or the jeugdregio's gemeenten) on the latest full year."""
-    from kompas_lib.analysis.methods.funnel import funnel_table
+    """Funnel plot of all gemeenten (or the jeugdregio's gemeenten) on the latest full year, with
+    limits from the one comparison model: around Nederland, widened by the spread between gemeenten."""
+    import numpy as np
+
     from kompas_lib.prepare.regions import latest_classification
 
     ind = scope.catalogue.indicators[indicator]
+    cmp = scope.comparison
+    title = "Alle gemeenten in één beeld"
     members = latest_classification(scope.regions)
     if scope.focus.level == "jeugdregio":
         members = members[members["jeugdregio_code"] == scope.focus.code]
-    s = series(scope.ind(indicator), indicator, list(members["gemeente_code"]) + [COUNTRY])
+    facts = scope.ind(indicator)
+    s = series(facts, indicator, list(members["gemeente_code"]) + [COUNTRY])
     years = s[s["value"].notna() & (s["region_code"] != COUNTRY)].groupby("period").size()
     if years.empty:
-        return Section("trechter_jeugdzorg", "Alle gemeenten in één beeld",
-                       text="Voor de trechterfiguur zijn geen cijfers beschikbaar.")
+        return Section("trechter_jeugdzorg", title, text="Voor de trechterfiguur zijn geen cijfers beschikbaar.")
     period = years[years >= 0.8 * years.max()].index.max()
-    at = s[(s["period"] == period) & s["numerator"].notna() & s["denominator"].notna()]
+    at = s[(s["period"] == period) & s["numerator"].notna() & s["denominator"].notna() & (s["denominator"] > 0)]
     nl = at[at["region_code"] == COUNTRY]
+    sp = spread_of(cmp, ind, facts, period)
+    if nl.empty or sp is None or not sp.with_counts:
+        return Section("trechter_jeugdzorg", title, text="Voor de trechterfiguur zijn geen aantallen beschikbaar.")
+    ref = nl.iloc[0]
+    y_ref, v_ref = spread_model.transform(ref["numerator"], ref["denominator"], ind.eenheid)
     units = at[at["region_code"] != COUNTRY]
-    units = pd.DataFrame({"code": units["region_code"], "name": [scope.names.get(c, c) for c in units["region_code"]],
-                          "k": units["numerator"], "n": units["denominator"]})
-    p_bar = float(nl["numerator"].iloc[0] / nl["denominator"].iloc[0]) if not nl.empty else None
-    table, par = funnel_table(units, p_bar)
-    label = parse_period(period).label
-    ref = "het landelijke cijfer" if not nl.empty else "het gemiddelde"
+    table = pd.DataFrame({"code": units["region_code"].to_numpy(),
+                          "name": [scope.names.get(c, c) for c in units["region_code"]],
+                          "k": units["numerator"].to_numpy(), "n": units["denominator"].to_numpy()})
+    table["rate"] = table["k"] / table["n"]
+    z = [spread_model.against(r, ref, sp).z for _, r in units.iterrows()]
+    table["z"] = z
+    for label, zc in (("95", spread_model.Z95), ("998", spread_model.Z_ALERT)):
+        lo, hi = spread_model.funnel_limits(sp, float(y_ref), table["n"], zc, float(v_ref))
+        table[f"lo{label}"], table[f"hi{label}"] = lo / ind.ratio_scale, hi / ind.ratio_scale
+        table[f"oordeel_{label}"] = np.where(table["z"] >= zc, "boven de grenzen",
+                                             np.where(table["z"] <= -zc, "onder de grenzen", "binnen de grenzen"))
+    n_grid = np.geomspace(max(table["n"].min() * 0.8, 10), table["n"].max() * 1.2, 300)
+    curve = pd.DataFrame({"n": n_grid})
+    for label, zc in (("95", spread_model.Z95), ("998", spread_model.Z_ALERT)):
+        lo, hi = spread_model.funnel_limits(sp, float(y_ref), n_grid, zc, float(v_ref))
+        curve[f"lo{label}"], curve[f"hi{label}"] = lo / ind.ratio_scale, hi / ind.ratio_scale
+    period_label = parse_period(period).label
     focus_rows = table[table["code"] == scope.focus.code]
     if not focus_rows.empty:
-        title = f"{ind.titel} {label}: {scope.focus.name} valt {focus_rows['oordeel_95'].iloc[0]}"
+        where = focus_rows["oordeel_998"].iloc[0]
+        fig_title = (f"{ind.titel} {period_label}: {scope.focus.name} valt {where}"
+                     + (" (groter dan toeval)" if where != "binnen de grenzen" else ""))
     else:
-        counts = table["oordeel_95"].value_counts()
-        title = (f"{ind.titel} {label}: {counts.get('binnen de grenzen', 0)} van {len(table)} gemeenten "
-                 "binnen de grenzen")
+        fig_title = (f"{ind.titel} {period_label}: {int((table['oordeel_998'] == 'binnen de grenzen').sum())} van "
+                     f"{len(table)} gemeenten binnen de grenzen")
     source = wording.source_line(scope.who, at["source_table"], [period])
-    caption = (f"{source} Elke stip is een gemeente; lijnen: 95 %- en 99,8 %-grenzen rond {ref}"
-               + (", verbreed voor overdispersie." if par["overdispersie"] else "."))
-    summary = table["oordeel_95"].value_counts()
-    text = (f"In {label} vallen {summary.get('binnen de grenzen', 0)} gemeenten binnen de 95 %-grenzen, "
-            f"{summary.get('boven de grenzen', 0)} erboven en {summary.get('onder de grenzen', 0)} eronder. "
-            "Een punt buiten de grenzen is een reden om door te vragen, geen rangorde: de figuur zegt niets "
-            "over welke gemeente het 'beter' doet.")
-    if par["overdispersie"]:
-        text += (" Omdat veel gemeenten buiten de gewone grenzen vallen (overdispersie), zijn de grenzen "
-                 "verbreed: verschillen tussen gemeenten zijn groter dan toeval alleen verklaart.")
+    caption = (f"{source} Elke stip is een gemeente; lijnen rond het cijfer van {scope.country}: 95 %-grenzen "
+               "(gestreept) en 99,8 %-grenzen (gestippeld), verbreed voor de gewone verschillen tussen gemeenten.")
+    out95 = int((table["oordeel_95"] != "binnen de grenzen").sum())
+    out998 = int((table["oordeel_998"] != "binnen de grenzen").sum())
+    text = (f"In {period_label} vallen {out95} van de {len(table)} gemeenten ({fmt.pct(out95 / len(table) * 100)}) "
+            f"buiten de 95 %-grenzen — bij toeval alleen zou dat ongeveer 5 % zijn — en {out998} buiten de "
+            f"99,8 %-grenzen. Alleen buiten de 99,8 %-grenzen noemt dit rapport een verschil groter dan toeval. De "
+            "grenzen houden rekening met de gewone verschillen tussen gemeenten, niet alleen met het aantal jongeren. "
+            "Een punt buiten de grenzen is een reden om door te vragen, geen rangorde: de figuur zegt niets over "
+            "welke gemeente het 'beter' doet.")
     data = table.rename(columns={"k": "teller", "n": "noemer", "rate": "aandeel"})
     data.insert(0, "periode", period)
-    fig = FigureSpec("funnel", table, title, caption,
-                     {"p_bar": par["p_bar"], "tau2": par["tau2"],
+    fig = FigureSpec("funnel", table, fig_title, caption,
+                     {"p_bar": float(ref["numerator"] / ref["denominator"]), "curve": curve, "ref_label": scope.country,
                       "focus_code": scope.focus.code if scope.focus.level == "gemeente" else None})
-    return Section("trechter_jeugdzorg", "Alle gemeenten in één beeld", text=text, data=data, figure=fig, source=source)
+    return Section("trechter_jeugdzorg", title, text=text, data=data, figure=fig, source=source)
 
 
 # --- wijken en groepen ---------------------------------------------------------------------------
@@ -523,9 +583,12 @@ def definities(scope: Scope) -> Section:
 METHODS = [
     ("Marge van een percentage", "Wilson-interval (95 %) uit teller en noemer."),
     ("Verschil met Nederland of vergelijkbare gemeenten",
-     "Toets op twee proporties (95 %): 'verschil groter dan toeval' of 'niet groter dan toeval'."),
-    ("Trechterfiguur", "Grenzen p̄ ± z·√(p̄(1−p̄)/n) op 95 % en 99,8 %, verbreed voor overdispersie "
-                       "(Spiegelhalter) als veel gemeenten erbuiten vallen."),
+     "'Groter dan toeval' alleen als het verschil buiten de 99,8 %-grenzen valt die rekening houden met de gewone "
+     "verschillen tussen gemeenten (random-effects-model); bij toeval ongeveer 1 op de 500 vergelijkingen."),
+    ("Trechterfiguur", "Grenzen rond het landelijke cijfer op 95 % en 99,8 %, met dezelfde verschillen tussen "
+                       "gemeenten; bij toeval valt ongeveer 5 % buiten de 95 %-grenzen."),
+    ("Trendbreuk", "Het laatste jaar valt buiten de 99,8 %-voorspelmarge van een rechte lijn door de eerdere jaren "
+                   "(vanaf 2016, minstens vier jaren)."),
     ("Vergelijkbare gemeenten", "k dichtstbijzijnde gemeenten (euclidische afstand) op gestandaardiseerde "
                                 "kenmerken; k en kenmerken in het params-bestand."),
     ("Bevolkingseffect en gebruikseffect", "Verandering in aantallen = verandering in aantal jongeren × gemiddeld "

@@ -1,0 +1,98 @@
+"""The one comparison model: τ² against statsmodels and a hand computation, verdicts on a synthetic
+country with known outliers, false-alarm rates of the signal and trend rules by simulation."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from kompas_lib.analysis.methods import signals, spread
+
+
+def test_dersimonian_laird_by_hand():
+    # three units, y = 0, 1, 2 with variance 1 each: Q = 2, c = 3 - 3/3 = 2, tau² = (2 - 2)/2 = 0
+    assert spread.dersimonian_laird([0, 1, 2], [1, 1, 1]) == (0.0, 1.0)
+    # y = 0, 2, 4 with variance 1: Q = 8, c = 2, tau² = (8 - 2)/2 = 3; equal weights -> mean 2
+    assert spread.dersimonian_laird([0, 2, 4], [1, 1, 1]) == (3.0, 2.0)
+
+
+def test_tau2_equals_statsmodels():
+    from statsmodels.stats.meta_analysis import combine_effects
+
+    rng = np.random.default_rng(1)
+    n = rng.integers(500, 50_000, 200)
+    p = np.clip(rng.normal(0.11, 0.02, 200), 0.01, 0.5)
+    k = rng.binomial(n, p)
+    y, v = spread.transform(k, n, "percentage")
+    tau2, mu = spread.dersimonian_laird(y, v)
+    ref = combine_effects(y, v, method_re="dl")
+    assert tau2 == pytest.approx(ref.tau2, rel=1e-9) and mu == pytest.approx(ref.mean_effect_re, rel=1e-9)
+
+
+def test_variance_stabilising_scales():
+    y, v = spread.transform(25, 100, "percentage")
+    assert y == pytest.approx(math.asin(0.5)) and v == pytest.approx(1 / 400)
+    y, v = spread.transform(9, 1000, "per_1000")  # 9 per 1.000 inhabitants: Poisson, sqrt scale
+    assert y == pytest.approx(math.sqrt(0.009)) and v == pytest.approx(1 / 4000)
+    assert spread.back(y, "per_1000", 1000) == pytest.approx(9)
+    assert spread.estimate([1] * 20, [10] * 20, [100] * 20, "euro", 1) is None  # no verdict on euro
+
+
+def country(rng, units=300, outliers=()):
+    """Gemeenten with real between-gemeente differences (τ on the arcsine scale 0,03) and known outliers."""
+    n = rng.integers(1_000, 60_000, units)
+    theta = math.asin(math.sqrt(0.11)) + rng.normal(0, 0.03, units)
+    for i, shift in outliers:
+        theta[i] += shift
+    k = rng.binomial(n, np.sin(theta) ** 2)
+    return pd.DataFrame({"numerator": k.astype(float), "denominator": n.astype(float), "value": k / n * 100})
+
+
+def verdicts(df):
+    sp = spread.estimate(df.numerator, df.denominator, df.value, "percentage", 100)
+    ref = pd.Series({"numerator": df.numerator.sum(), "denominator": df.denominator.sum(),
+                     "value": df.numerator.sum() / df.denominator.sum() * 100})
+    return [spread.against(r, ref, sp) for _, r in df.iterrows()]
+
+
+def test_known_outliers_are_found_and_ordinary_gemeenten_are_not_flagged():
+    rng = np.random.default_rng(7)
+    df = country(rng, outliers=[(0, 0.2), (1, -0.2)])
+    v = verdicts(df)
+    assert v[0].direction == "hoger" and v[1].direction == "lager"
+    assert sum(x.stands_out for x in v[2:]) <= 3  # of 298 ordinary gemeenten, ~0,6 expected
+
+
+def test_false_alarm_rate_on_noise_is_near_nominal():
+    rng = np.random.default_rng(11)
+    flagged = tests = 0
+    for _ in range(20):
+        v = verdicts(country(rng))
+        flagged += sum(x.stands_out for x in v)
+        tests += len(v)
+    rate = flagged / tests
+    assert rate < 0.01, rate  # nominal 0,2 %; binomial census counts alone would flag most gemeenten
+    z = np.array([x.z for x in verdicts(country(rng))])
+    assert 0.02 <= np.mean(np.abs(z) >= spread.Z95) <= 0.09  # the 95 % limits hold about 5 % out
+
+
+def test_peers_are_a_distribution_not_a_pooled_sample():
+    peers = [pd.Series({"numerator": float(k), "denominator": 10_000.0, "value": k / 100})
+             for k in (900, 1000, 1100, 1200, 1300, 1000, 1100, 1200)]
+    sp = spread.Spread("percentage", 100, 0.0, 0.0, 300, True)
+    own = pd.Series({"numerator": 1400.0, "denominator": 10_000.0, "value": 14.0})
+    # 14 % against peers of 9–13 %: pooled binomial would call it 'hoger'; the peers' spread does not
+    assert spread.against_peers(own, peers, sp).direction is None
+    far = pd.Series({"numerator": 3000.0, "denominator": 10_000.0, "value": 30.0})
+    assert spread.against_peers(far, peers, sp).direction == "hoger"
+
+
+def test_trend_break_rule_by_hand_and_false_alarm_rate():
+    assert signals.trend_break([10, 10.2, 10.4, 10.5, 10.7, 13.0]) == "stijging"
+    assert signals.trend_break([10, 10.2, 10.4, 10.5, 10.7, 10.9]) is None
+    assert signals.trend_break([10, 11, 12, 13]) is None  # fewer than 4 earlier points: no verdict
+    rng = np.random.default_rng(3)
+    runs = 4000
+    alarms = sum(signals.trend_break(5 + 0.3 * np.arange(8) + rng.normal(0, 0.5, 8)) is not None for _ in range(runs))
+    assert alarms / runs < 0.006  # nominal 0,2 % per series
