@@ -149,3 +149,31 @@ def test_jeugdregio_history_is_the_sum_of_its_current_gemeenten(make_real_scope)
     assert len(own) >= 8
     for period, row in own.iterrows():
         assert row.numerator == sums.loc[period], period
+
+
+@pytest.mark.parametrize("code", ["GM0344", "GM0363", "GM1982", "GM0088", "JZ33"])
+def test_one_verdict_per_figure_across_the_report(make_real_scope, code):
+    """Signal list, kerncijfers, trend sentence and funnel agree on every kerncijfer against Nederland."""
+    scope = make_real_scope(code)
+    signals = staat.signalen(scope).table
+    kern = staat.kerncijfers(scope).table.set_index("Indicator")
+    funnel = staat.trechter_jeugdzorg(scope)
+    for ind in scope.placed(1, "kerncijfer"):
+        if ind.titel not in kern.index:
+            continue
+        cell = kern.loc[ind.titel, "Verschil met Nederland"]
+        out = cell.endswith("groter dan toeval") and not cell.startswith("niet")
+        sentence = staat.trend(scope, ind.id).text
+        assert out == ("(verschil groter dan toeval)" in sentence), (ind.id, cell, sentence)
+        listed = signals[(signals.Indicator == ind.titel) & (signals.Soort == "verschil")]
+        assert out == any("Nederland" in t for t in listed["Wat valt op"]), (ind.id, cell)
+        if ind.id == "jongeren_jeugdzorg" and scope.focus.level == "gemeente":
+            where = funnel.data.set_index("code").loc[code, "oordeel_998"]
+            assert out == (where != "binnen de grenzen"), (cell, where)
+
+
+def test_funnel_of_2023_holds_about_five_percent_outside_its_95_limits(make_real_scope):
+    data = staat.trechter_jeugdzorg(make_real_scope("GM0344")).data
+    assert data.periode.iloc[0] == "2023" and len(data) == 342
+    share = (data.oordeel_95 != "binnen de grenzen").mean()
+    assert 0.02 <= share <= 0.10, share  # measured: 21 of 342 = 6,1 %

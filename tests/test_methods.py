@@ -29,11 +29,14 @@ def test_clopper_pearson_and_poisson_known_values():
 
 
 def test_funnel_limits_by_hand():
-    lo, hi = funnel.limits(0.1, 400, funnel.Z95)
-    se = math.sqrt(0.1 * 0.9 / 400)  # 0.015
-    assert lo == pytest.approx(0.1 - 1.959964 * se, abs=1e-6) and hi == pytest.approx(0.1 + 1.959964 * se, abs=1e-6)
-    lo, hi = funnel.limits(0.1, 400, funnel.Z998)
-    assert hi == pytest.approx(0.1 + 3.090232 * 0.015, abs=1e-6)
+    # exact binomial for small n: 20 trajecten at p̄ = 10 %: the 2,5 % and 97,5 % quantiles are 0 and 5
+    lo, hi = funnel.limits(0.1, 20, funnel.Z95)
+    assert (lo, hi) == (0.0, 0.25)
+    lo, hi = funnel.limits(0.1, 400, funnel.Z95)  # quantiles 29 and 52 of Binomial(400; 0,1)
+    assert (lo, hi) == (29 / 400, 52 / 400)
+    # with overdispersion: p̄ ± z·√(p̄(1−p̄)/n + τ²)
+    lo, hi = funnel.limits(0.1, 400, funnel.Z998, tau2=0.0001)
+    assert hi == pytest.approx(0.1 + 3.090232 * math.sqrt(0.015 ** 2 + 0.0001), abs=1e-6)
     assert list(funnel.classify([60, 40, 20], [400, 400, 400], 0.1)) == [
         "boven de grenzen", "binnen de grenzen", "onder de grenzen"]
 

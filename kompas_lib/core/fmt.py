@@ -18,7 +18,10 @@ def number(x, decimals: int = 0) -> str:
     """2045 -> '2.045'; 1234.5 (1 dec) -> '1.234,5'; missing -> '–'."""
     if _is_missing(x):
         return MISSING
-    s = f"{float(x):,.{decimals}f}"
+    x = float(x)
+    if round(x, decimals) == 0:
+        x = 0.0  # no '-0' or '-0,0'
+    s = f"{x:,.{decimals}f}"
     return s.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
 
 

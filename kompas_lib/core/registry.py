@@ -103,6 +103,14 @@ class Indicator(_Strict):
     schaal: float | None = None  # teller / noemer x schaal; default by unit (100 for %, 1000 per 1.000)
     alleen_landelijk: bool = False  # CBS publishes no regional figure: national context only
     minimaal_verschil: float | None = None  # smallest difference (in the indicator's unit) worth a signal
+    basis: str | None = None  # what a percentage is of: 'van de jongeren tot 18 jaar' (headers, axes)
+
+    @property
+    def unit_label(self) -> str:
+        """'% van de jongeren tot 18 jaar', 'per 1.000 inwoners', 'aantal', 'euro'."""
+        if self.eenheid == "percentage":
+            return f"% {self.basis}" if self.basis and not self.basis.startswith("per ") else (self.basis or "%")
+        return {"per_1000": "per 1.000 inwoners", "euro": "euro", "aantal": "aantal"}.get(self.eenheid, self.eenheid)
 
     @property
     def ratio_scale(self) -> float:

@@ -1,6 +1,6 @@
 """Funnel plots: control limits for proportions around a benchmark (DESIGN.md §4).
 
-Limits ``p̄ ± z·√(p̄(1−p̄)/n)`` at 95 % (z = 1,96) and 99,8 % (z = 3,09). When many units fall
+Limits at 95 % (z = 1,96) and 99,8 % (z = 3,09): exact binomial quantiles around p̄. When many units fall
 outside (overdispersion), the additive random-effects adjustment of Spiegelhalter (2005) widens the
 limits: ``p̄ ± z·√(p̄(1−p̄)/n + τ²)`` with τ² estimated from winsorised z-scores. Units are labelled
 'binnen / boven / onder de grenzen' — never ranked.
@@ -19,8 +19,15 @@ Z998 = float(stats.norm.ppf(0.999))
 
 
 def limits(p_bar: float, n, z: float, tau2: float = 0.0):
-    """Lower and upper control limits (proportions) for denominators ``n``."""
+    """Lower and upper control limits (proportions) for denominators ``n``.
+
+    Without overdispersion (τ² = 0) the limits are exact binomial quantiles — what matters for the
+    small n of a provider; with τ² the normal approximation ``p̄ ± z·√(p̄(1−p̄)/n + τ²)``."""
     n = np.asarray(n, dtype=float)
+    if tau2 == 0:
+        a = 2 * (1 - stats.norm.cdf(z))
+        nn = np.maximum(np.round(n), 1)
+        return stats.binom.ppf(a / 2, nn, p_bar) / nn, stats.binom.ppf(1 - a / 2, nn, p_bar) / nn
     se = np.sqrt(p_bar * (1 - p_bar) / n + tau2)
     return np.clip(p_bar - z * se, 0, 1), np.clip(p_bar + z * se, 0, 1)
 

@@ -41,6 +41,7 @@ def _table_source(scope: Scope, data: pd.DataFrame) -> str:
 
 # --- wat valt op ---------------------------------------------------------------------------------
 
+CBS_ROUNDING = 5  # CBS rounds youth-care counts to multiples of 5
 FIRST_FULL_YEAR = 2016  # 2015, the first Jeugdwet year, was not registered completely everywhere
 
 
@@ -123,6 +124,9 @@ def _decomposition_sentence(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> 
     d = decompose_change(a["denominator"], a["numerator"] / a["denominator"],
                          b["denominator"], b["numerator"] / b["denominator"])
     la, lb = parse_period(a["period"]).label, parse_period(b["period"]).label
+    if abs(d.change) < CBS_ROUNDING:
+        return (f"Het aantal jongeren met jeugdzorg in {scope.focus.name} is tussen {la} en {lb} vrijwel gelijk "
+                f"gebleven ({fmt.count(a['numerator'])} en {fmt.count(b['numerator'])}; CBS rondt af op vijftallen).")
     word_ = "gestegen" if d.change > 0 else "gedaald"
     return (f"Het aantal jongeren met jeugdzorg in {scope.focus.name} is tussen {la} en {lb} {word_} van "
             f"{fmt.count(a['numerator'])} naar {fmt.count(b['numerator'])} ({'+' if d.change > 0 else '−'}"
@@ -227,7 +231,7 @@ def kerncijfers(scope: Scope) -> Section:
         if last is None:
             continue
         at = s[s["period"] == last["period"]].set_index("region_code")
-        row = {"Indicator": ind.titel, "Periode": parse_period(last["period"]).label}
+        row = {"Indicator": ind.titel, "Eenheid": ind.unit_label, "Periode": parse_period(last["period"]).label}
         row[count_col] = (fmt.suppressed_count(last["numerator"], scope.threshold)
                           if ind.eenheid == "percentage" and pd.notna(last["numerator"]) else "–")
         row[scope.focus.name] = fmt.value(last["value"], ind.eenheid)
@@ -239,7 +243,9 @@ def kerncijfers(scope: Scope) -> Section:
         data.append(s[s["period"] == last["period"]][DATA_COLUMNS])
     data = _suppress(pd.concat(data, ignore_index=True) if data else pd.DataFrame(), scope.threshold)
     return Section("kerncijfers", "Kerncijfers jeugdzorg", table=pd.DataFrame(rows), data=data,
-                   source=_table_source(scope, data))
+                   source=_table_source(scope, data),
+                   caption=("De percentages hebben elk hun eigen basis (kolom Eenheid): jeugdhulp telt jongeren tot "
+                            "18 jaar, jeugdzorg jongeren tot 23 jaar; daarom kan een deel groter lijken dan het geheel."))
 
 
 def _suppress(data: pd.DataFrame, threshold: int) -> pd.DataFrame:
@@ -271,7 +277,8 @@ def alle_indicatoren(scope: Scope) -> Section:
                 lo, hi = wilson(last["numerator"], last["denominator"])
                 margin = f"{fmt.number(lo * 100, 1)}–{fmt.number(hi * 100, 1)}"
             comparable = ind.eenheid != "aantal"  # counts of other regions are not comparable with the focus's
-            rows.append({"Domein": dom_title, "Indicator": ind.titel, "Periode": parse_period(last["period"]).label,
+            rows.append({"Domein": dom_title, "Indicator": ind.titel, "Eenheid": ind.unit_label,
+                         "Periode": parse_period(last["period"]).label,
                          scope.focus.name: fmt.value(last["value"], ind.eenheid), "95 %-marge": margin,
                          cmp.labels.get(COUNTRY, scope.country): fmt.value(at.get(COUNTRY), ind.eenheid) if comparable else "–",
                          "Vergelijkbare gemeenten": fmt.value(at.get(PEERS), ind.eenheid) if comparable else "–"})
@@ -349,7 +356,7 @@ def trend(scope: Scope, indicator: str) -> Section:
     source = wording.series_source(scope.who, s)
     percent = ind.eenheid == "percentage"
     fig = FigureSpec("trend", s, title, source,
-                     {"focus": scope.focus.name, "ylabel": "% van de jongeren" if percent else "aantal",
+                     {"focus": scope.focus.name, "ylabel": ind.unit_label,
                       "percent": percent, "order": list(cmp.labels.values()),
                       "breaks": [(b[0], "nieuwe CBS-tabel") for b in breaks]})
     return Section(sid, ind.titel, text="".join(sentence), data=_suppress(s[TREND_COLUMNS].assign(unit=ind.eenheid),
@@ -451,6 +458,7 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
     data.insert(0, "periode", period)
     fig = FigureSpec("funnel", table, fig_title, caption,
                      {"p_bar": float(ref["numerator"] / ref["denominator"]), "curve": curve, "ref_label": scope.country,
+                      "ylabel": ind.unit_label, "xlabel": "aantal jongeren (de basis van het percentage)",
                       "focus_code": scope.focus.code if scope.focus.level == "gemeente" else None})
     return Section("trechter_jeugdzorg", title, text=text, data=data, figure=fig, source=source)
 
