@@ -96,3 +96,16 @@ def test_trend_break_rule_by_hand_and_false_alarm_rate():
     runs = 4000
     alarms = sum(signals.trend_break(5 + 0.3 * np.arange(8) + rng.normal(0, 0.5, 8)) is not None for _ in range(runs))
     assert alarms / runs < 0.006  # nominal 0,2 % per series
+
+
+def test_cbs_rounding_to_five_widens_margins_where_counts_are_small():
+    from kompas_lib.analysis.methods.uncertainty import wilson, wilson_rounded
+
+    _, v_plain = spread.transform(10, 200, "percentage")
+    _, v_round = spread.transform(10, 200, "percentage", rounding=5)
+    # delta method by hand: p = 0,05, dy/dk = 1/(2·200·√(0,05·0,95)) = 0,011471; variance 25/12 · dy/dk²
+    assert v_round - v_plain == pytest.approx(25 / 12 * (1 / (2 * 200 * math.sqrt(0.05 * 0.95))) ** 2)
+    _, v_big = spread.transform(10_000, 100_000, "percentage", rounding=5)
+    assert v_big == pytest.approx(1 / 400_000, rel=1e-3)  # irrelevant for large counts
+    lo, hi = wilson_rounded(10, 200, 5)
+    assert lo == pytest.approx(wilson(7.5, 200)[0]) and hi == pytest.approx(wilson(12.5, 200)[1])

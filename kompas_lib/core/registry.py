@@ -51,6 +51,7 @@ class Concept(_Strict):
     status_kolom: str | None = None
     tables: list[TableSpan]
     snapshot_let_op: str | None = None
+    afgerond_op: int | None = None  # CBS rounds the counts to multiples of this (5 for youth care)
     overslaan: list[str] = Field(default_factory=list)  # region titles (regex) that are not regions we use
 
 
@@ -133,6 +134,10 @@ class Registry(_Strict):
         for c in self.concepts.values():
             ids += [t.id for t in c.tables]
         return list(dict.fromkeys(ids))
+
+    def rounding(self, indicator: str) -> int:
+        """The rounding step of an indicator's published counts (0 when not rounded)."""
+        return self.concepts[self.indicators[indicator].concept].afgerond_op or 0
 
     def indicators_of(self, concept: str) -> list[Indicator]:
         return [i for i in self.indicators.values() if i.concept == concept]

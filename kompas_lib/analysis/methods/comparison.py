@@ -153,7 +153,8 @@ def latest_block(cmp: Comparison, ind: Indicator, facts: pd.DataFrame) -> tuple[
     return cmp._by_indicator[ind.id]
 
 
-def spread_of(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, period: str) -> spread.Spread | None:
+def spread_of(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, period: str,
+              rounding: float = 0.0) -> spread.Spread | None:
     """The between-gemeente spread of one indicator in one period (cached): over today's gemeenten
     except the focus itself, so that an outlying focus cannot widen its own yardstick."""
     key = (ind.id, period)
@@ -161,19 +162,19 @@ def spread_of(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, period: str)
         at = facts[(facts["period"] == period) & (facts["group_dim"] == "totaal")
                    & facts["region_code"].isin(cmp.gemeenten) & (facts["region_code"] != cmp.focus.code)]
         cmp._spreads[key] = spread.estimate(at["numerator"], at["denominator"], at["value"], ind.eenheid,
-                                            ind.ratio_scale) if len(at) else None
+                                            ind.ratio_scale, rounding) if len(at) else None
     return cmp._spreads[key]
 
 
 def verdict(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, s: pd.DataFrame, period: str,
-            ref_code: str) -> spread.Verdict:
+            ref_code: str, rounding: float = 0.0) -> spread.Verdict:
     """The one verdict for the focus's figure of ``period`` against region ``ref_code`` (or the
     comparable gemeenten, :data:`PEERS`). ``s`` is the benchmarked series (:func:`benchmarked`)."""
     at = s[s["period"] == period].set_index("region_code")
     if cmp.focus.code not in at.index:
         return spread.NO_VERDICT
     own = at.loc[cmp.focus.code]
-    sp = spread_of(cmp, ind, facts, period)
+    sp = spread_of(cmp, ind, facts, period, rounding)
     if ref_code == PEERS:
         rows = facts[(facts["period"] == period) & (facts["group_dim"] == "totaal")
                      & facts["region_code"].isin(cmp.peer_codes)]

@@ -33,19 +33,25 @@ SCALES = {"percentage": "arcsinus", "per_1000": "wortel"}
 MIN_UNITS = 10
 
 
-def transform(k, n, unit: str, scale: float = 100.0):
-    """(y, v): the figure on the comparison scale and its sampling variance 1/(4n).
+def transform(k, n, unit: str, rounding: float = 0.0):
+    """(y, v): the figure on the comparison scale and its variance: sampling 1/(4n), plus — when CBS
+    rounds counts to multiples of ``rounding`` — the rounding error (uniform, variance rounding²/12)
+    carried through the transformation (delta method). That term only matters for small counts.
 
     ``k``/``n`` are counts; for percentages k/n is the proportion, for rates per 1.000 k/n is
     events per inhabitant. Returns nan where counts are missing."""
     k, n = np.asarray(k, dtype=float), np.asarray(n, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = k / n
+        half = 0.5 / n
         if unit == "percentage":
             y = np.arcsin(np.sqrt(np.clip(r, 0, 1)))
+            pc = np.clip(r, half, 1 - half)
+            slope = 1 / (2 * n * np.sqrt(pc * (1 - pc)))  # dy/dk
         else:
             y = np.sqrt(np.clip(r, 0, None))
-        v = 1 / (4 * n)
+            slope = 1 / (2 * n * np.sqrt(np.clip(r, half, None)))
+        v = 1 / (4 * n) + (rounding ** 2 / 12) * slope ** 2
     return y, v
 
 
@@ -71,6 +77,7 @@ class Spread:
     mu: float  # random-effects mean of the gemeenten (comparison scale)
     units: int  # number of gemeenten it rests on
     with_counts: bool  # False: only published values, s² unknown (tau2 = variance of the values)
+    rounding: float = 0.0  # CBS rounds the counts to multiples of this
 
 
 def dersimonian_laird(y, v) -> tuple[float, float]:
@@ -85,7 +92,7 @@ def dersimonian_laird(y, v) -> tuple[float, float]:
     return tau2, float((wr * y).sum() / wr.sum())
 
 
-def estimate(k, n, value, unit: str, scale: float) -> Spread | None:
+def estimate(k, n, value, unit: str, scale: float, rounding: float = 0.0) -> Spread | None:
     """The spread over the gemeenten of one period (arrays of counts, denominators, values).
 
     None for units without a verdict (euro, aantal) or fewer than 10 gemeenten with a figure."""
@@ -94,9 +101,9 @@ def estimate(k, n, value, unit: str, scale: float) -> Spread | None:
     k, n, value = (np.asarray(a, dtype=float) for a in (k, n, value))
     counted = np.isfinite(k) & np.isfinite(n) & (n > 0)
     if counted.sum() >= MIN_UNITS and counted.sum() >= 0.8 * np.isfinite(value).sum():
-        y, v = transform(k[counted], n[counted], unit)
+        y, v = transform(k[counted], n[counted], unit, rounding)
         tau2, mu = dersimonian_laird(y, v)
-        return Spread(unit, scale, tau2, mu, int(counted.sum()), True)
+        return Spread(unit, scale, tau2, mu, int(counted.sum()), True, rounding)
     shown = np.isfinite(value)
     if shown.sum() < MIN_UNITS:
         return None
@@ -123,7 +130,7 @@ NO_VERDICT = Verdict(float("nan"), None, False)
 def _y_v(row, spread: Spread):
     k, n, value = row.get("numerator"), row.get("denominator"), row.get("value")
     if spread.with_counts and k is not None and n is not None and np.isfinite(k) and np.isfinite(n) and n > 0:
-        y, v = transform(k, n, spread.unit)
+        y, v = transform(k, n, spread.unit, spread.rounding)
         return float(y), float(v)
     if value is None or not np.isfinite(value):
         return None, None

@@ -39,3 +39,12 @@ def poisson_exact(k, level: float = 0.95):
     low = np.where(k > 0, stats.chi2.ppf(a / 2, 2 * k) / 2, 0.0)
     high = stats.chi2.ppf(1 - a / 2, 2 * k + 2) / 2
     return low, high
+
+
+def wilson_rounded(k, n, step: float = 0.0, level: float = 0.95):
+    """Wilson interval widened for a count rounded to multiples of ``step`` (CBS: 5): the lower limit
+    of k − step/2 and the upper limit of k + step/2. Matters where counts are small."""
+    k = np.asarray(k, dtype=float)
+    low, _ = wilson(np.maximum(k - step / 2, 0), n, level)
+    _, high = wilson(k + step / 2, n, level)
+    return low, high

@@ -16,7 +16,7 @@ from kompas_lib.analysis.methods.benchmarks import change, latest_common_period,
 from kompas_lib.analysis.methods import spread as spread_model
 from kompas_lib.analysis.methods.comparison import PEERS, benchmarked, latest_block, spread_of, verdict
 from kompas_lib.analysis.methods.signals import trend_break, word, word_trend
-from kompas_lib.analysis.methods.uncertainty import wilson
+from kompas_lib.analysis.methods.uncertainty import wilson_rounded
 from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.section import FigureSpec, Section, Signal
 from kompas_lib.analysis.sections import wijken as wijk_tables
@@ -64,7 +64,7 @@ def signalen(scope: Scope) -> Section:
         for code in (COUNTRY, PEERS):
             if code not in at.index:
                 continue
-            v = verdict(cmp, ind, facts, s, last["period"], code)
+            v = verdict(cmp, ind, facts, s, last["period"], code, scope.catalogue.rounding(ind.id))
             tests += v.possible
             ref_value = at.loc[code, "value"]
             too_small = ind.minimaal_verschil is not None and abs(last["value"] - ref_value) < ind.minimaal_verschil
@@ -238,7 +238,7 @@ def kerncijfers(scope: Scope) -> Section:
         for code in cmp.codes.values():
             row[cmp.labels[code]] = fmt.value(at["value"].get(code) if code in at.index else None, ind.eenheid)
         row[f"Verschil met {cmp.labels.get(COUNTRY, scope.country)}"] = wording.verdict_cell(
-            verdict(cmp, ind, scope.ind(ind.id), s, last["period"], COUNTRY))
+            verdict(cmp, ind, scope.ind(ind.id), s, last["period"], COUNTRY, scope.catalogue.rounding(ind.id)))
         rows.append(row)
         data.append(s[s["period"] == last["period"]][DATA_COLUMNS])
     data = _suppress(pd.concat(data, ignore_index=True) if data else pd.DataFrame(), scope.threshold)
@@ -274,7 +274,7 @@ def alle_indicatoren(scope: Scope) -> Section:
             at = s[s["period"] == last["period"]].set_index("region_code")["value"]
             margin = "–"
             if ind.eenheid == "percentage" and pd.notna(last["numerator"]) and pd.notna(last["denominator"]):
-                lo, hi = wilson(last["numerator"], last["denominator"])
+                lo, hi = wilson_rounded(last["numerator"], last["denominator"], scope.catalogue.rounding(ind.id))
                 margin = f"{fmt.number(lo * 100, 1)}–{fmt.number(hi * 100, 1)}"
             comparable = ind.eenheid != "aantal"  # counts of other regions are not comparable with the focus's
             rows.append({"Domein": dom_title, "Indicator": ind.titel, "Eenheid": ind.unit_label,
@@ -340,7 +340,7 @@ def trend(scope: Scope, indicator: str) -> Section:
                 f"{fmt.value(last['value'], ind.eenheid)}"]
     if not nl.empty and pd.notna(nl.iloc[0]["value"]):
         nl_label = cmp.labels.get(COUNTRY, scope.country)
-        v = verdict(cmp, ind, scope.ind(indicator), s, last["period"], COUNTRY)
+        v = verdict(cmp, ind, scope.ind(indicator), s, last["period"], COUNTRY, scope.catalogue.rounding(indicator))
         sentence.append(", " + wording.compare_to(v, nl.iloc[0]["value"], nl_label, ind.eenheid))
         title += f" ({nl_label} {fmt.value(nl.iloc[0]['value'], ind.eenheid)})"
     ch = change(s, scope.focus.code, first_year=FIRST_FULL_YEAR)
@@ -412,11 +412,12 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
     period = years[years >= 0.8 * years.max()].index.max()
     at = s[(s["period"] == period) & s["numerator"].notna() & s["denominator"].notna() & (s["denominator"] > 0)]
     nl = at[at["region_code"] == COUNTRY]
-    sp = spread_of(cmp, ind, facts, period)
+    rounding = scope.catalogue.rounding(indicator)
+    sp = spread_of(cmp, ind, facts, period, rounding)
     if nl.empty or sp is None or not sp.with_counts:
         return Section("trechter_jeugdzorg", title, text="Voor de trechterfiguur zijn geen aantallen beschikbaar.")
     ref = nl.iloc[0]
-    y_ref, v_ref = spread_model.transform(ref["numerator"], ref["denominator"], ind.eenheid)
+    y_ref, v_ref = spread_model.transform(ref["numerator"], ref["denominator"], ind.eenheid, rounding)
     units = at[at["region_code"] != COUNTRY]
     table = pd.DataFrame({"code": units["region_code"].to_numpy(),
                           "name": [scope.names.get(c, c) for c in units["region_code"]],
@@ -589,7 +590,8 @@ def definities(scope: Scope) -> Section:
 
 
 METHODS = [
-    ("Marge van een percentage", "Wilson-interval (95 %) uit teller en noemer."),
+    ("Marge van een percentage", "Wilson-interval (95 %) uit teller en noemer, verbreed waar CBS aantallen op "
+                                 "vijftallen afrondt."),
     ("Verschil met Nederland of vergelijkbare gemeenten",
      "'Groter dan toeval' alleen als het verschil buiten de 99,8 %-grenzen valt die rekening houden met de gewone "
      "verschillen tussen gemeenten (random-effects-model); bij toeval ongeveer 1 op de 500 vergelijkingen."),

@@ -18,7 +18,7 @@ import pandas as pd
 
 from kompas_lib.analysis import wording
 from kompas_lib.analysis.methods import aanbieders
-from kompas_lib.analysis.methods.benchmarks import series
+from kompas_lib.analysis.methods.benchmarks import series, table_breaks
 from kompas_lib.analysis.methods.funnel import funnel_table
 from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.section import FigureSpec, Section, Signal
@@ -30,6 +30,7 @@ from kompas_lib.prepare.regions import COUNTRY_CODE, latest_classification
 
 BLOCK = 5
 PLAN = "nl_beeindigd_volgens_plan"  # the national figure the trend title states
+UNKNOWN = "nl_einde_onbekend"  # a category CBS publishes from 2021: a break in the other series
 EARLY = "nl_voortijdig_afgesloten"  # carries the reasons for ending early
 PROVIDER_MEASURES = ["volgens_plan", "voortijdig", "herhaald_beroep_12mnd", "doelrealisatie", "tevredenheid"]
 ZORGVORM_MEASURES = ["volgens_plan", "voortijdig", "herhaald_beroep_12mnd"]
@@ -104,8 +105,15 @@ def national_trend(scope: Scope) -> Section | None:
     title = (f"Landelijk {fmt.pct(plan.iloc[0])} van de trajecten volgens plan beëindigd in "
              f"{parse_period(last).label}" if len(plan) else "Uitkomsten jeugdhulp, landelijk")
     names = list(dict.fromkeys(data["region_name"]))
+    unknown = scope.ind(UNKNOWN)
+    unknown = unknown[(unknown["region_code"] == COUNTRY_CODE) & unknown["value"].notna()]
+    breaks = [(b[0], "nieuwe CBS-tabel") for b in table_breaks(data[data["indicator"] == PLAN], COUNTRY_CODE)]
+    if not unknown.empty:
+        first = unknown["period_start"].min()
+        breaks = [(at, label + (", 'einde onbekend'" if at == first else "")) for at, label in breaks] \
+            or [(first, "'einde onbekend'")]
     spec = FigureSpec("trend", data, title, wording.series_source(scope.who, data, extra=TREND_NOTE),
-                      {"focus": names[0], "ylabel": "% van de trajecten", "order": names})
+                      {"focus": names[0], "ylabel": "% van de trajecten", "order": names, "breaks": breaks})
     export = data[["indicator", "region_name", "period", "numerator", "denominator", "value", "source_table"]]
     return Section("landelijk_trend", title, figure=spec, data=export)
 
