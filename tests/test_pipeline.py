@@ -17,8 +17,8 @@ BAD_SIGNS = ["Traceback", "Error:", "Warning", "warnings.warn", "<Figure size"]
 def test_demo_report_is_complete_and_marked_fictitious(demo_report):
     folder, text, html = demo_report
     assert "FICTIEVE GEGEVENS" in html and "Demoland" in text
-    for section in ["Staat van de jeugd", "Kerncijfers jeugdzorg", "Ontwikkeling sinds 2015",
-                    "Herkennen we het beeld?", "Bijlage: bronnen, definities en methoden", "Wat valt op", "Wat betekent het?",
+    for section in ["Staat van de jeugd", "Kerncijfers jeugdzorg", "Ontwikkeling sinds 2015", "In één oogopslag",
+                    "Herkennen we het beeld?", "Bijlage: bronnen, definities en methoden", "Wat betekent het?",
                     "Vergelijkbare gemeenten", "Alle gemeenten in één beeld", "Wijken", "Groepen jongeren"]:
         assert section in text, section
     for bad in BAD_SIGNS:

@@ -85,25 +85,44 @@ def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, mem
     regions = [c for c in s["region_code"].unique() if c in members]
     if not regions:
         return s
+    region_of = {g: code for code in regions for g in members[code]}
+    own = facts[facts["region_code"].isin(region_of) & (facts["group_dim"] == "totaal")
+                & facts["period"].isin(s["period"].unique())]
+    if own.empty:
+        return s
+    own = own.assign(_region=own["region_code"].map(region_of))
+    g = own.groupby(["_region", "period"])
+    agg = pd.DataFrame({
+        "rows": g.size(), "gemeenten": g["region_code"].nunique(),
+        "num": g["numerator"].sum(min_count=1), "den": g["denominator"].sum(min_count=1),
+        "val": g["value"].sum(min_count=1),
+        "num_missing": g["numerator"].apply(lambda x: x.isna().any()),
+        "den_missing": g["denominator"].apply(lambda x: x.isna().any()),
+        "val_missing": g["value"].apply(lambda x: x.isna().any()),
+        "harm": g["harmonised"].any(),
+        "tables": g["source_table"].agg(lambda x: ",".join(sorted(set(x.astype(str))))),
+    })
+    agg["size"] = [len(members[r]) for r in agg.index.get_level_values(0)]
+    complete = (agg["rows"] == agg["size"]) & (agg["gemeenten"] == agg["size"])
+    if ind.eenheid == "aantal":
+        agg = agg[complete & ~agg["val_missing"]]
+        agg = agg.assign(num=agg["val"], den=float("nan"), value=agg["val"])
+    else:
+        agg = agg[complete & ~agg["num_missing"] & ~agg["den_missing"] & (agg["den"] > 0)]
+        agg = agg.assign(value=agg["num"] / agg["den"] * ind.ratio_scale)
     out = s.copy()
-    for code in regions:
-        own = facts[facts["region_code"].isin(members[code]) & (facts["group_dim"] == "totaal")]
-        for idx in out.index[out["region_code"] == code]:
-            rows = own[own["period"] == out.at[idx, "period"]]
-            if rows["region_code"].nunique() != len(members[code]) or len(rows) != len(members[code]):
-                continue
-            if ind.eenheid == "aantal":
-                if rows["value"].isna().any():
-                    continue
-                total = float(rows["value"].sum())
-                out.loc[idx, ["numerator", "value"]] = [total, total]
-            else:
-                if rows["numerator"].isna().any() or rows["denominator"].isna().any() or rows["denominator"].sum() <= 0:
-                    continue
-                num, den = float(rows["numerator"].sum()), float(rows["denominator"].sum())
-                out.loc[idx, ["numerator", "denominator", "value"]] = [num, den, num / den * ind.ratio_scale]
-            out.loc[idx, "harmonised"] = bool(out.at[idx, "harmonised"]) or bool(rows["harmonised"].any())
-            out.loc[idx, "source_table"] = ",".join(sorted(set(rows["source_table"].astype(str))))
+    keys = list(zip(out["region_code"], out["period"]))
+    hit = [k in agg.index for k in keys]
+    if not any(hit):
+        return out
+    sel = agg.loc[[k for k, h in zip(keys, hit) if h]]
+    idx = out.index[hit]
+    out.loc[idx, "numerator"] = sel["num"].to_numpy()
+    if ind.eenheid != "aantal":
+        out.loc[idx, "denominator"] = sel["den"].to_numpy()
+    out.loc[idx, "value"] = sel["value"].to_numpy()
+    out.loc[idx, "harmonised"] = out.loc[idx, "harmonised"].astype(bool).to_numpy() | sel["harm"].to_numpy()
+    out.loc[idx, "source_table"] = sel["tables"].to_numpy()
     return out
 
 
