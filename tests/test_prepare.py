@@ -1,6 +1,7 @@
 """prepare on the real CBS snapshot: facts equal the CBS source values, with their source table."""
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -116,15 +117,17 @@ def test_wijk_codes_come_from_the_code_column(real):
     assert (wijken.region_code.str[2:6] == "0344").any()
 
 
-def test_prepare_is_idempotent_and_atomic(snapshot_dir, tmp_path, real):
-    """A second preparation of the same source (the session's ``real`` was the first) gives the same facts."""
-    first = pd.read_parquet(real.out_dir / "facts.parquet")
-    prepare(FolderSource(snapshot_dir, "snapshot"), tmp_path, progress=False)
+def test_prepare_is_idempotent_and_atomic(demo_processed, tmp_path):
+    """A second preparation of the same source (the session's demo was the first) gives the same
+    facts, and leaves no temporary files (the same code path as for the CBS snapshot)."""
+    first = pd.read_parquet(demo_processed / "facts.parquet")
+    root = json.loads((demo_processed / "prepare.json").read_text())["source"]["root"]
+    prepare(FolderSource(Path(root), "demo"), tmp_path, progress=False)
     second = pd.read_parquet(tmp_path / "facts.parquet")
     pd.testing.assert_frame_equal(first, second)
     assert not list(tmp_path.glob(".*.tmp"))
     info = json.loads((tmp_path / "prepare.json").read_text())
-    assert info["source"]["kind"] == "snapshot" and "85098NED" in info["tables_used"]
+    assert info["source"]["kind"] == "demo" and "85098NED" in info["tables_used"]
 
 
 def test_sex_and_age_groups_become_group_rows(real, snapshot_dir):

@@ -85,7 +85,8 @@ def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: s
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")
     top_value = data[y].max()
-    ax.set_ylim(0, top_value * 1.12 if pd.notna(top_value) and top_value > 0 else None)
+    # an all-zero (or empty) series still gets a readable axis from 0 up, never ticks like '−0,050'
+    ax.set_ylim(0, top_value * 1.12 if pd.notna(top_value) and top_value > 0 else 1)
     decimals = 1 if percent and pd.notna(top_value) and top_value < 5 else 0
     if decimals == 0:
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
