@@ -89,3 +89,19 @@ def test_cli_params_new_and_clear_error_on_existing(tmp_path, monkeypatch):
     assert main(["params", "new", "GM0344", "--naam", "Utrecht"]) == 0
     assert (tmp_path / "params" / "GM0344.yml").is_file()
     assert main(["params", "new", "GM0344"]) == 2
+
+
+def test_report_is_self_contained_dutch_and_navigable(demo_report):
+    import re
+    import stat
+
+    folder, _, html = demo_report
+    assert '<html lang="nl"' in html and "<script" not in html.lower()
+    assert not re.findall(r'(?:src|href)="(?:https?:)?//', html)  # nothing loaded from elsewhere
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    links = re.findall(r'href="#([^"]+)"', html)
+    assert links and all(link in ids for link in links)  # the table of contents resolves
+    assert html.index("kompas-voorblad") < html.index('id="blok-1-staat-van-de-jeugd-waterveen"')
+    assert all(re.search(r'<img [^>]*alt="[^"]+"', tag) for tag in re.findall(r"<img [^>]*>", html))
+    mode = stat.S_IMODE((folder / "rapport.html").stat().st_mode)
+    assert mode == 0o644 and (folder / "rapport.html").stat().st_size < 3_000_000

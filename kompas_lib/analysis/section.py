@@ -60,6 +60,7 @@ class Section:
     note: str = ""
     signals: tuple[Signal, ...] = ()
     heading: int = 0
+    detail: bool = False  # a reference table: folded away in the report (opens on click), not printed
 
     @property
     def table_caption(self) -> str:

@@ -16,9 +16,12 @@ from typing import Iterator
 import pandas as pd
 
 
+FILE_MODE = 0o644  # reports are shared: readable by others (mkstemp would leave 0600)
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success move it onto ``target``."""
+    """Yield a temporary path beside ``target``; on success move it onto ``target`` (mode 0644)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
@@ -26,6 +29,7 @@ def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     tmp_path = Path(tmp)
     try:
         yield tmp_path
+        os.chmod(tmp_path, FILE_MODE)
         os.replace(tmp_path, target)
     finally:
         if tmp_path.exists():

@@ -122,10 +122,17 @@ def md(text: str) -> None:
     display(Markdown(text))
 
 
+SOURCE_KINDS = {"snapshot": "CBS StatLine (offline kopie)", "live": "CBS StatLine (opgehaald met cbsodata)",
+                "demo": "fictieve gegevens (Demoland)"}
+
+
+def source_kind(prepare_info: dict) -> str:
+    kind = prepare_info.get("source", {}).get("kind")
+    return SOURCE_KINDS.get(kind, kind or "onbekend")
+
+
 def header(ctx: Context, block_title: str) -> None:
-    src = ctx.scope.prepare_info.get("source", {})
-    kind = {"snapshot": "CBS StatLine (offline kopie)", "live": "CBS StatLine (opgehaald met cbsodata)",
-            "demo": "fictieve gegevens (Demoland)"}.get(src.get("kind"), src.get("kind"))
+    kind = source_kind(ctx.scope.prepare_info)
     rapport = ctx.params.rapport
     title = rapport.titel or f"Kwaliteitskompas jeugd · {ctx.focus.name}"
     made_by = f" · {rapport.organisatie}" if rapport.organisatie else ""
@@ -197,7 +204,11 @@ def show(ctx: Context, *sections: Section | None) -> None:
         if sec.figure is not None:
             parts.append(_figure_html(sec.figure))
         if sec.table is not None and not sec.table.empty:
-            parts.append(table_html(sec.table, sec.table_caption or None))
+            shown = table_html(sec.table, sec.table_caption or None)
+            if sec.detail:
+                shown = (f'<details class="kompas-detail"><summary>Tabel tonen: {html.escape(sec.title)} '
+                         f'({len(sec.table)} regels)</summary>{shown}</details>')
+            parts.append(shown)
         elif sec.source and sec.figure is None and sec.text:
             parts.append(f'<p class="kompas-bron">{html.escape(sec.source)}</p>')
         if sec.note:
@@ -205,7 +216,7 @@ def show(ctx: Context, *sections: Section | None) -> None:
         if sec.data is not None and not sec.data.empty:
             export(ctx, sec.data, sec.id)
         if parts:
-            display(HTML("\n".join(parts)))
+            display(HTML(f'<div class="kompas-sectie" id="sectie-{html.escape(sec.id)}">' + "\n".join(parts) + "</div>"))
 
 
 NUMERIC_CELL = (r"^(–|[<>]?\u00a0?[−+-]?(€\u00a0)?[\d.,]+(\u00a0%| per 1\.000)?|[\d,]+–[\d,]+"

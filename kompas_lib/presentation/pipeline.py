@@ -22,7 +22,7 @@ import nbformat
 
 from kompas_lib.core import io, paths
 from kompas_lib.core.errors import KompasError
-from kompas_lib.presentation.report import postprocess_html, report_dir
+from kompas_lib.presentation.report import FrontPage, postprocess_html, report_dir
 
 log = logging.getLogger(__name__)
 NOTEBOOK_RE = re.compile(r"^\d\d_.*\.ipynb$")
@@ -74,7 +74,24 @@ def _strip_for_sharing(nb) -> None:
     nb.cells = keep
 
 
-def to_html(executed: list, fictitious: bool, title: str) -> str:
+def front_page(code: str, name: str, params, info: dict, facts) -> FrontPage:
+    """The front page's facts: title, region, date, data source and its status."""
+    from datetime import date
+
+    from kompas_lib.presentation.notebook import fmt_date, source_kind
+
+    notes = []
+    modified = sorted(str(m.get("modified"))[:10] for m in info.get("table_metadata", {}).values() if m.get("modified"))
+    if modified and not info.get("source", {}).get("fictief"):
+        notes.append(f"CBS-tabellen bijgewerkt door CBS tussen {modified[0]} en {modified[-1]}.")
+    status = facts.loc[facts["region_code"] == code, "status"].astype(str)
+    if status.str.contains("voorlopig", case=False).any():
+        notes.append("Een deel van de cijfers is voorlopig; CBS kan ze later nog aanpassen.")
+    return FrontPage(params.rapport.titel or f"Kwaliteitskompas jeugd — {name}", name, code, fmt_date(date.today()),
+                     source_kind(info), params.rapport.organisatie, notes)
+
+
+def to_html(executed: list, fictitious: bool, title: str, front: FrontPage | None = None) -> str:
     from nbconvert import HTMLExporter
 
     combined = nbformat.v4.new_notebook()
@@ -86,7 +103,7 @@ def to_html(executed: list, fictitious: bool, title: str) -> str:
     exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
                             embed_images=True)
     body, _ = exporter.from_notebook_node(combined)
-    return postprocess_html(body, fictitious)
+    return postprocess_html(body, fictitious, front)
 
 
 @contextmanager
@@ -153,7 +170,8 @@ def _run_one(code: str, params_file: Path | None) -> RunResult:
                 raise KompasError(f"{nb_path.name}: {err}")
             executed.append(nb)
         target_dir = report_dir(code, name)
-        page = to_html(executed, fictitious, params.rapport.titel or f"Kwaliteitskompas jeugd — {name}")
+        front = front_page(params.gemeente, name, params, info, facts)
+        page = to_html(executed, fictitious, front.title, front)
         report = io.write_text(target_dir / "rapport.html", page)
         return RunResult(code, True, report, "", time.perf_counter() - t0)
     except KompasError as exc:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kompas_lib.core import paths
@@ -40,14 +42,106 @@ table.kompas .txt { text-align: left; }
 table.kompas caption { caption-side: bottom; text-align: left; color: #555; font-size: .8rem; padding-top: .3rem; }
 .kompas-caption { color: #555; font-size: .8rem; }
 img.kompas-figuur { max-width: 100%; height: auto; }
-@media print { .jp-Cell { break-inside: avoid; } .kompas-fictief { position: static; } }
+.kompas-voorblad { max-width: 72rem; padding: 1rem 0 2rem 0; }
+.kompas-voorblad h1 { font-size: 2rem; margin-bottom: .2rem; }
+.kompas-voorblad .kompas-meta { color: #444; }
+nav.kompas-inhoud ol { line-height: 1.6; }
+nav.kompas-inhoud > ol > li > a { font-weight: bold; font-size: 1rem; }
+nav.kompas-inhoud ol ol { font-size: .9rem; font-weight: normal; }
+nav.kompas-inhoud a { color: #0B4F8A; text-decoration: none; }
+details.kompas-detail > summary { cursor: pointer; color: #0B4F8A; margin: .4rem 0; }
+@media print {
+  @page { size: A4; margin: 15mm 12mm; }
+  body { font-size: 9.5pt; }
+  .jp-Cell { break-inside: auto; }
+  .kompas-voorblad { break-after: page; }
+  h1 { break-before: page; }
+  .kompas-voorblad h1 { break-before: avoid; }
+  h2, h3 { break-after: avoid; }
+  img.kompas-figuur { break-inside: avoid; max-height: 120mm; width: auto; }
+  table.kompas { font-size: 7.5pt; width: 100%; }
+  table.kompas tr, table.kompas caption { break-inside: avoid; }
+  .jp-OutputArea-output { overflow: visible; }
+  .kompas-fictief { position: static; }
+}
 </style>
 """
 
 
-def postprocess_html(html: str, fictitious: bool) -> str:
-    """Add house CSS and, for demo data, a banner on top of every report page."""
+@dataclass(frozen=True)
+class FrontPage:
+    """What the front page of a report says: title, who made it, for which region, from which data."""
+
+    title: str
+    region: str
+    code: str
+    made: str  # date in Dutch words
+    source: str  # 'CBS StatLine (offline kopie)' …
+    organisation: str | None = None
+    notes: list[str] = field(default_factory=list)  # data status lines (table dates, voorlopig …)
+
+
+def ascii_id(text: str) -> str:
+    """A plain anchor id from a heading: 'Blok 1 · Staat van de jeugd' -> 'blok-1-staat-van-de-jeugd'."""
+    return slug(html_lib.unescape(re.sub(r"<[^>]+>", "", text))) or "sectie"
+
+
+def _headings(html: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """Give h1/h2 plain ids and return them: (html, [(level, id, text)])."""
+    found, used = [], set()
+
+    def repl(m):
+        level, attrs, inner = int(m.group(1)), m.group(2), m.group(3)
+        text = html_lib.unescape(re.sub(r"<[^>]+>", "", inner)).replace("¶", "").strip()
+        hid = ascii_id(text)
+        while hid in used:
+            hid += "-2"
+        used.add(hid)
+        found.append((level, hid, text))
+        attrs = re.sub(r'\s*id="[^"]*"', "", attrs)
+        return f'<h{level} id="{hid}"{attrs}>{inner}</h{level}>'
+
+    html = re.sub(r"<h([12])([^>]*)>(.*?)</h\1>", repl, html, flags=re.S)
+    return html, found
+
+
+def front_page_html(front: FrontPage, headings: list[tuple[int, str, str]]) -> str:
+    e = html_lib.escape
+    meta = [f"{e(front.region)} ({e(front.code)})", f"gemaakt op {e(front.made)}", f"bron: {e(front.source)}"]
+    if front.organisation:
+        meta.insert(0, e(front.organisation))
+    notes = "".join(f"<li>{e(n)}</li>" for n in front.notes)
+    items, open_sub = [], False
+    for level, hid, text in headings:
+        if level == 1:
+            if open_sub:
+                items.append("</ol></li>")
+                open_sub = False
+            items.append(f'<li><a href="#{hid}">{e(text)}</a>')
+            items.append("<ol>")
+            open_sub = True
+        elif open_sub:
+            items.append(f'<li><a href="#{hid}">{e(text)}</a></li>')
+    if open_sub:
+        items.append("</ol></li>")
+    return (f'<section class="kompas-voorblad"><h1>{e(front.title)}</h1>'
+            f'<p class="kompas-meta">{" · ".join(meta)}</p>'
+            + (f'<ul class="kompas-meta">{notes}</ul>' if notes else "")
+            + f'<nav class="kompas-inhoud" aria-label="Inhoud"><h2>Inhoud</h2><ol>{"".join(items)}</ol></nav>'
+            "</section>")
+
+
+def postprocess_html(html: str, fictitious: bool, front: FrontPage | None = None) -> str:
+    """Make the exported notebooks one report to mail: Dutch, no scripts (nothing loaded from the
+    internet, nothing that runs), house CSS, plain heading ids, a front page with the table of
+    contents, and — for demo data — a banner on top."""
+    html = re.sub(r"<script\b[^>]*>.*?</script>", "", html, flags=re.S | re.I)
+    html = re.sub(r'<link\b[^>]*href="https?://[^"]*"[^>]*>', "", html, flags=re.I)
+    html = re.sub(r'<html lang="[^"]*"', '<html lang="nl"', html, count=1)
+    html = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", html, flags=re.S)  # '¶' links with old ids
     html = html.replace("</head>", REPORT_CSS + "</head>", 1)
-    if fictitious:
-        html = re.sub(r"(<body[^>]*>)", r"\1" + FICTIEF_BANNER, html, count=1)
+    html, headings = _headings(html)
+    top = (FICTIEF_BANNER if fictitious else "") + (front_page_html(front, headings) if front else "")
+    if top:
+        html = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + top, html, count=1)
     return html

@@ -30,7 +30,7 @@ def bronnen(scope: Scope, table_ids) -> Section:
     if not rows:
         return Section("bijlage_bronnen", "Bijlage: bronnen", text="Dit blok gebruikt geen tabellen van CBS.",
                        source=source)
-    return Section("bijlage_bronnen", "Bijlage: bronnen", table=pd.DataFrame(rows), source=source)
+    return Section("bijlage_bronnen", "Bijlage: bronnen", table=pd.DataFrame(rows), source=source, detail=len(rows) > 8)
 
 
 def overgeslagen(scope: Scope, block: int) -> Section | None:

@@ -287,7 +287,7 @@ def alle_indicatoren(scope: Scope) -> Section:
     if PEERS not in cmp.codes.values() and "Vergelijkbare gemeenten" in table:
         table = table.drop(columns="Vergelijkbare gemeenten")
     data = _suppress(pd.concat(data, ignore_index=True) if data else pd.DataFrame(), scope.threshold)
-    return Section("alle_indicatoren", "Alle indicatoren naar domein", table=table, data=data,
+    return Section("alle_indicatoren", "Alle indicatoren naar domein", table=table, data=data, detail=True,
                    source=f"Bron: {scope.who}; zie de bijlage voor tabellen en definities.")
 
 
@@ -585,7 +585,7 @@ def definities(scope: Scope) -> Section:
     rows = [{"Indicator": ind.titel, "Definitie": ind.definitie, "Eenheid": ind.eenheid.replace("per_1000", "per 1.000"),
              "Richting": POLARITY[ind.polariteit]}
             for ind in scope.catalogue.indicators.values() if ind.blok == BLOCK]
-    return Section("definities", "Definities", table=pd.DataFrame(rows),
+    return Section("definities", "Definities", table=pd.DataFrame(rows), detail=True,
                    caption="Definities uit de indicatorcatalogus van het werkboek.")
 
 
