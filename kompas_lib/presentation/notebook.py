@@ -30,6 +30,7 @@ from kompas_lib.core.registry import load_registry
 from kompas_lib.prepare.facts import load_facts, load_regions
 from kompas_lib.sources.local import read_local
 from kompas_lib.prepare.regions import COUNTRY_CODE, latest_classification
+from kompas_lib.presentation import workbook
 from kompas_lib.presentation.report import report_dir
 
 
@@ -41,6 +42,8 @@ class Context:
     scope: Scope
     out_dir: Path
     exports: list[str] = field(default_factory=list)
+    block: int = 0  # the Kompas block of the notebook (set by header); orders the tables in the workbook
+    shown_tables: int = 0
 
     # Short-cuts for notebook prose (``ctx.focus.name``); the builders take ``ctx.scope``.
     @property
@@ -132,6 +135,8 @@ def source_kind(prepare_info: dict) -> str:
 
 
 def header(ctx: Context, block_title: str) -> None:
+    m = re.search(r"Blok (\d+)", block_title)
+    ctx.block = int(m.group(1)) if m else ctx.block
     kind = source_kind(ctx.scope.prepare_info)
     rapport = ctx.params.rapport
     title = rapport.titel or f"Kwaliteitskompas jeugd · {ctx.focus.name}"
@@ -153,10 +158,20 @@ def fmt_date(d: date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
+def rounded(data: pd.DataFrame) -> pd.DataFrame:
+    """Floats rounded for people: 2 decimals from 100 up, otherwise 4 (proportions, z) — no
+    64829,54545454545 in an export."""
+    out = data.copy()
+    for col in out.select_dtypes("float").columns:
+        big = out[col].abs().max()
+        out[col] = out[col].round(2 if pd.notna(big) and big >= 100 else 4)
+    return out
+
+
 def export(ctx: Context, data: pd.DataFrame, name: str) -> Path:
     """Write the data behind a figure or table as CSV beside the report (Dutch Excel-friendly)."""
     target = ctx.out_dir / "data" / f"{name}.csv"
-    io.write_csv(data, target, sep=";", decimal=",", encoding="utf-8-sig")
+    io.write_csv(rounded(data), target, sep=";", decimal=",", encoding="utf-8-sig")
     ctx.exports.append(str(target))
     return target
 
@@ -205,6 +220,9 @@ def show(ctx: Context, *sections: Section | None) -> None:
             parts.append(_figure_html(sec.figure))
         if sec.table is not None and not sec.table.empty:
             shown = table_html(sec.table, sec.table_caption or None)
+            ctx.shown_tables += 1
+            workbook.save_table(ctx.out_dir, ctx.block * 1000 + ctx.shown_tables, sec.id, sec.title, sec.table,
+                                sec.table_caption)
             if sec.detail:
                 shown = (f'<details class="kompas-detail"><summary>Tabel tonen: {html.escape(sec.title)} '
                          f'({len(sec.table)} regels)</summary>{shown}</details>')

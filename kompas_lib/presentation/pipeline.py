@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ import nbformat
 
 from kompas_lib.core import io, paths
 from kompas_lib.core.errors import KompasError
+from kompas_lib.presentation import workbook
 from kompas_lib.presentation.report import FrontPage, postprocess_html, report_dir
 
 log = logging.getLogger(__name__)
@@ -154,6 +156,8 @@ def _run_one(code: str, params_file: Path | None) -> RunResult:
         params = load_params(pfile, code, known_regions={c: n for c, (n, _) in cat.items()})
         name = params.naam or cat[params.gemeente][0]
         work = processed / "runs" / code
+        target_dir = report_dir(code, name)
+        shutil.rmtree(target_dir / workbook.TABLES_DIR, ignore_errors=True)  # tables of an earlier run
         executed = []
         for nb_path in notebooks():
             out_nb = work / nb_path.name
@@ -169,10 +173,10 @@ def _run_one(code: str, params_file: Path | None) -> RunResult:
             if err:
                 raise KompasError(f"{nb_path.name}: {err}")
             executed.append(nb)
-        target_dir = report_dir(code, name)
         front = front_page(params.gemeente, name, params, info, facts)
         page = to_html(executed, fictitious, front.title, front)
         report = io.write_text(target_dir / "rapport.html", page)
+        workbook.build(target_dir)
         return RunResult(code, True, report, "", time.perf_counter() - t0)
     except KompasError as exc:
         return RunResult(code, False, None, str(exc), time.perf_counter() - t0)

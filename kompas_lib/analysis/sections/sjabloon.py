@@ -29,4 +29,4 @@ def missing_file_sections(kind: str, what: str, no_file_text: str, own) -> list[
         text = f"**Het bestand met {what} is niet te gebruiken.**\n\n" + "\n\n".join(own.problem.splitlines())
         return [Section(id=f"{kind}_probleem", title=f"Bestand met {what}", text=text)]
     return [Section(id=f"{kind}_sjabloon", title=f"Sjabloon voor {what}", text=no_file_text,
-                    table=template_table(kind))]
+                    table=template_table(kind), detail=True)]

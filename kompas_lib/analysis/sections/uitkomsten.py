@@ -221,7 +221,8 @@ def provider_intro(scope: Scope) -> Section:
         return Section("aanbieders_bestand", "Uitkomsten per aanbieder", text=message)
     paragraphs = [p.strip() for p in message.splitlines() if p.strip()]
     text = "\n\n".join([*paragraphs, TEMPLATE_INTRO])
-    return Section("aanbieders_bestand", "Uitkomsten per aanbieder", text=text, table=template_table("aanbieders"))
+    return Section("aanbieders_bestand", "Uitkomsten per aanbieder", text=text, table=template_table("aanbieders"),
+                   detail=True)
 
 
 def latest_year(df: pd.DataFrame) -> str:
