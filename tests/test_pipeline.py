@@ -105,3 +105,24 @@ def test_report_is_self_contained_dutch_and_navigable(demo_report):
     assert all(re.search(r'<img [^>]*alt="[^"]+"', tag) for tag in re.findall(r"<img [^>]*>", html))
     mode = stat.S_IMODE((folder / "rapport.html").stat().st_mode)
     assert mode == 0o644 and (folder / "rapport.html").stat().st_size < 3_000_000
+
+
+def test_report_prints_on_a4_in_headless_chromium(demo_report, tmp_path):
+    import re
+    import shutil
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
+    folder, _, _ = demo_report
+    pdf, png = tmp_path / "rapport.pdf", tmp_path / "rapport.png"
+    common = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+              f"--user-data-dir={tmp_path / 'profile'}"]
+    url = (folder / "rapport.html").as_uri()
+    subprocess.run([*common, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", url], capture_output=True, timeout=120,
+                   check=False)
+    subprocess.run([*common, "--window-size=1280,2000", f"--screenshot={png}", url], capture_output=True, timeout=120,
+                   check=False)
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert 8 <= pages <= 40, pages
+    assert png.stat().st_size > 50_000  # a rendered page, not a blank one
