@@ -114,6 +114,8 @@ class LokaleGegevens(_Strict):
     indicatoren: str | None = None
     activiteiten: str | None = None
     inputkwaliteit: str | None = None
+    duiding: str | None = None  # block 6: what partners said about the signals (template duiding.csv)
+    verbeteracties: str | None = None  # block 6: the register of improvement actions (template verbeteracties.csv)
 
 
 class Aanbieders(_Strict):
@@ -378,6 +380,8 @@ ambities:
 #   indicatoren: eigen_indicatoren.csv
 #   activiteiten: activiteiten.csv
 #   inputkwaliteit: inputkwaliteit.csv
+#   duiding: duiding.csv                 # blok 6: wat partners over de signalen zeiden
+#   verbeteracties: verbeteracties.csv   # blok 6: afgesproken verbeteracties
 
 # Uitkomsten van aanbieders (blok 5): pad naar het eigen bestand, gemaakt met het sjabloon
 # kompas_lib/templates/aanbieders_uitkomsten.csv (pad ten opzichte van dit params-bestand).

@@ -158,20 +158,27 @@ def fmt_date(d: date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
 
 
-def rounded(data: pd.DataFrame) -> pd.DataFrame:
-    """Floats rounded for people: 2 decimals from 100 up, otherwise 4 (proportions, z) — no
-    64829,54545454545 in an export."""
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def for_people(data: pd.DataFrame) -> pd.DataFrame:
+    """An export as people open it in a spreadsheet: floats rounded (2 decimals from 100 up, otherwise
+    4 — no 64829,54545454545) and text that a spreadsheet would run as a formula ('=…', '+…', '-…',
+    '@…') prefixed with a quote, so it stays text."""
     out = data.copy()
     for col in out.select_dtypes("float").columns:
         big = out[col].abs().max()
         out[col] = out[col].round(2 if pd.notna(big) and big >= 100 else 4)
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
     return out
 
 
 def export(ctx: Context, data: pd.DataFrame, name: str) -> Path:
     """Write the data behind a figure or table as CSV beside the report (Dutch Excel-friendly)."""
     target = ctx.out_dir / "data" / f"{name}.csv"
-    io.write_csv(rounded(data), target, sep=";", decimal=",", encoding="utf-8-sig")
+    io.write_csv(for_people(data), target, sep=";", decimal=",", encoding="utf-8-sig")
     ctx.exports.append(str(target))
     return target
 

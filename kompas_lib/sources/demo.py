@@ -551,6 +551,52 @@ def _lokale_indicatoren(out: Path, rng) -> None:
     io.write_csv(df, out / "lokale_indicatoren.csv", sep=";", encoding="utf-8", index=False)
 
 
+# Block 6 — a previous cycle in Waterveen (GM9001): what partners said about its signals, and the
+# actions they agreed. Fixed rows (no random numbers): the other demo gemeenten read the same files and
+# simply do not match most rows.
+DUIDING = [  # blok, onderwerp, periode, datum, aanwezig, herkennen, verklaren, vinden, nodig, stem_rol, stem_citaat
+    ("2", "R2", "", "2025-03-12", "Leerplicht, RBL, twee vo-scholen, wijkteam, jongerenraad",
+     "Ja. Scholen zien vooral jongeren in het mbo die in het eerste jaar afhaken.",
+     "Na de overstap naar het mbo valt de begeleiding weg; wachttijden bij de jeugd-ggz spelen mee.",
+     "Niet acceptabel: het doel van 1,5 % komt zo niet in zicht.",
+     "Een warme overdracht van vo naar mbo en sneller hulp bij schoolverzuim.", "", ""),
+    ("2", "R2", "", "2025-03-12", "", "", "", "", "", "jongere",
+     "Op het mbo wist niemand dat ik op mijn vorige school hulp had. Ik moest alles opnieuw vertellen."),
+    ("2", "R2", "", "2025-03-12", "", "", "", "", "", "professional",
+     "We zien ze pas als ze al weken niet meer komen."),
+    ("3", "R4", "", "2025-03-12", "Beleid onderwijs en jeugd, samenwerkingsverband VO, wijkteam",
+     "Ja: er is geen activiteit die scholen en jeugdhulp echt samenbrengt.",
+     "Het resultaat is nieuw; er is nog niemand die het trekt.",
+     "Een gemis: scholen vragen er zelf om.",
+     "Een trekker aanwijzen en één route beschrijven, met scholen en jeugdhulp samen.", "ouder",
+     "Ik heb mijn verhaal bij vier loketten moeten doen."),
+    ("5", "Beëindigd volgens plan", "2023", "2024-02-20", "Contractmanagement, Jeugdhulp De Linde",
+     "Deels: de aanbieder had meer zware gezinnen gekregen.", "Meer verwijzingen met jeugdbescherming.",
+     "Geen reden om af te rekenen, wel om te volgen.", "Casuïstiekoverleg met de toegang.", "", ""),
+]
+ACTIES = [  # actie, aanspreekpunt, voor, blok, onderwerp, indicator, start, evaluatie, status, evaluatie
+    ("Verzuimspreekuur op alle vo-scholen", "Teamleider leerplicht", "gemeente", "2", "R2", "vsv",
+     "2023-09-01", "2024-07-01", "afgerond", "Spreekuur draait op vijf van de zes scholen; loopt door als gewoon werk."),
+    ("Warme overdracht van vo naar mbo", "Coördinator RBL", "gemeente", "2", "R2", "vsv",
+     "2025-04-01", "2027-07-01", "lopend", ""),
+    ("Eén ondersteuningsroute school en jeugdhulp beschrijven", "Beleidsadviseur onderwijs en jeugd", "gemeente",
+     "3", "R4", "", "2025-04-01", "2025-12-01", "lopend", ""),
+    ("Casuïstiekoverleg met de toegang over afsluiten volgens plan", "Kwaliteitsmedewerker Jeugdhulp De Linde",
+     "aanbieder", "5", "Beëindigd volgens plan", "", "2024-03-01", "2024-12-31", "open", ""),
+    ("Gezinsaanpak bij dreigende ondertoezichtstelling", "Teamleider wijkteam", "gemeente", "2", "R1",
+     "pct_jeugdbescherming", "2022-01-15", "2027-01-15", "lopend", ""),
+]
+
+
+def _verbetercyclus(out: Path) -> None:
+    d = pd.DataFrame(DUIDING, columns=["blok", "onderwerp", "periode", "datum", "aanwezig", "herkennen", "verklaren",
+                                       "vinden", "nodig", "stem_rol", "stem_citaat"])
+    io.write_csv(d, out / "duiding.csv", sep=";", encoding="utf-8", index=False)
+    a = pd.DataFrame(ACTIES, columns=["actie", "aanspreekpunt", "voor", "blok", "onderwerp", "indicator", "startdatum",
+                                      "evaluatiedatum", "status", "evaluatie"])
+    io.write_csv(a, out / "verbeteracties.csv", sep=";", encoding="utf-8", index=False)
+
+
 PROVIDERS = ["Jeugdhulp De Linde", "Stichting Opgroeien Demo", "Kompaan Jeugdzorg", "De Brug Ambulant",
              "Gezinshuis Het Anker", "Jeugd-GGZ Horizon"]
 
@@ -1085,6 +1131,7 @@ def generate_demo(out_dir: Path, seed: int = SEED, registry: Registry | None = N
     _inputkwaliteit(out, rng)
     _lokale_indicatoren(out, rng)
     _aanbieders(out, g, rng)
+    _verbetercyclus(out)
     _herindelingen(out, g)
     filled = _fill_catalogue(out, g, registry, seed)
     listed = "".join(f"- {t}: {', '.join(c) or 'rijen voor een nieuwe categorie'}\n" for t, c in filled.items())

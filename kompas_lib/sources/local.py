@@ -1,4 +1,4 @@
-"""A gemeente's own files (blocks 2–5), read once at the start of a run.
+"""A gemeente's own files (blocks 2–6), read once at the start of a run.
 
 Each file is made from a template in ``kompas_lib/templates`` and validated on load
 (:mod:`kompas_lib.sources.sjablonen`). Where the params file names no file, the demo data bring
@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from kompas_lib.core.errors import KompasError
+from kompas_lib.core.registry import load_registry
 from kompas_lib.sources import sjablonen
 
 # kind -> (template name, params key, file name in the demo folder)
@@ -22,6 +23,8 @@ KINDS = {
     "activiteiten": ("activiteiten", "lokale_gegevens.activiteiten", "activiteiten.csv"),
     "inputkwaliteit": ("inputkwaliteit", "lokale_gegevens.inputkwaliteit", "inputkwaliteit.csv"),
     "aanbieders": ("aanbieders", "aanbieders.bestand", "aanbieders_uitkomsten.csv"),
+    "duiding": ("duiding", "lokale_gegevens.duiding", "duiding.csv"),
+    "verbeteracties": ("verbeteracties", "lokale_gegevens.verbeteracties", "verbeteracties.csv"),
 }
 
 
@@ -45,6 +48,8 @@ class LocalData:
     activiteiten: OwnFile = field(default_factory=lambda: OwnFile("activiteiten"))
     inputkwaliteit: OwnFile = field(default_factory=lambda: OwnFile("inputkwaliteit"))
     aanbieders: OwnFile = field(default_factory=lambda: OwnFile("aanbieders"))
+    duiding: OwnFile = field(default_factory=lambda: OwnFile("duiding"))
+    verbeteracties: OwnFile = field(default_factory=lambda: OwnFile("verbeteracties"))
 
 
 def own_path(configured: str | None, params_path: Path | None, demo_root: Path | None, demo_name: str) -> Path | None:
@@ -58,12 +63,13 @@ def own_path(configured: str | None, params_path: Path | None, demo_root: Path |
     return None
 
 
-def read_own_file(kind: str, path: Path | None, known_codes: dict[str, str] | None = None) -> OwnFile:
+def read_own_file(kind: str, path: Path | None, known_codes: dict[str, str] | None = None,
+                  known_indicators: set[str] | None = None) -> OwnFile:
     template, _, _ = KINDS[kind]
     if path is None:
         return OwnFile(kind)
     try:
-        return OwnFile(kind, path.name, sjablonen.load(path, template, known_codes))
+        return OwnFile(kind, path.name, sjablonen.load(path, template, known_codes, known_indicators))
     except KompasError as exc:
         return OwnFile(kind, path.name, None, str(exc))
 
@@ -76,5 +82,6 @@ def read_local(params, params_path: Path | None, demo_root: Path | None,
         section, _, attr = key.partition(".")
         configured = getattr(getattr(params, section), attr)
         path = own_path(configured, params_path, demo_root, demo_name)
-        files[kind] = read_own_file(kind, path, known_codes if kind == "aanbieders" else None)
+        indicators = set(load_registry().indicators) if kind == "verbeteracties" and path is not None else None
+        files[kind] = read_own_file(kind, path, known_codes if kind == "aanbieders" else None, indicators)
     return LocalData(**files)

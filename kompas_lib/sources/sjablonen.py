@@ -1,4 +1,4 @@
-"""CSV templates for a gemeente's own data (blocks 2–4) and their validation.
+"""CSV templates for a gemeente's own data (blocks 2–6) and their validation.
 
 Each template is described once (:data:`SPECS`): its columns, their kind and the rules between them.
 :func:`load` reads a file and stops with one message per problem naming the file, the line and the
@@ -25,7 +25,7 @@ TEMPLATES = PACKAGE_DIR / "templates"
 @dataclass(frozen=True)
 class Col:
     name: str
-    kind: str  # text | count | number | period | enum | list | gemeente
+    kind: str  # text | count | number | period | enum | list | gemeente | datum | indicator
     required: bool = True
     allowed: tuple[str, ...] = ()
 
@@ -40,6 +40,9 @@ class Spec:
     bounds: tuple[tuple[str | tuple[str, ...], str], ...] = ()
     bounded_when: dict = field(default_factory=dict)  # column -> values for which bounds apply
     params_key: str = "lokale_gegevens"  # where the params file points at this file
+    one_of: tuple[str, ...] = ()  # at least one of these columns must be filled on every line
+    needs: tuple[tuple[str, str], ...] = ()  # (column, other): when column is filled, other must be too
+    not_before: tuple[tuple[str, str], ...] = ()  # (later, earlier): date columns in order
 
     @property
     def names(self) -> list[str]:
@@ -59,6 +62,12 @@ SHARE_INDICATORS = tuple(k for k in INPUT_INDICATORS if k != "caseload")
 PROVIDER_COUNTS = ("trajecten_beeindigd", "beeindigd_volgens_plan", "voortijdig_eenzijdig_client",
                    "voortijdig_eenzijdig_aanbieder", "voortijdig_overig", "herhaald_beroep_6mnd", "herhaald_beroep_12mnd",
                    "tevredenheid_respons", "tevredenheid_positief", "doel_gemeten", "doel_bereikt")
+
+BLOCKS = ("1", "2", "3", "4", "5")
+VOICE_ROLES = ("jongere", "ouder", "professional", "aanbieder", "school", "gemeente", "anders")
+ACTION_FOR = ("gemeente", "aanbieder")
+ACTION_STATUS = ("open", "lopend", "afgerond", "gestopt")
+DUIDINGSVRAGEN = ("herkennen", "verklaren", "vinden", "nodig")
 
 SPECS = {
     "aanbieders": Spec("aanbieders", "aanbieders_uitkomsten.csv", (
@@ -89,6 +98,19 @@ SPECS = {
         Col("indicator", "text"), Col("periode", "period"), Col("teller", "number", required=False),
         Col("noemer", "number", required=False), Col("waarde", "number", required=False),
     ), key=("indicator", "periode"), bounds=(("teller", "noemer"),)),
+    "duiding": Spec("duiding", "duiding.csv", (
+        Col("blok", "enum", allowed=BLOCKS), Col("onderwerp", "text"), Col("periode", "text", required=False),
+        Col("datum", "datum"), Col("aanwezig", "text", required=False),
+        *(Col(c, "text", required=False) for c in DUIDINGSVRAGEN),
+        Col("stem_rol", "enum", required=False, allowed=VOICE_ROLES), Col("stem_citaat", "text", required=False),
+    ), key=("blok", "onderwerp", "periode", "datum", "stem_rol", "stem_citaat"),
+        one_of=(*DUIDINGSVRAGEN, "stem_citaat"), needs=(("stem_citaat", "stem_rol"), ("stem_rol", "stem_citaat"))),
+    "verbeteracties": Spec("verbeteracties", "verbeteracties.csv", (
+        Col("actie", "text"), Col("aanspreekpunt", "text"), Col("voor", "enum", allowed=ACTION_FOR),
+        Col("blok", "enum", required=False, allowed=BLOCKS), Col("onderwerp", "text"),
+        Col("indicator", "indicator", required=False), Col("startdatum", "datum"), Col("evaluatiedatum", "datum"),
+        Col("status", "enum", allowed=ACTION_STATUS), Col("evaluatie", "text", required=False),
+    ), key=("actie", "aanspreekpunt", "startdatum"), not_before=(("evaluatiedatum", "startdatum"),)),
 }
 
 
@@ -107,8 +129,23 @@ def _line(i: int) -> int:
     return i + 2
 
 
-def validate(raw: pd.DataFrame, source: str, spec: Spec,
-             known_codes: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y")
+
+
+def parse_date(text: str) -> str | None:
+    """'2024-03-12' or '12-03-2024' -> '2024-03-12'; None when it is not a date."""
+    from datetime import datetime
+
+    for f in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, f).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def validate(raw: pd.DataFrame, source: str, spec: Spec, known_codes: dict[str, str] | None = None,
+             known_indicators: set[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
     problems: list[str] = []
     raw = raw.copy()
     raw.columns = [str(c).strip() for c in raw.columns]
@@ -171,6 +208,31 @@ def validate(raw: pd.DataFrame, source: str, spec: Spec,
                     problems.append(f"{source}: line {_line(i)}: column '{col.name}': unknown gemeente {code}{hint}")
         elif col.kind == "list":
             df[col.name] = [[x.strip() for x in v.split("|") if x.strip()] for v in values]
+        elif col.kind == "datum":
+            dates = [parse_date(v) if v else None for v in values]
+            for i, (v, d) in enumerate(zip(values, dates)):
+                if v and d is None:
+                    problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{v}' is not a date; use e.g. "
+                                    "2024-03-12 (year-month-day) or 12-03-2024")
+            df[col.name] = [d or "" for d in dates]
+        elif col.kind == "indicator" and known_indicators is not None:
+            for i, v in enumerate(values):
+                if v and v not in known_indicators:
+                    near = difflib.get_close_matches(v, sorted(known_indicators), n=1, cutoff=0.6)
+                    problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{v}' is not an indicator of the "
+                                    "catalogue" + (f" (did you mean '{near[0]}'?)" if near else "")
+                                    + "; leave it empty or use an id from kompas_lib/data/tables.yml")
+    if spec.one_of:
+        filled = (df[list(spec.one_of)] != "").any(axis=1)
+        for i in np.where(~filled)[0]:
+            problems.append(f"{source}: line {_line(i)}: columns {', '.join(spec.one_of)}: all empty; fill at least one")
+    for col, other in spec.needs:
+        for i in np.where((df[col] != "") & (df[other] == ""))[0]:
+            problems.append(f"{source}: line {_line(i)}: column '{other}' is empty while '{col}' is filled")
+    for later, earlier in spec.not_before:
+        for i in np.where((df[later] != "") & (df[earlier] != "") & (df[later] < df[earlier]))[0]:
+            problems.append(f"{source}: line {_line(i)}: column '{later}': {df[later].iloc[i]} is before "
+                            f"{earlier} {df[earlier].iloc[i]}")
     for nums, den in spec.bounds:
         nums = (nums,) if isinstance(nums, str) else tuple(nums)
         applies = pd.Series(True, index=df.index)
@@ -189,7 +251,8 @@ def validate(raw: pd.DataFrame, source: str, spec: Spec,
     return df, problems
 
 
-def load(path: Path, name: str, known_codes: dict[str, str] | None = None) -> pd.DataFrame:
+def load(path: Path, name: str, known_codes: dict[str, str] | None = None,
+         known_indicators: set[str] | None = None) -> pd.DataFrame:
     """Read and validate a file made from template ``name``; raise :class:`TemplateError` listing every
     problem (file, line, column)."""
     spec = SPECS[name]
@@ -201,7 +264,7 @@ def load(path: Path, name: str, known_codes: dict[str, str] | None = None) -> pd
         raw = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise TemplateError([f"{path}: cannot be read as a ';'-separated UTF-8 file ({exc})"]) from None
-    df, problems = validate(raw, str(path), spec, known_codes)
+    df, problems = validate(raw, str(path), spec, known_codes, known_indicators)
     if problems:
         raise TemplateError(problems)
     return df

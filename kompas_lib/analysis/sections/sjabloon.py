@@ -9,7 +9,9 @@ from kompas_lib.analysis.section import Section
 from kompas_lib.sources.sjablonen import SPECS
 
 KIND_WORDS = {"text": "tekst", "gemeente": "gemeentecode", "period": "periode (bijvoorbeeld 2024)", "count": "aantal",
-              "number": "getal", "enum": "een van de vaste waarden", "list": "resultaten (bijvoorbeeld R1|R3)"}
+              "number": "getal", "enum": "een van de vaste waarden", "list": "resultaten (bijvoorbeeld R1|R3)",
+              "datum": "datum (bijvoorbeeld 2025-03-12)",
+              "indicator": "indicator uit de catalogus (bijvoorbeeld vsv), of leeg"}
 
 
 def template_table(name: str) -> pd.DataFrame:
