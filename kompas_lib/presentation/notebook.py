@@ -162,13 +162,12 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def for_people(data: pd.DataFrame) -> pd.DataFrame:
-    """An export as people open it in a spreadsheet: floats rounded (2 decimals from 100 up, otherwise
-    4 — no 64829,54545454545) and text that a spreadsheet would run as a formula ('=…', '+…', '-…',
+    """An export as people open it in a spreadsheet: floats rounded to 7 significant digits (no
+    64829,54545454545; exact enough to recompute any shown figure) and text that a spreadsheet would run as a formula ('=…', '+…', '-…',
     '@…') prefixed with a quote, so it stays text."""
     out = data.copy()
     for col in out.select_dtypes("float").columns:
-        big = out[col].abs().max()
-        out[col] = out[col].round(2 if pd.notna(big) and big >= 100 else 4)
+        out[col] = out[col].map(lambda v: float(f"{v:.7g}") if pd.notna(v) else v)
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
