@@ -108,12 +108,20 @@ def utrecht_report(real, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def demo_report(demo_processed, tmp_path_factory):
-    """The full report of the first Demoland gemeente, built once end to end: (folder, text, html)."""
-    from kompas_lib.presentation.pipeline import run_one
+def demo_batch(demo_processed, tmp_path_factory):
+    """One batch on the demo, built once end to end: two codes that fail and the first Demoland
+    gemeente. Returns (results by code, output folder)."""
+    from kompas_lib.presentation.pipeline import run_many
 
     out = tmp_path_factory.mktemp("rep_demo")
-    r = run_one("GM9001", processed=demo_processed, out_root=out)
+    results = run_many(["GM0000", "GM9001", "GM9O01"], processed=demo_processed, out_root=out, progress=False)
+    return {r.code: r for r in results}, out
+
+
+@pytest.fixture(scope="session")
+def demo_report(demo_batch):
+    """The full report of the first Demoland gemeente: (folder, text, html)."""
+    r = demo_batch[0]["GM9001"]
     assert r.ok, r.message
     page = r.report.read_text(encoding="utf-8")
     return r.report.parent, text_of(page), page

@@ -61,6 +61,7 @@ class Section:
     signals: tuple[Signal, ...] = ()
     heading: int = 0
     detail: bool = False  # a reference table: folded away in the report (opens on click), not printed
+    row_links: tuple[str | None, ...] = ()  # per table row: id of the section its first cell links to
 
     @property
     def table_caption(self) -> str:

@@ -225,7 +225,7 @@ def show(ctx: Context, *sections: Section | None) -> None:
         if sec.figure is not None:
             parts.append(_figure_html(sec.figure))
         if sec.table is not None and not sec.table.empty:
-            shown = table_html(sec.table, sec.table_caption or None)
+            shown = table_html(sec.table, sec.table_caption or None, sec.row_links)
             ctx.shown_tables += 1
             workbook.save_table(ctx.out_dir, ctx.block * 1000 + ctx.shown_tables, sec.id, sec.title, sec.table,
                                 sec.table_caption)
@@ -254,12 +254,18 @@ def table(df: pd.DataFrame, caption: str | None = None) -> None:
     display(HTML(table_html(df, caption)))
 
 
-def table_html(df: pd.DataFrame, caption: str | None = None) -> str:
+def table_html(df: pd.DataFrame, caption: str | None = None, row_links=()) -> str:
     numeric = [bool(len(df)) and df[c].astype(str).str.match(NUMERIC_CELL).all() for c in df.columns]
     align = ["num" if n else "txt" for n in numeric]
     head = "".join(f'<th class="{a}">{html.escape(str(c))}</th>' for c, a in zip(df.columns, align))
-    rows = "".join("<tr>" + "".join(f'<td class="{a}">{html.escape(str(v))}</td>' for v, a in zip(r, align))
-                   + "</tr>" for r in df.itertuples(index=False))
+    links = list(row_links) + [None] * (len(df) - len(row_links))
+
+    def cell(v, a, link):
+        text = html.escape(str(v))
+        return f'<td class="{a}">' + (f'<a href="#sectie-{html.escape(link)}">{text}</a>' if link else text) + "</td>"
+
+    rows = "".join("<tr>" + "".join(cell(v, a, link if i == 0 else None) for i, (v, a) in enumerate(zip(r, align)))
+                   + "</tr>" for r, link in zip(df.itertuples(index=False), links))
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return f'<table class="kompas">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 

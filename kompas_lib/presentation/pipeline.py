@@ -76,7 +76,19 @@ def _strip_for_sharing(nb) -> None:
     nb.cells = keep
 
 
-def front_page(code: str, name: str, params, info: dict, facts) -> FrontPage:
+def agenda_of(report_folder: Path) -> tuple[list[tuple[str, str]], str]:
+    """The block-6 agenda as the report showed it (saved table), for the front page."""
+    found = sorted((report_folder / workbook.TABLES_DIR).glob("*_verbetercyclus_agenda.json"))
+    if not found:
+        return [], "Er staan geen signalen op de agenda: geen verschil of ontwikkeling is groter dan toeval."
+    rec = json.loads(found[-1].read_text(encoding="utf-8"))
+    cols = rec["columns"]
+    if "Blok" not in cols or "Wat valt op" not in cols:
+        return [], ""
+    return [(r[cols.index("Blok")], r[cols.index("Wat valt op")]) for r in rec["rows"]], ""
+
+
+def front_page(code: str, name: str, params, info: dict, facts, report_folder: Path | None = None) -> FrontPage:
     """The front page's facts: title, region, date, data source and its status."""
     from datetime import date
 
@@ -89,8 +101,9 @@ def front_page(code: str, name: str, params, info: dict, facts) -> FrontPage:
     status = facts.loc[facts["region_code"] == code, "status"].astype(str)
     if status.str.contains("voorlopig", case=False).any():
         notes.append("Een deel van de cijfers is voorlopig; CBS kan ze later nog aanpassen.")
+    agenda, rule = agenda_of(report_folder) if report_folder else ([], "")
     return FrontPage(params.rapport.titel or f"Kwaliteitskompas jeugd — {name}", name, code, fmt_date(date.today()),
-                     source_kind(info), params.rapport.organisatie, notes)
+                     source_kind(info), params.rapport.organisatie, notes, agenda, rule)
 
 
 def to_html(executed: list, fictitious: bool, title: str, front: FrontPage | None = None) -> str:
@@ -173,7 +186,7 @@ def _run_one(code: str, params_file: Path | None) -> RunResult:
             if err:
                 raise KompasError(f"{nb_path.name}: {err}")
             executed.append(nb)
-        front = front_page(params.gemeente, name, params, info, facts)
+        front = front_page(params.gemeente, name, params, info, facts, target_dir)
         page = to_html(executed, fictitious, front.title, front)
         report = io.write_text(target_dir / "rapport.html", page)
         workbook.build(target_dir)

@@ -79,6 +79,8 @@ class FrontPage:
     source: str  # 'CBS StatLine (offline kopie)' …
     organisation: str | None = None
     notes: list[str] = field(default_factory=list)  # data status lines (table dates, voorlopig …)
+    agenda: list[tuple[str, str]] = field(default_factory=list)  # (blok, what stands out), from block 6
+    agenda_rule: str = ""
 
 
 def ascii_id(text: str) -> str:
@@ -124,9 +126,16 @@ def front_page_html(front: FrontPage, headings: list[tuple[int, str, str]]) -> s
             items.append(f'<li><a href="#{hid}">{e(text)}</a></li>')
     if open_sub:
         items.append("</ol></li>")
+    glance = ""
+    if front.agenda:
+        glance = ("<h2>In één oogopslag</h2><p>Wat partners het eerst zouden moeten bespreken (de agenda van blok 6"
+                  + (f"; {e(front.agenda_rule)}" if front.agenda_rule else "") + "):</p><ol>"
+                  + "".join(f"<li><strong>Blok {e(b)}</strong> — {e(t)}</li>" for b, t in front.agenda) + "</ol>")
+    elif front.agenda_rule:
+        glance = f"<h2>In één oogopslag</h2><p>{e(front.agenda_rule)}</p>"
     return (f'<section class="kompas-voorblad"><h1>{e(front.title)}</h1>'
             f'<p class="kompas-meta">{" · ".join(meta)}</p>'
-            + (f'<ul class="kompas-meta">{notes}</ul>' if notes else "")
+            + (f'<ul class="kompas-meta">{notes}</ul>' if notes else "") + glance
             + f'<nav class="kompas-inhoud" aria-label="Inhoud"><h2>Inhoud</h2><ol>{"".join(items)}</ol></nav>'
             "</section>")
 

@@ -308,7 +308,7 @@ def vergelijkbare_gemeenten(scope: Scope) -> Section:
         vals = 10 ** t[var] if var == "inwoners" else t[var]
         shown[profiel.label(var).replace(" (log)", "")] = [
             fmt.count(v) if var == "inwoners" else fmt.number(v, 1) for v in vals]
-    how = ("de eigen lijst uit het params-bestand" if cfg.vaste_lijst else
+    how = ("de eigen lijst uit het instellingenbestand van de gemeente" if cfg.vaste_lijst else
            f"de {cfg.k} gemeenten met het meest gelijke profiel (afstand op gestandaardiseerde kenmerken)")
     return Section("vergelijkbare_gemeenten", title, text=f"Vergelijkbare gemeenten voor {scope.focus.name}: {how}.",
                    table=shown, data=t.reset_index(),
@@ -582,9 +582,9 @@ def tables_used(scope: Scope) -> list[str]:
 
 
 def definities(scope: Scope) -> Section:
-    rows = [{"Indicator": ind.titel, "Definitie": ind.definitie, "Eenheid": ind.eenheid.replace("per_1000", "per 1.000"),
+    rows = [{"Indicator": ind.titel, "Definitie": ind.definitie, "Eenheid": ind.unit_label,
              "Richting": POLARITY[ind.polariteit]}
-            for ind in scope.catalogue.indicators.values() if ind.blok == BLOCK]
+            for ind in scope.catalogue.indicators.values()]
     return Section("definities", "Definities", table=pd.DataFrame(rows), detail=True,
                    caption="Definities uit de indicatorcatalogus van het werkboek.")
 
@@ -600,13 +600,15 @@ METHODS = [
     ("Trendbreuk", "Het laatste jaar valt buiten de 99,8 %-voorspelmarge van een rechte lijn door de eerdere jaren "
                    "(vanaf 2016, minstens vier jaren)."),
     ("Vergelijkbare gemeenten", "k dichtstbijzijnde gemeenten (euclidische afstand) op gestandaardiseerde "
-                                "kenmerken; k en kenmerken in het params-bestand."),
+                                "kenmerken; het aantal en de kenmerken staan in het instellingenbestand."),
     ("Bevolkingseffect en gebruikseffect", "Verandering in aantallen = verandering in aantal jongeren × gemiddeld "
                                            "gebruik + verandering in gebruik × gemiddeld aantal jongeren."),
     ("Herindelingen", "Aantallen van voorgangers opgeteld; percentages opnieuw berekend, of gewogen naar het aantal "
                       "jongeren als alleen een percentage bestaat."),
     ("Kleine aantallen", "CBS rondt aantallen af op vijftallen; aantallen onder de privacydrempel worden niet "
                          "getoond of geëxporteerd."),
+    ("Uitkomsten per aanbieder", "Trechterfiguur met exacte binomiale grenzen rond het gemiddelde; verbreed als "
+                                 "aanbieders meer verschillen dan toeval verklaart. Geen ranglijst."),
 ]
 
 

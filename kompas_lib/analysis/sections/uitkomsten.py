@@ -206,7 +206,7 @@ def provider_rows(scope: Scope) -> tuple[pd.DataFrame | None, str]:
             return None, f"Het bestand met uitkomsten van aanbieders is niet te gebruiken. {problem}"
         return None, ("Er is nog geen bestand met uitkomsten van aanbieders. Vraag aanbieders (of een vertrouwde derde) "
                       "per aanbieder, gemeente, periode en zorgvorm om de aantallen in het sjabloon hieronder, en zet "
-                      "het pad in het params-bestand onder aanbieders: bestand.")
+                      "de naam van het bestand in het instellingenbestand van de gemeente.")
     members = _members(scope)
     df = own.frame if members is None else own.frame[own.frame["gemeente_code"].isin(members)]
     if df.empty:
@@ -278,7 +278,7 @@ def provider_funnel(scope: Scope, measure: str, df: pd.DataFrame | None = None) 
               + (", verbreed voor overdispersie." if par["overdispersie"] else "."))
     spec = FigureSpec("funnel", table.reset_index(drop=True), title, caption,
                       {"p_bar": par["p_bar"], "focus_code": None, "tau2": par["tau2"],
-                       "xlabel": "aantal trajecten (noemer)", "points": "aanbieders", "ylabel": "% van de trajecten"})
+                       "xlabel": "aantal beëindigde trajecten", "points": "aanbieders", "ylabel": "% van de trajecten"})
     shown = pd.DataFrame({
         "Aanbieder": list(r["aanbieder"]),
         "Trajecten": [f"<\u00a0{scope.threshold}" if k else fmt.count(n) for k, n in zip(r["klein"], r["n"])],

@@ -236,6 +236,7 @@ def signalen_overzicht(scope: Scope, signals: list[Signal] | None = None) -> Sec
     text = (f"Er zijn {len(signals)} signalen uit {_blocks_words(blocks)}; {discussed} daarvan "
             f"{'is' if discussed == 1 else 'zijn'} al met partners besproken.")
     return Section(id="verbetercyclus_signalen", title=title, text=text, table=table, data=_export(signals, table),
+                   row_links=tuple(s.section for s in signals),
                    caption="De signalen staan in de volgorde van de blokken; elk blok laat de cijfers erachter zien.")
 
 
@@ -280,7 +281,7 @@ def agenda(scope: Scope, signals: list[Signal] | None = None) -> Section:
     rows = _duiding_rows(scope)
     order = agenda_order(scope, signals)[:MAX_AGENDA]
     table = pd.DataFrame([{"Nr.": str(i), "Blok": str(s.block), "Onderwerp": s.subject, "Soort": s.kind,
-                           "Waarom hier": AGENDA_GROUPS[g] + ("; al besproken, actie afgesproken" if settled else ""),
+                           "Wat valt op": s.text, "Waarom hier": AGENDA_GROUPS[g] + ("; al besproken, actie afgesproken" if settled else ""),
                            "Besproken?": _discussed_cell(duiding_of(s, rows))}
                           for i, (s, g, settled) in enumerate(order, start=1)])
     more = len(signals) - len(order)
@@ -288,8 +289,10 @@ def agenda(scope: Scope, signals: list[Signal] | None = None) -> Section:
                           f"\n\nDe overige {more} signalen staan in het overzicht hierboven; ze zijn niet minder "
                           "belangrijk, maar passen niet in één gesprek.")
     data = table.rename(columns={"Nr.": "nr", "Blok": "blok", "Onderwerp": "onderwerp", "Soort": "soort",
+                                 "Wat valt op": "tekst",
                                  "Waarom hier": "groep", "Besproken?": "besproken"})
-    return Section(id="verbetercyclus_agenda", title=title, text=text, table=table, data=data, heading=3)
+    return Section(id="verbetercyclus_agenda", title=title, text=text, table=table, data=data, heading=3,
+                   row_links=tuple(s.section for s, _, _ in order))
 
 
 # --- duiding -------------------------------------------------------------------------------------
