@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from conftest import read_cbs
 
-from kompas_lib.presentation.pipeline import run_many, run_one
+from kompas_lib.presentation.pipeline import run_one
 
 pytestmark = pytest.mark.slow
 
