@@ -256,7 +256,8 @@ def table(df: pd.DataFrame, caption: str | None = None) -> None:
 
 def table_html(df: pd.DataFrame, caption: str | None = None, row_links=()) -> str:
     numeric = [bool(len(df)) and df[c].astype(str).str.match(NUMERIC_CELL).all() for c in df.columns]
-    align = ["num" if n else "txt" for n in numeric]
+    long_text = [bool(len(df)) and df[c].astype(str).str.len().mean() > 60 for c in df.columns]
+    align = ["num" if n else ("txt lang" if lt else "txt") for n, lt in zip(numeric, long_text)]
     head = "".join(f'<th class="{a}">{html.escape(str(c))}</th>' for c, a in zip(df.columns, align))
     links = list(row_links) + [None] * (len(df) - len(row_links))
 

@@ -33,11 +33,14 @@ body { font-family: "DejaVu Sans", Arial, sans-serif; }
 .jp-Cell, .jp-OutputArea { max-width: 72rem; }
 .kompas-fictief { background: #FFF3CD; border: 2px solid #B8860B; color: #5C4400; padding: .6rem 1rem;
   font-weight: bold; margin: .5rem 0 1rem 0; }
-table.kompas { border-collapse: collapse; margin: .5rem 0 1rem 0; font-size: .85rem; max-width: 100%; }
+table.kompas { border-collapse: collapse; margin: .5rem 0 1rem 0; font-size: .85rem; max-width: 100%;
+  table-layout: auto; }
 .jp-OutputArea-output { overflow-x: auto; }
 table.kompas th, table.kompas td { border-bottom: 1px solid #DDD; padding: .25rem .6rem; vertical-align: top; }
 table.kompas .num { text-align: right; }
 table.kompas td.num { white-space: nowrap; }
+table.kompas td.num, table.kompas th.num { width: 1%; }
+table.kompas td.lang { min-width: 18em; }
 table.kompas .txt { text-align: left; }
 table.kompas caption { caption-side: bottom; text-align: left; color: #555; font-size: .8rem; padding-top: .3rem; }
 .kompas-caption { color: #555; font-size: .8rem; }
@@ -54,7 +57,9 @@ details.kompas-detail > summary { cursor: pointer; color: #0B4F8A; margin: .4rem
   @page { size: A4; margin: 15mm 12mm; }
   body { font-size: 9.5pt; }
   .jp-Cell { break-inside: auto; }
-  .kompas-voorblad { break-after: page; }
+  .kompas-voorblad { break-after: page; font-size: 9pt; }
+  .kompas-voorblad h1 { font-size: 18pt; }
+  nav.kompas-inhoud ol { line-height: 1.25; margin-top: .2rem; margin-bottom: .2rem; }
   h1 { break-before: page; }
   .kompas-voorblad h1 { break-before: avoid; }
   h2, h3 { break-after: avoid; }
