@@ -13,6 +13,7 @@ Problems the user can fix are printed as one plain message (no traceback), exit 
 from __future__ import annotations
 
 import argparse
+import os
 import logging
 import sys
 from pathlib import Path
@@ -59,15 +60,30 @@ def _ensure_prepared(bron: str) -> None:
 
 
 def _run(args) -> int:
-    from kompas_lib.presentation.pipeline import run_many
+    import time
+
+    from kompas_lib.presentation.pipeline import run_many, select_codes, summary
 
     _ensure_prepared(args.bron)
-    codes = [c.strip().upper() for c in args.gemeente]
-    results = run_many(codes, Path(args.params) if args.params else None)
+    if args.jobs is not None and args.jobs < 1:
+        print("--jobs moet 1 of meer zijn (het aantal rapporten dat tegelijk wordt gemaakt).", file=sys.stderr)
+        return 2
+    if args.gemeente:
+        codes = [c.strip().upper() for c in args.gemeente]
+    else:
+        codes = select_codes(alle=args.alle, regio=args.regio, provincie=args.provincie)
+    jobs = args.jobs or min(os.cpu_count() or 1, len(codes))
+    t0 = time.perf_counter()
+    results = run_many(codes, Path(args.params) if args.params else None, jobs=jobs, force=args.opnieuw,
+                       timeout=args.timeout)
     failed = [r for r in results if not r.ok]
-    for r in results:
-        if r.ok:
-            print(f"{r.code}: rapport klaar in {r.seconds:.1f} s -> {r.report}")
+    if len(results) <= 10:
+        for r in results:
+            if r.skipped:
+                print(f"{r.code}: niets veranderd sinds het vorige rapport -> {r.report}")
+            elif r.ok:
+                print(f"{r.code}: rapport klaar in {r.seconds:.1f} s -> {r.report}")
+    print(summary(results, time.perf_counter() - t0) + f" Overzicht: {paths.reports_dir() / 'index.html'}")
     if failed:
         print(f"\n{len(failed)} van {len(results)} mislukt:", file=sys.stderr)
         for r in failed:
@@ -140,7 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.set_defaults(func=_prepare)
 
     sr = sub.add_parser("run", help="rapport(en) maken voor een of meer gemeenten of jeugdregio's")
-    sr.add_argument("--gemeente", "-g", nargs="+", required=True, help="code(s), bv. GM0344 of JZ19")
+    which = sr.add_mutually_exclusive_group(required=True)
+    which.add_argument("--gemeente", "-g", nargs="+", help="code(s), bv. GM0344 of JZ19")
+    which.add_argument("--alle", action="store_true", help="elke gemeente van het laatste jaar")
+    which.add_argument("--regio", help="de gemeenten van een jeugdregio en de regio zelf, bv. JZ19")
+    which.add_argument("--provincie", help="de gemeenten van een provincie en de provincie zelf, bv. PV26")
+    sr.add_argument("--jobs", "-j", type=int, help="rapporten tegelijk (standaard: het aantal processorkernen)")
+    sr.add_argument("--opnieuw", action="store_true", help="ook rapporten maken waarvan niets veranderd is")
+    sr.add_argument("--timeout", type=float, default=600, help="seconden per notebookcel voordat die gemeente mislukt")
     sr.add_argument("--params", help="params-bestand (standaard params/<code>.yml als dat bestaat)")
     sr.add_argument("--bron", **bron)
     sr.set_defaults(func=_run)

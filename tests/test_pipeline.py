@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from conftest import read_cbs
 
-from kompas_lib.presentation.pipeline import run_one
+from kompas_lib.presentation.pipeline import run_many, run_one
 
 pytestmark = pytest.mark.slow
 
@@ -125,3 +125,38 @@ def test_report_prints_on_a4_in_headless_chromium(demo_report, tmp_path):
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
     assert 8 <= pages <= 40, pages
     assert png.stat().st_size > 50_000  # a rendered page, not a blank one
+
+
+def test_unchanged_gemeente_is_skipped_and_a_changed_input_is_not(demo_batch, demo_processed, tmp_path):
+    from kompas_lib.core.params import load_params
+    from kompas_lib.presentation.pipeline import fingerprint
+
+    _, out = demo_batch
+    again = run_many(["GM9001"], processed=demo_processed, out_root=out, progress=False, force=False)[0]
+    assert again.ok and again.skipped and again.seconds < 10
+    assert "niets veranderd" in (out / "index.html").read_text(encoding="utf-8")
+    params_file = tmp_path / "GM9001.yml"
+    params_file.write_text("gemeente: GM9001\nvergelijkbare_gemeenten:\n  k: 5\n", encoding="utf-8")
+    info = demo_processed / "prepare.json"
+    before = fingerprint("GM9001", params_file, load_params(params_file, "GM9001"), info, None)
+    params_file.write_text("gemeente: GM9001\nvergelijkbare_gemeenten:\n  k: 6\n", encoding="utf-8")
+    after = fingerprint("GM9001", params_file, load_params(params_file, "GM9001"), info, None)
+    assert before["params"] != after["params"] and before["library"] == after["library"]
+
+
+def test_parallel_workers_keep_going_past_failures(demo_processed, tmp_path):
+    results = run_many(["GM0000", "GM9O01", "XX12"], processed=demo_processed, out_root=tmp_path, progress=False,
+                       jobs=2)
+    assert [r.code for r in results] == ["GM0000", "GM9O01", "XX12"] and not any(r.ok for r in results)
+    assert all(r.message for r in results)
+
+
+def test_selections_on_todays_indeling(demo_processed):
+    from kompas_lib.core.errors import KompasError
+    from kompas_lib.presentation.pipeline import select_codes
+
+    everyone = select_codes(alle=True, processed=demo_processed)
+    region = select_codes(regio="jz91", processed=demo_processed)
+    assert len(everyone) >= 30 and region[-1] == "JZ91" and set(region[:-1]) <= set(everyone)
+    with pytest.raises(KompasError, match="geen jeugdregio"):
+        select_codes(regio="JZ99", processed=demo_processed)

@@ -8,6 +8,7 @@ A failing gemeente does not stop the others; the batch writes ``reports/index.ht
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import logging
@@ -37,6 +38,41 @@ class RunResult:
     report: Path | None = None
     message: str = ""
     seconds: float = 0.0
+    skipped: bool = False  # inputs unchanged since the last good report: not made again
+
+
+FINGERPRINT = ".kompas-invoer.json"  # beside a good report: what it was made from
+
+
+def _hash_files(paths_: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths_:
+        h.update(str(p.name).encode())
+        h.update(p.read_bytes() if p.is_file() else b"-")
+    return h.hexdigest()
+
+
+def library_version() -> str:
+    """A hash of the library's code and catalogue: a changed method makes every report stale."""
+    root = Path(__file__).resolve().parents[1]
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".py", ".yml", ".csv") and "__pycache__" not in p.parts)
+    return _hash_files(files)
+
+
+def fingerprint(code: str, params_file: Path | None, params, info_path: Path, demo_root: Path | None) -> dict:
+    """Everything a report depends on: the prepared facts (their prepare.json), the params (and the
+    defaults), the gemeente's own files, the notebooks and the library."""
+    from kompas_lib.sources.local import KINDS, own_path
+
+    own = []
+    for _kind, (_, key, demo_name) in KINDS.items():
+        section, _, attr = key.partition(".")
+        path = own_path(getattr(getattr(params, section), attr), params_file, demo_root, demo_name)
+        if path is not None:
+            own.append(path)
+    return {"code": code, "facts": _hash_files([info_path]),
+            "params": _hash_files([p for p in (params_file, paths.params_dir() / "default.yml") if p]),
+            "own_files": _hash_files(own), "notebooks": _hash_files(notebooks()), "library": library_version()}
 
 
 def notebooks(folder: Path | None = None) -> list[Path]:
@@ -140,13 +176,15 @@ def _folders(processed: Path | None, out_root: Path | None):
 
 
 def run_one(code: str, params_file: Path | None = None, *, processed: Path | None = None,
-            out_root: Path | None = None) -> RunResult:
-    """Make the report of one gemeente or region; never raises for a problem of that one run."""
+            out_root: Path | None = None, force: bool = True, timeout: float | None = None) -> RunResult:
+    """Make the report of one gemeente or region; never raises for a problem of that one run.
+    ``force=False`` skips a gemeente whose inputs are unchanged since its last good report;
+    ``timeout`` (seconds per notebook cell) fails a hung notebook for this gemeente only."""
     with _folders(processed, out_root):
-        return _run_one(code, params_file)
+        return _run_one(code, params_file, force, timeout)
 
 
-def _run_one(code: str, params_file: Path | None) -> RunResult:
+def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: float | None = None) -> RunResult:
     import papermill as pm
 
     from kompas_lib.core.params import load_params
@@ -170,6 +208,12 @@ def _run_one(code: str, params_file: Path | None) -> RunResult:
         name = params.naam or cat[params.gemeente][0]
         work = processed / "runs" / code
         target_dir = report_dir(code, name)
+        demo_root = Path(info["source"]["root"]) if fictitious else None
+        inputs = fingerprint(code, pfile, params, processed / "prepare.json", demo_root)
+        done = target_dir / FINGERPRINT
+        if not force and (target_dir / "rapport.html").is_file() and done.is_file() \
+                and json.loads(done.read_text(encoding="utf-8")) == inputs:
+            return RunResult(code, True, target_dir / "rapport.html", "", time.perf_counter() - t0, skipped=True)
         shutil.rmtree(target_dir / workbook.TABLES_DIR, ignore_errors=True)  # tables of an earlier run
         executed = []
         for nb_path in notebooks():
@@ -178,7 +222,8 @@ def _run_one(code: str, params_file: Path | None) -> RunResult:
             try:
                 pm.execute_notebook(str(nb_path), str(out_nb), parameters={
                     "gemeente": code, "params_file": str(pfile) if pfile else ""},
-                    cwd=str(nb_path.parent), progress_bar=False, kernel_name="python3")
+                    cwd=str(nb_path.parent), progress_bar=False, kernel_name="python3",
+                    execution_timeout=timeout)
             except pm.PapermillExecutionError as exc:
                 raise KompasError(f"{nb_path.name}: {exc.ename}: {exc.evalue}") from None
             nb = nbformat.read(out_nb, as_version=4)
@@ -190,26 +235,78 @@ def _run_one(code: str, params_file: Path | None) -> RunResult:
         page = to_html(executed, fictitious, front.title, front)
         report = io.write_text(target_dir / "rapport.html", page)
         workbook.build(target_dir)
+        io.write_json(done, inputs)  # last: a report without this file is made again next time
         return RunResult(code, True, report, "", time.perf_counter() - t0)
     except KompasError as exc:
         return RunResult(code, False, None, str(exc), time.perf_counter() - t0)
+    except TimeoutError as exc:
+        return RunResult(code, False, None, f"een notebook duurde te lang ({exc})", time.perf_counter() - t0)
     except Exception as exc:  # an unexpected failure of one gemeente must not stop the batch
         log.exception("run failed for %s", code)
         return RunResult(code, False, None, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0)
 
 
 def run_many(codes: list[str], params_file: Path | None = None, *, processed: Path | None = None,
-             out_root: Path | None = None, progress: bool = True) -> list[RunResult]:
+             out_root: Path | None = None, progress: bool = True, jobs: int = 1, force: bool = True,
+             timeout: float | None = None) -> list[RunResult]:
+    """Reports for many codes; ``jobs`` > 1 runs them in parallel worker processes. A failing code
+    never stops the others; the index is written at the end (and kept from earlier batches)."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     from tqdm.auto import tqdm
 
-    results = []
-    bar = tqdm(codes, desc="Rapporten maken", unit="rapport", disable=not progress or len(codes) < 2)
-    for code in bar:
-        bar.set_postfix_str(code)
-        results.append(run_one(code, params_file, processed=processed, out_root=out_root))
+    results: dict[str, RunResult] = {}
+    bar = tqdm(total=len(codes), desc="Rapporten maken", unit="rapport", disable=not progress or len(codes) < 2)
+    kwargs = dict(processed=processed, out_root=out_root, force=force, timeout=timeout)
+    if jobs <= 1:
+        for code in codes:
+            bar.set_postfix_str(code)
+            results[code] = run_one(code, params_file, **kwargs)
+            bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(run_one, code, params_file, **kwargs): code for code in codes}
+            for fut in as_completed(futures):
+                code = futures[fut]
+                try:
+                    results[code] = fut.result()
+                except Exception as exc:  # a worker that died: this code failed, the rest goes on
+                    results[code] = RunResult(code, False, None, f"het rekenproces stopte onverwacht ({exc})")
+                bar.set_postfix_str(code)
+                bar.update()
+    bar.close()
+    ordered = [results[c] for c in codes]
     with _folders(None, out_root):
-        write_index(results)
-    return results
+        write_index(ordered)
+    return ordered
+
+
+def select_codes(*, alle: bool = False, regio: str | None = None, provincie: str | None = None,
+                 processed: Path | None = None) -> list[str]:
+    """The gemeenten of a selection on today's indeling: every gemeente, or the gemeenten of a jeugdregio
+    or provincie followed by the region itself (its report as a whole)."""
+    from kompas_lib.prepare.facts import load_regions
+    from kompas_lib.prepare.regions import latest_classification
+
+    current = latest_classification(load_regions(Path(processed or paths.processed_dir())))
+    if alle:
+        return sorted(current["gemeente_code"])
+    code, column, kind = ((regio, "jeugdregio_code", "jeugdregio") if regio else (provincie, "provincie_code", "provincie"))
+    code = (code or "").strip().upper()
+    members = sorted(current.loc[current[column] == code, "gemeente_code"])
+    if not members:
+        known = sorted(current[column].dropna().unique())
+        raise KompasError(f"{code} is geen {kind} in de gegevens; bekende codes: {', '.join(known[:8])} …")
+    return [*members, code]
+
+
+def summary(results: list[RunResult], seconds: float) -> str:
+    """'342 rapporten: 340 gelukt, 0 overgeslagen, 2 mislukt in 512 s.'"""
+    made = sum(r.ok and not r.skipped for r in results)
+    skipped = sum(r.skipped for r in results)
+    failed = sum(not r.ok for r in results)
+    return (f"{len(results)} rapport{'en' if len(results) != 1 else ''}: {made} gelukt, {skipped} overgeslagen "
+            f"(niets veranderd), {failed} mislukt in {seconds:.0f} s.")
 
 
 def write_index(results: list[RunResult]) -> Path:
@@ -218,8 +315,13 @@ def write_index(results: list[RunResult]) -> Path:
     state_file = root / "index.json"
     state = json.loads(state_file.read_text(encoding="utf-8")) if state_file.is_file() else {}
     for r in results:
+        if r.skipped and r.code in state:
+            state[r.code]["status"] = "niets veranderd"
+            continue
         state[r.code] = {"ok": r.ok, "report": str(r.report.relative_to(root)) if r.report else None,
-                         "message": r.message, "time": time.strftime("%Y-%m-%d %H:%M")}
+                         "message": r.message, "time": time.strftime("%Y-%m-%d %H:%M"),
+                         "status": "niets veranderd" if r.skipped else ("gelukt" if r.ok else "mislukt"),
+                         "seconds": round(r.seconds, 1)}
     io.write_json(state_file, state)
     def cell(s: dict) -> str:
         if s["report"]:
@@ -227,7 +329,7 @@ def write_index(results: list[RunResult]) -> Path:
         return html.escape(s["message"])
 
     rows = "".join(
-        f"<tr><td>{html.escape(code)}</td><td>{'gelukt' if s['ok'] else 'mislukt'}</td>"
+        f"<tr><td>{html.escape(code)}</td><td>{html.escape(s.get('status') or ('gelukt' if s['ok'] else 'mislukt'))}</td>"
         f"<td>{cell(s)}</td><td>{s['time']}</td></tr>" for code, s in sorted(state.items()))
     page = ("<!doctype html><html lang='nl'><meta charset='utf-8'><title>Kwaliteitskompas — rapporten</title>"
             "<h1>Kwaliteitskompas jeugd — rapporten</h1><table><tr><th>Code</th><th>Status</th><th>Rapport of fout</th>"
