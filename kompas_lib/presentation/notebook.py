@@ -88,6 +88,19 @@ def start(gemeente: str, params_file: str | None = None, *, processed: Path | No
     return Context(scope, report_dir(scope.focus.code, scope.focus.name))
 
 
+_FACTS: dict = {}
+
+
+def _cached_facts(processed: Path) -> pd.DataFrame:
+    """The fact table, loaded once per kernel (all notebooks of one gemeente share a kernel); a new
+    preparation (another file time) is loaded again."""
+    key = (str(processed.resolve()), (processed / "facts.parquet").stat().st_mtime_ns)
+    if key not in _FACTS:
+        _FACTS.clear()
+        _FACTS[key] = load_facts(processed)
+    return _FACTS[key]
+
+
 def load_scope(gemeente: str, params_file: str | Path | None = None, *, processed: Path | None = None,
                facts: pd.DataFrame | None = None) -> Scope:
     """Params, facts, regions, catalogue and the gemeente's own files, read once. ``facts`` may be
@@ -95,6 +108,8 @@ def load_scope(gemeente: str, params_file: str | Path | None = None, *, processe
     from kompas_lib.core.params import load_params
 
     processed = Path(processed or paths.processed_dir())
+    if facts is None and (processed / "facts.parquet").is_file():
+        facts = _cached_facts(processed)
     if not (processed / "facts.parquet").is_file():
         from kompas_lib.prepare.facts import prepare
         from kompas_lib.sources import choose_source

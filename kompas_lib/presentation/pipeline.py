@@ -175,6 +175,21 @@ def _folders(processed: Path | None, out_root: Path | None):
                 os.environ[k] = v
 
 
+@contextmanager
+def gemeente_kernel(cwd: Path):
+    """One kernel for all notebooks of one gemeente (papermill still parameterises and executes each
+    notebook): the library is imported and the facts are loaded once instead of once per notebook.
+    A new kernel per gemeente, so no gemeente can see another's variables."""
+    from jupyter_client.manager import KernelManager
+
+    km = KernelManager(kernel_name="python3")
+    km.start_kernel(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    try:
+        yield km
+    finally:
+        km.shutdown_kernel(now=True)
+
+
 def run_one(code: str, params_file: Path | None = None, *, processed: Path | None = None,
             out_root: Path | None = None, force: bool = True, timeout: float | None = None) -> RunResult:
     """Make the report of one gemeente or region; never raises for a problem of that one run.
@@ -216,21 +231,22 @@ def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: f
             return RunResult(code, True, target_dir / "rapport.html", "", time.perf_counter() - t0, skipped=True)
         shutil.rmtree(target_dir / workbook.TABLES_DIR, ignore_errors=True)  # tables of an earlier run
         executed = []
-        for nb_path in notebooks():
-            out_nb = work / nb_path.name
-            out_nb.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                pm.execute_notebook(str(nb_path), str(out_nb), parameters={
-                    "gemeente": code, "params_file": str(pfile) if pfile else ""},
-                    cwd=str(nb_path.parent), progress_bar=False, kernel_name="python3",
-                    execution_timeout=timeout)
-            except pm.PapermillExecutionError as exc:
-                raise KompasError(f"{nb_path.name}: {exc.ename}: {exc.evalue}") from None
-            nb = nbformat.read(out_nb, as_version=4)
-            err = _error_text(nb)
-            if err:
-                raise KompasError(f"{nb_path.name}: {err}")
-            executed.append(nb)
+        with gemeente_kernel(notebooks()[0].parent) as km:
+            for nb_path in notebooks():
+                out_nb = work / nb_path.name
+                out_nb.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    pm.execute_notebook(str(nb_path), str(out_nb), parameters={
+                        "gemeente": code, "params_file": str(pfile) if pfile else ""},
+                        cwd=str(nb_path.parent), progress_bar=False, kernel_name="python3",
+                        execution_timeout=timeout, km=km)
+                except pm.PapermillExecutionError as exc:
+                    raise KompasError(f"{nb_path.name}: {exc.ename}: {exc.evalue}") from None
+                nb = nbformat.read(out_nb, as_version=4)
+                err = _error_text(nb)
+                if err:
+                    raise KompasError(f"{nb_path.name}: {err}")
+                executed.append(nb)
         front = front_page(params.gemeente, name, params, info, facts, target_dir)
         page = to_html(executed, fictitious, front.title, front)
         report = io.write_text(target_dir / "rapport.html", page)
