@@ -47,6 +47,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_prepare_run.py
 	$(BIN)/python bench/bench_block1.py
+	$(BIN)/python bench/bench_batch.py
 
 clean:
 	rm -rf data/processed/*.parquet data/processed/*.json data/processed/runs reports/*/ reports/index.*

@@ -17,10 +17,12 @@ import re
 import shutil
 import time
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 
 from kompas_lib.core import io, paths
 from kompas_lib.core.errors import KompasError
@@ -52,6 +54,7 @@ def _hash_files(paths_: list[Path]) -> str:
     return h.hexdigest()
 
 
+@lru_cache(maxsize=1)
 def library_version() -> str:
     """A hash of the library's code and catalogue: a changed method makes every report stale."""
     root = Path(__file__).resolve().parents[1]
@@ -272,16 +275,20 @@ def run_many(codes: list[str], params_file: Path | None = None, *, processed: Pa
     from tqdm.auto import tqdm
 
     results: dict[str, RunResult] = {}
-    bar = tqdm(total=len(codes), desc="Rapporten maken", unit="rapport", disable=not progress or len(codes) < 2)
+    if not force:  # unchanged reports are found here, with the facts loaded once, not by a worker each
+        with _folders(processed, out_root):
+            results = unchanged(codes, params_file)
+    todo = [c for c in codes if c not in results]
+    bar = tqdm(total=len(todo), desc="Rapporten maken", unit="rapport", disable=not progress or len(todo) < 2)
     kwargs = dict(processed=processed, out_root=out_root, force=force, timeout=timeout)
     if jobs <= 1:
-        for code in codes:
+        for code in todo:
             bar.set_postfix_str(code)
             results[code] = run_one(code, params_file, **kwargs)
             bar.update()
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(run_one, code, params_file, **kwargs): code for code in codes}
+            futures = {pool.submit(run_one, code, params_file, **kwargs): code for code in todo}
             for fut in as_completed(futures):
                 code = futures[fut]
                 try:
@@ -314,6 +321,37 @@ def select_codes(*, alle: bool = False, regio: str | None = None, provincie: str
         known = sorted(current[column].dropna().unique())
         raise KompasError(f"{code} is geen {kind} in de gegevens; bekende codes: {', '.join(known[:8])} …")
     return [*members, code]
+
+
+def unchanged(codes: list[str], params_file: Path | None) -> dict[str, RunResult]:
+    """The codes whose last good report was made from exactly the current inputs (skipped)."""
+    from kompas_lib.core.params import load_params
+    from kompas_lib.prepare.facts import load_regions
+    from kompas_lib.presentation.notebook import region_catalogue
+
+    processed = paths.processed_dir()
+    info_path = processed / "prepare.json"
+    if not info_path.is_file():
+        return {}
+    info = json.loads(info_path.read_text(encoding="utf-8"))
+    demo_root = Path(info["source"]["root"]) if info.get("source", {}).get("fictief") else None
+    facts = pd.read_parquet(processed / "facts.parquet", columns=["region_code", "region_name", "region_level"])
+    cat = region_catalogue(facts.drop_duplicates("region_code"), load_regions(processed))
+    known = {c: n for c, (n, _) in cat.items()}
+    out = {}
+    for code in codes:
+        t0 = time.perf_counter()
+        try:
+            pfile = params_file_for(code, params_file)
+            params = load_params(pfile, code, known_regions=known)
+            target = report_dir(code, params.naam or cat[params.gemeente][0])
+            done = target / FINGERPRINT
+            if (target / "rapport.html").is_file() and done.is_file() and json.loads(
+                    done.read_text(encoding="utf-8")) == fingerprint(code, pfile, params, info_path, demo_root):
+                out[code] = RunResult(code, True, target / "rapport.html", "", time.perf_counter() - t0, skipped=True)
+        except Exception:  # noqa: BLE001 - anything odd: let the real run report it
+            continue
+    return out
 
 
 def summary(results: list[RunResult], seconds: float) -> str:
