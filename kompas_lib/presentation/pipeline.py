@@ -185,7 +185,9 @@ def gemeente_kernel(cwd: Path):
     A new kernel per gemeente, so no gemeente can see another's variables."""
     from jupyter_client.manager import KernelManager
 
-    km = KernelManager(kernel_name="python3")
+    quiet = logging.getLogger("kompas_lib.kernel")  # kernel housekeeping is not news for the analyst
+    quiet.setLevel(logging.ERROR)
+    km = KernelManager(kernel_name="python3", log=quiet)
     km.start_kernel(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
     try:
         yield km
