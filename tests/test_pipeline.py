@@ -160,3 +160,19 @@ def test_selections_on_todays_indeling(demo_processed):
     assert len(everyone) >= 30 and region[-1] == "JZ91" and set(region[:-1]) <= set(everyone)
     with pytest.raises(KompasError, match="geen jeugdregio"):
         select_codes(regio="JZ99", processed=demo_processed)
+
+
+def test_a_report_interrupted_before_its_fingerprint_is_made_again(demo_batch, demo_processed, tmp_path):
+    """The fingerprint is written last: a run killed after the HTML but before it is not trusted."""
+    import shutil
+
+    from kompas_lib.presentation.pipeline import FINGERPRINT
+
+    _, out = demo_batch
+    copy = tmp_path / "reports"
+    shutil.copytree(out, copy)
+    folder = next(copy.glob("GM9001-*"))
+    (folder / FINGERPRINT).unlink()
+    again = run_many(["GM9001"], processed=demo_processed, out_root=copy, progress=False, force=False)[0]
+    assert again.ok and not again.skipped and (folder / FINGERPRINT).is_file()
+    assert run_many(["GM9001"], processed=demo_processed, out_root=copy, progress=False, force=False)[0].skipped
