@@ -67,5 +67,19 @@ class Scope:
 
         return comparison.build(self.regions, self.focus, self.params, self.names, self.facts)
 
+    def verdict(self, ind: Indicator, s: pd.DataFrame, period: str, ref_code: str):
+        """The one verdict for the focus's figure of ``period`` against a region or the peers
+        (``s``: the benchmarked series), with the indicator's CBS rounding."""
+        from kompas_lib.analysis.methods import comparison
+
+        return comparison.verdict(self.comparison, ind, self.ind(ind.id), s, period, ref_code,
+                                  self.catalogue.rounding(ind.id))
+
+    def spread(self, ind: Indicator, period: str):
+        """The between-gemeente spread of ``ind`` in ``period`` (see :mod:`..methods.spread`)."""
+        from kompas_lib.analysis.methods import comparison
+
+        return comparison.spread_of(self.comparison, ind, self.ind(ind.id), period, self.catalogue.rounding(ind.id))
+
     def tables_used(self) -> set[str]:
         return set(self.prepare_info.get("tables_used", []))

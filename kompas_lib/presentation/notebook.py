@@ -28,7 +28,7 @@ from kompas_lib.core import fmt, io, paths
 from kompas_lib.core.errors import DataError
 from kompas_lib.core.registry import load_registry
 from kompas_lib.prepare.facts import load_facts, load_regions
-from kompas_lib.sources.local import read_local
+from kompas_lib.sources.local import demo_root, read_local
 from kompas_lib.prepare.regions import COUNTRY_CODE, latest_classification
 from kompas_lib.presentation import workbook
 from kompas_lib.presentation.report import report_dir
@@ -127,9 +127,8 @@ def load_scope(gemeente: str, params_file: str | Path | None = None, *, processe
     name, level = cat[code]
     focus = Focus(code, params.naam or name, level)
     names = {c: n for c, (n, _) in cat.items()}
-    demo_root = Path(info["source"]["root"]) if info.get("source", {}).get("fictief") else None
     current = latest_classification(regions)
-    local = read_local(params, Path(params_file) if params_file else None, demo_root,
+    local = read_local(params, Path(params_file) if params_file else None, demo_root(info),
                        dict(zip(current["gemeente_code"], current["gemeente_naam"])))
     return Scope(params, facts, regions, load_registry(), focus, names, info, local)
 
@@ -262,14 +261,9 @@ NUMERIC_CELL = (r"^(–|[<>]?\u00a0?[−+-]?(€\u00a0)?[\d.,]+(\u00a0%| per 1\.
                 r"|\d{4}(-H[12])?)$")
 
 
-def table(df: pd.DataFrame, caption: str | None = None) -> None:
-    """Show an already formatted (string) table in the house style."""
-    from IPython.display import HTML, display
-
-    display(HTML(table_html(df, caption)))
-
-
 def table_html(df: pd.DataFrame, caption: str | None = None, row_links=()) -> str:
+    """An already formatted (string) table in the house style; numbers right-aligned, ``row_links``
+    make each row's first cell a link to a section."""
     numeric = [bool(len(df)) and df[c].astype(str).str.match(NUMERIC_CELL).all() for c in df.columns]
     long_text = [bool(len(df)) and df[c].astype(str).str.len().mean() > 60 for c in df.columns]
     align = ["num" if n else ("txt lang" if lt else "txt") for n, lt in zip(numeric, long_text)]
@@ -286,4 +280,4 @@ def table_html(df: pd.DataFrame, caption: str | None = None, row_links=()) -> st
     return f'<table class="kompas">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 
 
-__all__ = ["start", "load_scope", "header", "md", "show", "table", "export", "COUNTRY_CODE", "fmt"]
+__all__ = ["start", "load_scope", "header", "md", "show", "export", "COUNTRY_CODE", "fmt"]

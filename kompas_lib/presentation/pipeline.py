@@ -28,6 +28,7 @@ from kompas_lib.core import io, paths
 from kompas_lib.core.errors import KompasError
 from kompas_lib.presentation import workbook
 from kompas_lib.presentation.report import FrontPage, postprocess_html, report_dir
+from kompas_lib.sources.local import demo_root, own_paths
 
 log = logging.getLogger(__name__)
 NOTEBOOK_RE = re.compile(r"^\d\d_.*\.ipynb$")
@@ -46,6 +47,14 @@ class RunResult:
 FINGERPRINT = ".kompas-invoer.json"  # beside a good report: what it was made from
 
 
+def made_from(target_dir: Path, inputs: dict) -> bool:
+    """True when the report in ``target_dir`` is complete and was made from exactly ``inputs``
+    (the fingerprint is written last, so an interrupted run does not count)."""
+    done = target_dir / FINGERPRINT
+    return ((target_dir / "rapport.html").is_file() and done.is_file()
+            and json.loads(done.read_text(encoding="utf-8")) == inputs)
+
+
 def _hash_files(paths_: list[Path]) -> str:
     h = hashlib.sha256()
     for p in paths_:
@@ -62,17 +71,10 @@ def library_version() -> str:
     return _hash_files(files)
 
 
-def fingerprint(code: str, params_file: Path | None, params, info_path: Path, demo_root: Path | None) -> dict:
+def fingerprint(code: str, params_file: Path | None, params, info_path: Path, demo: Path | None) -> dict:
     """Everything a report depends on: the prepared facts (their prepare.json), the params (and the
     defaults), the gemeente's own files, the notebooks and the library."""
-    from kompas_lib.sources.local import KINDS, own_path
-
-    own = []
-    for _kind, (_, key, demo_name) in KINDS.items():
-        section, _, attr = key.partition(".")
-        path = own_path(getattr(getattr(params, section), attr), params_file, demo_root, demo_name)
-        if path is not None:
-            own.append(path)
+    own = [p for p in own_paths(params, params_file, demo).values() if p is not None]
     return {"code": code, "facts": _hash_files([info_path]),
             "params": _hash_files([p for p in (params_file, paths.params_dir() / "default.yml") if p]),
             "own_files": _hash_files(own), "notebooks": _hash_files(notebooks()), "library": library_version()}
@@ -228,11 +230,8 @@ def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: f
         name = params.naam or cat[params.gemeente][0]
         work = processed / "runs" / code
         target_dir = report_dir(code, name)
-        demo_root = Path(info["source"]["root"]) if fictitious else None
-        inputs = fingerprint(code, pfile, params, processed / "prepare.json", demo_root)
-        done = target_dir / FINGERPRINT
-        if not force and (target_dir / "rapport.html").is_file() and done.is_file() \
-                and json.loads(done.read_text(encoding="utf-8")) == inputs:
+        inputs = fingerprint(code, pfile, params, processed / "prepare.json", demo_root(info))
+        if not force and made_from(target_dir, inputs):
             return RunResult(code, True, target_dir / "rapport.html", "", time.perf_counter() - t0, skipped=True)
         shutil.rmtree(target_dir / workbook.TABLES_DIR, ignore_errors=True)  # tables of an earlier run
         executed = []
@@ -256,7 +255,7 @@ def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: f
         page = to_html(executed, fictitious, front.title, front)
         report = io.write_text(target_dir / "rapport.html", page)
         workbook.build(target_dir)
-        io.write_json(done, inputs)  # last: a report without this file is made again next time
+        io.write_json(target_dir / FINGERPRINT, inputs)  # last: a report without this file is made again next time
         return RunResult(code, True, report, "", time.perf_counter() - t0)
     except KompasError as exc:
         return RunResult(code, False, None, str(exc), time.perf_counter() - t0)
@@ -336,7 +335,7 @@ def unchanged(codes: list[str], params_file: Path | None) -> dict[str, RunResult
     if not info_path.is_file():
         return {}
     info = json.loads(info_path.read_text(encoding="utf-8"))
-    demo_root = Path(info["source"]["root"]) if info.get("source", {}).get("fictief") else None
+    demo = demo_root(info)
     facts = pd.read_parquet(processed / "facts.parquet", columns=["region_code", "region_name", "region_level"])
     cat = region_catalogue(facts.drop_duplicates("region_code"), load_regions(processed))
     known = {c: n for c, (n, _) in cat.items()}
@@ -347,9 +346,7 @@ def unchanged(codes: list[str], params_file: Path | None) -> dict[str, RunResult
             pfile = params_file_for(code, params_file)
             params = load_params(pfile, code, known_regions=known)
             target = report_dir(code, params.naam or cat[params.gemeente][0])
-            done = target / FINGERPRINT
-            if (target / "rapport.html").is_file() and done.is_file() and json.loads(
-                    done.read_text(encoding="utf-8")) == fingerprint(code, pfile, params, info_path, demo_root):
+            if made_from(target, fingerprint(code, pfile, params, info_path, demo)):
                 out[code] = RunResult(code, True, target / "rapport.html", "", time.perf_counter() - t0, skipped=True)
         except Exception:  # noqa: BLE001 - anything odd: let the real run report it
             continue

@@ -74,14 +74,27 @@ def read_own_file(kind: str, path: Path | None, known_codes: dict[str, str] | No
         return OwnFile(kind, path.name, None, str(exc))
 
 
-def read_local(params, params_path: Path | None, demo_root: Path | None,
+def demo_root(prepare_info: dict) -> Path | None:
+    """The demo folder the facts were prepared from (its own files stand in for a gemeente's), or
+    None for real data."""
+    source = prepare_info.get("source", {})
+    return Path(source["root"]) if source.get("fictief") else None
+
+
+def own_paths(params, params_path: Path | None, demo: Path | None) -> dict[str, Path | None]:
+    """Per kind the own file a report uses: named in the params, or the demo's."""
+    out = {}
+    for kind, (_, key, demo_name) in KINDS.items():
+        section, _, attr = key.partition(".")
+        out[kind] = own_path(getattr(getattr(params, section), attr), params_path, demo, demo_name)
+    return out
+
+
+def read_local(params, params_path: Path | None, demo: Path | None,
                known_codes: dict[str, str] | None = None) -> LocalData:
     """Read and validate every own file the params name (or the demo brings)."""
     files = {}
-    for kind, (_, key, demo_name) in KINDS.items():
-        section, _, attr = key.partition(".")
-        configured = getattr(getattr(params, section), attr)
-        path = own_path(configured, params_path, demo_root, demo_name)
+    for kind, path in own_paths(params, params_path, demo).items():
         indicators = set(load_registry().indicators) if kind == "verbeteracties" and path is not None else None
         files[kind] = read_own_file(kind, path, known_codes if kind == "aanbieders" else None, indicators)
     return LocalData(**files)

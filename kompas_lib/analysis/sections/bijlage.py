@@ -17,6 +17,14 @@ def concept_title(scope: Scope, table_id: str) -> str:
     return next((c.titel for c in scope.catalogue.concepts.values() if any(t.id == table_id for t in c.tables)), "")
 
 
+def tables_used(scope: Scope, blocks=(1, 2, 3, 4, 5, 6)) -> list[str]:
+    """The source tables behind the given blocks: every table, in these data, of a concept with an
+    indicator of one of the blocks."""
+    used = scope.tables_used()
+    concepts = {i.concept for i in scope.catalogue.indicators.values() if i.blok in blocks}
+    return sorted({t.id for cid in concepts for t in scope.catalogue.concepts[cid].tables if t.id in used})
+
+
 def bronnen(scope: Scope, table_ids) -> Section:
     """'Bijlage: bronnen': per table its subject and when CBS changed it and it was fetched (from the
     metadata prepare recorded), with the licence as caption. Tables in the order given, once each."""
@@ -27,10 +35,17 @@ def bronnen(scope: Scope, table_ids) -> Section:
         rows.append({"Tabel": t, "Onderwerp": m.get("title") or concept_title(scope, t),
                      "Gewijzigd bij CBS": m.get("modified") or MISSING, "Opgehaald": m.get("fetched_at") or MISSING})
     source = LICENCE_DEMO if scope.fictitious else LICENCE_CBS
+    ids = set(table_ids)
+    caveats = []
+    if scope.prepare_info.get("source", {}).get("kind") == "snapshot":  # what the offline copy misses
+        caveats = [f"**{c.titel}:** {c.snapshot_let_op}" for c in scope.catalogue.concepts.values()
+                   if c.snapshot_let_op and any(t.id in ids for t in c.tables)]
+    text = "\n\n".join(["Let op bij de offline kopie van CBS-tabellen:", *caveats]) if caveats else ""
     if not rows:
         return Section("bijlage_bronnen", "Bijlage: bronnen", text="Dit blok gebruikt geen tabellen van CBS.",
                        source=source)
-    return Section("bijlage_bronnen", "Bijlage: bronnen", table=pd.DataFrame(rows), source=source, detail=len(rows) > 8)
+    return Section("bijlage_bronnen", "Bijlage: bronnen", text=text, table=pd.DataFrame(rows), source=source,
+                   detail=len(rows) > 8)
 
 
 def overgeslagen(scope: Scope, block: int) -> Section | None:

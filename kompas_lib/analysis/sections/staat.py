@@ -8,13 +8,20 @@ and a figure specification. Which indicators appear where comes from the catalog
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from kompas_lib.analysis import wording
 from kompas_lib.analysis.methods import profiel
-from kompas_lib.analysis.methods.benchmarks import change, latest_common_period, series, table_breaks
 from kompas_lib.analysis.methods import spread as spread_model
-from kompas_lib.analysis.methods.comparison import PEERS, benchmarked, latest_block, spread_of, verdict
+from kompas_lib.analysis.methods.benchmarks import (
+    change,
+    latest_common_period,
+    series,
+    table_breaks,
+)
+from kompas_lib.analysis.methods.comparison import PEERS, benchmarked, latest_block
 from kompas_lib.analysis.methods.signals import trend_break, word, word_trend
 from kompas_lib.analysis.methods.uncertainty import wilson_rounded
 from kompas_lib.analysis.scope import Scope
@@ -64,7 +71,7 @@ def signalen(scope: Scope) -> Section:
         for code in (COUNTRY, PEERS):
             if code not in at.index:
                 continue
-            v = verdict(cmp, ind, facts, s, last["period"], code, scope.catalogue.rounding(ind.id))
+            v = scope.verdict(ind, s, last["period"], code)
             tests += v.possible
             ref_value = at.loc[code, "value"]
             too_small = ind.minimaal_verschil is not None and abs(last["value"] - ref_value) < ind.minimaal_verschil
@@ -238,7 +245,7 @@ def kerncijfers(scope: Scope) -> Section:
         for code in cmp.codes.values():
             row[cmp.labels[code]] = fmt.value(at["value"].get(code) if code in at.index else None, ind.eenheid)
         row[f"Verschil met {cmp.labels.get(COUNTRY, scope.country)}"] = wording.verdict_cell(
-            verdict(cmp, ind, scope.ind(ind.id), s, last["period"], COUNTRY, scope.catalogue.rounding(ind.id)))
+            scope.verdict(ind, s, last["period"], COUNTRY))
         rows.append(row)
         data.append(s[s["period"] == last["period"]][DATA_COLUMNS])
     data = _suppress(pd.concat(data, ignore_index=True) if data else pd.DataFrame(), scope.threshold)
@@ -340,7 +347,7 @@ def trend(scope: Scope, indicator: str) -> Section:
                 f"{fmt.value(last['value'], ind.eenheid)}"]
     if not nl.empty and pd.notna(nl.iloc[0]["value"]):
         nl_label = cmp.labels.get(COUNTRY, scope.country)
-        v = verdict(cmp, ind, scope.ind(indicator), s, last["period"], COUNTRY, scope.catalogue.rounding(indicator))
+        v = scope.verdict(ind, s, last["period"], COUNTRY)
         sentence.append(", " + wording.compare_to(v, nl.iloc[0]["value"], nl_label, ind.eenheid))
         title += f" ({nl_label} {fmt.value(nl.iloc[0]['value'], ind.eenheid)})"
     ch = change(s, scope.focus.code, first_year=FIRST_FULL_YEAR)
@@ -373,7 +380,7 @@ def trends(scope: Scope) -> list[Section]:
                      "eerdere jaren, zodat het gebied over de hele periode hetzelfde is.")
     note = " ".join(n for n in notes if n)
     if note and out:
-        out[-1] = Section(**{**out[-1].__dict__, "note": note})
+        out[-1] = replace(out[-1], note=note)
     return out
 
 
@@ -399,7 +406,6 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
     from kompas_lib.prepare.regions import latest_classification
 
     ind = scope.catalogue.indicators[indicator]
-    cmp = scope.comparison
     title = "Alle gemeenten in één beeld"
     members = latest_classification(scope.regions)
     if scope.focus.level == "jeugdregio":
@@ -412,12 +418,11 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
     period = years[years >= 0.8 * years.max()].index.max()
     at = s[(s["period"] == period) & s["numerator"].notna() & s["denominator"].notna() & (s["denominator"] > 0)]
     nl = at[at["region_code"] == COUNTRY]
-    rounding = scope.catalogue.rounding(indicator)
-    sp = spread_of(cmp, ind, facts, period, rounding)
+    sp = scope.spread(ind, period)
     if nl.empty or sp is None or not sp.with_counts:
         return Section("trechter_jeugdzorg", title, text="Voor de trechterfiguur zijn geen aantallen beschikbaar.")
     ref = nl.iloc[0]
-    y_ref, v_ref = spread_model.transform(ref["numerator"], ref["denominator"], ind.eenheid, rounding)
+    y_ref, v_ref = spread_model.transform(ref["numerator"], ref["denominator"], ind.eenheid, sp.rounding)
     units = at[at["region_code"] != COUNTRY]
     table = pd.DataFrame({"code": units["region_code"].to_numpy(),
                           "name": [scope.names.get(c, c) for c in units["region_code"]],
@@ -576,9 +581,9 @@ POLARITY = {"neutraal": "neutraal (meer is niet vanzelf beter of slechter)", "ho
 
 def tables_used(scope: Scope) -> list[str]:
     """The source tables behind this block (every concept with a block-1 indicator)."""
-    used = scope.tables_used()
-    concepts = {i.concept for i in scope.catalogue.indicators.values() if i.blok == BLOCK}
-    return sorted(t.id for cid in concepts for t in scope.catalogue.concepts[cid].tables if t.id in used)
+    from kompas_lib.analysis.sections.bijlage import tables_used as of_blocks
+
+    return of_blocks(scope, (BLOCK,))
 
 
 def definities(scope: Scope) -> Section:
