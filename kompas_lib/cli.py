@@ -100,7 +100,7 @@ def _params(args) -> int:
     name = args.naam
     if name is None and (paths.processed_dir() / "facts.parquet").is_file():
         from kompas_lib.prepare.facts import load_facts, load_regions
-        from kompas_lib.presentation.notebook import region_catalogue
+        from kompas_lib.analysis.shared import region_catalogue
 
         cat = region_catalogue(load_facts(), load_regions())
         if args.code.upper() in cat:
@@ -112,7 +112,7 @@ def _params(args) -> int:
 
 def _regions(args) -> int:
     from kompas_lib.prepare.facts import load_facts, load_regions
-    from kompas_lib.presentation.notebook import region_catalogue
+    from kompas_lib.analysis.shared import region_catalogue
 
     _ensure_prepared("auto")
     cat = region_catalogue(load_facts(), load_regions())

@@ -32,12 +32,16 @@ class Scope:
     local: LocalData = field(default_factory=LocalData)
 
     @cached_property
-    def _by_indicator(self) -> dict[str, pd.DataFrame]:
-        return dict(tuple(self.facts.groupby("indicator", sort=False)))
+    def shared(self):
+        """What this fact table gives every gemeente alike, computed once per process (see
+        :mod:`.shared`)."""
+        from kompas_lib.analysis.shared import shared
+
+        return shared(self.facts, self.regions)
 
     def ind(self, indicator: str) -> pd.DataFrame:
         """The facts of one indicator (split once: the full table has millions of rows)."""
-        return self._by_indicator.get(indicator, self.facts.iloc[0:0])
+        return self.shared.ind(indicator)
 
     def placed(self, block: int, placement: str) -> list[Indicator]:
         """Catalogue indicators the block shows at ``placement``, narrowed by params ``indicatoren``."""
@@ -62,10 +66,19 @@ class Scope:
 
     @cached_property
     def comparison(self):
-        """The benchmarks of the focus region (built once; see :mod:`..methods.comparison`)."""
+        """The benchmarks of the focus region (built once per report, shared by its blocks; see
+        :mod:`..methods.comparison`)."""
         from kompas_lib.analysis.methods import comparison
 
-        return comparison.build(self.regions, self.focus, self.params, self.names, self.facts)
+        p = self.params
+        key = (self.focus, p.model_dump_json(include={"benchmarks", "vergelijkbare_gemeenten"}))
+
+        def make():
+            profile = (self.shared.profile(tuple(p.vergelijkbare_gemeenten.profiel))
+                       if self.focus.level == "gemeente" else None)
+            return comparison.build(self.regions, self.focus, p, self.names, profile, self.shared.current)
+
+        return self.shared.for_focus(key, "comparison", make)
 
     def verdict(self, ind: Indicator, s: pd.DataFrame, period: str, ref_code: str):
         """The one verdict for the focus's figure of ``period`` against a region or the peers
@@ -73,13 +86,14 @@ class Scope:
         from kompas_lib.analysis.methods import comparison
 
         return comparison.verdict(self.comparison, ind, self.ind(ind.id), s, period, ref_code,
-                                  self.catalogue.rounding(ind.id))
+                                  self.catalogue.rounding(ind.id), self.shared.spread_rows(ind.id, period))
 
     def spread(self, ind: Indicator, period: str):
         """The between-gemeente spread of ``ind`` in ``period`` (see :mod:`..methods.spread`)."""
         from kompas_lib.analysis.methods import comparison
 
-        return comparison.spread_of(self.comparison, ind, self.ind(ind.id), period, self.catalogue.rounding(ind.id))
+        return comparison.spread_of(self.comparison, ind, self.shared.spread_rows(ind.id, period), period,
+                                    self.catalogue.rounding(ind.id))
 
     def tables_used(self) -> set[str]:
         return set(self.prepare_info.get("tables_used", []))

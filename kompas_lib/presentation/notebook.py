@@ -24,12 +24,13 @@ import pandas as pd
 from kompas_lib.analysis.methods.benchmarks import Focus
 from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.section import Section
+from kompas_lib.analysis.shared import shared
 from kompas_lib.core import fmt, io, paths
 from kompas_lib.core.errors import DataError
 from kompas_lib.core.registry import load_registry
 from kompas_lib.prepare.facts import load_facts, load_regions
 from kompas_lib.sources.local import demo_root, read_local
-from kompas_lib.prepare.regions import COUNTRY_CODE, latest_classification
+from kompas_lib.prepare.regions import COUNTRY_CODE
 from kompas_lib.presentation import workbook
 from kompas_lib.presentation.report import report_dir
 
@@ -63,18 +64,6 @@ class Context:
         return self.scope.threshold
 
 
-def region_catalogue(facts: pd.DataFrame, regions: pd.DataFrame) -> dict[str, tuple[str, str]]:
-    """code -> (name, level) for every region in the data."""
-    cat = {}
-    latest = regions.sort_values("jaar").drop_duplicates("gemeente_code", keep="last")
-    for r in latest.itertuples(index=False):
-        cat[r.gemeente_code] = (r.gemeente_naam, "gemeente")
-    named = facts[["region_code", "region_name", "region_level"]].drop_duplicates("region_code", keep="last")
-    for r in named.itertuples(index=False):
-        cat.setdefault(r.region_code, (r.region_name, r.region_level))
-    return cat
-
-
 def _quiet() -> None:
     warnings.filterwarnings("ignore")
     logging.getLogger().setLevel(logging.ERROR)
@@ -91,34 +80,36 @@ def start(gemeente: str, params_file: str | None = None, *, processed: Path | No
 _FACTS: dict = {}
 
 
-def _cached_facts(processed: Path) -> pd.DataFrame:
-    """The fact table, loaded once per kernel (all notebooks of one gemeente share a kernel); a new
-    preparation (another file time) is loaded again."""
-    key = (str(processed.resolve()), (processed / "facts.parquet").stat().st_mtime_ns)
+def _cached_tables(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The fact and region tables, loaded once per kernel (a batch worker's kernel makes many
+    reports with them); a new preparation (another file time) is loaded again."""
+    files = [processed / "facts.parquet", processed / "regions.parquet"]
+    key = (str(processed.resolve()), *(f.stat().st_mtime_ns for f in files))
     if key not in _FACTS:
         _FACTS.clear()
-        _FACTS[key] = load_facts(processed)
+        _FACTS[key] = (load_facts(processed), load_regions(processed))
     return _FACTS[key]
 
 
 def load_scope(gemeente: str, params_file: str | Path | None = None, *, processed: Path | None = None,
                facts: pd.DataFrame | None = None) -> Scope:
     """Params, facts, regions, catalogue and the gemeente's own files, read once. ``facts`` may be
-    passed in when already loaded (batch runs, tests)."""
+    passed in when already loaded (tests)."""
     from kompas_lib.core.params import load_params
 
     processed = Path(processed or paths.processed_dir())
-    if facts is None and (processed / "facts.parquet").is_file():
-        facts = _cached_facts(processed)
     if not (processed / "facts.parquet").is_file():
         from kompas_lib.prepare.facts import prepare
         from kompas_lib.sources import choose_source
 
         prepare(choose_source("auto"), processed, progress=False)
-    facts = load_facts(processed) if facts is None else facts
-    regions = load_regions(processed)
+    if facts is None:
+        facts, regions = _cached_tables(processed)
+    else:
+        regions = load_regions(processed)
     info = json.loads((processed / "prepare.json").read_text(encoding="utf-8"))
-    cat = region_catalogue(facts, regions)
+    common = shared(facts, regions)
+    cat = common.catalogue
     params = load_params(Path(params_file) if params_file else None, gemeente,
                          known_regions={c: n for c, (n, _) in cat.items()})
     code = params.gemeente
@@ -127,7 +118,7 @@ def load_scope(gemeente: str, params_file: str | Path | None = None, *, processe
     name, level = cat[code]
     focus = Focus(code, params.naam or name, level)
     names = {c: n for c, (n, _) in cat.items()}
-    current = latest_classification(regions)
+    current = common.current
     local = read_local(params, Path(params_file) if params_file else None, demo_root(info),
                        dict(zip(current["gemeente_code"], current["gemeente_naam"])))
     return Scope(params, facts, regions, load_registry(), focus, names, info, local)

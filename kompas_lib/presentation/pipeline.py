@@ -211,7 +211,7 @@ def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: f
 
     from kompas_lib.core.params import load_params
     from kompas_lib.prepare.facts import load_facts, load_regions
-    from kompas_lib.presentation.notebook import region_catalogue
+    from kompas_lib.analysis.shared import region_catalogue
 
     t0 = time.perf_counter()
     processed = paths.processed_dir()
@@ -328,7 +328,7 @@ def unchanged(codes: list[str], params_file: Path | None) -> dict[str, RunResult
     """The codes whose last good report was made from exactly the current inputs (skipped)."""
     from kompas_lib.core.params import load_params
     from kompas_lib.prepare.facts import load_regions
-    from kompas_lib.presentation.notebook import region_catalogue
+    from kompas_lib.analysis.shared import region_catalogue
 
     processed = paths.processed_dir()
     info_path = processed / "prepare.json"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from kompas_lib.analysis.methods import peers, profiel, spread
+from kompas_lib.analysis.methods import peers, spread
 from kompas_lib.analysis.methods.benchmarks import Focus, benchmark_codes, latest_common_period, series
 from kompas_lib.core.errors import KompasError
 from kompas_lib.core.registry import Indicator
@@ -35,6 +35,7 @@ class Comparison:
     members: dict = field(default_factory=dict)  # provincie/jeugdregio code -> today's member gemeenten
     _by_indicator: dict = field(default_factory=dict, repr=False)
     _spreads: dict = field(default_factory=dict, repr=False)
+    _verdicts: dict = field(default_factory=dict, repr=False)
 
     @property
     def peer_codes(self) -> list[str]:
@@ -46,17 +47,20 @@ class Comparison:
         return [self.focus.code, *self.codes.values()]
 
 
-def build(regions: pd.DataFrame, focus: Focus, params, names: dict[str, str], profile_facts) -> Comparison:
-    """Benchmarks for ``focus`` as the params ask; ``profile_facts`` is the fact table the peer profile
-    is built from."""
+def build(regions: pd.DataFrame, focus: Focus, params, names: dict[str, str], profile: pd.DataFrame | None,
+          current: pd.DataFrame | None = None) -> Comparison:
+    """Benchmarks for ``focus`` as the params ask. ``profile``: the peer profile of every gemeente
+    (:func:`..profiel.build_profile` with the params' variables; the same for every focus, so a batch
+    builds it once); ``current``: today's indeling (computed from ``regions`` when not given)."""
+    from kompas_lib.prepare.regions import latest_classification
+
     wanted = [b for b in params.benchmarks if b in FIXED_BENCHMARKS]
     codes = benchmark_codes(regions, focus, wanted)
     table = pd.DataFrame()
-    if focus.level == "gemeente":
+    if focus.level == "gemeente" and profile is not None:
         cfg = params.vergelijkbare_gemeenten
-        prof = profiel.build_profile(profile_facts, regions, list(cfg.profiel))
         try:
-            table = peers.nearest(prof, focus.code, cfg.k, list(cfg.vaste_lijst) or None)
+            table = peers.nearest(profile, focus.code, cfg.k, list(cfg.vaste_lijst) or None)
         except KompasError:
             table = pd.DataFrame()
     if len(table) and "vergelijkbare_gemeenten" in params.benchmarks:
@@ -67,9 +71,7 @@ def build(regions: pd.DataFrame, focus: Focus, params, names: dict[str, str], pr
             labels[code] = f"{len(table)} vergelijkbare gemeenten"
         else:
             labels[code] = LABEL_PREFIX[kind] + names.get(code, code)
-    from kompas_lib.prepare.regions import latest_classification
-
-    current = latest_classification(regions)
+    current = latest_classification(regions) if current is None else current
     members = {}
     for col in ("provincie_code", "jeugdregio_code"):
         for code, g in current.groupby(col):
@@ -90,17 +92,17 @@ def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, mem
                 & facts["period"].isin(s["period"].unique())]
     if own.empty:
         return s
-    own = own.assign(_region=own["region_code"].map(region_of))
-    g = own.groupby(["_region", "period"])
+    own = own.assign(_region=own["region_code"].map(region_of), _num_missing=own["numerator"].isna(),
+                     _den_missing=own["denominator"].isna(), _val_missing=own["value"].isna())
+    keys = ["_region", "period"]
+    g = own.groupby(keys, observed=True)
     agg = pd.DataFrame({
         "rows": g.size(), "gemeenten": g["region_code"].nunique(),
         "num": g["numerator"].sum(min_count=1), "den": g["denominator"].sum(min_count=1),
         "val": g["value"].sum(min_count=1),
-        "num_missing": g["numerator"].apply(lambda x: x.isna().any()),
-        "den_missing": g["denominator"].apply(lambda x: x.isna().any()),
-        "val_missing": g["value"].apply(lambda x: x.isna().any()),
-        "harm": g["harmonised"].any(),
-        "tables": g["source_table"].agg(lambda x: ",".join(sorted(set(x.astype(str))))),
+        "num_missing": g["_num_missing"].any(), "den_missing": g["_den_missing"].any(),
+        "val_missing": g["_val_missing"].any(), "harm": g["harmonised"].any(),
+        "tables": _tables_per(own, keys),
     })
     agg["size"] = [len(members[r]) for r in agg.index.get_level_values(0)]
     complete = (agg["rows"] == agg["size"]) & (agg["gemeenten"] == agg["size"])
@@ -126,6 +128,12 @@ def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, mem
     return out
 
 
+def _tables_per(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """The source tables of each group, sorted and comma-joined ('85099NED,85100NED')."""
+    found = frame.groupby(keys, observed=True)["source_table"].unique()
+    return found.map(lambda tables: ",".join(sorted(map(str, tables))))
+
+
 def with_peers(cmp: Comparison, s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame) -> pd.DataFrame:
     """Add the pooled series of the comparable gemeenten (sum of counts / sum of denominators, or the
     mean of the rates where only rates exist) as region :data:`PEERS`. ``facts``: the indicator's facts."""
@@ -133,24 +141,28 @@ def with_peers(cmp: Comparison, s: pd.DataFrame, ind: Indicator, facts: pd.DataF
     if not codes or PEERS not in cmp.codes.values():
         return s
     src = series(facts, ind.id, codes, period_type=None)
-    src = src[src["period"].isin(s["period"].unique())]
-    rows = []
-    for _period, g in src.groupby("period"):
-        g = g[g["value"].notna()]
-        if len(g) < max(3, len(codes) // 2):
-            continue
-        first = g.iloc[0].to_dict()
-        if g["numerator"].notna().all() and g["denominator"].notna().all() and g["denominator"].sum() > 0:
-            num, den = g["numerator"].sum(), g["denominator"].sum()
-            val = num / den * ind.ratio_scale
-        elif g["numerator"].notna().all() and ind.eenheid == "aantal":
-            num, den, val = g["numerator"].mean(), float("nan"), g["numerator"].mean()
-        else:
-            num, den, val = float("nan"), float("nan"), g["value"].mean()
-        first.update(region_code=PEERS, region_name="Vergelijkbare gemeenten", numerator=num, denominator=den,
-                     value=val, harmonised=False, source_table=",".join(sorted(set(g["source_table"]))))
-        rows.append(first)
-    return pd.concat([s, pd.DataFrame(rows)], ignore_index=True) if rows else s
+    src = src[src["period"].isin(s["period"].unique()) & src["value"].notna()]
+    g = src.groupby("period", observed=True)
+    n = g.size()
+    enough = n[n >= max(3, len(codes) // 2)].index
+    if not len(enough):
+        return s
+    counted = pd.DataFrame({"n": n, "num_n": g["numerator"].count(), "den_n": g["denominator"].count(),
+                            "num": g["numerator"].sum(), "den": g["denominator"].sum(),
+                            "num_mean": g["numerator"].mean(), "val_mean": g["value"].mean(),
+                            "tables": _tables_per(src, ["period"])}).loc[enough]
+    pooled = (counted["num_n"] == counted["n"]) & (counted["den_n"] == counted["n"]) & (counted["den"] > 0)
+    mean_count = ~pooled & (counted["num_n"] == counted["n"]) & (ind.eenheid == "aantal")
+    nan = float("nan")
+    rows = src.drop_duplicates("period").set_index("period").loc[enough].reset_index()
+    rows = rows.assign(
+        region_code=PEERS, region_name="Vergelijkbare gemeenten",
+        numerator=counted["num"].where(pooled, counted["num_mean"].where(mean_count, nan)).to_numpy(),
+        denominator=counted["den"].where(pooled, nan).to_numpy(),
+        value=(counted["num"] / counted["den"] * ind.ratio_scale).where(
+            pooled, counted["num_mean"].where(mean_count, counted["val_mean"])).to_numpy(),
+        harmonised=False, source_table=counted["tables"].to_numpy()).reindex(columns=s.columns)
+    return pd.concat([s, rows], ignore_index=True)
 
 
 def benchmarked(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, period_type: str | None = "jaar") -> pd.DataFrame:
@@ -186,18 +198,28 @@ def spread_of(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, period: str,
 
 
 def verdict(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, s: pd.DataFrame, period: str,
-            ref_code: str, rounding: float = 0.0) -> spread.Verdict:
+            ref_code: str, rounding: float = 0.0, spread_facts: pd.DataFrame | None = None) -> spread.Verdict:
     """The one verdict for the focus's figure of ``period`` against region ``ref_code`` (or the
-    comparable gemeenten, :data:`PEERS`). ``s`` is the benchmarked series (:func:`benchmarked`)."""
+    comparable gemeenten, :data:`PEERS`). ``s`` is the benchmarked series (:func:`benchmarked`);
+    ``spread_facts``: rows the between-gemeente spread is taken from (default ``facts``; a batch
+    passes the indicator's gemeente rows of that period, selected once). Cached per comparison."""
+    key = (ind.id, period, ref_code, rounding)
+    if key in cmp._verdicts:
+        return cmp._verdicts[key]
+    pool = facts if spread_facts is None else spread_facts
     at = s[s["period"] == period].set_index("region_code")
     if cmp.focus.code not in at.index:
-        return spread.NO_VERDICT
-    own = at.loc[cmp.focus.code]
-    sp = spread_of(cmp, ind, facts, period, rounding)
-    if ref_code == PEERS:
-        rows = facts[(facts["period"] == period) & (facts["group_dim"] == "totaal")
-                     & facts["region_code"].isin(cmp.peer_codes)]
-        return spread.against_peers(own, [r for _, r in rows.iterrows()], sp)
-    if ref_code not in at.index:
-        return spread.NO_VERDICT
-    return spread.against(own, at.loc[ref_code], sp)
+        result = spread.NO_VERDICT
+    else:
+        own = at.loc[cmp.focus.code]
+        sp = spread_of(cmp, ind, pool, period, rounding)
+        if ref_code == PEERS:
+            rows = pool[(pool["period"] == period) & (pool["group_dim"] == "totaal")
+                        & pool["region_code"].isin(cmp.peer_codes)]
+            result = spread.against_peers(own, [r for _, r in rows.iterrows()], sp)
+        elif ref_code not in at.index:
+            result = spread.NO_VERDICT
+        else:
+            result = spread.against(own, at.loc[ref_code], sp)
+    cmp._verdicts[key] = result
+    return result

@@ -386,12 +386,11 @@ def trends(scope: Scope) -> list[Section]:
 
 def harmonisation_note(scope: Scope) -> str | None:
     """A sentence when the focus gemeente's series include summed predecessors."""
-    f = scope.facts
-    own = f[(f["region_code"] == scope.focus.code) & f["harmonised"]]
-    if own.empty:
+    until = scope.shared.harmonised_until.get(scope.focus.code)
+    if until is None:
         return None
     return (f"{scope.focus.name} is ontstaan of gegroeid door een herindeling. Cijfers tot en met "
-            f"{int(own['period_start'].dt.year.max())} zijn omgerekend naar de huidige gemeente: aantallen van de "
+            f"{until} zijn omgerekend naar de huidige gemeente: aantallen van de "
             "voorgangers opgeteld, percentages opnieuw berekend uit teller en noemer; waar CBS alleen een percentage "
             "publiceert, is gewogen naar het aantal jongeren (aangegeven als 'herberekend, gewogen').")
 
@@ -403,11 +402,9 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
     limits from the one comparison model: around Nederland, widened by the spread between gemeenten."""
     import numpy as np
 
-    from kompas_lib.prepare.regions import latest_classification
-
     ind = scope.catalogue.indicators[indicator]
     title = "Alle gemeenten in één beeld"
-    members = latest_classification(scope.regions)
+    members = scope.shared.current
     if scope.focus.level == "jeugdregio":
         members = members[members["jeugdregio_code"] == scope.focus.code]
     facts = scope.ind(indicator)

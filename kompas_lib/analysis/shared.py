@@ -1,0 +1,125 @@
+"""What is the same for every gemeente of one prepared fact table, computed once per process.
+
+A batch worker keeps one warm kernel with the fact table in memory and makes many reports with it.
+The indexes of that table (its rows per indicator), today's indeling and region catalogue, the peer
+profile of all gemeenten and the selections behind the between-gemeente spread do not depend on
+the gemeente, so they are computed once here and reused by every report of the process.
+
+The benchmarks of one focus region (its :class:`~kompas_lib.analysis.methods.comparison.Comparison`,
+which caches series, spreads and verdicts) are kept for the *current* focus only: the blocks of one
+report share them, and the next gemeente starts from a clean slate, so nothing computed for one
+gemeente is visible to another.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import cached_property
+
+import pandas as pd
+
+from kompas_lib.analysis.methods import profiel
+from kompas_lib.prepare.regions import latest_classification
+
+KEEP = 3  # fact tables kept per process (a worker has one; the test session switches between a few)
+
+
+def region_catalogue(facts: pd.DataFrame, regions: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """code -> (name, level) for every region in the data; gemeenten by their latest name."""
+    cat = {}
+    latest = regions.sort_values("jaar").drop_duplicates("gemeente_code", keep="last")
+    for r in latest.itertuples(index=False):
+        cat[r.gemeente_code] = (r.gemeente_naam, "gemeente")
+    named = facts[["region_code", "region_name", "region_level"]].drop_duplicates("region_code", keep="last")
+    for r in named.itertuples(index=False):
+        cat.setdefault(r.region_code, (r.region_name, r.region_level))
+    return cat
+
+
+class Shared:
+    """The gemeente-independent indexes of one fact table and region table (see the module text)."""
+
+    def __init__(self, facts: pd.DataFrame, regions: pd.DataFrame):
+        self.facts = facts
+        self.regions = regions
+        self._profiles: dict[tuple[str, ...], pd.DataFrame] = {}
+        self._spread_rows: dict[tuple[str, str], pd.DataFrame] = {}
+        self._focus_key: object = None
+        self._focus_values: dict = {}
+
+    @cached_property
+    def by_indicator(self) -> dict[str, pd.DataFrame]:
+        """The facts of each indicator (split once: the full table has millions of rows)."""
+        return dict(tuple(self.facts.groupby("indicator", sort=False)))
+
+    def ind(self, indicator: str) -> pd.DataFrame:
+        return self.by_indicator.get(indicator, self.facts.iloc[0:0])
+
+    @cached_property
+    def current(self) -> pd.DataFrame:
+        """Today's indeling: one row per gemeente of the latest year."""
+        return latest_classification(self.regions)
+
+    @cached_property
+    def gemeenten(self) -> tuple[str, ...]:
+        return tuple(self.current["gemeente_code"])
+
+    @cached_property
+    def members(self) -> dict[str, tuple[str, ...]]:
+        """provincie or jeugdregio code -> today's member gemeenten."""
+        out = {}
+        for col in ("provincie_code", "jeugdregio_code"):
+            for code, g in self.current.groupby(col):
+                out[code] = tuple(g["gemeente_code"])
+        return out
+
+    @cached_property
+    def catalogue(self) -> dict[str, tuple[str, str]]:
+        return region_catalogue(self.facts, self.regions)
+
+    @cached_property
+    def harmonised_until(self) -> dict[str, int]:
+        """Gemeente code -> the last year whose figures were recomputed for a herindeling."""
+        h = self.facts[self.facts["harmonised"]]
+        return h.groupby("region_code", observed=True)["period_start"].max().dt.year.astype(int).to_dict()
+
+    def profile(self, variables: tuple[str, ...]) -> pd.DataFrame:
+        """The peer profile of every current gemeente (see :mod:`.methods.profiel`)."""
+        if variables not in self._profiles:
+            self._profiles[variables] = profiel.build_profile(self.facts, self.regions, list(variables))
+        return self._profiles[variables]
+
+    def spread_rows(self, indicator: str, period: str) -> pd.DataFrame:
+        """The 'totaal' rows of today's gemeenten for one indicator and period: the population of
+        the between-gemeente spread (each report leaves its own gemeente out)."""
+        key = (indicator, period)
+        if key not in self._spread_rows:
+            f = self.ind(indicator)
+            self._spread_rows[key] = f[(f["period"] == period) & (f["group_dim"] == "totaal")
+                                       & f["region_code"].isin(self.gemeenten)]
+        return self._spread_rows[key]
+
+    def for_focus(self, focus_key: object, name: str, make: Callable[[], object]):
+        """A value of the current focus (e.g. its comparison), made once and shared by the blocks of
+        its report; asking for another focus forgets everything of the previous one."""
+        if focus_key != self._focus_key:
+            self._focus_key, self._focus_values = focus_key, {}
+        if name not in self._focus_values:
+            self._focus_values[name] = make()
+        return self._focus_values[name]
+
+
+_SHARED: OrderedDict[tuple[int, int], Shared] = OrderedDict()
+
+
+def shared(facts: pd.DataFrame, regions: pd.DataFrame) -> Shared:
+    """The :class:`Shared` of these two frames (the same objects give the same Shared)."""
+    key = (id(facts), id(regions))
+    found = _SHARED.get(key)
+    if found is None or found.facts is not facts or found.regions is not regions:
+        found = _SHARED[key] = Shared(facts, regions)
+        while len(_SHARED) > KEEP:
+            _SHARED.popitem(last=False)
+    _SHARED.move_to_end(key)
+    return found
