@@ -91,6 +91,13 @@ def _cached_tables(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     return _FACTS[key]
 
 
+def warm_tables(processed: Path) -> None:
+    """Load the tables and their gemeente-independent indexes ahead of the first report (warm kernel)."""
+    facts, regions = _cached_tables(Path(processed))
+    common = shared(facts, regions)
+    _ = common.by_indicator, common.catalogue, common.current
+
+
 def load_scope(gemeente: str, params_file: str | Path | None = None, *, processed: Path | None = None,
                facts: pd.DataFrame | None = None) -> Scope:
     """Params, facts, regions, catalogue and the gemeente's own files, read once. ``facts`` may be

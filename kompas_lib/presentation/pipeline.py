@@ -25,8 +25,11 @@ import nbformat
 import pandas as pd
 
 from kompas_lib.core import io, paths
-from kompas_lib.core.errors import KompasError
+from kompas_lib.analysis.shared import region_catalogue
+from kompas_lib.core.errors import DataError, KompasError
+from kompas_lib.prepare.facts import load_regions
 from kompas_lib.presentation import workbook
+from kompas_lib.presentation.kernel import discard_worker_kernel, worker_kernel
 from kompas_lib.presentation.report import FrontPage, postprocess_html, report_dir
 from kompas_lib.sources.local import demo_root, own_paths
 
@@ -147,18 +150,23 @@ def front_page(code: str, name: str, params, info: dict, facts, report_folder: P
                      source_kind(info), params.rapport.organisatie, notes, agenda, rule)
 
 
-def to_html(executed: list, fictitious: bool, title: str, front: FrontPage | None = None) -> str:
+@lru_cache(maxsize=1)
+def _exporter():
+    """One HTML exporter per process (its templates are loaded once)."""
     from nbconvert import HTMLExporter
 
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                        embed_images=True)
+
+
+def to_html(executed: list, fictitious: bool, title: str, front: FrontPage | None = None) -> str:
     combined = nbformat.v4.new_notebook()
     combined.metadata = executed[0].metadata
     combined.metadata["title"] = title
     for nb in executed:
         _strip_for_sharing(nb)
         combined.cells.extend(nb.cells)
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                            embed_images=True)
-    body, _ = exporter.from_notebook_node(combined)
+    body, _ = _exporter().from_notebook_node(combined)
     return postprocess_html(body, fictitious, front)
 
 
@@ -180,21 +188,21 @@ def _folders(processed: Path | None, out_root: Path | None):
                 os.environ[k] = v
 
 
-@contextmanager
-def gemeente_kernel(cwd: Path):
-    """One kernel for all notebooks of one gemeente (papermill still parameterises and executes each
-    notebook): the library is imported and the facts are loaded once instead of once per notebook.
-    A new kernel per gemeente, so no gemeente can see another's variables."""
-    from jupyter_client.manager import KernelManager
+@lru_cache(maxsize=2)
+def _region_columns(processed: Path, _version: tuple) -> tuple[pd.DataFrame, dict]:
+    facts = pd.read_parquet(processed / "facts.parquet", columns=["region_code", "region_name", "region_level", "status"])
+    return facts, region_catalogue(facts, load_regions(processed))
 
-    quiet = logging.getLogger("kompas_lib.kernel")  # kernel housekeeping is not news for the analyst
-    quiet.setLevel(logging.ERROR)
-    km = KernelManager(kernel_name="python3", log=quiet)
-    km.start_kernel(cwd=str(cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    try:
-        yield km
-    finally:
-        km.shutdown_kernel(now=True)
+
+def _region_facts(processed: Path) -> tuple[pd.DataFrame, dict]:
+    """What the worker itself needs of the facts (region names and status), read once per process
+    and prepared version; the full table lives in the kernel."""
+    files = [processed / "facts.parquet", processed / "regions.parquet"]
+    for f in files:
+        if not f.is_file():
+            raise DataError(f"{f} does not exist yet. Run 'kompas prepare' first (or 'make report').")
+    version = tuple(f.stat().st_mtime_ns for f in files)
+    return _region_columns(processed.resolve(), version)
 
 
 def run_one(code: str, params_file: Path | None = None, *, processed: Path | None = None,
@@ -210,14 +218,11 @@ def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: f
     import papermill as pm
 
     from kompas_lib.core.params import load_params
-    from kompas_lib.prepare.facts import load_facts, load_regions
-    from kompas_lib.analysis.shared import region_catalogue
 
     t0 = time.perf_counter()
     processed = paths.processed_dir()
     try:
-        facts, regions = load_facts(processed), load_regions(processed)
-        cat = region_catalogue(facts, regions)
+        facts, cat = _region_facts(processed)
         info = json.loads((processed / "prepare.json").read_text(encoding="utf-8"))
         fictitious = bool(info.get("source", {}).get("fictief"))
         if fictitious and code not in cat and code.startswith("GM") and not code.startswith("GM9"):
@@ -235,22 +240,23 @@ def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: f
             return RunResult(code, True, target_dir / "rapport.html", "", time.perf_counter() - t0, skipped=True)
         shutil.rmtree(target_dir / workbook.TABLES_DIR, ignore_errors=True)  # tables of an earlier run
         executed = []
-        with gemeente_kernel(notebooks()[0].parent) as km:
-            for nb_path in notebooks():
-                out_nb = work / nb_path.name
-                out_nb.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    pm.execute_notebook(str(nb_path), str(out_nb), parameters={
-                        "gemeente": code, "params_file": str(pfile) if pfile else ""},
-                        cwd=str(nb_path.parent), progress_bar=False, kernel_name="python3",
-                        execution_timeout=timeout, km=km)
-                except pm.PapermillExecutionError as exc:
-                    raise KompasError(f"{nb_path.name}: {exc.ename}: {exc.evalue}") from None
-                nb = nbformat.read(out_nb, as_version=4)
-                err = _error_text(nb)
-                if err:
-                    raise KompasError(f"{nb_path.name}: {err}")
-                executed.append(nb)
+        kernel = worker_kernel(notebooks()[0].parent).ready()
+        for nb_path in notebooks():
+            out_nb = work / nb_path.name
+            out_nb.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                nb = pm.execute_notebook(str(nb_path), str(out_nb), parameters={
+                    "gemeente": code, "params_file": str(pfile) if pfile else ""},
+                    cwd=str(nb_path.parent), progress_bar=False, kernel_name="python3",
+                    engine_name="kompas-warm", warm=kernel, request_save_on_cell_execute=False,
+                    execution_timeout=timeout)
+            except pm.PapermillExecutionError as exc:
+                raise KompasError(f"{nb_path.name}: {exc.ename}: {exc.evalue}") from None
+            err = _error_text(nb)
+            if err:
+                raise KompasError(f"{nb_path.name}: {err}")
+            executed.append(nb)
+        kernel.reports += 1
         front = front_page(params.gemeente, name, params, info, facts, target_dir)
         page = to_html(executed, fictitious, front.title, front)
         report = io.write_text(target_dir / "rapport.html", page)
@@ -260,8 +266,10 @@ def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: f
     except KompasError as exc:
         return RunResult(code, False, None, str(exc), time.perf_counter() - t0)
     except TimeoutError as exc:
+        discard_worker_kernel()  # still busy with the hung cell
         return RunResult(code, False, None, f"een notebook duurde te lang ({exc})", time.perf_counter() - t0)
     except Exception as exc:  # an unexpected failure of one gemeente must not stop the batch
+        discard_worker_kernel()
         log.exception("run failed for %s", code)
         return RunResult(code, False, None, f"{type(exc).__name__}: {exc}", time.perf_counter() - t0)
 
@@ -309,7 +317,6 @@ def select_codes(*, alle: bool = False, regio: str | None = None, provincie: str
                  processed: Path | None = None) -> list[str]:
     """The gemeenten of a selection on today's indeling: every gemeente, or the gemeenten of a jeugdregio
     or provincie followed by the region itself (its report as a whole)."""
-    from kompas_lib.prepare.facts import load_regions
     from kompas_lib.prepare.regions import latest_classification
 
     current = latest_classification(load_regions(Path(processed or paths.processed_dir())))
@@ -327,8 +334,6 @@ def select_codes(*, alle: bool = False, regio: str | None = None, provincie: str
 def unchanged(codes: list[str], params_file: Path | None) -> dict[str, RunResult]:
     """The codes whose last good report was made from exactly the current inputs (skipped)."""
     from kompas_lib.core.params import load_params
-    from kompas_lib.prepare.facts import load_regions
-    from kompas_lib.analysis.shared import region_catalogue
 
     processed = paths.processed_dir()
     info_path = processed / "prepare.json"
@@ -336,8 +341,7 @@ def unchanged(codes: list[str], params_file: Path | None) -> dict[str, RunResult
         return {}
     info = json.loads(info_path.read_text(encoding="utf-8"))
     demo = demo_root(info)
-    facts = pd.read_parquet(processed / "facts.parquet", columns=["region_code", "region_name", "region_level"])
-    cat = region_catalogue(facts.drop_duplicates("region_code"), load_regions(processed))
+    _, cat = _region_facts(processed)
     known = {c: n for c, (n, _) in cat.items()}
     out = {}
     for code in codes:

@@ -1,0 +1,178 @@
+"""The warm kernel of a batch worker: one Jupyter kernel that makes many reports.
+
+Decision (issue 12, measured in bench/bench_batch.py): papermill still parameterises and executes
+every numbered notebook, but not each in a kernel of its own. A worker process starts one kernel,
+imports the library and loads the fact and region tables in it once (:func:`warm`), and runs the
+notebooks of gemeente after gemeente in it. Before each gemeente :func:`fresh_start` empties the
+kernel's namespace (IPython's reset: variables, imports and output history of the previous
+gemeente are gone) and closes its figures; what stays are the library's own caches of the fact
+table, which do not depend on the gemeente (:mod:`kompas_lib.analysis.shared`). A kernel that died,
+hung (timeout) or failed outside a notebook cell is replaced by a new one before the next gemeente.
+
+Parent side: :class:`WarmKernel`. Kernel side: :func:`warm` and :func:`fresh_start`, called in the
+kernel by the code :class:`WarmKernel` sends.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from papermill.engines import Engine, papermill_engines
+
+from kompas_lib.core.errors import KompasError
+
+FOLDER_VARIABLES = ("KOMPAS_PROCESSED_DIR", "KOMPAS_REPORTS_DIR", "KOMPAS_CBS_DIR")
+READY_TIMEOUT = 120  # seconds for a new kernel to start and load the tables
+
+
+# --- kernel side ---------------------------------------------------------------------------------
+
+def warm(processed: str) -> None:
+    """Import what the notebooks use and load the tables, so the first report does not pay for it."""
+    import matplotlib
+
+    matplotlib.use("module://matplotlib_inline.backend_inline")
+    import kompas_lib.analysis.sections  # noqa: F401 - imported for its cost, once
+    from kompas_lib.presentation import notebook, render  # noqa: F401
+
+    folder = Path(processed)
+    if (folder / "facts.parquet").is_file() and (folder / "regions.parquet").is_file():
+        notebook.warm_tables(folder)
+
+
+def fresh_start(env: dict[str, str | None]) -> None:
+    """Before the next gemeente: the run's folders in the environment, no figures, and an empty
+    namespace (nothing of the previous gemeente is visible)."""
+    import matplotlib.pyplot as plt
+    from IPython import get_ipython
+
+    for key, value in env.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
+    plt.close("all")
+    shell = get_ipython()
+    if shell is not None:
+        shell.reset(new_session=False)
+
+
+# --- parent side ---------------------------------------------------------------------------------
+
+class WarmKernel:
+    """One kernel kept warm for the reports of one worker process, with one client to talk to it."""
+
+    def __init__(self, cwd: Path):
+        self.cwd = Path(cwd)
+        self.km = None
+        self.kc = None
+        self.reports = 0  # made in this kernel since it started
+
+    def _start(self) -> None:
+        from jupyter_client.manager import KernelManager
+
+        quiet = logging.getLogger("kompas_lib.kernel")  # kernel housekeeping is not news for the analyst
+        quiet.setLevel(logging.ERROR)
+        self.km = KernelManager(kernel_name="python3", log=quiet)
+        self.km.start_kernel(cwd=str(self.cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        self.kc = self.km.client()
+        self.kc.start_channels()
+        self.kc.allow_stdin = False
+        try:
+            self.kc.wait_for_ready(timeout=READY_TIMEOUT)
+        except RuntimeError as exc:  # the kernel died while starting
+            self.shutdown()
+            raise KompasError(f"het rekenproces (kernel) kon niet starten: {exc}") from exc
+        self.reports = 0
+        processed = os.environ.get("KOMPAS_PROCESSED_DIR", "")
+        self.run_code(f"import kompas_lib.presentation.kernel as _k; _k.warm({processed!r}); del _k")
+
+    def ready(self) -> WarmKernel:
+        """A living kernel, emptied for the next gemeente, with this process's folders."""
+        if self.km is None or not self.km.is_alive():
+            self.shutdown()
+            self._start()
+        env = {k: os.environ.get(k) for k in FOLDER_VARIABLES}
+        self.run_code(f"import kompas_lib.presentation.kernel as _k; _k.fresh_start({env!r})")
+        return self
+
+    def run_code(self, code: str, timeout: float = READY_TIMEOUT) -> str:
+        """Execute ``code`` in the kernel; its printed output, or a KompasError with the kernel's error."""
+        printed: list[str] = []
+
+        def keep(msg):
+            if msg["msg_type"] == "stream":
+                printed.append(msg["content"]["text"])
+
+        try:
+            reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=keep, allow_stdin=False)
+        except TimeoutError as exc:
+            self.discard()
+            raise KompasError(f"het rekenproces (kernel) reageerde niet binnen {timeout:.0f} s") from exc
+        content = reply["content"]
+        if content.get("status") != "ok":
+            raise KompasError(f"het rekenproces (kernel) gaf een fout: {content.get('ename')}: {content.get('evalue')}")
+        return "".join(printed)
+
+    def discard(self) -> None:
+        """After a hang or an unknown failure: the next gemeente gets a new kernel."""
+        self.shutdown()
+
+    def shutdown(self) -> None:
+        if self.kc is not None:
+            self.kc.stop_channels()
+            self.kc = None
+        if self.km is not None:
+            try:
+                self.km.shutdown_kernel(now=True)
+            except Exception:  # noqa: BLE001 - a kernel that is already gone is fine
+                pass
+            self.km = None
+
+
+class WarmEngine(Engine):
+    """A papermill engine that executes a notebook in a :class:`WarmKernel` (papermill still
+    parameterises the notebook and records every cell). Registered as ``kompas-warm``; pass the
+    kernel as ``warm=``."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, warm: WarmKernel | None = None,
+                                 execution_timeout=None, start_timeout=60, **_ignored):
+        from papermill.clientwrap import PapermillNotebookClient
+
+        client = PapermillNotebookClient(nb_man, km=warm.km, timeout=execution_timeout,
+                                         startup_timeout=start_timeout, kernel_name=kernel_name,
+                                         log=logging.getLogger("kompas_lib.kernel"))
+        client.kc = warm.kc  # already connected and ready: no new client per notebook
+        return client.execute()
+
+
+def _register_engine() -> None:
+    papermill_engines.register("kompas-warm", WarmEngine)
+
+
+_WORKER: WarmKernel | None = None
+
+
+def worker_kernel(cwd: Path) -> WarmKernel:
+    """This process's warm kernel (made on first use; shut down when the process ends)."""
+    global _WORKER
+    _register_engine()
+    if _WORKER is None or _WORKER.cwd != Path(cwd):
+        if _WORKER is not None:
+            _WORKER.shutdown()
+        _WORKER = WarmKernel(cwd)
+        import atexit
+        from multiprocessing import util
+
+        atexit.register(_WORKER.shutdown)  # the main process
+        util.Finalize(_WORKER, _WORKER.shutdown, exitpriority=10)  # worker processes skip atexit
+    return _WORKER
+
+
+def discard_worker_kernel() -> None:
+    """After a hang or an unknown failure: this process's next report starts a new kernel."""
+    if _WORKER is not None:
+        _WORKER.discard()
