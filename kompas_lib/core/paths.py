@@ -39,7 +39,9 @@ def reports_dir() -> Path:
 
 
 def notebooks_dir() -> Path:
-    return project_root() / "notebooks"
+    """The numbered report notebooks (KOMPAS_NOTEBOOKS_DIR: an own set, e.g. a gemeente's extra block)."""
+    own = os.environ.get("KOMPAS_NOTEBOOKS_DIR")
+    return Path(own) if own else project_root() / "notebooks"
 
 
 def params_dir() -> Path:

@@ -61,6 +61,15 @@ def fresh_start(env: dict[str, str | None]) -> None:
 
 # --- parent side ---------------------------------------------------------------------------------
 
+def _quiet_log() -> logging.Logger:
+    """Kernel housekeeping and nbclient's own error lines are not news for the analyst: what went
+    wrong reaches them as the gemeente's result message."""
+    quiet = logging.getLogger("kompas_lib.kernel")
+    quiet.setLevel(logging.CRITICAL)
+    quiet.propagate = False
+    return quiet
+
+
 class WarmKernel:
     """One kernel kept warm for the reports of one worker process, with one client to talk to it."""
 
@@ -73,18 +82,12 @@ class WarmKernel:
     def _start(self) -> None:
         from jupyter_client.manager import KernelManager
 
-        quiet = logging.getLogger("kompas_lib.kernel")  # kernel housekeeping is not news for the analyst
-        quiet.setLevel(logging.ERROR)
-        self.km = KernelManager(kernel_name="python3", log=quiet)
+        quiet = _quiet_log()
+        # nbclient needs an asynchronous client: with a blocking one it cannot stop a hung cell
+        self.km = KernelManager(kernel_name="python3", log=quiet,
+                                client_class="jupyter_client.asynchronous.AsyncKernelClient")
         self.km.start_kernel(cwd=str(self.cwd), extra_arguments=["--IPKernelApp.log_level=ERROR"])
-        self.kc = self.km.client()
-        self.kc.start_channels()
-        self.kc.allow_stdin = False
-        try:
-            self.kc.wait_for_ready(timeout=READY_TIMEOUT)
-        except RuntimeError as exc:  # the kernel died while starting
-            self.shutdown()
-            raise KompasError(f"het rekenproces (kernel) kon niet starten: {exc}") from exc
+        self.kc = None  # made by run_code for the warm-up, then shared with nbclient
         self.reports = 0
         processed = os.environ.get("KOMPAS_PROCESSED_DIR", "")
         self.run_code(f"import kompas_lib.presentation.kernel as _k; _k.warm({processed!r}); del _k")
@@ -100,15 +103,11 @@ class WarmKernel:
 
     def run_code(self, code: str, timeout: float = READY_TIMEOUT) -> str:
         """Execute ``code`` in the kernel; its printed output, or a KompasError with the kernel's error."""
-        printed: list[str] = []
-
-        def keep(msg):
-            if msg["msg_type"] == "stream":
-                printed.append(msg["content"]["text"])
+        from jupyter_core.utils import run_sync
 
         try:
-            reply = self.kc.execute_interactive(code, timeout=timeout, output_hook=keep, allow_stdin=False)
-        except TimeoutError as exc:
+            reply, printed = run_sync(self._run_code)(code, timeout)
+        except (TimeoutError, RuntimeError) as exc:
             self.discard()
             raise KompasError(f"het rekenproces (kernel) reageerde niet binnen {timeout:.0f} s") from exc
         content = reply["content"]
@@ -116,13 +115,33 @@ class WarmKernel:
             raise KompasError(f"het rekenproces (kernel) gaf een fout: {content.get('ename')}: {content.get('evalue')}")
         return "".join(printed)
 
+    async def _run_code(self, code: str, timeout: float):
+        # one asynchronous client per kernel, made in the same event loop nbclient uses (this
+        # thread's), shared with nbclient for every notebook
+        if self.kc is None:
+            self.kc = self.km.client()
+            self.kc.start_channels()
+            self.kc.allow_stdin = False
+            await self.kc.wait_for_ready(timeout=timeout)
+        printed: list[str] = []
+
+        def keep(msg):
+            if msg["msg_type"] == "stream":
+                printed.append(msg["content"]["text"])
+
+        reply = await self.kc.execute_interactive(code, timeout=timeout, output_hook=keep, allow_stdin=False)
+        return reply, printed
+
     def discard(self) -> None:
         """After a hang or an unknown failure: the next gemeente gets a new kernel."""
         self.shutdown()
 
     def shutdown(self) -> None:
         if self.kc is not None:
-            self.kc.stop_channels()
+            try:
+                self.kc.stop_channels()
+            except Exception:  # noqa: BLE001 - channels of a dead kernel
+                pass
             self.kc = None
         if self.km is not None:
             try:
@@ -144,8 +163,8 @@ class WarmEngine(Engine):
 
         client = PapermillNotebookClient(nb_man, km=warm.km, timeout=execution_timeout,
                                          startup_timeout=start_timeout, kernel_name=kernel_name,
-                                         log=logging.getLogger("kompas_lib.kernel"))
-        client.kc = warm.kc  # already connected and ready: no new client per notebook
+                                         log=_quiet_log())
+        client.kc = warm.kc  # connected and ready: no new client (and no wait) per notebook
         return client.execute()
 
 
