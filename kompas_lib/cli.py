@@ -74,8 +74,12 @@ def _run(args) -> int:
         codes = select_codes(alle=args.alle, regio=args.regio, provincie=args.provincie)
     jobs = args.jobs or min(os.cpu_count() or 1, len(codes))
     t0 = time.perf_counter()
+    if args.executor == "dask" and not args.scheduler:
+        print("Geef bij --executor dask ook het adres van de scheduler, bv. --scheduler tcp://host:8786.",
+              file=sys.stderr)
+        return 2
     results = run_many(codes, Path(args.params) if args.params else None, jobs=jobs, force=args.opnieuw,
-                       timeout=args.timeout)
+                       timeout=args.timeout, executor=args.executor, scheduler=args.scheduler)
     failed = [r for r in results if not r.ok]
     if len(results) <= 10:
         for r in results:
@@ -162,6 +166,9 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--regio", help="de gemeenten van een jeugdregio en de regio zelf, bv. JZ19")
     which.add_argument("--provincie", help="de gemeenten van een provincie en de provincie zelf, bv. PV26")
     sr.add_argument("--jobs", "-j", type=int, help="rapporten tegelijk (standaard: het aantal processorkernen)")
+    sr.add_argument("--executor", choices=["lokaal", "dask"], default="lokaal",
+                    help="lokaal: werkprocessen op deze machine; dask: taken naar een Dask-cluster (zie --scheduler)")
+    sr.add_argument("--scheduler", help="adres van de Dask-scheduler, bv. tcp://host:8786 (bij --executor dask)")
     sr.add_argument("--opnieuw", action="store_true", help="ook rapporten maken waarvan niets veranderd is")
     sr.add_argument("--timeout", type=float, default=600, help="seconden per notebookcel voordat die gemeente mislukt")
     sr.add_argument("--params", help="params-bestand (standaard params/<code>.yml als dat bestaat)")

@@ -276,41 +276,53 @@ def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: f
 
 def run_many(codes: list[str], params_file: Path | None = None, *, processed: Path | None = None,
              out_root: Path | None = None, progress: bool = True, jobs: int = 1, force: bool = True,
-             timeout: float | None = None) -> list[RunResult]:
-    """Reports for many codes; ``jobs`` > 1 runs them in parallel worker processes. A failing code
-    never stops the others; the index is written at the end (and kept from earlier batches)."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
+             timeout: float | None = None, executor: str = "lokaal", scheduler=None) -> list[RunResult]:
+    """Reports for many codes. ``executor``: "lokaal" (``jobs`` worker processes on this machine, each
+    with its warm kernel) or "dask" (one task per code on the Dask cluster at ``scheduler``). A failing
+    code never stops the others; the index is written at the end (and kept from earlier batches)."""
     from tqdm.auto import tqdm
 
+    processed = Path(processed or paths.processed_dir()).resolve()
+    out_root = Path(out_root or paths.reports_dir()).resolve()
     results: dict[str, RunResult] = {}
-    if not force:  # unchanged reports are found here, with the facts loaded once, not by a worker each
+    if not force:  # unchanged reports are found here, with the facts' region columns read once
         with _folders(processed, out_root):
             results = unchanged(codes, params_file)
     todo = [c for c in codes if c not in results]
     bar = tqdm(total=len(todo), desc="Rapporten maken", unit="rapport", disable=not progress or len(todo) < 2)
     kwargs = dict(processed=processed, out_root=out_root, force=force, timeout=timeout)
-    if jobs <= 1:
-        for code in todo:
-            bar.set_postfix_str(code)
-            results[code] = run_one(code, params_file, **kwargs)
-            bar.update()
+    if executor == "dask":
+        from kompas_lib.presentation.cluster import run_on_cluster
+
+        finished = run_on_cluster(todo, params_file, kwargs, scheduler)
+    elif jobs <= 1:
+        finished = ((code, run_one(code, params_file, **kwargs)) for code in todo)
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(run_one, code, params_file, **kwargs): code for code in todo}
-            for fut in as_completed(futures):
-                code = futures[fut]
-                try:
-                    results[code] = fut.result()
-                except Exception as exc:  # a worker that died: this code failed, the rest goes on
-                    results[code] = RunResult(code, False, None, f"het rekenproces stopte onverwacht ({exc})")
-                bar.set_postfix_str(code)
-                bar.update()
+        finished = _in_processes(todo, params_file, kwargs, jobs)
+    for code, result in finished:
+        if not isinstance(result, RunResult):  # a worker that died: this code failed, the rest goes on
+            result = RunResult(code, False, None, f"het rekenproces stopte onverwacht ({result})")
+        results[code] = result
+        bar.set_postfix_str(code)
+        bar.update()
     bar.close()
     ordered = [results[c] for c in codes]
     with _folders(None, out_root):
         write_index(ordered)
     return ordered
+
+
+def _in_processes(codes: list[str], params_file: Path | None, kwargs: dict, jobs: int):
+    """(code, RunResult or exception) as worker processes finish them."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(run_one, code, params_file, **kwargs): code for code in codes}
+        for fut in as_completed(futures):
+            try:
+                yield futures[fut], fut.result()
+            except Exception as exc:  # noqa: BLE001 - BrokenProcessPool and the like
+                yield futures[fut], exc
 
 
 def select_codes(*, alle: bool = False, regio: str | None = None, provincie: str | None = None,
