@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from kompas_lib.core import io, paths
+from kompas_lib.core import fmt, io, paths
 from kompas_lib.analysis.shared import region_catalogue
 from kompas_lib.core.errors import DataError, KompasError
 from kompas_lib.prepare.facts import load_regions
@@ -45,6 +45,7 @@ class RunResult:
     message: str = ""
     seconds: float = 0.0
     skipped: bool = False  # inputs unchanged since the last good report: not made again
+    name: str = ""
 
 
 FINGERPRINT = ".kompas-invoer.json"  # beside a good report: what it was made from
@@ -237,8 +238,11 @@ def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: f
         target_dir = report_dir(code, name)
         inputs = fingerprint(code, pfile, params, processed / "prepare.json", demo_root(info))
         if not force and made_from(target_dir, inputs):
-            return RunResult(code, True, target_dir / "rapport.html", "", time.perf_counter() - t0, skipped=True)
+            return RunResult(code, True, target_dir / "rapport.html", "", time.perf_counter() - t0, skipped=True,
+                             name=name)
         shutil.rmtree(target_dir / workbook.TABLES_DIR, ignore_errors=True)  # tables of an earlier run
+        for left in target_dir.rglob(".*.tmp"):  # temporary files of a run that was killed while writing
+            left.unlink(missing_ok=True)
         executed = []
         kernel = worker_kernel(notebooks()[0].parent).ready()
         for nb_path in notebooks():
@@ -262,7 +266,7 @@ def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: f
         report = io.write_text(target_dir / "rapport.html", page)
         workbook.build(target_dir)
         io.write_json(target_dir / FINGERPRINT, inputs)  # last: a report without this file is made again next time
-        return RunResult(code, True, report, "", time.perf_counter() - t0)
+        return RunResult(code, True, report, "", time.perf_counter() - t0, name=name)
     except KompasError as exc:
         return RunResult(code, False, None, str(exc), time.perf_counter() - t0)
     except TimeoutError as exc:
@@ -363,7 +367,8 @@ def unchanged(codes: list[str], params_file: Path | None) -> dict[str, RunResult
             params = load_params(pfile, code, known_regions=known)
             target = report_dir(code, params.naam or cat[params.gemeente][0])
             if made_from(target, fingerprint(code, pfile, params, info_path, demo)):
-                out[code] = RunResult(code, True, target / "rapport.html", "", time.perf_counter() - t0, skipped=True)
+                out[code] = RunResult(code, True, target / "rapport.html", "", time.perf_counter() - t0, skipped=True,
+                                      name=params.naam or cat[params.gemeente][0])
         except Exception:  # noqa: BLE001 - anything odd: let the real run report it
             continue
     return out
@@ -386,21 +391,32 @@ def write_index(results: list[RunResult]) -> Path:
     for r in results:
         if r.skipped and r.code in state:
             state[r.code]["status"] = "niets veranderd"
+            state[r.code]["name"] = r.name or state[r.code].get("name", "")
             continue
         state[r.code] = {"ok": r.ok, "report": str(r.report.relative_to(root)) if r.report else None,
-                         "message": r.message, "time": time.strftime("%Y-%m-%d %H:%M"),
+                         "message": r.message, "time": time.strftime("%Y-%m-%d %H:%M"), "name": r.name,
                          "status": "niets veranderd" if r.skipped else ("gelukt" if r.ok else "mislukt"),
                          "seconds": round(r.seconds, 1)}
     io.write_json(state_file, state)
+
     def cell(s: dict) -> str:
         if s["report"]:
             return f'<a href="{html.escape(s["report"])}">rapport</a>'
         return html.escape(s["message"])
 
+    counts = {k: sum(1 for s_ in state.values() if s_.get("status") == k) for k in ("gelukt", "niets veranderd", "mislukt")}
     rows = "".join(
-        f"<tr><td>{html.escape(code)}</td><td>{html.escape(s.get('status') or ('gelukt' if s['ok'] else 'mislukt'))}</td>"
-        f"<td>{cell(s)}</td><td>{s['time']}</td></tr>" for code, s in sorted(state.items()))
+        f"<tr class='{'fout' if not s['ok'] else ''}'><td>{html.escape(code)}</td><td>{html.escape(s.get('name') or '')}</td>"
+        f"<td>{html.escape(s.get('status') or ('gelukt' if s['ok'] else 'mislukt'))}</td><td>{cell(s)}</td>"
+        f"<td>{s['time']}</td><td class='num'>{fmt.number(s.get('seconds'), 1) if s.get('seconds') is not None else ''}"
+        "</td></tr>" for code, s in sorted(state.items(), key=lambda kv: (kv[1]["ok"], kv[0])))
     page = ("<!doctype html><html lang='nl'><meta charset='utf-8'><title>Kwaliteitskompas — rapporten</title>"
-            "<h1>Kwaliteitskompas jeugd — rapporten</h1><table><tr><th>Code</th><th>Status</th><th>Rapport of fout</th>"
-            f"<th>Gemaakt</th></tr>{rows}</table></html>")
+            "<style>body{font-family:'DejaVu Sans',Arial,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}"
+            "th,td{padding:.25em .8em;border-bottom:1px solid #ddd;text-align:left}td.num{text-align:right}"
+            "tr.fout td{background:#fdecea}</style>"
+            "<h1>Kwaliteitskompas jeugd — rapporten</h1>"
+            f"<p>{len(state)} rapporten: {counts['gelukt']} gemaakt, {counts['niets veranderd']} ongewijzigd "
+            f"(niets veranderd sinds de vorige keer), {counts['mislukt']} mislukt. Mislukte rapporten staan bovenaan, "
+            "met de reden.</p><table><tr><th>Code</th><th>Naam</th><th>Status</th><th>Rapport of reden</th>"
+            f"<th>Gemaakt</th><th>Seconden</th></tr>{rows}</table></html>")
     return io.write_text(root / "index.html", page)

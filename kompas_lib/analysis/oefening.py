@@ -1,0 +1,214 @@
+"""Training exercises: 'test de indicatoren' and finding a gemeente by what a participant typed.
+
+A participant writes an ambitie, a maatschappelijk resultaat, picks an indicator and sets a norm
+(direction, target, target year). :func:`test_indicator` answers the way block 2 would judge it, in
+plain Dutch: is it measurable with the data (which table, which years), does the direction fit the
+indicator, what is the baseline, what is the smallest change the margin can show and how many years
+the targeted change needs before it can be seen, and what makes it SMART or not. The margin comes
+from :func:`kompas_lib.analysis.methods.targets.margin`, the same as block 2 uses.
+
+Pure functions on a :class:`~kompas_lib.analysis.scope.Scope`; the widgets live in
+:mod:`kompas_lib.presentation.training`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass, field
+
+import yaml
+
+from kompas_lib.analysis.methods.targets import margin
+from kompas_lib.analysis.scope import Scope
+from kompas_lib.analysis.sections.resultaat import indicator_series
+from kompas_lib.core import fmt
+from kompas_lib.core.params import DoelIndicator
+
+DIRECTIONS = {"hoger": "hoger", "lager": "lager"}
+
+
+@dataclass(frozen=True)
+class Found:
+    """The gemeente a participant meant, or why none was found."""
+
+    code: str | None
+    name: str | None
+    message: str
+
+
+def find_region(text: str, catalogue: dict[str, tuple[str, str]], levels=("gemeente", "jeugdregio")) -> Found:
+    """A gemeente (or jeugdregio) by code or name, forgiving case and small typos."""
+    wanted = " ".join(str(text or "").split())
+    if not wanted:
+        return Found(None, None, "Typ de naam of de code van een gemeente, bijvoorbeeld Waterveen of GM9001.")
+    choices = {c: n for c, (n, level) in catalogue.items() if level in levels}
+    if wanted.upper() in choices:
+        return Found(wanted.upper(), choices[wanted.upper()], "")
+    by_name = {n.casefold(): c for c, n in choices.items()}
+    if wanted.casefold() in by_name:
+        code = by_name[wanted.casefold()]
+        return Found(code, choices[code], "")
+    close = difflib.get_close_matches(wanted.casefold(), list(by_name), n=3, cutoff=0.6)
+    if len(close) == 1 or (close and difflib.SequenceMatcher(None, wanted.casefold(), close[0]).ratio() >= 0.85):
+        code = by_name[close[0]]
+        return Found(code, choices[code], f"'{wanted}' staat niet in de gegevens; bedoelt u {choices[code]}? "
+                                          f"Die is gekozen.")
+    if close:
+        names = " of ".join(choices[by_name[c]] for c in close)
+        return Found(None, None, f"'{wanted}' staat niet in de gegevens. Bedoelt u {names}?")
+    return Found(None, None, f"'{wanted}' staat niet in de gegevens. Typ de naam zoals die in de lijst staat, "
+                             "of een code als GM9001.")
+
+
+@dataclass
+class Toets:
+    """The answer to one indicator proposal: one plain Dutch line per aspect, and whether it can be
+    measured. ``fragment``: the proposal as a params-file fragment (when it can be measured)."""
+
+    meetbaar: bool
+    regels: list[tuple[str, str]] = field(default_factory=list)
+    smart: list[tuple[str, bool, str]] = field(default_factory=list)  # (letter and word, ok, why)
+    fragment: str = ""
+
+    def as_text(self) -> str:
+        lines = [f"{aspect}: {text}" for aspect, text in self.regels]
+        lines += [f"{word}: {'ja' if ok else 'nee'} — {why}" for word, ok, why in self.smart]
+        return "\n".join(lines)
+
+
+def _years_label(years: list[int]) -> str:
+    return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+
+
+def test_indicator(scope: Scope, *, ambitie: str, resultaat: str, indicator: str, richting: str,
+                   doel: float | None, doeljaar: int | None) -> Toets:
+    """Check a participant's ambitie → resultaat → indicator → norm (see the module text)."""
+    cat = scope.catalogue.indicators
+    t = Toets(meetbaar=False)
+    if indicator not in cat:
+        titles = {i.titel.casefold(): i.id for i in cat.values()}
+        close = difflib.get_close_matches(str(indicator).casefold(), list(titles), n=2, cutoff=0.5)
+        hint = f" Bedoelt u: {' of '.join(cat[titles[c]].titel for c in close)}?" if close else ""
+        t.regels.append(("Meetbaar", f"'{indicator}' is geen indicator uit de catalogus.{hint}"))
+        return t
+    ind = cat[indicator]
+    richting = DIRECTIONS.get(str(richting).strip().lower())
+    s, title, unit, _source = indicator_series(scope, DoelIndicator(indicator=indicator, richting=richting or "hoger"))
+    s = s.dropna(subset=["value"]).sort_values("year")
+    if s.empty:
+        t.regels.append(("Meetbaar", f"Nee: voor {scope.focus.name} zijn er geen jaarcijfers van '{title}'. Kies een "
+                                     "andere indicator of leg een eigen indicator vast."))
+        t.smart.append(("M · meetbaar", False, "er zijn geen cijfers voor deze gemeente"))
+        return t
+    years = sorted(int(y) for y in s["year"].unique())
+    tables = sorted({str(x) for x in s["source"]})
+    t.meetbaar = True
+    t.regels.append(("Meetbaar", f"Ja: {title.lower()} ({ind.unit_label}) staat in tabel "
+                                 f"{', '.join(tables)} voor {_years_label(years)}."))
+    last = s.iloc[-1]
+    base_year, base = int(last["year"]), float(last["value"])
+    t.regels.append(("Basiswaarde", f"{fmt.value(base, unit)} in {last['label']} (de laatste meting)."))
+
+    good = {"hoger_beter": "hoger", "lager_beter": "lager"}.get(ind.polariteit)
+    if richting is None:
+        t.regels.append(("Richting", "Kies 'hoger' of 'lager': welke kant wilt u op met dit cijfer?"))
+    elif good and richting != good:
+        t.regels.append(("Richting", f"Let op: u kiest '{richting}', maar bij {title.lower()} is {good} beter. "
+                                     f"Bedoelt u '{good}'?"))
+    elif good is None:
+        t.regels.append(("Richting", f"'{richting}' — bij {title.lower()} is hoger niet vanzelf beter of slechter; "
+                                     "leg in het resultaat uit waarom u deze kant op wilt."))
+    else:
+        t.regels.append(("Richting", f"'{richting}' past bij deze indicator: {good} is beter."))
+
+    lo, hi, how = margin(s, ind.ratio_scale, unit)
+    detectable = None
+    if lo is not None:
+        detectable = (hi - lo) / 2 * math.sqrt(2)  # the difference of two years, each with this margin
+        t.regels.append(("Kleinste zichtbare verandering",
+                         f"ongeveer {fmt.number(detectable, 1)} {_points(unit)}: een kleinere verandering valt binnen "
+                         f"de marge ({how}) en is niet van toeval te onderscheiden."))
+    else:
+        t.regels.append(("Kleinste zichtbare verandering", "niet te zeggen: er is geen marge bekend voor dit cijfer."))
+
+    if doel is None or doeljaar is None:
+        t.regels.append(("Norm", "Nog geen doel of doeljaar: zonder norm kan blok 2 niet zeggen of het resultaat op "
+                                 "koers is."))
+    else:
+        change = float(doel) - base
+        span = int(doeljaar) - base_year
+        wrong_way = richting is not None and ((richting == "hoger" and change < 0) or (richting == "lager" and change > 0))
+        if span <= 0:
+            t.regels.append(("Norm", f"Het doeljaar {doeljaar} ligt niet na de laatste meting ({base_year}); kies een "
+                                     "later jaar."))
+        elif wrong_way:
+            t.regels.append(("Norm", f"Het doel ({fmt.value(doel, unit)}) ligt aan de andere kant van de basiswaarde "
+                                     f"({fmt.value(base, unit)}) dan de richting '{richting}'. Pas het doel of de "
+                                     "richting aan."))
+        elif detectable is not None and abs(change) < detectable:
+            t.regels.append(("Norm", f"Het doel verschilt {fmt.number(abs(change), 1)} {_points(unit)} van de "
+                                     "basiswaarde: minder dan de kleinste zichtbare verandering. Ook als u het haalt, "
+                                     "kunt u dat met deze cijfers niet aantonen."))
+        else:
+            per_year = abs(change) / span
+            when = (f" Bij een gelijkmatige verandering is die na ongeveer {math.ceil(detectable / per_year)} "
+                    "jaar te zien." if detectable and per_year > 0 else "")
+            t.regels.append(("Norm", f"Van {fmt.value(base, unit)} ({base_year}) naar {fmt.value(doel, unit)} in "
+                                     f"{doeljaar}: {fmt.number(per_year, 2)} {_points(unit)} per jaar.{when}"))
+    t.smart = _smart(scope, ind, resultaat, s, richting, doel, doeljaar, base_year)
+    if richting is not None and doel is not None and doeljaar is not None:
+        t.fragment = params_fragment(ambitie, resultaat, indicator, richting, base_year, base, doel, doeljaar)
+    return t
+
+
+def _points(unit: str) -> str:
+    return {"percentage": "procentpunt", "per_1000": "per 1.000"}.get(unit, "")
+
+
+def _smart(scope, ind, resultaat: str, s, richting, doel, doeljaar, base_year) -> list[tuple[str, bool, str]]:
+    words = len(str(resultaat or "").split())
+    out = [("S · specifiek", words >= 4 and bool(ind.basis),
+            f"het resultaat noemt wat er verandert ({ind.basis or 'de groep is niet omschreven'})"
+            if words >= 4 else "beschrijf in het resultaat wat er voor welke groep verandert (minstens een zin)"),
+           ("M · meetbaar", True, f"jaarcijfers {int(s['year'].min())}–{int(s['year'].max())}")]
+    if doel is None or doeljaar is None:
+        out += [("A · acceptabel en R · realistisch", False, "zonder doel valt dit niet te beoordelen"),
+                ("T · tijdgebonden", False, "er is geen doeljaar")]
+        return out
+    values = _gemeenten_latest(scope, ind.id)
+    reached = values.notna().sum() and ((values >= doel).mean() if richting == "hoger" else (values <= doel).mean())
+    steps = s["value"].diff().abs().dropna()
+    per_year = abs(float(doel) - float(s.iloc[-1]["value"])) / max(int(doeljaar) - base_year, 1)
+    realistic = bool(reached) and (steps.empty or per_year <= 2 * steps.max())
+    why = []
+    if values.notna().sum():
+        why.append(f"{fmt.pct(float(reached) * 100, 0)} van de gemeenten zit nu al op of voorbij dit doel")
+    if len(steps):
+        why.append(f"de grootste verandering in één jaar was tot nu toe {fmt.number(steps.max(), 1)}")
+    out.append(("A · acceptabel en R · realistisch", realistic, "; ".join(why) or "geen vergelijking mogelijk"))
+    out.append(("T · tijdgebonden", int(doeljaar) > base_year,
+                f"doeljaar {doeljaar}" if int(doeljaar) > base_year else f"doeljaar {doeljaar} ligt niet na {base_year}"))
+    return out
+
+
+def _gemeenten_latest(scope: Scope, indicator: str):
+    """The latest value of every current gemeente for one indicator (the level others reach)."""
+    f = scope.ind(indicator)
+    f = f[(f["group_dim"] == "totaal") & f["region_code"].isin(scope.shared.gemeenten) & f["value"].notna()
+          & f["period_type"].isin(["jaar", "schooljaar"])]
+    if f.empty:
+        return f["value"]
+    latest = f["period_start"].max()
+    return f.loc[f["period_start"] == latest, "value"]
+
+
+def params_fragment(ambitie: str, resultaat: str, indicator: str, richting: str, base_year: int, base: float,
+                    doel: float, doeljaar: int, result_id: str = "R1") -> str:
+    """The proposal as the 'ambities:' part of a params file (YAML, safe to paste)."""
+    data = {"ambities": [{"ambitie": str(ambitie).strip() or "(ambitie)", "resultaten": [{
+        "id": result_id, "titel": str(resultaat).strip() or "(resultaat)", "soort": "inhoudelijk",
+        "indicatoren": [{"indicator": indicator, "richting": richting,
+                         "basis": {"periode": str(base_year), "waarde": round(float(base), 2)},
+                         "doel": float(doel), "doeljaar": int(doeljaar)}]}]}]}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
