@@ -70,6 +70,8 @@ class Toets:
     regels: list[tuple[str, str]] = field(default_factory=list)
     smart: list[tuple[str, bool, str]] = field(default_factory=list)  # (letter and word, ok, why)
     fragment: str = ""
+    basis: float | None = None  # the baseline (latest measurement)
+    zichtbaar: float | None = None  # the smallest change the margin can show
 
     def as_text(self) -> str:
         lines = [f"{aspect}: {text}" for aspect, text in self.regels]
@@ -108,6 +110,7 @@ def test_indicator(scope: Scope, *, ambitie: str, resultaat: str, indicator: str
                                  f"{', '.join(tables)} voor {_years_label(years)}."))
     last = s.iloc[-1]
     base_year, base = int(last["year"]), float(last["value"])
+    t.basis = base
     t.regels.append(("Basiswaarde", f"{fmt.value(base, unit)} in {last['label']} (de laatste meting)."))
 
     good = {"hoger_beter": "hoger", "lager_beter": "lager"}.get(ind.polariteit)
@@ -126,6 +129,7 @@ def test_indicator(scope: Scope, *, ambitie: str, resultaat: str, indicator: str
     detectable = None
     if lo is not None:
         detectable = (hi - lo) / 2 * math.sqrt(2)  # the difference of two years, each with this margin
+        t.zichtbaar = detectable
         t.regels.append(("Kleinste zichtbare verandering",
                          f"ongeveer {fmt.number(detectable, 1)} {_points(unit)}: een kleinere verandering valt binnen "
                          f"de marge ({how}) en is niet van toeval te onderscheiden."))
@@ -157,6 +161,9 @@ def test_indicator(scope: Scope, *, ambitie: str, resultaat: str, indicator: str
             t.regels.append(("Norm", f"Van {fmt.value(base, unit)} ({base_year}) naar {fmt.value(doel, unit)} in "
                                      f"{doeljaar}: {fmt.number(per_year, 2)} {_points(unit)} per jaar.{when}"))
     t.smart = _smart(scope, ind, resultaat, s, richting, doel, doeljaar, base_year)
+    if any(aspect == "Norm" and "andere kant" in text for aspect, text in t.regels):
+        t.smart = [(word, False, "het doel ligt aan de verkeerde kant van de basiswaarde")
+                   if word.startswith("A ") else (word, ok, why) for word, ok, why in t.smart]
     if richting is not None and doel is not None and doeljaar is not None:
         t.fragment = params_fragment(ambitie, resultaat, indicator, richting, base_year, base, doel, doeljaar)
     return t

@@ -220,39 +220,52 @@ def _figure_html(spec) -> str:
     return f'<img class="kompas-figuur" src="data:image/png;base64,{png}" alt="{html.escape(spec.title)}">'
 
 
+def section_html(sec: Section, on_table=None) -> str:
+    """One section in the house style (heading, text, figure, table, note) as HTML. ``on_table`` is
+    called with the section when its table is shown (the report saves it for the workbook)."""
+    parts = []
+    if sec.heading:
+        level = min(max(sec.heading, 2), 4)
+        parts.append(f"<h{level}>{html.escape(sec.title)}</h{level}>")
+    if sec.text:
+        parts.append(paragraphs(sec.text))
+    if sec.figure is not None:
+        parts.append(_figure_html(sec.figure))
+    if sec.table is not None and not sec.table.empty:
+        shown = table_html(sec.table, sec.table_caption or None, sec.row_links)
+        if on_table is not None:
+            on_table(sec)
+        if sec.detail:
+            shown = (f'<details class="kompas-detail"><summary>Tabel tonen: {html.escape(sec.title)} '
+                     f'({len(sec.table)} regels)</summary>{shown}</details>')
+        parts.append(shown)
+    elif sec.source and sec.figure is None and sec.text:
+        parts.append(f'<p class="kompas-bron">{html.escape(sec.source)}</p>')
+    if sec.note:
+        parts.append(f"<p><em>{_inline(sec.note)}</em></p>")
+    if not parts:
+        return ""
+    return f'<div class="kompas-sectie" id="sectie-{html.escape(sec.id)}">' + "\n".join(parts) + "</div>"
+
+
 def show(ctx: Context, *sections: Section | None) -> None:
     """Show sections in the house style: heading, text, figure, table with caption, note; export each
     section's data as ``<id>.csv`` beside the report."""
     from IPython.display import HTML, display
 
+    def save(sec: Section) -> None:
+        ctx.shown_tables += 1
+        workbook.save_table(ctx.out_dir, ctx.block * 1000 + ctx.shown_tables, sec.id, sec.title, sec.table,
+                            sec.table_caption)
+
     for sec in sections:
         if sec is None:
             continue
-        parts = []
-        if sec.heading:
-            level = min(max(sec.heading, 2), 4)
-            parts.append(f"<h{level}>{html.escape(sec.title)}</h{level}>")
-        if sec.text:
-            parts.append(paragraphs(sec.text))
-        if sec.figure is not None:
-            parts.append(_figure_html(sec.figure))
-        if sec.table is not None and not sec.table.empty:
-            shown = table_html(sec.table, sec.table_caption or None, sec.row_links)
-            ctx.shown_tables += 1
-            workbook.save_table(ctx.out_dir, ctx.block * 1000 + ctx.shown_tables, sec.id, sec.title, sec.table,
-                                sec.table_caption)
-            if sec.detail:
-                shown = (f'<details class="kompas-detail"><summary>Tabel tonen: {html.escape(sec.title)} '
-                         f'({len(sec.table)} regels)</summary>{shown}</details>')
-            parts.append(shown)
-        elif sec.source and sec.figure is None and sec.text:
-            parts.append(f'<p class="kompas-bron">{html.escape(sec.source)}</p>')
-        if sec.note:
-            parts.append(f"<p><em>{_inline(sec.note)}</em></p>")
+        shown = section_html(sec, save)
         if sec.data is not None and not sec.data.empty:
             export(ctx, sec.data, sec.id)
-        if parts:
-            display(HTML(f'<div class="kompas-sectie" id="sectie-{html.escape(sec.id)}">' + "\n".join(parts) + "</div>"))
+        if shown:
+            display(HTML(shown))
 
 
 NUMERIC_CELL = (r"^(–|[<>]?\u00a0?[−+-]?(€\u00a0)?[\d.,]+(\u00a0%| per 1\.000)?|[\d,]+–[\d,]+"
