@@ -2,6 +2,8 @@
 #   make report [GEMEENTE=GM0344]   set up, prepare data, build the HTML report
 #   make test                       set up and run the tests (and the layer check)
 #   make test-fast                  only the quick tests (seconds to a minute), while you work
+#   make training                   NJi training: Demoland prepared apart, JupyterLab on the training notebooks
+#   make handout                    the training notebooks as HTML handouts (widget state embedded)
 # Data source: KOMPAS_CBS_DIR=<folder> for a CBS snapshot; otherwise CBS online when reachable,
 # otherwise the fictitious demo data (Demoland).
 
@@ -18,7 +20,11 @@ else
 GEMEENTE_ARG = $(GEMEENTE)
 endif
 
-.PHONY: setup report prepare test test-fast lint bench clean
+.PHONY: setup report prepare test test-fast lint bench clean training training-data handout
+
+# Training runs on the fictitious Demoland, in folders of its own (real prepared data stay untouched);
+# it needs no internet.
+TRAINING_ENV := KOMPAS_PROCESSED_DIR=$(CURDIR)/data/processed/training KOMPAS_REPORTS_DIR=$(CURDIR)/reports/training
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +54,16 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_prepare_run.py
 	$(BIN)/python bench/bench_block1.py
 	$(BIN)/python bench/bench_batch.py
+
+training-data: $(STAMP)
+	test -f data/processed/training/facts.parquet || $(TRAINING_ENV) $(BIN)/kompas prepare --bron demo
+
+training: training-data
+	$(TRAINING_ENV) $(BIN)/jupyter lab notebooks/training
+
+handout: training-data
+	$(TRAINING_ENV) $(BIN)/jupyter nbconvert --to html --execute --ExecutePreprocessor.store_widget_state=True \
+		--output-dir reports/training/hand-outs notebooks/training/*.ipynb
 
 clean:
 	rm -rf data/processed/*.parquet data/processed/*.json data/processed/runs reports/*/ reports/index.*
