@@ -102,13 +102,14 @@ def test_a_planted_outlier_gets_the_same_verdict_everywhere(demo_scope):
     assert "boven de grenzen (groter dan toeval)" in funnel.figure.title
 
 
-def test_an_ordinary_gemeente_gets_no_verdict_anywhere(demo_scope):
-    title = demo_scope.catalogue.indicators["jongeren_jeugdzorg"].titel
-    assert title not in set(staat.signalen(demo_scope).table.Indicator)
-    assert staat.kerncijfers(demo_scope).table.set_index("Indicator").loc[title, "Verschil met Demoland"] == \
+def test_an_ordinary_gemeente_gets_no_verdict_anywhere(make_demo_scope):
+    scope = make_demo_scope("GM9004")  # Oosterbroek: an ordinary Demoland gemeente
+    title = scope.catalogue.indicators["jongeren_jeugdzorg"].titel
+    assert title not in set(staat.signalen(scope).table.Indicator)
+    assert staat.kerncijfers(scope).table.set_index("Indicator").loc[title, "Verschil met Demoland"] == \
         "niet groter dan toeval"
-    assert "niet groter dan toeval" in staat.trend(demo_scope, "jongeren_jeugdzorg").text
-    assert staat.trechter_jeugdzorg(demo_scope).data.set_index("code").loc["GM9001", "oordeel_998"] == \
+    assert "niet groter dan toeval" in staat.trend(scope, "jongeren_jeugdzorg").text
+    assert staat.trechter_jeugdzorg(scope).data.set_index("code").loc["GM9004", "oordeel_998"] == \
         "binnen de grenzen"
 
 

@@ -51,10 +51,10 @@ def test_size_and_calibration(demo_dir):
     assert len(geb) >= 30 and geb["Code_18"].str.strip().nunique() >= 4
     kc = read(demo_dir, "85099NED")
     nl = kc[(kc.RegioS == "Demoland") & (kc.VormenVanJeugdzorg == "JZ Totaal jeugdzorg") & (kc.Perioden == "2023")]
-    assert 9.5 <= float(nl.JongerenMetJeugdzorgRelatief_2.iloc[0]) <= 13.0
+    assert 9.5 <= float(nl.JongerenMetJeugdzorgRelatief_2.iloc[0]) <= 14.0  # Waterveen, the outlier, lifts it
     ind = read(demo_dir, "85098NED")
     jh = float(ind[(ind.RegioS == "Demoland") & (ind.Perioden == "2023")].JongerenMetJeugdhulpInNatura_1.iloc[0])
-    assert 10 <= jh <= 14.5
+    assert 10 <= jh <= 17.0  # Waterveen, the outlier, lifts it
 
 
 def test_gemeenten_sum_to_the_country(demo_dir):
@@ -80,7 +80,8 @@ def test_provider_counts_are_consistent(demo_dir):
     p = pd.read_csv(demo_dir / "aanbieders_uitkomsten.csv", sep=";")
     assert p.aanbieder.nunique() >= 5
     early = p.voortijdig_eenzijdig_client + p.voortijdig_eenzijdig_aanbieder + p.voortijdig_overig
-    assert (p.beeindigd_volgens_plan + early == p.trajecten_beeindigd).all()
+    unknown = p.trajecten_beeindigd - p.beeindigd_volgens_plan - early  # 'einde onbekend', as in CBS's tables
+    assert (unknown >= 0).all() and 0.02 < unknown.sum() / p.trajecten_beeindigd.sum() < 0.12
     assert (p.herhaald_beroep_6mnd <= p.herhaald_beroep_12mnd).all()
     from kompas_lib.sources.sjablonen import load
 
@@ -100,3 +101,25 @@ def test_demo_prepares_without_unmatched_regions_and_harmonises_the_merger(demo_
     groups = f[f.indicator == "jongeren_jeugdzorg_peildatum"]
     assert {"geslacht", "leeftijd", "geslacht×leeftijd"} <= set(groups.group_dim)
     assert set(f[f.indicator == "jongeren_jeugdzorg"].period_type) == {"halfjaar", "jaar"}
+
+
+def test_demoland_is_worth_discussing(make_demo_scope):
+    """Training material: an outlier gemeente, a trend break, subgroups unlike the country, a provider
+    outside the limits and a small one inside."""
+    from kompas_lib.analysis.sections import staat, uitkomsten
+
+    waterveen = make_demo_scope("GM9001")
+    found = staat.signalen(waterveen).table
+    assert "Jongeren met jeugdzorg" in set(found.Indicator[found.Soort == "verschil"])
+    assert staat.trechter_jeugdzorg(waterveen).data.set_index("code").loc["GM9001", "oordeel_998"] == "boven de grenzen"
+    lindehoven = staat.signalen(make_demo_scope("GM9003")).table
+    assert "trendbreuk" in set(lindehoven.Soort)
+    households = staat.groepen(waterveen)[1].table
+    own, country = households.columns[2], households.columns[3]
+    assert (households[own] != households[country]).any()
+    funnels = {s.id: s for s in uitkomsten.provider_funnels(waterveen) if s is not None}
+    plan = funnels["aanbieders_volgens_plan"].table.set_index("Aanbieder")["Ten opzichte van de grenzen"]
+    assert plan["Jeugdhulp De Linde"] == "onder de grenzen"
+    assert plan["Gezinshuis Het Anker"] == "binnen de grenzen"
+    names = set(waterveen.names.values())
+    assert not {"Veldhoven-Demo", "Groenlo-Demo", "Molenbeek"} & names

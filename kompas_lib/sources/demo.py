@@ -43,11 +43,13 @@ JEUGDREGIOS = [("JZ91", "Demo-Noord", "PV91"), ("JZ92", "Demo-Kust", "PV91"), ("
                ("JZ94", "Demo-Rivier", "PV92"), ("JZ95", "Demo-Zuid", "PV93")]
 GEMEENTE_NAMEN = [
     "Waterveen", "Bergstede", "Lindehoven", "Oosterbroek", "Kraaiendam", "Wilgenburg", "Heuvelrade",
-    "Zandwijk", "Meerdijk", "Eikenrode", "Vlietstad", "Duinoord", "Ruisvelde", "Kanaalzijl", "Molenbeek",
-    "Veldhoven-Demo", "Brugmond", "Haverdam", "Sluisbroek", "Ijzerveld", "Kleiwerd", "Rietmeer", "Dijkhuizen",
-    "Polderstad", "Groenlo-Demo", "Beukenhorst", "Ravenwoud", "Stroomdal", "Hoogvenne", "Klaverwijk",
+    "Zandwijk", "Meerdijk", "Eikenrode", "Vlietstad", "Duinoord", "Ruisvelde", "Kanaalzijl", "Molenvliet",
+    "Velddorp", "Brugmond", "Haverdam", "Sluisbroek", "Ijzerveld", "Kleiwerd", "Rietmeer", "Dijkhuizen",
+    "Polderstad", "Groenmeer", "Beukenhorst", "Ravenwoud", "Stroomdal", "Hoogvenne", "Klaverwijk",
     "Noordveld", "Oud-Kempen", "Heidebroek",
 ]
+OUTLIER_FACTOR = 1.9  # Waterveen: clearly above the rest, a difference worth a duiding
+TREND_BREAK = ("GM9003", 2023, 1.4)  # Lindehoven: jeugdzorg use jumps from 2023 on (a trend break)
 MERGE_YEAR = 2022
 MERGED = ("GM9032", "GM9033")
 SUCCESSOR = ("GM9040", "Kempenland")
@@ -101,10 +103,12 @@ def _gemeenten(rng) -> pd.DataFrame:
         "jz_code": [j[0] for j in jz], "jz_naam": [j[1] for j in jz], "pv_code": [j[2] for j in jz],
         "share_0_17": rng.uniform(0.17, 0.22, n),
         "share_0_22": rng.uniform(0.25, 0.30, n),
-        "factor": np.exp(rng.normal(0, 0.18, n)),
+        "factor": np.exp(rng.normal(0, 0.12, n)),
         "n_wijken": rng.integers(3, 9, n),
     })
     df.loc[df["inwoners"] > 150_000, "factor"] *= 1.15
+    # training material: Waterveen (the first gemeente) uses clearly more jeugdzorg than gemeenten like it
+    df.loc[0, "factor"] = OUTLIER_FACTOR
     df["pv_naam"] = df["pv_code"].map(dict(PROVINCIES))
     df["cr_code"] = [f"CR9{i % 6 + 1}" for i in range(n)]
     df["cr_naam"] = [f"Demo-COROP {i % 6 + 1}" for i in range(n)]
@@ -183,6 +187,8 @@ def _rates(g: pd.DataFrame, rng) -> dict[tuple[str, int], float]:
     for row in g.itertuples(index=False):
         for y in YEARS:
             rates[(row.code, y)] = NATIONAL_RATE[y] * row.factor * float(np.exp(rng.normal(0, 0.03)))
+            if row.code == TREND_BREAK[0] and y >= TREND_BREAK[1]:
+                rates[(row.code, y)] *= TREND_BREAK[2]
     succ = _successor(g)
     for y in YEARS:
         rates[(succ.code, y)] = float(np.average([rates[(c, y)] for c in MERGED],
@@ -289,12 +295,28 @@ HOUSEHOLD_SPLIT = np.array([0.27, 0.65, 0.08])
 VERWIJZER_SPLIT = np.array([0.31, 0.32, 0.03, 0.08, 0.04, 0.01, 0.14, 0.07])
 
 
-def _wijken(out: Path, g: pd.DataFrame, rates, rng) -> None:
-    age_split = np.array([0.06, 0.46, 0.42, 0.06])
+AGE_SPLIT = np.array([0.06, 0.46, 0.42, 0.06])
 
-    def parts(c):
+
+def _subgroup_splits(g: pd.DataFrame, rng) -> dict[str, tuple]:
+    """Per gemeente its own split by age, household and verwijzer around the national one, so the
+    subgroup tables have something to discuss; Waterveen: many children of one-parent households and
+    more referrals by the gemeentelijke toegang."""
+    out = {}
+    for code in [*g.code, SUCCESSOR[0]]:
+        out[code] = tuple(rng.dirichlet(split * 60) for split in (AGE_SPLIT, HOUSEHOLD_SPLIT, VERWIJZER_SPLIT))
+    out[g.code.iloc[0]] = (np.array([0.04, 0.40, 0.48, 0.08]), np.array([0.42, 0.50, 0.08]),
+                           np.array([0.45, 0.22, 0.02, 0.08, 0.04, 0.01, 0.12, 0.06]))
+    return out
+
+
+def _wijken(out: Path, g: pd.DataFrame, rates, rng) -> None:
+    own_split = _subgroup_splits(g, rng)
+
+    def parts(c, code=None):
+        age, household, verwijzer = own_split.get(code, (AGE_SPLIT, HOUSEHOLD_SPLIT, VERWIJZER_SPLIT))
         traj = _r5(c * 1.4)
-        return [*_r5(c * age_split), *_r5(c * HOUSEHOLD_SPLIT), traj, *_r5(traj * VERWIJZER_SPLIT)]
+        return [*_r5(c * age), *_r5(c * household), traj, *_r5(traj * verwijzer)]
 
     wijk_weights = {}
     for row in g.itertuples(index=False):
@@ -315,11 +337,11 @@ def _wijken(out: Path, g: pd.DataFrame, rates, rng) -> None:
                          "", "Land", "NL01", ""))
             for row in gy.itertuples(index=False):
                 c = _r5(counts[row.code])
-                rows.append(("Totaal alle jeugdzorg in natura", row.naam, title, c, *parts(c),
+                rows.append(("Totaal alle jeugdzorg in natura", row.naam, title, c, *parts(c, row.code),
                              row.naam, "Gemeente", row.code, ""))
                 for j, w in enumerate(wijk_weights[row.code]):
                     wc = _r5(counts[row.code] * w * np.exp(rng.normal(0, 0.1)))
-                    split = parts(wc)
+                    split = parts(wc, row.code)
                     if wc < 10:  # tiny wijk: secret
                         wc, split = np.nan, [np.nan] * (len(WIJK_COLUMNS) - 1)
                     name = f"Wijk {j:02d} {WIJKNAMEN[j % len(WIJKNAMEN)]}"
@@ -599,21 +621,26 @@ def _verbetercyclus(out: Path) -> None:
 
 PROVIDERS = ["Jeugdhulp De Linde", "Stichting Opgroeien Demo", "Kompaan Jeugdzorg", "De Brug Ambulant",
              "Gezinshuis Het Anker", "Jeugd-GGZ Horizon"]
+# training material: De Linde ends clearly fewer trajectories as planned (outside the funnel limits);
+# Het Anker is small (a few trajectories a year): its share wobbles, but stays inside the limits
+PROVIDER_QUALITY = [-1.1, 0.3, 0.3, 0.25, 0.1, 0.3]
+PROVIDER_SIZE = [1.5, 1.0, 0.8, 0.6, 0.1, 0.5]
+UNKNOWN_END = 0.06  # 'einde onbekend', as in CBS's outcome tables
 
 
 def _aanbieders(out: Path, g: pd.DataFrame, rng) -> None:
     rows = []
     latest = gemeenten_in(g, 2024)
-    for p_i, provider in enumerate(PROVIDERS):
-        quality = rng.normal(0, 0.25)
-        regions = {JEUGDREGIOS[(p_i + d) % len(JEUGDREGIOS)][0] for d in (0, 2, 3)}  # each serves three regions
-        served = latest[latest.jz_code.isin(regions)]
-        for row in served.itertuples(index=False):
+    for p_i, provider in enumerate(PROVIDERS):  # every provider serves every gemeente (blocks 4 and 5 agree)
+        quality = PROVIDER_QUALITY[p_i]
+        for row in latest.itertuples(index=False):
             for y in range(2019, 2025):
                 for zorgvorm in ("ambulant", "daghulp", "verblijf"):
-                    n = int(rng.poisson(max(row.inwoners / 4000 * (0.3 if zorgvorm == "verblijf" else 1.0), 2)))
-                    plan = rng.binomial(n, 1 / (1 + np.exp(-(0.85 + quality))))
-                    early = n - plan
+                    size = row.inwoners / 4000 * (0.3 if zorgvorm == "verblijf" else 1.0) * PROVIDER_SIZE[p_i]
+                    n = int(rng.poisson(max(size, 0.3)))
+                    unknown = rng.binomial(n, UNKNOWN_END)
+                    plan = rng.binomial(n - unknown, 1 / (1 + np.exp(-(0.85 + quality))))
+                    early = n - unknown - plan
                     client = rng.binomial(early, 0.45)
                     aanb = rng.binomial(early - client, 0.4)
                     resp = rng.binomial(n, 0.45)

@@ -2,8 +2,9 @@
 
 Limits at 95 % (z = 1,96) and 99,8 % (z = 3,09): exact binomial quantiles around p̄. When many units fall
 outside (overdispersion), the additive random-effects adjustment of Spiegelhalter (2005) widens the
-limits: ``p̄ ± z·√(p̄(1−p̄)/n + τ²)`` with τ² estimated from winsorised z-scores. Units are labelled
-'binnen / boven / onder de grenzen' — never ranked.
+limits: ``p̄ ± z·√(p̄(1−p̄)/n + τ²)`` with τ² estimated from winsorised z-scores. A unit outside the
+99,8 % limits made from the other units alone is left out of p̄ and τ² (it must not widen its own
+yardstick). Units are labelled 'binnen / boven / onder de grenzen' — never ranked.
 """
 
 from __future__ import annotations
@@ -67,6 +68,23 @@ def classify(k, n, p_bar: float, z: float = Z95, tau2: float = 0.0) -> np.ndarra
     return np.where(p > hi, "boven de grenzen", np.where(p < lo, "onder de grenzen", "binnen de grenzen"))
 
 
+def outlying_units(k: np.ndarray, n: np.ndarray, p_bar: float | None = None) -> np.ndarray:
+    """Units outside the 99,8 % limits made from *the other units only* (their mean and their
+    overdispersion): an outlying unit must not widen its own yardstick (with few units, one outlier
+    can otherwise inflate τ² until nothing is ever outside)."""
+    out = np.zeros(len(n), dtype=bool)
+    if len(n) < 4:
+        return out
+    for i in range(len(n)):
+        rest = np.arange(len(n)) != i
+        p = float(k[rest].sum() / n[rest].sum()) if p_bar is None else float(p_bar)
+        od = overdispersion(k[rest], n[rest], p)
+        lo, hi = limits(p, np.array([n[i]]), Z998, od.tau2)
+        rate = k[i] / n[i]
+        out[i] = bool(rate < lo[0] or rate > hi[0])
+    return out
+
+
 def funnel_table(units: pd.DataFrame, p_bar: float | None = None, adjust: bool = True) -> tuple[pd.DataFrame, dict]:
     """Classify units (columns ``code``, ``name``, ``k``, ``n``) against ``p_bar`` (default: pooled).
 
@@ -75,6 +93,14 @@ def funnel_table(units: pd.DataFrame, p_bar: float | None = None, adjust: bool =
     units = units[(units["n"] > 0) & units["k"].notna()].copy()
     p = float(units["k"].sum() / units["n"].sum()) if p_bar is None else float(p_bar)
     od = overdispersion(units["k"], units["n"], p) if adjust else Overdispersion(float("nan"), 0.0, False)
+    outlying = np.zeros(len(units), dtype=bool)
+    if od.adjusted:
+        outlying = outlying_units(units["k"].to_numpy(float), units["n"].to_numpy(float), p_bar)
+        if outlying.any() and (~outlying).sum() >= 3:  # the spread of the others is the yardstick
+            keep = units[~outlying]
+            p = float(keep["k"].sum() / keep["n"].sum()) if p_bar is None else float(p_bar)
+            od = overdispersion(keep["k"], keep["n"], p)
+    units["buiten_eigen_spreiding"] = outlying
     units["rate"] = units["k"] / units["n"]
     for label, z in (("95", Z95), ("998", Z998)):
         lo, hi = limits(p, units["n"], z, od.tau2)
