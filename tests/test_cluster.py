@@ -11,7 +11,7 @@ pytestmark = pytest.mark.slow
 def test_batch_on_a_dask_cluster_writes_reports_and_index(demo_processed, tmp_path):
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=1, threads_per_worker=2, processes=True, dashboard_address=None) as cluster:
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
         results = run_many(["GM9001", "GM0000"], processed=demo_processed, out_root=tmp_path, progress=False,
                            executor="dask", scheduler=cluster.scheduler_address)
     ok, bad = results

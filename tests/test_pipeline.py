@@ -186,19 +186,19 @@ def test_a_killed_batch_continues_where_it_stopped(demo_processed, tmp_path):
     import time
 
     env = {**os.environ, "KOMPAS_PROCESSED_DIR": str(demo_processed), "KOMPAS_REPORTS_DIR": str(tmp_path)}
-    cmd = [sys.executable, "-m", "kompas_lib.cli", "run", "-g", "GM9001", "GM9002", "GM9003", "--jobs", "1"]
+    cmd = [sys.executable, "-m", "kompas_lib.cli", "run", "-g", "GM9004", "GM9005", "--jobs", "1"]
     proc = subprocess.Popen(cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
-    while not list(tmp_path.glob("GM9001-*/.kompas-invoer.json")):
+    while not list(tmp_path.glob("GM9004-*/.kompas-invoer.json")):
         assert proc.poll() is None and time.monotonic() < deadline, "the first report was not made"
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert len(list(tmp_path.glob("*/.kompas-invoer.json"))) < 3  # killed before the end
+    assert len(list(tmp_path.glob("*/.kompas-invoer.json"))) < 2  # killed before the end
 
     again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
-    assert "GM9001: niets veranderd" in again.stdout and "0 mislukt" in again.stdout
-    assert len(list(tmp_path.glob("*/.kompas-invoer.json"))) == 3
+    assert "GM9004: niets veranderd" in again.stdout and "0 mislukt" in again.stdout
+    assert len(list(tmp_path.glob("*/.kompas-invoer.json"))) == 2
     assert not list(tmp_path.rglob("*.tmp"))

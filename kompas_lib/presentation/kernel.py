@@ -74,7 +74,10 @@ class WarmKernel:
     """One kernel kept warm for the reports of one worker process, with one client to talk to it."""
 
     def __init__(self, cwd: Path):
+        import threading
+
         self.cwd = Path(cwd)
+        self.thread = threading.get_ident()  # its client belongs to this thread's event loop
         self.km = None
         self.kc = None
         self.reports = 0  # made in this kernel since it started
@@ -176,10 +179,13 @@ _WORKER: WarmKernel | None = None
 
 
 def worker_kernel(cwd: Path) -> WarmKernel:
-    """This process's warm kernel (made on first use; shut down when the process ends)."""
+    """This process's warm kernel (made on first use; shut down when the process ends). A call from
+    another thread gets a new kernel: the asynchronous client works only in the thread that made it."""
+    import threading
+
     global _WORKER
     _register_engine()
-    if _WORKER is None or _WORKER.cwd != Path(cwd):
+    if _WORKER is None or _WORKER.cwd != Path(cwd) or _WORKER.thread != threading.get_ident():
         if _WORKER is not None:
             _WORKER.shutdown()
         _WORKER = WarmKernel(cwd)
