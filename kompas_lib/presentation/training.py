@@ -55,7 +55,7 @@ class _Tool:
         facts, regions = nb._cached_tables(self.processed)
         from kompas_lib.analysis.shared import shared
 
-        return sorted(shared(facts, regions).gemeenten)[0]
+        return min(shared(facts, regions).gemeenten)
 
     def scope_for(self, text: str, **params_update):
         """The scope of the gemeente the participant typed, or None with a message."""
@@ -184,9 +184,6 @@ class Duiden(_Tool):
     """'Duiden': answer the four questions for a signal and agree a verbeteractie; saved in the block-6
     formats (duiding.csv, verbeteracties.csv) of the gemeente, so the next report shows them."""
 
-    VRAGEN = {"herkennen": "Herkennen we het beeld?", "verklaren": "Hoe verklaren we het?",
-              "vinden": "Wat vinden we ervan?", "nodig": "Wat is nodig voor verbetering?"}
-
     def __init__(self, processed: Path | None = None, gemeente: str | None = None, folder: Path | None = None):
         super().__init__(processed)
         names = self.gemeente_names()
@@ -194,7 +191,9 @@ class Duiden(_Tool):
         self.gemeente = w.Combobox(value=gemeente or self.default, options=names, description="Gemeente",
                                    ensure_option=False)
         self.signaal = w.Dropdown(description="Signaal", options=[])
-        self.antwoorden = {k: w.Textarea(description=k.capitalize(), placeholder=v) for k, v in self.VRAGEN.items()}
+        from kompas_lib.analysis.sections.verbetercyclus import QUESTIONS
+
+        self.antwoorden = {k: w.Textarea(description=k.capitalize(), placeholder=v) for k, v in QUESTIONS.items()}
         self.aanwezig = w.Text(description="Aanwezig", placeholder="gemeente, wijkteam, jongerenraad")
         self.actie = w.Text(description="Actie")
         self.aanspreekpunt = w.Text(description="Wie")
