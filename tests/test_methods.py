@@ -169,3 +169,20 @@ def test_target_margins_on_the_indicators_own_scale():
     lo, hi, how = targets.margin(e, 1, "euro")
     steps = np.diff([300.0, 310.0, 305.0, 320.0])
     assert hi - lo == pytest.approx(2 * 1.96 * np.std(steps, ddof=1)) and "schommeling" in how
+
+
+def test_an_outlying_provider_does_not_widen_its_own_limits():
+    """Five providers of 200 trajectories; one ends 40 % as planned, the others about 70 %. With τ² from
+    all five the outlier's own deviation widens the limits until it is inside; judged against the
+    others it is outside, and the others stay inside."""
+    import pandas as pd
+
+    k = np.array([140, 144, 142, 138, 80])
+    n = np.array([200, 200, 200, 200, 200])
+    naive = funnel.overdispersion(k, n, k.sum() / n.sum())
+    lo, _ = funnel.limits(k.sum() / n.sum(), n[-1:], funnel.Z998, naive.tau2)
+    assert naive.tau2 > 0 and lo[0] < 80 / 200  # with the naive yardstick 40 % would be inside
+    assert list(funnel.outlying_units(k.astype(float), n.astype(float))) == [False] * 4 + [True]
+    table, par = funnel.funnel_table(pd.DataFrame({"code": list("abcde"), "name": list("abcde"), "k": k, "n": n}))
+    assert par["p_bar"] == pytest.approx(564 / 800) and par["tau2"] == 0.0  # from the four others
+    assert list(table["oordeel_998"]) == ["binnen de grenzen"] * 4 + ["onder de grenzen"]
