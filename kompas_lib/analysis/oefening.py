@@ -192,7 +192,8 @@ def _smart(scope, ind, resultaat: str, s, richting, doel, doeljaar, base_year) -
     if values.notna().sum():
         why.append(f"{fmt.pct(float(reached) * 100, 0)} van de gemeenten zit nu al op of voorbij dit doel")
     if len(steps):
-        why.append(f"de grootste verandering in één jaar was tot nu toe {fmt.number(steps.max(), 1)}")
+        why.append(f"de grootste verandering in één jaar was tot nu toe {fmt.number(steps.max(), 1)} "
+                   f"{_points(ind.eenheid)}".rstrip())
     out.append(("A · acceptabel en R · realistisch", realistic, "; ".join(why) or "geen vergelijking mogelijk"))
     out.append(("T · tijdgebonden", int(doeljaar) > base_year,
                 f"doeljaar {doeljaar}" if int(doeljaar) > base_year else f"doeljaar {doeljaar} ligt niet na {base_year}"))
