@@ -38,7 +38,7 @@ def test_signals_from_several_blocks(demo_scope, signals):
 
 def test_discussed_and_not_discussed(demo_scope, signals):
     table = v.signalen_overzicht(demo_scope, signals).table
-    table = table.assign(R=table["Onderwerp"].str.split(" · ").str[0]).set_index(["Blok", "Soort", "R"])
+    table = table.assign(R=table["Onderwerp"].str.split(" · ").str[0]).set_index(["Blok", "Soort", "R"]).sort_index()
     assert table.loc[("2", "niet op koers", "R2"), "Besproken?"] == "ja, 12 maart 2025"
     assert table.loc[("3", "witte vlek", "R4"), "Besproken?"] == "ja, 12 maart 2025"
     assert table.loc[("2", "niet meetbaar", "R4"), "Besproken?"] == v.NOT_DISCUSSED
