@@ -33,11 +33,9 @@ def _on_kernel_thread(fn: Callable, *args, **kwargs):
     return _KERNEL_THREAD.submit(fn, *args, **kwargs).result()
 
 
-def report_task(code: str, params_file: Path | None, kwargs: dict):
-    """One gemeente's report on a Dask worker."""
-    from kompas_lib.presentation.pipeline import run_one
-
-    return _on_kernel_thread(run_one, code, params_file, **kwargs)
+def report_task(make: Callable, code: str, params_file: Path | None, kwargs: dict):
+    """One gemeente's report on a Dask worker: ``make`` is the pipeline's ``run_one``."""
+    return _on_kernel_thread(make, code, params_file, **kwargs)
 
 
 def connect(scheduler):
@@ -56,14 +54,17 @@ def connect(scheduler):
                           "de scheduler en de workers draaien.") from None
 
 
-def run_on_cluster(codes: list[str], params_file: Path | None, kwargs: dict, scheduler) -> Iterator[tuple[str, object]]:
-    """Submit one task per code; yield (code, RunResult or the exception of a lost task) as they finish."""
+def run_on_cluster(make: Callable, codes: list[str], params_file: Path | None, kwargs: dict,
+                   scheduler) -> Iterator[tuple[str, object]]:
+    """Submit ``make(code, params_file, **kwargs)`` as one task per code; yield (code, its result or the
+    exception of a lost task) as they finish."""
     from distributed import as_completed
 
     client = connect(scheduler)
     batch = uuid.uuid4().hex[:8]
     try:
-        futures = {client.submit(report_task, code, params_file, kwargs, key=f"kompas-{code}-{batch}", pure=False): code
+        futures = {client.submit(report_task, make, code, params_file, kwargs, key=f"kompas-{code}-{batch}",
+                                pure=False): code
                    for code in codes}
         for fut in as_completed(futures):
             code = futures[fut]

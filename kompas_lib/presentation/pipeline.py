@@ -298,7 +298,7 @@ def run_many(codes: list[str], params_file: Path | None = None, *, processed: Pa
     if executor == "dask":
         from kompas_lib.presentation.cluster import run_on_cluster
 
-        finished = run_on_cluster(todo, params_file, kwargs, scheduler)
+        finished = run_on_cluster(run_one, todo, params_file, kwargs, scheduler)
     elif jobs <= 1:
         finished = ((code, run_one(code, params_file, **kwargs)) for code in todo)
     else:
