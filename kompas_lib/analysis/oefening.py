@@ -25,7 +25,7 @@ from kompas_lib.analysis.sections.resultaat import indicator_series
 from kompas_lib.core import fmt
 from kompas_lib.core.params import DoelIndicator
 
-DIRECTIONS = {"hoger": "hoger", "lager": "lager"}
+DIRECTIONS = ("hoger", "lager")
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,8 @@ def test_indicator(scope: Scope, *, ambitie: str, resultaat: str, indicator: str
         t.regels.append(("Meetbaar", f"'{indicator}' is geen indicator uit de catalogus.{hint}"))
         return t
     ind = cat[indicator]
-    richting = DIRECTIONS.get(str(richting).strip().lower())
+    richting = str(richting).strip().lower()
+    richting = richting if richting in DIRECTIONS else None
     s, title, unit, _source = indicator_series(scope, DoelIndicator(indicator=indicator, richting=richting or "hoger"))
     s = s.dropna(subset=["value"]).sort_values("year")
     if s.empty:

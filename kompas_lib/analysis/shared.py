@@ -66,15 +66,6 @@ class Shared:
         return tuple(self.current["gemeente_code"])
 
     @cached_property
-    def members(self) -> dict[str, tuple[str, ...]]:
-        """provincie or jeugdregio code -> today's member gemeenten."""
-        out = {}
-        for col in ("provincie_code", "jeugdregio_code"):
-            for code, g in self.current.groupby(col):
-                out[code] = tuple(g["gemeente_code"])
-        return out
-
-    @cached_property
     def catalogue(self) -> dict[str, tuple[str, str]]:
         return region_catalogue(self.facts, self.regions)
 

@@ -80,7 +80,7 @@ def start(gemeente: str, params_file: str | None = None, *, processed: Path | No
 _FACTS: dict = {}
 
 
-def _cached_tables(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+def cached_tables(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The fact and region tables, loaded once per kernel (a batch worker's kernel makes many
     reports with them); a new preparation (another file time) is loaded again."""
     files = [processed / "facts.parquet", processed / "regions.parquet"]
@@ -93,7 +93,7 @@ def _cached_tables(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def warm_tables(processed: Path) -> None:
     """Load the tables and their gemeente-independent indexes ahead of the first report (warm kernel)."""
-    facts, regions = _cached_tables(Path(processed))
+    facts, regions = cached_tables(Path(processed))
     common = shared(facts, regions)
     _ = common.by_indicator, common.catalogue, common.current
 
@@ -111,7 +111,7 @@ def load_scope(gemeente: str, params_file: str | Path | None = None, *, processe
 
         prepare(choose_source("auto"), processed, progress=False)
     if facts is None:
-        facts, regions = _cached_tables(processed)
+        facts, regions = cached_tables(processed)
     else:
         regions = load_regions(processed)
     info = json.loads((processed / "prepare.json").read_text(encoding="utf-8"))

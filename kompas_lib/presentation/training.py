@@ -26,7 +26,6 @@ import ipywidgets as w
 import pandas as pd
 
 from kompas_lib.analysis import oefening
-from kompas_lib.analysis.methods.comparison import FIXED_BENCHMARKS
 from kompas_lib.core import io, paths
 from kompas_lib.core.errors import KompasError
 from kompas_lib.presentation import notebook as nb
@@ -44,18 +43,15 @@ class _Tool:
     """Common parts: the prepared data, the region catalogue, a message line and an output area."""
 
     def __init__(self, processed: Path | None = None):
+        from kompas_lib.analysis.shared import shared
+
         self.processed = Path(processed or paths.processed_dir())
-        self._scope = nb.load_scope(self._first_gemeente(), processed=self.processed)
+        first = min(shared(*nb.cached_tables(self.processed)).gemeenten)
+        self._scope = nb.load_scope(first, processed=self.processed)
         self.regions = self._scope.shared.catalogue
         self.default = self._scope.focus.name  # the first gemeente by code (Waterveen in Demoland)
         self.message = w.HTML()
         self.out = w.HTML()
-
-    def _first_gemeente(self) -> str:
-        facts, regions = nb._cached_tables(self.processed)
-        from kompas_lib.analysis.shared import shared
-
-        return min(shared(facts, regions).gemeenten)
 
     def scope_for(self, text: str, **params_update):
         """The scope of the gemeente the participant typed, or None with a message."""
@@ -64,8 +60,10 @@ class _Tool:
             self.message.value = _message(found.message, "fout")
             return None
         self.message.value = _message(found.message) if found.message else ""
-        own = paths.params_dir() / f"{found.code}.yml"  # the gemeente's own params, as a report uses them
-        scope = nb.load_scope(found.code, own if own.is_file() else None, processed=self.processed)
+        from kompas_lib.presentation.pipeline import params_file_for
+
+        # the gemeente's own params file, as its report uses it
+        scope = nb.load_scope(found.code, params_file_for(found.code, None), processed=self.processed)
         if params_update:
             scope = replace(scope, params=scope.params.model_copy(update=params_update))
         return scope
@@ -105,7 +103,7 @@ class Verkenner(_Tool):
         from kompas_lib.core.params import Periode
 
         start, end = self.jaren.value
-        wanted = [b for b in self.benchmarks.value if b in FIXED_BENCHMARKS or b == "vergelijkbare_gemeenten"]
+        wanted = list(self.benchmarks.value)
         scope = self.scope_for(self.gemeente.value, benchmarks=wanted,
                                periode=Periode(start_jaar=start, eind_jaar=end))
         if scope is None:

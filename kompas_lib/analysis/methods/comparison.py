@@ -72,11 +72,13 @@ def build(regions: pd.DataFrame, focus: Focus, params, names: dict[str, str], pr
         else:
             labels[code] = LABEL_PREFIX[kind] + names.get(code, code)
     current = latest_classification(regions) if current is None else current
-    members = {}
-    for col in ("provincie_code", "jeugdregio_code"):
-        for code, g in current.groupby(col):
-            members[code] = tuple(g["gemeente_code"])
-    return Comparison(focus, codes, table, labels, tuple(current["gemeente_code"]), members)
+    return Comparison(focus, codes, table, labels, tuple(current["gemeente_code"]), members_of(current))
+
+
+def members_of(current: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """provincie or jeugdregio code -> its gemeenten on today's indeling (``current``)."""
+    return {code: tuple(g["gemeente_code"]) for col in ("provincie_code", "jeugdregio_code")
+            for code, g in current.groupby(col)}
 
 
 def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, members: dict) -> pd.DataFrame:
