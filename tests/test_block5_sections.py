@@ -12,6 +12,7 @@ from kompas_lib.analysis.section import FigureSpec, Section, Signal
 from kompas_lib.analysis.sections import bijlage, uitkomsten
 from kompas_lib.sources import sjablonen
 from kompas_lib.sources.local import OwnFile
+from kompas_lib.sources.demo import display_id
 
 MEASURE_IDS = [f"aanbieders_{m}" for m in uitkomsten.PROVIDER_MEASURES]
 # (aanbieder, ended, according to plan): B ends far less often according to plan; Klein Praktijk has 7 trajecten
@@ -74,11 +75,12 @@ def test_without_the_national_outcome_tables_the_report_says_so(demo_scope):
     scope = without_national_tables(demo_scope)
     sec = uitkomsten.national_table(scope)
     assert sec.id == "landelijk_uitkomsten" and sec.table is None and sec.data is None
-    assert sec.text == "De landelijke uitkomsttabellen van CBS (82970NED, 85096NED) zitten niet in deze gegevens."
+    labels = f"{display_id('82970NED')}, {display_id('85096NED')}"  # Demoland's own table numbers
+    assert sec.text == f"De landelijke uitkomsttabellen ({labels}) zitten niet in deze gegevens."
     assert uitkomsten.national_trend(scope) is None and uitkomsten.national_reasons(scope) is None
     assert uitkomsten.national_by_verwijzer(scope) is None
     assert [s.id for s in uitkomsten.national(scope)] == ["landelijk_uitkomsten", "landelijk_regionale_tabel"]
-    assert "85097NED" in uitkomsten.regional_note(scope).text
+    assert display_id("85097NED") in uitkomsten.regional_note(scope).text
     bron = uitkomsten.bronnen(scope)
     assert bron.table is None and bron.text and bron.source.startswith("Bron: fictieve gegevens (Demoland)")
 
@@ -230,7 +232,7 @@ def test_sources_appendix(demo_scope):
     sec = bijlage.bronnen(demo_scope, [used[0], used[1], used[0]])
     assert sec.id == "bijlage_bronnen" and sec.data is None
     assert list(sec.table.columns) == ["Tabel", "Onderwerp", "Gewijzigd bij CBS", "Opgehaald"]
-    assert list(sec.table["Tabel"]) == used and sec.table["Onderwerp"].str.len().gt(0).all()
+    assert list(sec.table["Tabel"]) == [display_id(t) for t in used] and sec.table["Onderwerp"].str.len().gt(0).all()
     assert sec.table_caption == "Bron: fictieve gegevens (Demoland), gemaakt door de demogenerator."
     real = dataclasses.replace(demo_scope, prepare_info={"source": {}, "table_metadata": {}})
     assert bijlage.bronnen(real, ["85096NED"]).table_caption == "Bron: CBS StatLine, open data (CC BY 4.0)."
@@ -238,7 +240,7 @@ def test_sources_appendix(demo_scope):
         "85096NED", "Jeugdhulptrajecten in natura; verwijzer, perspectief (landelijk)", "–", "–"]
     block5 = uitkomsten.bronnen(demo_scope)  # the national outcome tables that are in the data
     shown = [] if block5.table is None else list(block5.table["Tabel"])
-    assert shown == [t for t in ("82970NED", "85096NED") if t in demo_scope.tables_used()]
+    assert shown == [display_id(t) for t in ("82970NED", "85096NED") if t in demo_scope.tables_used()]
 
 
 def test_figures_draw(own_scope, demo_scope):

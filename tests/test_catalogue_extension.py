@@ -22,7 +22,7 @@ from kompas_lib import cli
 from kompas_lib.core.registry import CATALOGUE_ENV, REGISTRY_FILE
 from kompas_lib.prepare.facts import SKIP_COLUMN, SKIP_TABLE, prepare
 from kompas_lib.sources import FolderSource
-from kompas_lib.sources.demo import generate_demo
+from kompas_lib.sources.demo import display_id, generate_demo
 
 CONCEPT = "trajecten_jeugdzorg"  # 82968NED (2015-2020) and 85094NED (2021-), both complete in the snapshot
 COMMON = {"polariteit": "neutraal", "domein": "jeugdhulp", "blok": 1, "plaatsing": ["overzicht"]}
@@ -88,7 +88,7 @@ def test_demo_fills_a_new_count_column_with_plausible_values(demo):
     # the same regions and peildata as the table's other columns, every one with a figure
     assert set(map(tuple, f[key].to_numpy())) == set(map(tuple, total[key].to_numpy()))
     assert f.value.notna().all() and (f.value > 0).all() and (f.value == f.value.round()).all()
-    assert set(f.source_table) == {"82968NED", "85094NED"} and (f.unit == "aantal").all()
+    assert set(f.source_table) == {display_id("82968NED"), display_id("85094NED")} and (f.unit == "aantal").all()
     # gemeenten add up to Demoland; a part of all trajecten; gemeenten differ
     last = f[(f.period == f.period.max()) & ~f.harmonised]
     gm = last[last.region_level == "gemeente"]
@@ -118,7 +118,7 @@ def test_demo_percentage_on_an_existing_denominator_and_a_table_it_did_not_know(
     assert big.value.between(1, 60).all() and big.value.std() > 0.5
 
     jr = f[f.indicator == "jr_volgens_plan"]
-    assert set(jr.source_table) == {"82977NED"} and set(jr.period_type) == {"jaar"}
+    assert set(jr.source_table) == {display_id("82977NED")} and set(jr.period_type) == {"jaar"}
     assert {"land", "provincie", "jeugdregio", "gemeente"} <= set(jr.region_level)
     assert jr.period.min() == "2015" and jr.period.max() == "2024"
     assert jr.value.between(0, 100, inclusive="neither").all() and (jr.numerator <= jr.denominator).all()
@@ -232,4 +232,4 @@ def test_skipped_indicators_are_explained_in_the_appendix(demo_scope):
     info = {**demo_scope.prepare_info, "indicators_skipped": [
         {"indicator": "vsv", "table": "84780NED", "column": "X_1", "reason": SKIP_COLUMN}]}
     sec = bijlage.overgeslagen(dataclasses.replace(demo_scope, prepare_info=info), 1)
-    assert list(sec.table.iloc[0]) == ["Voortijdig schoolverlaters", "84780NED", SKIP_COLUMN]
+    assert list(sec.table.iloc[0]) == ["Voortijdig schoolverlaters", display_id("84780NED"), SKIP_COLUMN]

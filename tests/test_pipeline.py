@@ -1,5 +1,6 @@
 """End to end: papermill runs the notebooks and writes the HTML report (demo and real CBS data)."""
 
+import re
 import subprocess
 import sys
 
@@ -33,6 +34,10 @@ def test_demo_report_is_complete_and_marked_fictitious(demo_report):
                     "Werken aanbieders met interventies waarvan bekend is dat ze werken?", "Blok 5"]:
         assert section in text, section
     assert "resultaten.csv" in data and "activiteiten_per_resultaat.csv" in data and "input_caseload.csv" in data
+    # fictitious tables carry fictitious numbers, in the report and in every exported file
+    assert re.search(r"tabel DL-[0-9A-F]{4}", text)
+    for f in [folder / "rapport.html", *(folder / "data").glob("*.csv")]:
+        assert not re.search(r"\d{5}NED", f.read_text(encoding="utf-8")), f.name
 
 
 def test_a_failing_code_does_not_stop_the_batch(demo_batch):

@@ -97,3 +97,7 @@ class Scope:
 
     def tables_used(self) -> set[str]:
         return set(self.prepare_info.get("tables_used", []))
+
+    def table_label(self, table_id: str) -> str:
+        """How the report names a catalogue table: its id, or the fictitious number of a demo table."""
+        return self.prepare_info.get("table_labels", {}).get(table_id, table_id)

@@ -106,11 +106,11 @@ def own_data_who(fictitious: bool) -> str:
 
 
 def break_note(breaks, first_period_start, last_period_start) -> str:
-    """' Let op: vanaf 2021 komen de cijfers uit een andere CBS-tabel (…).' when a change runs across
+    """' Let op: vanaf 2021 komen de cijfers uit een andere tabel (…).' when a change runs across
     a table change; '' otherwise."""
     inside = [b for b in breaks if first_period_start < b[0] <= last_period_start]
     if not inside:
         return ""
     when, old, new = inside[0]
-    return (f" Let op: vanaf {when.year} komen de cijfers uit een andere CBS-tabel ({new} in plaats van {old}); "
+    return (f" Let op: vanaf {when.year} komen de cijfers uit een andere tabel ({new} in plaats van {old}); "
             "een deel van het verschil kan door die overstap komen.")

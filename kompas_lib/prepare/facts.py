@@ -32,6 +32,7 @@ from kompas_lib.prepare.herindeling import harmonise
 from kompas_lib.prepare.regions import COUNTRY_CODE, RegionIndex, parse_gebieden
 from kompas_lib.sources import FolderSource
 from kompas_lib.sources.cbs_csv import require_columns, to_number
+from kompas_lib.sources.demo import display_id
 
 log = logging.getLogger(__name__)
 
@@ -280,6 +281,16 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
     return facts
 
 
+def relabel_tables(values: pd.Series, labels: dict[str, str]) -> pd.Series:
+    """``source_table`` values (one id or comma-joined ids) with every id replaced by its label; a
+    fictitious source shows its own table numbers instead of the CBS ids its folders are named by."""
+    if not labels:
+        return values
+    distinct = pd.Series(values.dropna().unique(), dtype=object)
+    mapped = {v: ",".join(labels.get(t, t) for t in str(v).split(",")) for v in distinct}
+    return values.map(mapped)
+
+
 def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Registry | None = None,
             progress: bool = True) -> PrepareResult:
     """Build and write ``regions.parquet``, ``facts.parquet`` and ``prepare.json``."""
@@ -321,6 +332,8 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
     known = {c: index.name(c) for c in facts["region_code"].unique() if index.level(c)}
     facts["region_name"] = facts["region_code"].map(known).fillna(facts["region_name"])
     facts["suppressed"] = False
+    labels = {t: display_id(t) for t in registry.all_table_ids()} if source.fictitious else {}
+    facts["source_table"] = relabel_tables(facts["source_table"], labels)
     facts = facts[FACT_COLUMNS].sort_values(
         ["indicator", "region_code", "period_start", "period_end"], kind="stable").reset_index(drop=True)
     for col in ("numerator", "denominator", "value"):
@@ -334,6 +347,7 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
         "tables_used": used,
         "tables_absent": sorted(set(absent)),
         "table_metadata": meta,
+        "table_labels": labels,
         "unmatched_region_titles": sorted(unmatched),
         "indicators_skipped": skipped,
         "n_facts": int(len(facts)),

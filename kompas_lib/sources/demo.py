@@ -20,6 +20,7 @@ in ``README.txt`` and in the manifest, so that a new indicator never breaks ``pr
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import zlib
@@ -155,9 +156,19 @@ def _write(out: Path, table_id: str, df: pd.DataFrame, title: str) -> None:
     df = df.copy()
     df.insert(0, "ID", range(len(df)))
     io.write_csv(df, out / table_id / f"{table_id}.csv", sep=";", encoding="utf-8-sig", index=False)
-    io.write_json(out / table_id / f"{table_id}.json", {
-        "table_id": table_id, "title": f"FICTIEF – {title} (Demoland)", "modified": "2025-01-01",
-        "source": "demo", "fictief": True, "note": NOTE})
+    io.write_json(out / table_id / f"{table_id}.json", _meta(table_id, title))
+
+
+def display_id(table_id: str) -> str:
+    """The fictitious table number a Demoland table is shown under ('DL-3F9A'): fixed per CBS id, but
+    unlike any CBS number, so no reader mistakes a Demoland figure for a CBS table. The folder keeps the
+    CBS id because the catalogue reads tables by it; preparation relabels the facts."""
+    return "DL-" + hashlib.sha1(table_id.encode()).hexdigest()[:4].upper()
+
+
+def _meta(table_id: str, title: str) -> dict:
+    return {"table_id": table_id, "weergave_id": display_id(table_id), "title": f"FICTIEF – {title} (Demoland)",
+            "modified": "2025-01-01", "source": "demo", "fictief": True, "note": NOTE}
 
 
 def _gebieden(out: Path, g: pd.DataFrame) -> None:
@@ -514,9 +525,7 @@ def _bevolking_leeftijd(out: Path, g: pd.DataFrame, rng) -> None:
     df = pd.DataFrame(rows, columns=cols)
     target = out / "70072NED" / "Regionale_kerncijfers_Nederland_demo.csv"
     io.write_csv(df, target, sep=";", encoding="utf-8-sig", index=False, quoting=1)
-    io.write_json(out / "70072NED" / "70072NED.json", {
-        "table_id": "70072NED", "title": "FICTIEF – Regionale kerncijfers Nederland (Demoland)", "modified": "2025-01-01",
-        "source": "demo", "fictief": True, "note": NOTE})
+    io.write_json(out / "70072NED" / "70072NED.json", _meta("70072NED", "Regionale kerncijfers Nederland"))
 
 
 ACTIVITIES = [  # (activiteit, partner, type, resultaten, beleidstheorie, base reach)
@@ -1092,9 +1101,8 @@ def _fill_table(out: Path, g: pd.DataFrame, concept: Concept, span: TableSpan, i
     else:
         _write(out, span.id, df, concept.titel)
     meta_file = out / span.id / f"{span.id}.json"
-    meta = json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {
-        "table_id": span.id, "title": f"FICTIEF – {concept.titel} (Demoland)", "source": "demo", "fictief": True,
-        "note": NOTE}
+    meta = {**_meta(span.id, concept.titel),
+            **(json.loads(meta_file.read_text(encoding="utf-8")) if meta_file.is_file() else {})}
     meta["aangevuld"] = {"kolommen": added, "nieuwe_tabel": not known, "rijen_toegevoegd": int(new_row.sum()),
                          "toelichting": MODEL_NOTE}
     io.write_json(meta_file, meta)

@@ -32,7 +32,7 @@ def bronnen(scope: Scope, table_ids) -> Section:
     rows = []
     for t in dict.fromkeys(table_ids):
         m = meta.get(t, {})
-        rows.append({"Tabel": t, "Onderwerp": m.get("title") or concept_title(scope, t),
+        rows.append({"Tabel": scope.table_label(t), "Onderwerp": m.get("title") or concept_title(scope, t),
                      "Gewijzigd bij CBS": m.get("modified") or MISSING, "Opgehaald": m.get("fetched_at") or MISSING})
     source = LICENCE_DEMO if scope.fictitious else LICENCE_CBS
     ids = set(table_ids)
@@ -56,7 +56,7 @@ def overgeslagen(scope: Scope, block: int) -> Section | None:
                and scope.catalogue.indicators[s["indicator"]].blok == block]
     if not skipped:
         return None
-    rows = [{"Indicator": scope.catalogue.indicators[s["indicator"]].titel, "Tabel": s.get("table") or MISSING,
+    rows = [{"Indicator": scope.catalogue.indicators[s["indicator"]].titel, "Tabel": scope.table_label(s["table"]) if s.get("table") else MISSING,
              "Waarom niet gelezen": s.get("reason") or MISSING} for s in skipped]
     return Section("bijlage_overgeslagen", "Niet gelezen uit de bron", table=pd.DataFrame(rows),
                    text=("Deze indicatoren uit de catalogus konden niet (of niet voor alle jaren) uit de gebruikte "

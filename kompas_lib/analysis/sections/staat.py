@@ -365,7 +365,7 @@ def trend(scope: Scope, indicator: str) -> Section:
     fig = FigureSpec("trend", s, title, source,
                      {"focus": scope.focus.name, "ylabel": ind.unit_label,
                       "percent": percent, "order": list(cmp.labels.values()),
-                      "breaks": [(b[0], "nieuwe CBS-tabel") for b in breaks]})
+                      "breaks": [(b[0], "nieuwe tabel") for b in breaks]})
     return Section(sid, ind.titel, text="".join(sentence), data=_suppress(s[TREND_COLUMNS].assign(unit=ind.eenheid),
                                                                             scope.threshold).drop(columns="unit"),
                    figure=fig, source=source)

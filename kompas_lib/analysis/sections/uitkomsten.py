@@ -83,9 +83,9 @@ def national_table(scope: Scope) -> Section:
                        text="Voor dit rapport zijn geen landelijke uitkomstcijfers gekozen.")
     if not rows:
         tables = national_tables(scope)
-        named = f" ({', '.join(tables)})" if tables else ""
+        named = f" ({', '.join(scope.table_label(t) for t in tables)})" if tables else ""
         return Section("landelijk_uitkomsten", title,
-                       text=f"De landelijke uitkomsttabellen van CBS{named} zitten niet in deze gegevens.")
+                       text=f"De landelijke uitkomsttabellen{named} zitten niet in deze gegevens.")
     data = pd.concat(data, ignore_index=True)
     return Section("landelijk_uitkomsten", title, table=pd.DataFrame(rows), data=data,
                    source=wording.series_source(scope.who, data, extra="Alle verwijzers samen."))
@@ -107,7 +107,7 @@ def national_trend(scope: Scope) -> Section | None:
     names = list(dict.fromkeys(data["region_name"]))
     unknown = scope.ind(UNKNOWN)
     unknown = unknown[(unknown["region_code"] == COUNTRY_CODE) & unknown["value"].notna()]
-    breaks = [(b[0], "nieuwe CBS-tabel") for b in table_breaks(data[data["indicator"] == PLAN], COUNTRY_CODE)]
+    breaks = [(b[0], "nieuwe tabel") for b in table_breaks(data[data["indicator"] == PLAN], COUNTRY_CODE)]
     if not unknown.empty:
         first = unknown["period_start"].min()
         breaks = [(at, label + (", 'einde onbekend'" if at == first else "")) for at, label in breaks] \
@@ -158,10 +158,11 @@ def national_by_verwijzer(scope: Scope) -> Section | None:
 def regional_note(scope: Scope) -> Section:
     """Whether CBS's outcome table per gemeente is in the data (it is only available online)."""
     if REGIONAL_TABLE in scope.tables_used():
-        text = f"De regionale CBS-tabel {REGIONAL_TABLE} is aanwezig."
+        text = f"De tabel met uitkomsten per gemeente ({scope.table_label(REGIONAL_TABLE)}) is aanwezig."
     else:
-        text = (f"De CBS-tabel met uitkomsten per gemeente ({REGIONAL_TABLE}) zit niet in de gebruikte gegevens "
-                "(zij is alleen online op te halen). Dit hoofdstuk werkt daarom met de gegevens van aanbieders en het "
+        online = "" if scope.fictitious else " (zij is alleen online op te halen)"
+        text = (f"De tabel met uitkomsten per gemeente ({scope.table_label(REGIONAL_TABLE)}) zit niet in de "
+                f"gebruikte gegevens{online}. Dit hoofdstuk werkt daarom met de gegevens van aanbieders en het "
                 "landelijke cijfer als maatstaf.")
     return Section("landelijk_regionale_tabel", "Uitkomsten per gemeente bij CBS", text=text)
 
