@@ -3,7 +3,8 @@
 #   make test                       set up and run the tests (and the layer check)
 #   make test-fast                  only the quick tests (seconds to a minute), while you work
 #   make training                   NJi training: Demoland prepared apart, JupyterLab on the training notebooks
-#   make handout                    the training notebooks as HTML handouts (widget state embedded)
+#   make training-report            the report of a Demoland gemeente in the training folders (shows saved duiding)
+#   make handout                    the training notebooks as HTML handouts (widget state and a static snapshot)
 # Data source: KOMPAS_CBS_DIR=<folder> for a CBS snapshot; otherwise CBS online when reachable,
 # otherwise the fictitious demo data (Demoland).
 
@@ -20,7 +21,7 @@ else
 GEMEENTE_ARG = $(GEMEENTE)
 endif
 
-.PHONY: setup report prepare test test-fast lint bench clean training training-data handout
+.PHONY: setup report prepare test test-fast lint bench clean training training-data training-report handout
 
 # Training runs on the fictitious Demoland, in folders of its own (real prepared data stay untouched);
 # it needs no internet.
@@ -61,9 +62,12 @@ training-data: $(STAMP)
 training: training-data
 	$(TRAINING_ENV) $(BIN)/jupyter lab notebooks/training
 
+# The report of a Demoland gemeente (default Waterveen) in the training folders, with the duiding saved in the exercise.
+training-report: training-data
+	$(TRAINING_ENV) $(BIN)/kompas run --bron demo --gemeente $(or $(GEMEENTE),GM9001)
+
 handout: training-data
-	$(TRAINING_ENV) $(BIN)/jupyter nbconvert --to html --execute --ExecutePreprocessor.store_widget_state=True \
-		--output-dir reports/training/hand-outs notebooks/training/*.ipynb
+	$(TRAINING_ENV) $(BIN)/kompas hand-out
 
 clean:
 	rm -rf data/processed/*.parquet data/processed/*.json data/processed/runs reports/*/ reports/index.*

@@ -148,6 +148,19 @@ def _demo(args) -> int:
     return 0
 
 
+def _handout(args) -> int:
+    from kompas_lib.presentation.handout import make_handout
+
+    notebooks = [Path(n) for n in args.notebooks] or sorted((paths.notebooks_dir() / "training").glob("*.ipynb"))
+    missing = [str(n) for n in notebooks if not n.is_file()]
+    if missing or not notebooks:
+        raise KompasError(f"Notebook niet gevonden: {', '.join(missing) or 'geen trainingsnotebooks'}.")
+    out_dir = paths.reports_dir() / "hand-outs"
+    for n in notebooks:
+        print(f"hand-out gemaakt: {make_handout(n, out_dir, timeout=args.timeout)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="kompas", description="Kwaliteitskompas jeugd: data voorbereiden en rapporten maken.")
     p.add_argument("-v", "--verbose", action="store_true", help="meer uitleg in de uitvoer")
@@ -190,6 +203,11 @@ def build_parser() -> argparse.ArgumentParser:
     sf.add_argument("tables", nargs="*", help="tabel-id's (standaard: alle uit het register)")
     sf.add_argument("--refresh", action="store_true", help="ook tabellen die al zijn opgehaald")
     sf.set_defaults(func=_fetch)
+
+    sh = sub.add_parser("hand-out", help="trainingsnotebooks als HTML-hand-out (ook zonder internet te lezen)")
+    sh.add_argument("notebooks", nargs="*", help="notebooks (standaard: alle in notebooks/training)")
+    sh.add_argument("--timeout", type=float, default=600, help="seconden per notebookcel")
+    sh.set_defaults(func=_handout)
 
     sd = sub.add_parser("demo", help="fictieve gegevens (Demoland) maken")
     sd.set_defaults(func=_demo)

@@ -213,14 +213,24 @@ class Duiden(_Tool):
             return
         signals = alle_signalen(scope)
         self.signaal.options = [(f"Blok {s.block} · {s.subject} ({s.period})", i) for i, s in enumerate(signals)]
-        self._signals, self._code = signals, scope.focus.code
+        self._signals, self._scope_now = signals, scope
         self.signaal.value = 0 if signals else None
         if not signals:
             self.message.value = _message("Deze gemeente heeft geen signalen; kies een andere gemeente.")
 
-    def _files(self) -> tuple[Path, Path]:
-        folder = Path(self.folder or paths.reports_dir() / "oefeningen" / self._code)
-        return folder / "duiding.csv", folder / "verbeteracties.csv"
+    def _files(self) -> tuple[Path, Path, bool]:
+        """Where the duiding and the verbeteractie go, and whether the gemeente's next report reads them
+        there: the block-6 files its params name (or Demoland's own), else a folder of exercises."""
+        from kompas_lib.presentation.pipeline import params_file_for
+        from kompas_lib.sources.local import demo_root, own_paths
+
+        scope = self._scope_now
+        if self.folder is None:
+            read = own_paths(scope.params, params_file_for(scope.focus.code, None), demo_root(scope.prepare_info))
+            if read["duiding"] is not None and read["verbeteracties"] is not None:
+                return read["duiding"], read["verbeteracties"], True
+        folder = Path(self.folder or paths.reports_dir() / "oefeningen" / scope.focus.code)
+        return folder / "duiding.csv", folder / "verbeteracties.csv", False
 
     def save(self) -> list[Path]:
         if self.signaal.value is None or not getattr(self, "_signals", None):
@@ -234,7 +244,8 @@ class Duiden(_Tool):
         today = date.today().isoformat()
         duiding = {"blok": str(sig.block), "onderwerp": sig.subject, "periode": sig.period, "datum": today,
                    "aanwezig": self.aanwezig.value.strip(), **answers, "stem_rol": "", "stem_citaat": ""}
-        written = [self._append(self._files()[0], duiding)]
+        duiding_file, acties_file, read_by_report = self._files()
+        written = [self._append(duiding_file, duiding)]
         if self.actie.value.strip():
             if not self.aanspreekpunt.value.strip() or self.evaluatie.value is None:
                 self.message.value = _message("Een verbeteractie heeft ook een aanspreekpunt en een datum om te "
@@ -245,10 +256,16 @@ class Duiden(_Tool):
                      "voor": "gemeente", "blok": str(sig.block), "onderwerp": sig.subject, "indicator": "",
                      "startdatum": today, "evaluatiedatum": self.evaluatie.value.isoformat(), "status": "open",
                      "evaluatie": ""}
-            written.append(self._append(self._files()[1], actie))
+            written.append(self._append(acties_file, actie))
         self.saved = written
-        self.message.value = _message("Bewaard. Het volgende rapport van deze gemeente laat de duiding zien in "
-                                      "blok 6 (zet de bestanden in het params-bestand onder lokale_gegevens).", "goed")
+        names = " en ".join(f.name for f in written)
+        if read_by_report:
+            text = (f"Bewaard in {names}. Het volgende rapport van {self._scope_now.focus.name} laat deze duiding "
+                    "zien in blok 6.")
+        else:
+            text = (f"Bewaard in {names} in de map met oefeningen. Wilt u ze in het rapport zien, noem de bestanden "
+                    "dan in het params-bestand van de gemeente onder lokale_gegevens (duiding en verbeteracties).")
+        self.message.value = _message(text, "goed")
         return written
 
     @staticmethod
