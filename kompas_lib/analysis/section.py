@@ -13,7 +13,7 @@ from typing import Any, Literal, Mapping
 
 import pandas as pd
 
-FigureKind = Literal["trend", "funnel", "bars", "target"]
+FigureKind = Literal["trend", "funnel", "bars", "target", "band"]
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from kompas_lib.analysis.methods import profiel
+from kompas_lib.analysis.methods import profiel, verwacht
+from kompas_lib.analysis.methods.comparison import members_of
 from kompas_lib.prepare.regions import latest_classification
 
 KEEP = 3  # fact tables kept per process (a worker has one; the test session switches between a few)
@@ -45,6 +46,7 @@ class Shared:
         self.regions = regions
         self._profiles: dict[tuple[str, ...], pd.DataFrame] = {}
         self._spread_rows: dict[tuple[str, str], pd.DataFrame] = {}
+        self._models: dict[tuple, tuple] = {}
         self._focus_key: object = None
         self._focus_values: dict = {}
 
@@ -80,6 +82,20 @@ class Shared:
         if variables not in self._profiles:
             self._profiles[variables] = profiel.build_profile(self.facts, self.regions, list(variables))
         return self._profiles[variables]
+
+    @cached_property
+    def members(self) -> dict[str, tuple[str, ...]]:
+        """provincie or jeugdregio code -> its gemeenten on today's indeling."""
+        return members_of(self.current)
+
+    def expected_model(self, outcome: str, noemer: tuple[str, ...], variables: tuple[str, ...], year: int):
+        """(fit, frame) of the expected-use model of one outcome and year over all gemeenten
+        (:mod:`.methods.verwacht`); the fit is None when the data do not carry it."""
+        key = (outcome, noemer, variables, year)
+        if key not in self._models:
+            frame = verwacht.model_frame(self.ind, self.regions, outcome, list(noemer), variables, year)
+            self._models[key] = (verwacht.fit(frame, variables), frame)
+        return self._models[key]
 
     def spread_rows(self, indicator: str, period: str) -> pd.DataFrame:
         """The 'totaal' rows of today's gemeenten for one indicator and period: the population of

@@ -31,6 +31,7 @@ CODE_RE = re.compile(r"^(GM\d{4}|JZ\d{2}|NL01)$")
 BENCHMARKS = ("nederland", "provincie", "jeugdregio", "grootteklasse", "vergelijkbare_gemeenten")
 PROFILE_VARIABLES = ("inwoners", "aandeel_0_17", "stedelijkheid", "eenouderhuishoudens",
                      "minderjarigen_laag_inkomen", "bijstand")
+MODEL_VARIABLES = (*PROFILE_VARIABLES, "psychisch_medicijngebruik_ouders")
 FIRST_YEAR = 2015
 
 
@@ -122,6 +123,13 @@ class Aanbieders(_Strict):
     bestand: str | None = None  # provider outcome file (template: kompas_lib/templates/aanbieders_uitkomsten.csv)
 
 
+class VerwachtGebruikKeuze(_Strict):
+    """Narrow the catalogue's expected-use model (empty = as in the catalogue)."""
+
+    uitkomsten: list[str] = Field(default_factory=list)  # indicator ids from verwacht_gebruik in the catalogue
+    kenmerken: list[Literal[MODEL_VARIABLES]] = Field(default_factory=list)
+
+
 class Rapport(_Strict):
     titel: str | None = None
     organisatie: str | None = None
@@ -139,6 +147,7 @@ class KompasParams(_Strict):
     ambities: list[Ambitie] = Field(default_factory=list)
     lokale_gegevens: LokaleGegevens = Field(default_factory=LokaleGegevens)
     rapport: Rapport = Field(default_factory=Rapport)
+    verwacht_gebruik: VerwachtGebruikKeuze = Field(default_factory=VerwachtGebruikKeuze)
 
     @field_validator("gemeente")
     @classmethod
@@ -178,6 +187,8 @@ ALLOWED = {
     "ambities": "a list of ambities, each with 'ambitie' and 'resultaten' (see params/default.yml)",
     "aanbieders.bestand": "the path of your provider outcome file (relative to the params file), or leave it out",
     "naam": "a text", "rapport.titel": "a text", "rapport.organisatie": "a text",
+    "verwacht_gebruik.uitkomsten": "a list of outcomes under verwacht_gebruik in kompas_lib/data/tables.yml",
+    "verwacht_gebruik.kenmerken": "a list of: " + ", ".join(MODEL_VARIABLES),
 }
 TYPE_WORDS = {"int": "a whole number", "string": "a text", "list": "a list", "dict": "a mapping (key: value lines)",
               "bool": "true or false", "literal": "one of the listed values"}
@@ -301,6 +312,14 @@ def load_params(path: Path | None, gemeente: str | None = None, *, known_regions
             f"{label}: indicatoren.{i}: '{x}' is not in the catalogue; allowed: "
             f"{', '.join(difflib.get_close_matches(x, list(catalogue), n=3, cutoff=0.4)) or 'an id from the catalogue'}"
             for i, x in bad_ids))
+    model = load_registry().verwacht_gebruik
+    outcomes = list(model.uitkomsten) if model else []
+    bad_outcomes = [(i, x) for i, x in enumerate(params.verwacht_gebruik.uitkomsten) if x not in outcomes]
+    if bad_outcomes:
+        raise ParamsError("\n".join(
+            f"{label}: verwacht_gebruik.uitkomsten.{i}: '{x}' is not an outcome of the expected-use model; "
+            f"allowed: {', '.join(outcomes) or 'none (the catalogue has no verwacht_gebruik)'}"
+            for i, x in bad_outcomes))
     if bad:
         raise ParamsError("\n".join(
             f"{label}: ambities.{a}.resultaten.{r}.indicatoren.{i}.indicator: '{x}' is not in the catalogue; "

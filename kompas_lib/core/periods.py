@@ -31,6 +31,8 @@ from functools import lru_cache
 
 from kompas_lib.core.errors import DataError
 
+FIRST_FULL_YEAR = 2016  # 2015, the first Jeugdwet year, was not registered completely everywhere
+
 MONTHS = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
     "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,

@@ -120,10 +120,31 @@ class Indicator(_Strict):
         return {"percentage": 100.0, "per_1000": 1000.0}.get(self.eenheid, 1.0)
 
 
+class Uitkomst(_Strict):
+    """One outcome of the expected-use model: an indicator whose count is modelled, out of a
+    population (``noemer``: indicators giving the population per year, the first one that has the
+    year wins; default the indicator's own denominator)."""
+
+    titel: str  # 'jongeren met jeugdzorg' (lower case, used inside sentences)
+    noemer: list[str] = Field(default_factory=list)
+    noemer_titel: str = ""  # 'jongeren tot 23 jaar': what the count is out of
+
+
+class VerwachtGebruik(_Strict):
+    """The expected-use model: outcomes (indicator id -> :class:`Uitkomst`) and the profile
+    characteristics (``kenmerken``: ids of :data:`kompas_lib.analysis.methods.profiel.PROFILE`) the
+    count is modelled on, over all gemeenten (negative binomial GLM, see docs/methods.md)."""
+
+    uitkomsten: dict[str, Uitkomst]
+    kenmerken: list[str]
+    toelichting: str = ""  # why an outcome that one might expect is not modelled
+
+
 class Registry(_Strict):
     gebieden: dict
     concepts: dict[str, Concept]
     indicators: dict[str, Indicator]
+    verwacht_gebruik: VerwachtGebruik | None = None
 
     @property
     def gebieden_tables(self) -> dict[int, str]:
@@ -167,7 +188,8 @@ def _load(path: str) -> Registry:
         raise DataError(f"The table registry {path} is not valid YAML: {exc}") from exc
     try:
         indicators = {k: {"id": k, **v} for k, v in (raw.get("indicators") or {}).items()}
-        reg = Registry(gebieden=raw["gebieden"], concepts=raw["concepts"], indicators=indicators)
+        reg = Registry(gebieden=raw["gebieden"], concepts=raw["concepts"], indicators=indicators,
+                       verwacht_gebruik=raw.get("verwacht_gebruik"))
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
         raise DataError(f"The table registry {path} is malformed: {problems}. Allowed domains: "
@@ -181,6 +203,11 @@ def _load(path: str) -> Registry:
             raise DataError(f"Indicator {ind.id} in {path} needs 'teller' or 'waarde'.")
         if ind.gewicht and ind.gewicht not in reg.indicators:
             raise DataError(f"Indicator {ind.id} in {path} weights by unknown indicator {ind.gewicht!r}.")
+    model = reg.verwacht_gebruik
+    for uid, u in (model.uitkomsten.items() if model else ()):
+        unknown = [i for i in [uid, *u.noemer] if i not in reg.indicators]
+        if unknown:
+            raise DataError(f"verwacht_gebruik in {path} names unknown indicator(s) {', '.join(unknown)}.")
     return reg
 
 

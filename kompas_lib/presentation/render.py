@@ -110,11 +110,12 @@ def to_png(fig) -> bytes:
 
 def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus_code: str | None,
            tau2: float = 0.0, curve: pd.DataFrame | None = None, xlabel: str = "aantal jongeren (noemer)", points: str = "andere gemeenten",
-           ylabel: str = "% van de jongeren", ref_label: str = "gemiddelde"):
+           ylabel: str = "% van de jongeren", ref_label: str = "gemiddelde", ratio: bool = False):
     """Funnel plot: rate against denominator with 95 % and 99,8 % limits around ``p_bar``.
 
     ``units``: columns ``code``, ``name``, ``n``, ``rate`` (proportion). Points are not ranked or
-    labelled by position; only the focus region is named.
+    labelled by position; only the focus region is named. With ``ratio`` the rates are ratios
+    (observed / expected, around 1) and are drawn as they are, not as percentages.
     """
     import numpy as np
 
@@ -127,23 +128,27 @@ def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus
         curve = pd.DataFrame({"n": n})
         for z, label in ((Z95, "95"), (Z998, "998")):
             curve[f"lo{label}"], curve[f"hi{label}"] = limits(p_bar, n, z, tau2)
+    k = 1 if ratio else 100
     for label, style, name in (("95", "--", "95 %-grenzen"), ("998", ":", "99,8 %-grenzen")):
-        ax.plot(curve["n"], curve[f"lo{label}"] * 100, style, color="#555555", linewidth=1.2, label=name)
-        ax.plot(curve["n"], curve[f"hi{label}"] * 100, style, color="#555555", linewidth=1.2)
-    ax.axhline(p_bar * 100, color="#555555", linewidth=1, label=ref_label)
+        ax.plot(curve["n"], curve[f"lo{label}"] * k, style, color="#555555", linewidth=1.2, label=name)
+        ax.plot(curve["n"], curve[f"hi{label}"] * k, style, color="#555555", linewidth=1.2)
+    ax.axhline(p_bar * k, color="#555555", linewidth=1, label=ref_label)
     others = units[units["code"] != focus_code]
-    ax.scatter(others["n"], others["rate"] * 100, s=14 if len(units) > 40 else 36, color="#9AA5B1" if len(units) > 40
+    ax.scatter(others["n"], others["rate"] * k, s=14 if len(units) > 40 else 36, color="#9AA5B1" if len(units) > 40
                else "#5B6B7D", alpha=0.8, label=points, zorder=2)
     own = units[units["code"] == focus_code]
     if not own.empty:
-        ax.scatter(own["n"], own["rate"] * 100, s=70, color=FOCUS, edgecolor="white", zorder=4,
+        ax.scatter(own["n"], own["rate"] * k, s=70, color=FOCUS, edgecolor="white", zorder=4,
                    label=own["name"].iloc[0])
     if units["n"].max() / max(units["n"].min(), 1) > 10:
         ax.set_xscale("log")
         ax.xaxis.set_minor_formatter(NullFormatter())
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.xaxis.set_major_formatter(axis_formatter(0))
-    ax.yaxis.set_major_formatter(axis_formatter(0, " %"))
+    if ratio:
+        ax.yaxis.set_major_formatter(axis_formatter(2))
+    else:
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_formatter(axis_formatter(0, " %"))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.set_title(title)
@@ -191,7 +196,31 @@ def target(data: pd.DataFrame, *, title: str, caption: str, base_year: int, base
     return fig
 
 
-DRAWERS = {"trend": trend, "funnel": funnel, "bars": bars, "target": target}
+def band(data: pd.DataFrame, *, title: str, caption: str, x: str, y: str, lo: str, hi: str, ylabel: str,
+         reference: float = 1.0, breaks: list | None = None):
+    """One series with its interval as a band and a reference line (observed / expected per year)."""
+    use_style()
+    fig, ax = plt.subplots()
+    d = data.sort_values(x)
+    ax.fill_between(d[x], d[lo], d[hi], color=FOCUS, alpha=0.15, linewidth=0, label="95 %-voorspellingsinterval")
+    ax.axhline(reference, color="#555555", linewidth=1, label="zoals verwacht")
+    ax.plot(d[x], d[y], marker="o", color=FOCUS, linewidth=2.4, label="waargenomen / verwacht")
+    for at, label in breaks or []:
+        ax.axvline(at, color="#888888", linestyle=(0, (2, 2)), linewidth=1, zorder=1)
+        ax.annotate(label, xy=(at, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
+                    textcoords="offset points", fontsize=8, color="#555555", va="top")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(axis_formatter(2))
+    ax.set_ylim(min(0.5, float(d[lo].min()) * 0.95), max(1.5, float(d[hi].max()) * 1.05))
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.subplots_adjust(bottom=0.18, right=0.72)
+    add_caption(fig, caption)
+    return fig
+
+
+DRAWERS = {"trend": trend, "funnel": funnel, "bars": bars, "target": target, "band": band}
 
 
 def draw(spec: FigureSpec):

@@ -19,6 +19,16 @@ PROFILE = {
     "eenouderhuishoudens": ("pct_eenouderhuishoudens", None, "eenouderhuishoudens (%)"),
     "minderjarigen_laag_inkomen": ("pct_minderjarigen_laag_inkomen", None, "minderjarigen laag inkomen (%)"),
     "bijstand": ("bijstand_per_1000", None, "bijstand per 1.000"),
+    "psychisch_medicijngebruik_ouders": ("psychisch_medicijngebruik_ouders", None,
+                                         "psychisch medicijngebruik ouders (per 100 minderjarigen)"),
+}
+# how a sentence names a characteristic ('een hoger aandeel eenoudergezinnen')
+NOUN = {
+    "inwoners": "aantal inwoners", "aandeel_0_17": "aandeel jongeren tot 18 jaar onder de inwoners",
+    "stedelijkheid": "stedelijkheid", "eenouderhuishoudens": "aandeel eenoudergezinnen",
+    "minderjarigen_laag_inkomen": "aandeel minderjarigen in een huishouden met een laag inkomen",
+    "bijstand": "aantal mensen in de bijstand", "psychisch_medicijngebruik_ouders":
+    "psychisch medicijngebruik van ouders",
 }
 
 
@@ -49,3 +59,36 @@ def build_profile(facts: pd.DataFrame, regions: pd.DataFrame, variables: list[st
 
 def label(var: str) -> str:
     return PROFILE[var][2]
+
+
+def values_in_year(rows: pd.DataFrame, codes, year: int) -> pd.Series:
+    """Per gemeente the full-year (or point-in-time) value of one indicator (``rows``: its facts) in
+    ``year``; where that year is missing, the nearest year (an earlier one wins a tie)."""
+    sel = rows[rows["region_code"].isin(codes) & (rows["group_dim"] == "totaal") & rows["value"].notna()
+               & ~rows["period"].str.contains(r"-[HK]\d", regex=True)]
+    if sel.empty:
+        return pd.Series(np.nan, index=pd.Index(codes))
+    years = sel["period_start"].dt.year
+    distance = (years - year).abs() * 2 + (years > year)
+    best = sel.assign(_d=distance.to_numpy()).sort_values(["_d", "period_start"])
+    return best.groupby("region_code")["value"].first().reindex(codes)
+
+
+def profile_in_year(facts_of, regions: pd.DataFrame, variables: list[str], year: int) -> pd.DataFrame:
+    """Like :func:`build_profile`, but each variable from ``year`` (or the nearest year that has it),
+    for the expected-use model of that year. ``facts_of(indicator)`` gives an indicator's facts.
+    Stedelijkheid is today's classification."""
+    current = latest_classification(regions).set_index("gemeente_code")
+    codes = current.index
+    out = pd.DataFrame(index=codes)
+    for var in variables:
+        indicator, transform, _ = PROFILE[var]
+        if var == "stedelijkheid":
+            out[var] = current["stedelijkheid_code"].astype(float)
+        elif var == "aandeel_0_17":
+            out[var] = (values_in_year(facts_of("jongeren_0_17"), codes, year)
+                        / values_in_year(facts_of("inwoners"), codes, year) * 100)
+        else:
+            values = values_in_year(facts_of(indicator), codes, year)
+            out[var] = transform(values) if transform is not None else values
+    return out

@@ -28,7 +28,7 @@ from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.section import FigureSpec, Section, Signal
 from kompas_lib.analysis.sections import wijken as wijk_tables
 from kompas_lib.core import fmt
-from kompas_lib.core.periods import parse_period
+from kompas_lib.core.periods import FIRST_FULL_YEAR, parse_period
 from kompas_lib.core.registry import DOMAINS
 
 BLOCK = 1
@@ -49,7 +49,6 @@ def _table_source(scope: Scope, data: pd.DataFrame) -> str:
 # --- wat valt op ---------------------------------------------------------------------------------
 
 CBS_ROUNDING = 5  # CBS rounds youth-care counts to multiples of 5
-FIRST_FULL_YEAR = 2016  # 2015, the first Jeugdwet year, was not registered completely everywhere
 
 
 def signalen(scope: Scope) -> Section:
@@ -88,9 +87,14 @@ def signalen(scope: Scope) -> Section:
             if brk:
                 rows.append({"Indicator": ind.titel, "Soort": "trendbreuk", "Periode": label,
                              "Wat valt op": word_trend(ind.titel, ind.polariteit, brk)})
-    table = pd.DataFrame(rows, columns=["Indicator", "Soort", "Periode", "Wat valt op"])
+    from kompas_lib.analysis.sections import verwacht  # observed vs expected use: same list, same rules
+
+    expected_rows = verwacht.signaal_rijen(scope)
+    tests += verwacht.tests(scope)
+    table = pd.DataFrame(rows + expected_rows, columns=["Indicator", "Soort", "Periode", "Wat valt op"])
     for r in table.itertuples(index=False):
-        signals.append(Signal(BLOCK, r.Indicator, r.Soort, r.Periode, r._3, "signalen"))
+        section = "verwacht_gebruik" if r.Indicator.endswith("(verwacht gebruik)") else "signalen"
+        signals.append(Signal(BLOCK, r.Indicator, r.Soort, r.Periode, r._3, section))
     chance = spread_model.expected_false_alarms(tests)
     how_many = f"ongeveer {fmt.number(chance, 1)}" if chance >= 0.05 else "minder dan 0,1"
     text = (f"Er zijn {tests} vergelijkingen gemaakt. Een verschil telt pas als het buiten de 99,8 %-grenzen "

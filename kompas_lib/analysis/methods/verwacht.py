@@ -1,0 +1,297 @@
+"""Expected use: how many youths would use care in a gemeente with this profile?
+
+A negative binomial GLM (NB2, log link) over all gemeenten of one year:
+
+    y_i ~ NB(μ_i, α),  log μ_i = log e_i + β₀ + Σ_k β_k z_ik
+
+with y_i the count (youths with jeugdzorg), e_i the exposure (youths of that age), z_ik the profile
+characteristics standardised over the gemeenten (so exp(β_k) is the rate ratio per standard
+deviation) and α the overdispersion: the squared coefficient of variation of the rate between
+gemeenten that the profile does not explain. Why negative binomial and not quasi-binomial: the
+differences between gemeenten are multiplicative (a gemeente's rate is some percent above or below
+its expectation whatever its size), so their variance grows with μ², which NB2 models and a
+quasi-binomial variance φ·μ does not — that would make the intervals of large gemeenten too narrow
+and those of small ones too wide.
+
+* **Out of sample.** A gemeente's (or jeugdregio's) expectation comes from a fit *without* it
+  (β refitted with α fixed at the all-gemeenten estimate), so its own count cannot pull the
+  expectation towards itself.
+* **Prediction interval** for the count: the NB distribution with the expectation's mean and a
+  variance that adds the between-gemeente spread α μ², the Poisson noise μ and the uncertainty of
+  the fitted coefficients (var log μ̂ = xᵀ Σ x), moment-matched to a negative binomial. The ratio
+  observed / expected is judged against it, at the same levels as every other verdict in a report
+  (95 % for the figure, 99,8 % for 'groter dan toeval', :mod:`.spread`).
+* **Contributions**: how many youths each characteristic adds to or takes from the expectation
+  compared with a gemeente with the national average profile — a log-mean Divisia split, so the
+  parts add up exactly to the difference (Ang 2004).
+* **Explained spread**: 1 − α / α₀ (α₀ of the model without characteristics): the share of the
+  differences between gemeenten beyond chance that the profile accounts for.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+
+from kompas_lib.analysis.methods import profiel
+from kompas_lib.analysis.methods.spread import ALPHA
+
+LEVEL95 = 0.95
+LEVEL_ALERT = 1 - ALPHA  # 99,8 %
+MIN_GEMEENTEN = 30
+
+
+@dataclass(frozen=True)
+class Fit:
+    """The model of one outcome and year over a set of gemeenten."""
+
+    variables: tuple[str, ...]
+    codes: pd.Index  # the gemeenten it was fitted on (rows of y, e, z)
+    y: np.ndarray
+    e: np.ndarray
+    z: np.ndarray  # standardised characteristics (no constant)
+    centre: np.ndarray  # mean and sd used to standardise
+    scale: np.ndarray
+    params: np.ndarray  # β₀, β_1 … β_K
+    cov: np.ndarray
+    alpha: float
+    alpha0: float  # overdispersion without characteristics
+    _loo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def explained(self) -> float:
+        """Share of the between-gemeente spread beyond chance that the profile explains (0–1)."""
+        return max(0.0, 1 - self.alpha / self.alpha0) if self.alpha0 > 0 else float("nan")
+
+    def x(self, raw: np.ndarray) -> np.ndarray:
+        """Design rows (with constant) for raw characteristics (rows × variables)."""
+        z = (np.atleast_2d(raw) - self.centre) / self.scale
+        return np.column_stack([np.ones(len(z)), z])
+
+    def coefficients(self) -> pd.DataFrame:
+        """Rate ratio per standard deviation of each characteristic, with its 95 % interval."""
+        se = np.sqrt(np.diag(self.cov))[1:]
+        b = self.params[1:]
+        q = stats.norm.ppf(0.975)
+        return pd.DataFrame({"variable": self.variables, "sd": self.scale, "ratio": np.exp(b),
+                             "laag": np.exp(b - q * se), "hoog": np.exp(b + q * se)})
+
+
+def _design(z: np.ndarray) -> np.ndarray:
+    return np.column_stack([np.ones(len(z)), z])
+
+
+def _glm(y, e, xd, alpha, start=None):
+    return sm.GLM(y, xd, family=sm.families.NegativeBinomial(alpha=alpha), offset=np.log(e)).fit(
+        start_params=start)
+
+
+def _nb_alpha(y, e, xd) -> tuple[float, np.ndarray]:
+    """Maximum-likelihood α (and β) of an NB2 model (BFGS; Newton can step to a negative α)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = sm.NegativeBinomial(y, xd, offset=np.log(e), loglike_method="nb2").fit(disp=0, method="bfgs",
+                                                                                   maxiter=500)
+    return float(res.params[-1]), np.asarray(res.params[:-1])
+
+
+def fit(frame: pd.DataFrame, variables: list[str] | tuple[str, ...]) -> Fit | None:
+    """Fit the model on ``frame`` (index gemeente code; columns y, e and the characteristics).
+
+    Rows with a missing or non-positive exposure, or a missing count or characteristic, are left out.
+    None when fewer than 30 gemeenten remain or the model cannot be estimated."""
+    variables = tuple(variables)
+    d = frame.loc[:, ["y", "e", *variables]].astype(float)
+    d = d[(d["e"] > 0) & d.notna().all(axis=1) & (d["y"] >= 0)]
+    if len(d) < max(MIN_GEMEENTEN, len(variables) + 10):
+        return None
+    raw = d[list(variables)].to_numpy()
+    centre, scale = raw.mean(axis=0), raw.std(axis=0, ddof=1)
+    scale = np.where(scale > 0, scale, 1.0)
+    z = (raw - centre) / scale
+    y, e = d["y"].to_numpy(), d["e"].to_numpy()
+    xd = _design(z)
+    try:
+        alpha, start = _nb_alpha(y, e, xd)
+        alpha0, _ = _nb_alpha(y, e, np.ones((len(y), 1)))
+        res = _glm(y, e, xd, alpha, start)
+    except (np.linalg.LinAlgError, ValueError):
+        return None
+    if not (np.isfinite(alpha) and alpha > 0 and np.all(np.isfinite(res.params))):
+        return None
+    return Fit(variables, d.index, y, e, z, centre, scale, np.asarray(res.params), np.asarray(res.cov_params()),
+               alpha, alpha0)
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """Observed and expected count of a gemeente or a group of gemeenten (summed)."""
+
+    observed: float
+    expected: float
+    log_var: float  # variance of log(expected) from the coefficients
+    variance: float  # of the count around the expectation (all sources)
+    parts: pd.DataFrame  # per member: code, observed, expected, x (raw characteristics)
+
+    @property
+    def ratio(self) -> float:
+        return self.observed / self.expected if self.expected > 0 else float("nan")
+
+    def interval(self, level: float = LEVEL95) -> tuple[float, float]:
+        """Prediction interval of the count (the quantiles of a moment-matched NB)."""
+        return count_interval(self.expected, self.variance, level)
+
+    def ratio_interval(self, level: float = LEVEL95) -> tuple[float, float]:
+        lo, hi = self.interval(level)
+        return lo / self.expected, hi / self.expected
+
+    def verdict(self) -> str:
+        """'hoger' / 'lager' when the observed count lies outside the 99,8 % prediction interval
+        (groter dan toeval, as everywhere in the report), else 'zoals verwacht'."""
+        lo, hi = self.interval(LEVEL_ALERT)
+        return "hoger" if self.observed > hi else "lager" if self.observed < lo else "zoals verwacht"
+
+    def inside95(self) -> bool:
+        lo, hi = self.interval(LEVEL95)
+        return bool(lo <= self.observed <= hi)
+
+
+def count_interval(mean: float, variance: float, level: float) -> tuple[float, float]:
+    """Central ``level`` interval of a count with this mean and variance: negative binomial when
+    overdispersed, Poisson otherwise."""
+    tail = (1 - level) / 2
+    if mean <= 0:
+        return 0.0, 0.0
+    if variance <= mean * (1 + 1e-9):
+        lo, hi = stats.poisson.ppf([tail, 1 - tail], mean)
+    else:
+        n = mean ** 2 / (variance - mean)
+        lo, hi = stats.nbinom.ppf([tail, 1 - tail], n, n / (n + mean))
+    return float(lo), float(hi)
+
+
+def _variance(mu: np.ndarray, alpha: float, log_var: float) -> float:
+    """Variance of the summed count: Poisson + between-gemeente spread per member, times the
+    coefficient uncertainty (log-normal), plus the latter's effect on the sum's level."""
+    g = math.exp(log_var)
+    return float(g * (mu + alpha * mu ** 2).sum() + mu.sum() ** 2 * (g - 1))
+
+
+def expect(model: Fit, frame: pd.DataFrame, members, *, refit: bool = True) -> Expectation | None:
+    """The expectation for ``members`` (one code or several, summed) from a fit without them.
+
+    ``frame`` holds y, e and the raw characteristics of (at least) the members. With ``refit`` the
+    coefficients are estimated again on the other gemeenten (α kept); else the model's own."""
+    members = [members] if isinstance(members, str) else list(members)
+    own = frame.reindex(members)[["y", "e", *model.variables]].astype(float).dropna()
+    own = own[own["e"] > 0]
+    if own.empty:
+        return None
+    keep = ~model.codes.isin(own.index)
+    if refit and not keep.all():
+        xd = _design(model.z[keep])
+        res = _glm(model.y[keep], model.e[keep], xd, model.alpha, model.params)
+        params, cov = np.asarray(res.params), np.asarray(res.cov_params())
+    else:
+        params, cov = model.params, model.cov
+    xs = model.x(own[list(model.variables)].to_numpy())
+    mu = own["e"].to_numpy() * np.exp(xs @ params)
+    w = mu / mu.sum()  # log of the sum: gradient is the expectation-weighted mean design row
+    xbar = w @ xs
+    log_var = float(xbar @ cov @ xbar)
+    parts = pd.DataFrame({"code": own.index, "observed": own["y"].to_numpy(), "expected": mu})
+    for k, v in enumerate(model.variables):
+        parts[v] = own[v].to_numpy()
+    return Expectation(float(own["y"].sum()), float(mu.sum()), log_var, _variance(mu, model.alpha, log_var), parts)
+
+
+def leave_one_out(model: Fit, frame: pd.DataFrame) -> pd.DataFrame:
+    """For every gemeente of the fit: observed, expected without it, the 95 % and 99,8 % intervals
+    and whether the observed count lies inside its own 95 % interval (cached on the fit)."""
+    if "table" not in model._loo:
+        rows = []
+        for code in model.codes:
+            ex = expect(model, frame, code)
+            lo, hi = ex.interval(LEVEL95)
+            lo2, hi2 = ex.interval(LEVEL_ALERT)
+            rows.append({"code": code, "observed": ex.observed, "expected": ex.expected, "ratio": ex.ratio,
+                         "log_var": ex.log_var,
+                         "laag95": lo, "hoog95": hi, "laag998": lo2, "hoog998": hi2,
+                         "binnen95": lo <= ex.observed <= hi, "oordeel": ex.verdict()})
+        model._loo["table"] = pd.DataFrame(rows).set_index("code")
+    return model._loo["table"]
+
+
+def calibration(loo: pd.DataFrame) -> float:
+    """Share of gemeenten whose observed count lies inside their own out-of-sample 95 % interval."""
+    return float(loo["binnen95"].mean()) if len(loo) else float("nan")
+
+
+def reference_profile(model: Fit) -> np.ndarray:
+    """The national average profile: the characteristics averaged over the gemeenten, weighted by
+    their exposure (so it describes the average youth, as the national figure does)."""
+    raw = model.z * model.scale + model.centre
+    return np.average(raw, axis=0, weights=model.e)
+
+
+def contributions(model: Fit, ex: Expectation) -> pd.DataFrame:
+    """Per characteristic: the gemeente's value, the national average and how many youths it adds
+    to (+) or takes from (−) the expectation compared with a gemeente of the same size with the
+    average profile. Log-mean Divisia: the parts add up to expected − expected at the average profile."""
+    ref = reference_profile(model)
+    beta = model.params[1:]
+    shares = np.zeros(len(beta))
+    for _, row in ex.parts.iterrows():
+        x = row[list(model.variables)].to_numpy(dtype=float)
+        terms = beta * (x - ref) / model.scale  # log contribution of each characteristic
+        mu, mu0 = float(row["expected"]), float(row["expected"]) / math.exp(terms.sum())
+        lmean = (mu - mu0) / math.log(mu / mu0) if abs(mu - mu0) > 1e-9 * mu else mu
+        shares += lmean * terms
+    own = np.average(ex.parts[list(model.variables)].to_numpy(dtype=float), axis=0, weights=ex.parts["expected"])
+    return pd.DataFrame({"variable": model.variables, "waarde": own, "gemiddeld": ref, "bijdrage": shares})
+
+
+def _population(facts_of, indicators: list[str], codes, year: int) -> pd.Series:
+    """The population of ``year`` from the first indicator that has that year (else the one whose
+    years come nearest)."""
+    def gap(ind: str) -> int:
+        years = facts_of(ind)["period_start"].dt.year.unique()
+        return int(np.abs(years - year).min()) if len(years) else 10 ** 6
+
+    best = min(indicators, key=lambda ind: (gap(ind), indicators.index(ind)))
+    return profiel.values_in_year(facts_of(best), codes, year)
+
+
+def model_frame(facts_of, regions: pd.DataFrame, outcome: str, noemer: list[str],
+                variables: list[str] | tuple[str, ...], year: int, scale: float = 100.0) -> pd.DataFrame:
+    """One row per current gemeente: y (the count of ``outcome`` in the full year), e (its
+    population) and the raw characteristics of that year (``facts_of(indicator)`` gives an
+    indicator's facts). With ``noemer`` the count is the published percentage of that population;
+    without, the indicator's own numerator and denominator."""
+    prof = profiel.profile_in_year(facts_of, regions, list(variables), year)
+    codes = prof.index
+    f = facts_of(outcome)
+    rows = f[(f["period"] == str(year)) & (f["group_dim"] == "totaal")
+             & f["region_code"].isin(codes)].drop_duplicates("region_code").set_index("region_code")
+    if noemer:
+        e = _population(facts_of, noemer, codes, year)
+        y = rows["value"].reindex(codes) / scale * e
+    else:
+        e, y = rows["denominator"].reindex(codes), rows["numerator"].reindex(codes)
+    return pd.concat([pd.DataFrame({"y": y, "e": e}, index=codes), prof], axis=1)
+
+
+def full_years(rows: pd.DataFrame) -> list[int]:
+    """The years with a full-year figure in ``rows`` (the facts of one indicator)."""
+    periods = rows["period"].unique()
+    return sorted(int(p) for p in periods if isinstance(p, str) and p.isdigit())
+
+
+__all__ = ["model_frame", "full_years", "Fit", "Expectation", "fit", "expect", "leave_one_out", "calibration", "contributions",
+           "count_interval", "reference_profile", "LEVEL95", "LEVEL_ALERT"]
