@@ -123,3 +123,24 @@ def test_demoland_is_worth_discussing(make_demo_scope):
     assert plan["Gezinshuis Het Anker"] == "binnen de grenzen"
     names = set(waterveen.names.values())
     assert not {"Veldhoven-Demo", "Groenlo-Demo", "Molenbeek"} & names
+
+
+def test_the_expected_use_model_finds_demolands_profile(make_demo_scope):
+    """The generator makes use depend on one-parent households, low incomes and parents' psychiatric
+    medication; the model recovers those effects, and Waterveen stays clearly above its expectation."""
+    from kompas_lib.analysis.sections import verwacht
+
+    waterveen = make_demo_scope("GM9001")
+    main = verwacht.oordelen(waterveen)[0]
+    coef = main.fit.coefficients().set_index("variable")
+    for var in ("eenouderhuishoudens", "minderjarigen_laag_inkomen", "psychisch_medicijngebruik_ouders"):
+        assert coef.loc[var, "laag"] > 1, var
+    assert main.fit.explained > 0.3
+    assert main.ex.verdict() == "hoger" and main.ex.ratio > 1.5
+    assert "Jongeren met jeugdzorg (verwacht gebruik)" in set(staat_signals(waterveen))
+
+
+def staat_signals(scope):
+    from kompas_lib.analysis.sections import staat
+
+    return staat.signalen(scope).table["Indicator"]

@@ -50,6 +50,11 @@ GEMEENTE_NAMEN = [
     "Noordveld", "Oud-Kempen", "Heidebroek",
 ]
 OUTLIER_FACTOR = 1.9  # Waterveen: clearly above the rest, a difference worth a duiding
+# The profile drives use, so the expected-use model has something to find: per gemeente a stable
+# latent score for one-parent households, low incomes and parents' psychiatric medication (drawn from
+# a stream of its own, so the other draws stay as they were), which raises the gemeente's use by these
+# factors per standard deviation and shows in its maatstaven. Waterveen keeps an average profile.
+PROFILE_EFFECT = {"z_eenouder": 0.06, "z_laag_inkomen": 0.05, "z_psych": 0.08}
 TREND_BREAK = ("GM9003", 2023, 1.4)  # Lindehoven: jeugdzorg use jumps from 2023 on (a trend break)
 MERGE_YEAR = 2022
 MERGED = ("GM9032", "GM9033")
@@ -104,7 +109,7 @@ def _gemeenten(rng) -> pd.DataFrame:
         "jz_code": [j[0] for j in jz], "jz_naam": [j[1] for j in jz], "pv_code": [j[2] for j in jz],
         "share_0_17": rng.uniform(0.17, 0.22, n),
         "share_0_22": rng.uniform(0.25, 0.30, n),
-        "factor": np.exp(rng.normal(0, 0.12, n)),
+        "factor": np.exp(rng.normal(0, 0.12, n) * 2 / 3),  # sd 0,08: with the profile about 0,13 in all
         "n_wijken": rng.integers(3, 9, n),
     })
     df.loc[df["inwoners"] > 150_000, "factor"] *= 1.15
@@ -122,12 +127,22 @@ def _gemeenten(rng) -> pd.DataFrame:
     return df
 
 
+def _with_profile(g: pd.DataFrame, rng) -> pd.DataFrame:
+    """The latent profile scores (see PROFILE_EFFECT) and their effect on the gemeente's use."""
+    g = g.copy()
+    for col, effect in PROFILE_EFFECT.items():
+        g[col] = rng.normal(0, 1, len(g))
+        g.loc[0, col] = 0.0  # Waterveen: the outlier is its own, not its profile's
+        g["factor"] *= np.exp(effect * g[col])
+    return g
+
+
 def _successor(g: pd.DataFrame) -> pd.Series:
     parts = g[g.code.isin(MERGED)]
     row = parts.iloc[0].copy()
     row["code"], row["naam"] = SUCCESSOR
     row["inwoners"] = parts["inwoners"].sum()
-    for col in ("share_0_17", "share_0_22", "factor"):
+    for col in ("share_0_17", "share_0_22", "factor", *PROFILE_EFFECT):
         row[col] = float(np.average(parts[col], weights=parts["inwoners"]))
     row["n_wijken"] = int(parts["n_wijken"].sum())
     return row
@@ -486,11 +501,14 @@ def _maatstaven(out: Path, g: pd.DataFrame, rng) -> None:
         city = (gy.stedelijk.to_numpy() <= 2).astype(float)
         young = np.round(inw * gy.share_0_17.to_numpy())
         hh_kids = np.round(young / 1.8)
-        single = np.round(hh_kids * (0.10 + 0.05 * city) * np.exp(rng.normal(0, 0.1, len(gy))))
-        low = np.round(young * (0.08 + 0.07 * city) * np.exp(rng.normal(0, 0.15, len(gy))))
+        z = {col: gy[col].to_numpy(float) for col in PROFILE_EFFECT}  # the latent profile, plus a little noise
+        single = np.round(hh_kids * (0.10 + 0.05 * city) * np.exp(0.15 * z["z_eenouder"]
+                                                                   + 0.3 * rng.normal(0, 0.1, len(gy))))
+        low = np.round(young * (0.08 + 0.07 * city) * np.exp(0.2 * z["z_laag_inkomen"]
+                                                             + 0.3 * rng.normal(0, 0.15, len(gy))))
         w15 = np.round(inw * 0.64)
         bijstand = np.round(w15 * (0.025 + 0.025 * city) * np.exp(rng.normal(0, 0.15, len(gy))))
-        psych = np.round(young * 0.048 * np.exp(rng.normal(0, 0.1, len(gy))))
+        psych = np.round(young * 0.048 * np.exp(0.15 * z["z_psych"] + 0.3 * rng.normal(0, 0.1, len(gy))))
         rows = []
         for name, idx in groups:
             rows.append((name, w15[idx].sum(), young[idx].sum(), hh_kids[idx].sum(), single[idx].sum(), young[idx].sum(),
@@ -1148,7 +1166,7 @@ def generate_demo(out_dir: Path, seed: int = SEED, registry: Registry | None = N
     out = Path(out_dir)
     registry = registry or load_registry()
     rng = np.random.default_rng(seed)
-    g = _gemeenten(rng)
+    g = _with_profile(_gemeenten(rng), _rng(seed, "profiel"))
     rates = _rates(g, rng)
     _gebieden(out, g)
     _kerncijfers(out, g, rates, rng)

@@ -1,0 +1,145 @@
+"""Expected use: the model against a synthetic country with known coefficients, the interval against
+hand computations, and the report's sentences against the CBS figures."""
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import read_cbs
+from scipy import stats
+
+from kompas_lib.analysis.methods import verwacht as model
+from kompas_lib.analysis.sections import staat, verbetercyclus, verwacht
+from kompas_lib.core import fmt
+
+TRUE_BETA = np.array([math.log(0.10), 0.20, -0.10, 0.05])
+TRUE_ALPHA = 0.02
+
+
+def synthetic_country(n: int = 400, seed: int = 1) -> pd.DataFrame:
+    """Gemeenten with three characteristics; counts drawn from the NB2 model with known β and α."""
+    rng = np.random.default_rng(seed)
+    raw = rng.normal([10, 40, 5], [2, 10, 1], size=(n, 3))
+    e = np.exp(rng.normal(np.log(4000), 1.0, n)).round()
+    z = (raw - raw.mean(axis=0)) / raw.std(axis=0, ddof=1)
+    mu = e * np.exp(TRUE_BETA[0] + z @ TRUE_BETA[1:])
+    lam = mu * rng.gamma(1 / TRUE_ALPHA, TRUE_ALPHA, n)  # gamma mixing: NB2 with this α
+    y = rng.poisson(lam)
+    return pd.DataFrame({"y": y, "e": e, "a": raw[:, 0], "b": raw[:, 1], "c": raw[:, 2]},
+                        index=[f"GM{i:04d}" for i in range(n)])
+
+
+@pytest.fixture(scope="module")
+def country():
+    frame = synthetic_country()
+    return frame, model.fit(frame, ["a", "b", "c"])
+
+
+def test_fit_recovers_the_known_coefficients(country):
+    _, fit = country
+    se = np.sqrt(np.diag(fit.cov))
+    assert np.all(np.abs(fit.params - TRUE_BETA) < 3 * se), (fit.params, TRUE_BETA, se)
+    assert 0.012 < fit.alpha < 0.03
+    assert 0.6 < fit.explained <= 1  # most of the spread beyond chance comes from the characteristics
+
+
+def test_leave_one_out_differs_from_in_sample(country):
+    frame, fit = country
+    code = frame.index[0]
+    lifted = frame.copy()
+    lifted.loc[code, "y"] = frame.loc[code, "y"] * 3  # one gemeente far above its expectation
+    fit2 = model.fit(lifted, ["a", "b", "c"])
+    inside = model.expect(fit2, lifted, code, refit=False)
+    outside = model.expect(fit2, lifted, code)
+    assert outside.expected < inside.expected  # in sample its own count pulls the expectation up
+    assert outside.verdict() == "hoger"
+    # the out-of-sample fit is the same model fitted on the other gemeenten, by an independent route
+    other = model.fit(lifted.drop(index=code), ["a", "b", "c"])
+    x = other.x(lifted.loc[[code], ["a", "b", "c"]].to_numpy())
+    assert outside.expected == pytest.approx(float(lifted.loc[code, "e"] * np.exp(x @ other.params)[0]), rel=0.02)
+
+
+def test_prediction_interval_covers_about_95_percent_of_simulated_gemeenten(country):
+    frame, fit = country
+    share = model.calibration(model.leave_one_out(fit, frame))
+    assert 0.92 <= share <= 0.98
+
+
+def test_count_interval_by_hand():
+    lo, hi = model.count_interval(100.0, 100.0, 0.95)  # no overdispersion: Poisson
+    assert (lo, hi) == (stats.poisson.ppf(0.025, 100), stats.poisson.ppf(0.975, 100))
+    mean, var = 100.0, 100 + 0.05 * 100 ** 2  # NB2 with α = 0,05: size 1/α = 20
+    lo, hi = model.count_interval(mean, var, 0.95)
+    assert (lo, hi) == tuple(stats.nbinom.ppf([0.025, 0.975], 20, 20 / 120))
+
+
+def test_contributions_add_up_to_the_difference_with_the_average_profile(country):
+    frame, fit = country
+    ex = model.expect(fit, frame, list(frame.index[:3]))  # a group of gemeenten, as for a jeugdregio
+    parts = model.contributions(fit, ex)
+    ref = model.reference_profile(fit)
+    at_average = sum(r.expected / math.exp(float(fit.params[1:] @ ((r[["a", "b", "c"]].to_numpy(dtype=float) - ref)
+                                                                   / fit.scale)))
+                     for _, r in ex.parts.iterrows())
+    assert parts["bijdrage"].sum() == pytest.approx(ex.expected - at_average, rel=1e-9)
+    assert ex.observed == frame["y"].iloc[:3].sum()
+
+
+def test_too_few_gemeenten_give_no_model():
+    assert model.fit(synthetic_country(n=20), ["a", "b", "c"]) is None
+
+
+# --- real data ---------------------------------------------------------------------------------
+
+def test_utrecht_sentence_matches_the_cbs_figures(make_real_scope, snapshot_dir):
+    scope = make_real_scope("GM0344")
+    main = verwacht.oordelen(scope)[0]
+    raw = read_cbs(snapshot_dir, "85099NED")
+    cbs = raw[(raw["RegioS"].str.strip() == "Utrecht (gemeente)") & (raw["Perioden"].str.strip() == str(main.year))
+              & (raw["VormenVanJeugdzorg"].str.strip() == "JZ Totaal jeugdzorg")]
+    observed = float(cbs["JongerenMetJeugdzorg_1"].iloc[0])
+    assert main.outcome == "jongeren_jeugdzorg" and main.ex.observed == observed
+    text = verwacht.sentence(scope, main)
+    lo, hi = main.ex.interval()
+    for number in (fmt.count(round(observed)), fmt.count(round(main.ex.expected)), fmt.count(round(lo)),
+                   fmt.count(round(hi)), fmt.number(main.ex.ratio, 2)):
+        assert number in text, number
+    assert ("zoals verwacht" in text) == (main.ex.verdict() == "zoals verwacht")
+
+
+def test_real_2023_calibration_is_between_90_and_98_percent(make_real_scope):
+    scope = make_real_scope("GM0344")
+    for o in verwacht.oordelen(scope):
+        assert o.year == 2023
+        share = model.calibration(model.leave_one_out(o.fit, o.frame))
+        assert 0.90 <= share <= 0.98, (o.outcome, share)
+
+
+@pytest.mark.parametrize("code", ["GM0363", "GM0088", "GM1982", "JZ22"])
+def test_amsterdam_schiermonnikoog_land_van_cuijk_and_a_jeugdregio(make_real_scope, code):
+    scope = make_real_scope(code)
+    found = verwacht.oordelen(scope)
+    assert [o.outcome for o in found][:2] == ["jongeren_jeugdzorg", "pct_jeugdhulp_in_natura"]
+    sections = verwacht.gebruik(scope)
+    assert [s.id for s in sections][:3] == ["verwacht_gebruik", "verwacht_bijdragen", "verwacht_alle_gemeenten"]
+    assert "voorspellingsinterval" in sections[0].text and "Verklaart ongeveer" in sections[1].table.columns[-1]
+    if code == "JZ22":  # a jeugdregio as a whole: the sum of its gemeenten
+        f = scope.ind("jongeren_jeugdzorg")
+        own = f[f["region_code"].isin(verwacht.members(scope)) & (f["period"] == str(found[0].year))
+                & (f["group_dim"] == "totaal")]
+        assert found[0].ex.observed == own["numerator"].sum() and len(found[0].ex.parts) == len(own)
+
+
+def test_an_outlier_is_a_signal_in_block_1_and_block_6(make_real_scope):
+    base = make_real_scope("GM0344")
+    o = verwacht.oordelen(base)[0]
+    loo = model.leave_one_out(o.fit, o.frame)
+    code = loo.index[(loo["oordeel"] != "zoals verwacht") & (loo["observed"] >= 100)][0]
+    scope = make_real_scope(code)
+    own = verwacht.oordelen(scope)[0]
+    assert own.ex.verdict() == loo.loc[code, "oordeel"]  # the same verdict in the figure and the sentence
+    table = staat.signalen(scope).table
+    assert "Jongeren met jeugdzorg (verwacht gebruik)" in set(table["Indicator"])
+    assert any(s.section == "verwacht_gebruik" for s in verbetercyclus.alle_signalen(scope))
+    assert "groter dan toeval" in verwacht.sentence(scope, own)
