@@ -54,6 +54,7 @@ def write_catalogue(folder: Path, indicators: dict, concepts: dict | None = None
     if only:
         raw["concepts"] = {k: v for k, v in raw["concepts"].items() if k in only}
         raw["indicators"] = {k: v for k, v in raw["indicators"].items() if v["concept"] in only}
+        raw.pop("verwacht_gebruik", None)  # its outcomes are not in such a narrowed catalogue
     path.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 

@@ -37,7 +37,8 @@ def test_demo_report_is_complete_and_marked_fictitious(demo_report):
     # fictitious tables carry fictitious numbers, in the report and in every exported file
     assert re.search(r"tabel DL-[0-9A-F]{4}", text)
     for f in [folder / "rapport.html", *(folder / "data").glob("*.csv")]:
-        assert not re.search(r"\d{5}NED", f.read_text(encoding="utf-8")), f.name
+        content = re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", f.read_text(encoding="utf-8"))
+        assert not re.search(r"\d{5}NED", content), f.name
 
 
 def test_a_failing_code_does_not_stop_the_batch(demo_batch):
@@ -128,7 +129,7 @@ def test_report_prints_on_a4_in_headless_chromium(demo_report, tmp_path):
     subprocess.run([*common, "--window-size=1280,2000", f"--screenshot={png}", url], capture_output=True, timeout=120,
                    check=False)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
-    assert 8 <= pages <= 40, pages
+    assert 8 <= pages <= 45, pages  # Demoland has every block filled, and the expected-use sections (≈ 4 pages)
     assert png.stat().st_size > 50_000  # a rendered page, not a blank one
 
 

@@ -143,3 +143,18 @@ def test_an_outlier_is_a_signal_in_block_1_and_block_6(make_real_scope):
     assert "Jongeren met jeugdzorg (verwacht gebruik)" in set(table["Indicator"])
     assert any(s.section == "verwacht_gebruik" for s in verbetercyclus.alle_signalen(scope))
     assert "groter dan toeval" in verwacht.sentence(scope, own)
+
+
+def test_params_narrow_the_model_and_refuse_an_unknown_outcome(make_real_scope, tmp_path):
+    from kompas_lib.core.errors import ParamsError
+
+    own = tmp_path / "GM0344.yml"
+    own.write_text("gemeente: GM0344\nverwacht_gebruik:\n  uitkomsten: [pct_jeugdbescherming]\n"
+                   "  kenmerken: [bijstand, stedelijkheid]\n", encoding="utf-8")
+    found = verwacht.oordelen(make_real_scope("GM0344", own))
+    assert [o.outcome for o in found] == ["pct_jeugdbescherming"]
+    assert found[0].fit.variables == ("bijstand", "stedelijkheid")
+    bad = tmp_path / "bad.yml"
+    bad.write_text("gemeente: GM0344\nverwacht_gebruik:\n  uitkomsten: [jeugdreclassering]\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match="not an outcome of the expected-use model; allowed: jongeren_jeugdzorg"):
+        make_real_scope("GM0344", bad)

@@ -65,20 +65,25 @@ class Scope:
         return self.names.get("NL01", COUNTRY_NAME_FALLBACK)
 
     @cached_property
+    def focus_key(self) -> tuple:
+        """What makes one report's values (comparison, expected use) its own: the focus and the
+        params. The blocks of one report share them; another focus or other params start afresh."""
+        return self.focus, self.params.model_dump_json()
+
+    @cached_property
     def comparison(self):
         """The benchmarks of the focus region (built once per report, shared by its blocks; see
         :mod:`..methods.comparison`)."""
         from kompas_lib.analysis.methods import comparison
 
         p = self.params
-        key = (self.focus, p.model_dump_json(include={"benchmarks", "vergelijkbare_gemeenten"}))
 
         def make():
             profile = (self.shared.profile(tuple(p.vergelijkbare_gemeenten.profiel))
                        if self.focus.level == "gemeente" else None)
             return comparison.build(self.regions, self.focus, p, self.names, profile, self.shared.current)
 
-        return self.shared.for_focus(key, "comparison", make)
+        return self.shared.for_focus(self.focus_key, "comparison", make)
 
     def verdict(self, ind: Indicator, s: pd.DataFrame, period: str, ref_code: str):
         """The one verdict for the focus's figure of ``period`` against a region or the peers

@@ -96,7 +96,7 @@ def oordelen(scope: Scope) -> list[Uitkomstoordeel]:
                     break
         return out
 
-    return scope.shared.for_focus(scope.focus.code, "verwacht_gebruik", make)
+    return scope.shared.for_focus(scope.focus_key, "verwacht_gebruik", make)
 
 
 # --- words ---------------------------------------------------------------------------------------
