@@ -153,7 +153,7 @@ def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus
     ax.set_ylabel(ylabel)
     ax.set_title(title)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
-    fig.subplots_adjust(bottom=0.2, right=0.74)
+    fig.subplots_adjust(bottom=0.2 if len(caption) < 180 else 0.27, right=0.74)  # a long caption wraps to 3 lines
     add_caption(fig, caption)
     return fig
 

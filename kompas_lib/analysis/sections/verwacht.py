@@ -201,10 +201,9 @@ def _all_gemeenten(scope: Scope, o: Uitkomstoordeel) -> tuple[FigureSpec, pd.Dat
             [{"code": scope.focus.code, "name": scope.focus.name, "n": o.ex.expected, "rate": o.ex.ratio}])])
     title = (f"{o.spec.titel.capitalize()} {o.year}: waargenomen / verwacht\n"
              f"({outside} van de {len(loo)} gemeenten buiten de 99,8 %-grenzen)")
-    caption = (f"Bron: {scope.who}, eigen berekening (model verwacht gebruik), {o.year}. Elke stip is een gemeente; "
-               "de verwachting van elke gemeente komt uit een schatting zonder die gemeente. Lijnen: 95 %- en "
-               "99,8 %-voorspellingsgrenzen, met de gewone verschillen tussen gemeenten met hetzelfde profiel. "
-               f"Gemeenten met minder dan {scope.threshold} jongeren zijn niet getekend.")
+    caption = (f"Bron: {scope.who}, eigen berekening, {o.year}. Elke stip is een gemeente, met een verwachting uit "
+               "een schatting zonder die gemeente. Lijnen: 95 %- en 99,8 %-voorspellingsgrenzen. Gemeenten met minder "
+               f"dan {scope.threshold} jongeren zijn niet getekend.")
     spec = FigureSpec("funnel", units, title, caption, options={
         "p_bar": 1.0, "focus_code": scope.focus.code if scope.focus.level != "gemeente" else focus[0],
         "curve": _limits_curve(o.fit, loo), "xlabel": f"verwacht aantal {o.spec.titel} (logaritmische schaal)",
