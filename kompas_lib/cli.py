@@ -15,7 +15,9 @@ from __future__ import annotations
 import argparse
 import os
 import logging
+import re
 import sys
+import traceback
 from pathlib import Path
 
 from kompas_lib.core import paths
@@ -62,14 +64,14 @@ def _ensure_prepared(bron: str) -> None:
 def _run(args) -> int:
     import time
 
-    from kompas_lib.presentation.pipeline import run_many, select_codes, summary
+    from kompas_lib.presentation.pipeline import resolve_codes, run_many, select_codes, summary
 
     _ensure_prepared(args.bron)
     if args.jobs is not None and args.jobs < 1:
         print("--jobs moet 1 of meer zijn (het aantal rapporten dat tegelijk wordt gemaakt).", file=sys.stderr)
         return 2
     if args.gemeente:
-        codes = [c.strip().upper() for c in args.gemeente]
+        codes = resolve_codes(args.gemeente)
     else:
         codes = select_codes(alle=args.alle, regio=args.regio, provincie=args.provincie)
     jobs = args.jobs or min(os.cpu_count() or 1, len(codes))
@@ -132,6 +134,13 @@ def _fetch(args) -> int:
     from kompas_lib.sources.live import fetch_tables
 
     ids = args.tables or load_registry().all_table_ids()
+    from kompas_lib.core.errors import SourceUnavailable
+    from kompas_lib.sources.live import cbs_reachable
+
+    if not cbs_reachable():  # one line, and the tables fetched earlier stay as they are
+        raise SourceUnavailable("CBS is niet bereikbaar (geen internet, of CBS is even niet beschikbaar). De eerder "
+                                f"opgehaalde tabellen in {paths.live_cache_dir()} zijn niet veranderd; probeer het "
+                                "later opnieuw of gebruik een kopie met KOMPAS_CBS_DIR.")
     results = fetch_tables(ids, paths.live_cache_dir(), refresh=args.refresh)
     bad = {t: r for t, r in results.items() if isinstance(r, Exception)}
     for t, r in bad.items():
@@ -162,7 +171,7 @@ def _handout(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kompas", description="Kwaliteitskompas jeugd: data voorbereiden en rapporten maken.")
+    p = DutchParser(prog="kompas", description="Kwaliteitskompas jeugd: data voorbereiden en rapporten maken.")
     p.add_argument("-v", "--verbose", action="store_true", help="meer uitleg in de uitvoer")
     sub = p.add_subparsers(dest="command", required=True)
     bron = dict(choices=["auto", "snapshot", "live", "demo"], default="auto",
@@ -214,17 +223,55 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+ARGPARSE_DUTCH = [  # argparse's own messages, as a policy analyst reads them
+    (r"the following arguments are required: (.*)", r"deze onderdelen ontbreken: \1"),
+    (r"one of the arguments (.*) is required", r"geef een van: \1"),
+    (r"argument (\S+): invalid int value: '(.*)'", r"\1: '\2' is geen geheel getal"),
+    (r"argument (\S+): invalid float value: '(.*)'", r"\1: '\2' is geen getal"),
+    (r"argument (\S+): invalid choice: '?([^' ]*)'? \(choose from (.*)\)", r"\1: '\2' kan niet; kies uit \3"),
+    (r"argument (\S+): expected one argument", r"\1: daarna hoort een waarde"),
+    (r"argument (\S+): expected at least one argument", r"\1: daarna hoort minstens één code"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"\1 en \2 gaan niet samen; kies er één"),
+    (r"unrecognized arguments: (.*)", r"onbekende onderdelen: \1"),
+]
+
+
+class DutchParser(argparse.ArgumentParser):
+    """argparse with its error messages in Dutch, and without a traceback."""
+
+    def error(self, message: str):
+        for pattern, dutch in ARGPARSE_DUTCH:
+            message = re.sub(pattern, dutch, message)
+        self.exit(2, f"Fout in de opdracht: {message}\nHulp: {self.prog} --help\n")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(message)s")
     try:
         return args.func(args)
     except KompasError as exc:
+        if args.verbose:
+            traceback.print_exc()
         print(f"Fout: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("Afgebroken.", file=sys.stderr)
+        print("Afgebroken. Wat al klaar was, is bewaard; half geschreven bestanden zijn niet achtergebleven.",
+              file=sys.stderr)
         return 130
+    except OSError as exc:  # disk full, no permission, a folder where a file should be
+        if args.verbose:
+            traceback.print_exc()
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        print(f"Fout bij lezen of schrijven{where}: {exc.strerror or exc}. Controleer of de schijf vol is en of u "
+              "in die map mag schrijven.", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - a bug: one line for the user, the traceback with -v
+        if args.verbose:
+            traceback.print_exc()
+        print(f"Onverwachte fout ({type(exc).__name__}: {exc}). Dit is waarschijnlijk een fout in het programma; "
+              "draai de opdracht opnieuw met -v en stuur de uitvoer naar de beheerders.", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

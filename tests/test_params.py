@@ -35,12 +35,12 @@ def test_unknown_key_names_file_key_and_nearest_allowed(tmp_path):
     with pytest.raises(ParamsError) as e:
         load_params(p, "GM0344")
     msg = str(e.value)
-    assert str(p) in msg and "benchmark: unknown key" in msg and "did you mean 'benchmarks'" in msg
+    assert str(p) in msg and "benchmark: onbekende sleutel" in msg and "bedoelt u 'benchmarks'" in msg
 
 
 def test_nested_unknown_key(tmp_path):
     p = write(tmp_path, "privacy:\n  drempl: 5\n")
-    with pytest.raises(ParamsError, match=r"privacy\.drempl: unknown key; did you mean 'drempel'"):
+    with pytest.raises(ParamsError, match=r"privacy\.drempl: onbekende sleutel; bedoelt u 'drempel'"):
         load_params(p, "GM0344")
 
 
@@ -48,7 +48,7 @@ def test_wrong_type_says_what_is_expected(tmp_path):
     p = write(tmp_path, "vergelijkbare_gemeenten:\n  k: veel\n")
     with pytest.raises(ParamsError) as e:
         load_params(p, "GM0344")
-    assert "vergelijkbare_gemeenten.k: 'veel' is not a whole number; allowed: a whole number from 1 to 50" in str(e.value)
+    assert "vergelijkbare_gemeenten.k: 'veel' is geen geheel getal; toegestaan: een geheel getal van 1 tot en met 50" in str(e.value)
 
 
 @pytest.mark.parametrize("text, key", [
@@ -60,11 +60,11 @@ def test_bad_years(tmp_path, text, key):
     p = write(tmp_path, text)
     with pytest.raises(ParamsError) as e:
         load_params(p, "GM0344")
-    assert f"{p}: {key}:" in str(e.value) and "allowed:" in str(e.value)
+    assert f"{p}: {key}:" in str(e.value) and "toegestaan:" in str(e.value)
 
 
 def test_unknown_code_suggests_nearest_code(tmp_path):
-    with pytest.raises(ParamsError, match=r"GM0334 is not a known region; did you mean GM0344 \(Utrecht\)"):
+    with pytest.raises(ParamsError, match=r"GM0334 is geen bekende regio; bedoelt u GM0344 \(Utrecht\)"):
         load_params(None, "GM0334", known_regions=KNOWN)
 
 
@@ -73,18 +73,18 @@ def test_name_instead_of_code_suggests_the_code(tmp_path):
     with pytest.raises(ParamsError) as e:
         load_params(p, None, known_regions=KNOWN)
     msg = str(e.value)
-    assert "gemeente: 'Amsterdam' is not a region code" in msg and "GM0363 (Amsterdam)" in msg
+    assert "gemeente: 'Amsterdam' is geen regiocode" in msg and "GM0363 (Amsterdam)" in msg
 
 
 def test_bad_code_in_fixed_peer_list(tmp_path):
     p = write(tmp_path, "vergelijkbare_gemeenten:\n  vaste_lijst: [GM0363, GM9999]\n")
-    with pytest.raises(ParamsError, match=r"vaste_lijst: GM9999 is not a known gemeente"):
+    with pytest.raises(ParamsError, match=r"vaste_lijst: GM9999 is geen bekende gemeente"):
         load_params(p, "GM0344", known_regions=KNOWN)
 
 
 def test_invalid_yaml_names_line(tmp_path):
     p = write(tmp_path, "periode:\n  start_jaar: 2015\n eind_jaar: 2020\n")
-    with pytest.raises(ParamsError, match=r"not valid YAML at line 3"):
+    with pytest.raises(ParamsError, match=r"geen geldige YAML op regel 3"):
         load_params(p, "GM0344")
 
 
@@ -95,13 +95,13 @@ def test_missing_file_explains_how_to_create_one(tmp_path):
 
 def test_file_for_another_gemeente(tmp_path):
     p = write(tmp_path, "gemeente: GM0363\n")
-    with pytest.raises(ParamsError, match="the file is for GM0363 but the run asks for GM0344"):
+    with pytest.raises(ParamsError, match="het bestand is voor GM0363, maar het rapport is voor GM0344"):
         load_params(p, "GM0344")
 
 
 def test_top_level_must_be_a_mapping(tmp_path):
     p = write(tmp_path, "- gewoon\n- een lijst\n")
-    with pytest.raises(ParamsError, match=r"\(top level\)"):
+    with pytest.raises(ParamsError, match=r"\(bovenste niveau\)"):
         load_params(p, "GM0344")
 
 
@@ -109,7 +109,7 @@ def test_new_params_file_round_trips_and_refuses_overwrite(tmp_path):
     p = new_params_file("GM0344", "Utrecht", dest_dir=tmp_path)
     params = load_params(p, "GM0344", known_regions=KNOWN)
     assert params.naam == "Utrecht" and params.gemeente == "GM0344"
-    with pytest.raises(ParamsError, match="already exists"):
+    with pytest.raises(ParamsError, match="bestaat al"):
         new_params_file("GM0344", "Utrecht", dest_dir=tmp_path)
     new_params_file("GM0344", "Utrecht", dest_dir=tmp_path, overwrite=True)
 
@@ -132,15 +132,15 @@ AMBITIE = """ambities:
 def test_ambitions_validate_and_unknown_catalogue_id_is_named(tmp_path):
     ok = load_params(write(tmp_path, AMBITIE.format(ind="pct_jeugdbescherming")), "GM0344")
     assert ok.ambities[0].resultaten[0].indicatoren[0].has_norm
-    with pytest.raises(ParamsError, match=r"ambities\.0\.resultaten\.0\.indicatoren\.0\.indicator: 'pct_jeugdbesch' is not in the catalogue; allowed: pct_jeugdbescherming"):
+    with pytest.raises(ParamsError, match=r"ambities\.0\.resultaten\.0\.indicatoren\.0\.indicator: 'pct_jeugdbesch' staat niet in de catalogus; toegestaan: pct_jeugdbescherming"):
         load_params(write(tmp_path, AMBITIE.format(ind="pct_jeugdbesch")), "GM0344")
 
 
 def test_result_kind_and_duplicate_ids(tmp_path):
     text = AMBITIE.format(ind="pct_jeugdbescherming").replace("soort: inhoudelijk", "soort: effect")
-    with pytest.raises(ParamsError, match=r"soort: 'effect' is not allowed"):
+    with pytest.raises(ParamsError, match=r"soort: 'effect' is niet toegestaan"):
         load_params(write(tmp_path, text), "GM0344")
     doubled = AMBITIE.format(ind="pct_jeugdbescherming")
     doubled += doubled.split("resultaten:\n", 1)[1].replace("      - id: R1", "      - id: R1", 1)
-    with pytest.raises(ParamsError, match="R1 used more than once"):
+    with pytest.raises(ParamsError, match="R1 komen meer dan één keer voor"):
         load_params(write(tmp_path, doubled.replace("ambities:\n", "ambities:\n", 1)), "GM0344")

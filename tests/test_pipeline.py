@@ -46,8 +46,8 @@ def test_a_failing_code_does_not_stop_the_batch(demo_batch):
     batch index lists all three."""
     ok, out = demo_batch
     assert ok["GM9001"].ok and not ok["GM0000"].ok and not ok["GM9O01"].ok
-    assert "fictitious demo" in ok["GM0000"].message
-    assert "not a region code" in ok["GM9O01"].message
+    assert "fictieve demogegevens" in ok["GM0000"].message
+    assert "geen regiocode" in ok["GM9O01"].message
     index = (out / "index.html").read_text(encoding="utf-8")
     assert "GM9001" in index and "mislukt" in index and "gelukt" in index
 
@@ -62,7 +62,7 @@ def test_merged_demo_gemeente_explains_the_herindeling(make_demo_scope):
 
 def test_real_gemeente_on_demo_data_explains_why(demo_processed, tmp_path):
     r = run_one("GM0344", processed=demo_processed, out_root=tmp_path)
-    assert not r.ok and "fictitious demo" in r.message and "KOMPAS_CBS_DIR" in r.message
+    assert not r.ok and "fictieve demogegevens" in r.message and "KOMPAS_CBS_DIR" in r.message
 
 
 def test_utrecht_report_shows_the_cbs_figures(utrecht_report, snapshot_dir):
@@ -83,7 +83,8 @@ def test_cli_reports_failures_with_exit_code(demo_processed, tmp_path):
     env = {"KOMPAS_PROCESSED_DIR": str(demo_processed), "KOMPAS_REPORTS_DIR": str(tmp_path), "PATH": ""}
     proc = subprocess.run([sys.executable, "-m", "kompas_lib.cli", "run", "--gemeente", "GM0000"],
                           capture_output=True, text=True, env=env, timeout=300)
-    assert proc.returncode == 1 and "GM0000" in proc.stderr and "Traceback" not in proc.stderr
+    # the code is checked before any report starts: one message, no traceback, a non-zero exit
+    assert proc.returncode == 2 and "GM0000 is geen bekende gemeente" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_cli_params_new_and_clear_error_on_existing(tmp_path, monkeypatch):

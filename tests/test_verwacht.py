@@ -156,5 +156,5 @@ def test_params_narrow_the_model_and_refuse_an_unknown_outcome(make_real_scope, 
     assert found[0].fit.variables == ("bijstand", "stedelijkheid")
     bad = tmp_path / "bad.yml"
     bad.write_text("gemeente: GM0344\nverwacht_gebruik:\n  uitkomsten: [jeugdreclassering]\n", encoding="utf-8")
-    with pytest.raises(ParamsError, match="not an outcome of the expected-use model; allowed: jongeren_jeugdzorg"):
+    with pytest.raises(ParamsError, match="geen uitkomst van het model van het verwachte gebruik; toegestaan: jongeren_jeugdzorg"):
         make_real_scope("GM0344", bad)

@@ -47,13 +47,13 @@ class Periode(_Strict):
     @classmethod
     def _year(cls, v):
         if v is not None and not FIRST_YEAR <= v <= date.today().year:
-            raise ValueError(f"year {v} is outside {FIRST_YEAR}–{date.today().year}")
+            raise ValueError(f"jaar {v} ligt buiten {FIRST_YEAR}–{date.today().year}")
         return v
 
     @model_validator(mode="after")
     def _order(self):
         if self.eind_jaar is not None and self.eind_jaar < self.start_jaar:
-            raise ValueError(f"eind_jaar {self.eind_jaar} is before start_jaar {self.start_jaar}")
+            raise ValueError(f"eind_jaar {self.eind_jaar} ligt vóór start_jaar {self.start_jaar}")
         return self
 
 
@@ -67,12 +67,15 @@ class Vergelijkbaar(_Strict):
     def _codes(cls, v):
         bad = [c for c in v if not re.match(r"^GM\d{4}$", c)]
         if bad:
-            raise ValueError(f"{', '.join(map(str, bad))} is not a gemeente code (GM + 4 digits)")
+            raise ValueError(f"{', '.join(map(str, bad))} is geen gemeentecode (GM + 4 cijfers)")
         return v
 
 
+MIN_THRESHOLD = 5  # CBS rounds counts to fives: a threshold below that protects nothing
+
+
 class Privacy(_Strict):
-    drempel: int = Field(10, ge=1)
+    drempel: int = Field(10, ge=MIN_THRESHOLD)
 
 
 class Basis(_Strict):
@@ -91,7 +94,7 @@ class DoelIndicator(_Strict):
     @model_validator(mode="after")
     def _one_source(self):
         if bool(self.indicator) == bool(self.lokaal):
-            raise ValueError("give either 'indicator' (catalogue) or 'lokaal' (own file), not both or neither")
+            raise ValueError("geef 'indicator' (uit de catalogus) of 'lokaal' (eigen bestand), niet allebei en niet geen van beide")
         return self
 
     @property
@@ -153,14 +156,14 @@ class KompasParams(_Strict):
     @classmethod
     def _code(cls, v):
         if not CODE_RE.match(v):
-            raise ValueError(f"{v!r} is not a region code")
+            raise ValueError(f"{v!r} is geen regiocode")
         return v
 
     @field_validator("benchmarks")
     @classmethod
     def _unique(cls, v):
         if len(set(v)) != len(v):
-            raise ValueError("a benchmark is listed twice")
+            raise ValueError("een vergelijkingsregio staat er twee keer in")
         return v
 
     @field_validator("ambities")
@@ -169,29 +172,29 @@ class KompasParams(_Strict):
         ids = [r.id for a in v for r in a.resultaten]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
-            raise ValueError(f"result id(s) {', '.join(dup)} used more than once; every resultaat needs its own id")
+            raise ValueError(f"resultaat-id(s) {', '.join(dup)} komen meer dan één keer voor; elk resultaat heeft een eigen id nodig")
         return v
 
 
 ALLOWED = {
-    "gemeente": "a code GMdddd (gemeente, e.g. GM0344), JZdd (jeugdregio, e.g. JZ19) or NL01",
-    "periode.start_jaar": f"a year from {FIRST_YEAR} to {date.today().year}",
-    "periode.eind_jaar": f"a year from {FIRST_YEAR} to {date.today().year}, not before start_jaar, or leave it out",
-    "periode": "start_jaar and eind_jaar with start_jaar ≤ eind_jaar",
-    "benchmarks": "a list of: " + ", ".join(BENCHMARKS) + " (each once)",
-    "vergelijkbare_gemeenten.k": "a whole number from 1 to 50",
-    "vergelijkbare_gemeenten.profiel": "a list of: " + ", ".join(PROFILE_VARIABLES),
-    "vergelijkbare_gemeenten.vaste_lijst": "a list of gemeente codes like GM0344",
-    "privacy.drempel": "a whole number of at least 1 (default 10)",
-    "indicatoren": "a list of indicator ids from kompas_lib/data/tables.yml (empty = all)",
-    "ambities": "a list of ambities, each with 'ambitie' and 'resultaten' (see params/default.yml)",
-    "aanbieders.bestand": "the path of your provider outcome file (relative to the params file), or leave it out",
-    "naam": "a text", "rapport.titel": "a text", "rapport.organisatie": "a text",
-    "verwacht_gebruik.uitkomsten": "a list of outcomes under verwacht_gebruik in kompas_lib/data/tables.yml",
-    "verwacht_gebruik.kenmerken": "a list of: " + ", ".join(MODEL_VARIABLES),
+    "gemeente": "een code GMdddd (gemeente, bv. GM0344), JZdd (jeugdregio, bv. JZ19) of NL01",
+    "periode.start_jaar": f"een jaar van {FIRST_YEAR} tot en met {date.today().year}",
+    "periode.eind_jaar": f"een jaar van {FIRST_YEAR} tot en met {date.today().year}, niet vóór start_jaar, of laat het weg",
+    "periode": "start_jaar en eind_jaar, met start_jaar ≤ eind_jaar",
+    "benchmarks": "een lijst met: " + ", ".join(BENCHMARKS) + " (elk één keer)",
+    "vergelijkbare_gemeenten.k": "een geheel getal van 1 tot en met 50",
+    "vergelijkbare_gemeenten.profiel": "een lijst met: " + ", ".join(PROFILE_VARIABLES),
+    "vergelijkbare_gemeenten.vaste_lijst": "een lijst met gemeentecodes zoals GM0344",
+    "privacy.drempel": f"een geheel getal van minstens {MIN_THRESHOLD} (standaard 10)",
+    "indicatoren": "een lijst met indicator-id's uit kompas_lib/data/tables.yml (leeg = alle)",
+    "ambities": "een lijst met ambities, elk met 'ambitie' en 'resultaten' (zie params/default.yml)",
+    "aanbieders.bestand": "het pad van uw bestand met uitkomsten van aanbieders (vanaf de map van het params-bestand), of laat het weg",
+    "naam": "een tekst", "rapport.titel": "een tekst", "rapport.organisatie": "een tekst",
+    "verwacht_gebruik.uitkomsten": "een lijst met uitkomsten onder verwacht_gebruik in kompas_lib/data/tables.yml",
+    "verwacht_gebruik.kenmerken": "een lijst met: " + ", ".join(MODEL_VARIABLES),
 }
-TYPE_WORDS = {"int": "a whole number", "string": "a text", "list": "a list", "dict": "a mapping (key: value lines)",
-              "bool": "true or false", "literal": "one of the listed values"}
+TYPE_WORDS = {"int": "een geheel getal", "float": "een getal", "string": "een tekst", "list": "een lijst",
+              "dict": "een reeks 'sleutel: waarde'-regels", "bool": "true of false", "literal": "een van de genoemde waarden"}
 
 
 def _allowed_keys(model: type[BaseModel]) -> dict[str, type | None]:
@@ -211,13 +214,13 @@ def _unknown_key_hint(loc: tuple) -> str:
         model = sub
     keys = list(_allowed_keys(model))
     near = difflib.get_close_matches(str(loc[-1]), keys, n=1, cutoff=0.5)
-    hint = f"did you mean '{near[0]}'? " if near else ""
-    return f"unknown key; {hint}allowed: {', '.join(keys)}"
+    hint = f"bedoelt u '{near[0]}'? " if near else ""
+    return f"onbekende sleutel; {hint}toegestaan: {', '.join(keys)}"
 
 
 def _describe(err: dict) -> str:
     loc = tuple(p for p in err["loc"] if not isinstance(p, int))
-    key = ".".join(map(str, loc)) or "(top level)"
+    key = ".".join(map(str, loc)) or "(bovenste niveau)"
     if err["type"] == "extra_forbidden":
         return f"{key}: {_unknown_key_hint(loc)}"
     kind = err["type"].split("_")[0]
@@ -225,34 +228,77 @@ def _describe(err: dict) -> str:
     got = err.get("input")
     problem = err["msg"].removeprefix("Value error, ")
     if expected and err["type"].endswith(("_type", "_parsing")):
-        problem = f"{got!r} is not {expected}"
+        problem = f"{got!r} is geen {expected.removeprefix('een ')}"
     elif err["type"] == "literal_error":
-        problem = f"{got!r} is not allowed"
+        problem = f"{got!r} is niet toegestaan"
     elif err["type"] == "missing":
-        problem = "is missing"
-    allowed = ALLOWED.get(key) or ALLOWED.get(key.rsplit(".", 1)[0]) or (expected or "see params/default.yml")
-    return f"{key}: {problem}; allowed: {allowed}"
+        problem = "ontbreekt"
+    elif err["type"] in ("greater_than_equal", "greater_than"):
+        problem = f"{got!r} is te klein"
+    elif err["type"] in ("less_than_equal", "less_than"):
+        problem = f"{got!r} is te groot"
+    allowed = ALLOWED.get(key) or ALLOWED.get(key.rsplit(".", 1)[0]) or (expected or "zie params/default.yml")
+    return f"{key}: {problem}; toegestaan: {allowed}"
+
+
+YAML_PROBLEMS = {  # PyYAML's problem texts, as a policy analyst understands them
+    "mapping values are not allowed here": "hier kan geen 'sleutel: waarde' staan (klopt het inspringen?)",
+    "found character '\\t' that cannot start any token": "er staat een tab; gebruik spaties om in te springen",
+    "could not find expected ':'": "na een sleutel ontbreekt de dubbele punt",
+    "expected <block end>": "het inspringen klopt niet",
+    "found undefined alias": "verwijzingen met '*' (YAML-aliassen) zijn niet toegestaan",
+    "found unexpected end of stream": "het bestand houdt onverwacht op (ontbreekt een ']' of '}'?)",
+    "expected ',' or ']'": "een lijst is niet afgesloten met ']'",
+    "expected ',' or '}'": "een reeks is niet afgesloten met '}'",
+    "found duplicate anchor": "verwijzingen met '&' (YAML-ankers) zijn niet toegestaan",
+}
+
+
+class _NoAliasLoader(yaml.SafeLoader):
+    """Safe YAML without anchors and aliases ('&a' / '*a'): a params file never needs them, and a few
+    nested aliases can blow up to billions of values ('billion laughs')."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(problem="verwijzingen met '*' (YAML-aliassen) zijn niet toegestaan; "
+                                               "schrijf de waarde voluit", problem_mark=event.start_mark)
+        return super().compose_node(parent, index)
 
 
 def _read_yaml(path: Path) -> dict:
+    if path.is_dir():
+        raise ParamsError(f"{path}: dit is een map, geen params-bestand. Geef het bestand zelf, bv. "
+                          f"{paths.params_dir() / 'GM0344.yml'}.")
     if not path.is_file():
         raise ParamsError(
-            f"{path}: params file not found. Params files live in {paths.params_dir()}; create one with "
-            f"'kompas params new GM0344' (use your own gemeente code).")
+            f"{path}: params-bestand niet gevonden. Params-bestanden staan in {paths.params_dir()}; maak er een met "
+            f"'kompas params new GM0344' (met uw eigen gemeentecode).")
+    raw = path.read_bytes()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise ParamsError(
+            f"{path}: regel {line}: het bestand is niet in UTF-8 opgeslagen (bijvoorbeeld Latin-1 of Windows-1252). "
+            "Sla het op als UTF-8 (in Kladblok: Opslaan als, codering UTF-8).") from None
+    try:
+        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader: constructs no objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
+        where = f" op regel {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+        problem = str(getattr(exc, "problem", None) or exc)
+        if "could not determine a constructor" in problem or "!!" in problem:
+            problem = "een YAML-label zoals '!!python/…' is niet toegestaan; gebruik gewone waarden"
+        problem = next((dutch for english, dutch in YAML_PROBLEMS.items() if english in problem), problem)
         raise ParamsError(
-            f"{path}: not valid YAML{where}: {problem}. Check the indentation (spaces, not tabs) and that "
-            "every key is followed by a colon and a space ('k: 15').") from None
+            f"{path}: geen geldige YAML{where}: {problem}. Controleer het inspringen (spaties, geen tabs) en dat "
+            "na elke sleutel een dubbele punt en een spatie staan ('k: 15').") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ParamsError(f"{path}: (top level): the file must consist of 'key: value' lines; "
-                          f"allowed: the keys of params/default.yml")
+        raise ParamsError(f"{path}: (bovenste niveau): het bestand moet uit regels 'sleutel: waarde' bestaan; "
+                          f"toegestaan: de sleutels van params/default.yml")
     return data
 
 
@@ -275,8 +321,8 @@ def _suggest(code: str, known: Mapping[str, str]) -> str:
     names = difflib.get_close_matches(code.lower(), list(by_name), n=2, cutoff=0.6)
     hits += [by_name[n] for n in names if by_name[n] not in hits]
     if not hits:
-        return "look up the code with 'kompas regions <name>'"
-    return "did you mean " + " or ".join(f"{c} ({known[c]})" for c in hits[:3]) + "?"
+        return "zoek de code op met 'kompas regions <naam>'"
+    return "bedoelt u " + " of ".join(f"{c} ({known[c]})" for c in hits[:3]) + "?"
 
 
 def load_params(path: Path | None, gemeente: str | None = None, *, known_regions: Mapping[str, str] | None = None,
@@ -289,8 +335,8 @@ def load_params(path: Path | None, gemeente: str | None = None, *, known_regions
     if path:
         own = _read_yaml(Path(path))
         if gemeente and own.get("gemeente") and str(own["gemeente"]).upper() != gemeente.upper():
-            raise ParamsError(f"{label}: gemeente: the file is for {own['gemeente']} but the run asks for "
-                              f"{gemeente}; allowed: the same code, or leave 'gemeente' out of the file")
+            raise ParamsError(f"{label}: gemeente: het bestand is voor {own['gemeente']}, maar het rapport is voor "
+                              f"{gemeente}; toegestaan: dezelfde code, of laat 'gemeente' weg uit het bestand")
         data = _deep_merge(data, own)
     if gemeente:
         data["gemeente"] = gemeente.strip().upper()
@@ -309,30 +355,30 @@ def load_params(path: Path | None, gemeente: str | None = None, *, known_regions
     bad_ids = [(i, x) for i, x in enumerate(params.indicatoren) if x not in catalogue]
     if bad_ids:
         raise ParamsError("\n".join(
-            f"{label}: indicatoren.{i}: '{x}' is not in the catalogue; allowed: "
-            f"{', '.join(difflib.get_close_matches(x, list(catalogue), n=3, cutoff=0.4)) or 'an id from the catalogue'}"
+            f"{label}: indicatoren.{i}: '{x}' staat niet in de catalogus; toegestaan: "
+            f"{', '.join(difflib.get_close_matches(x, list(catalogue), n=3, cutoff=0.4)) or 'een id uit de catalogus'}"
             for i, x in bad_ids))
     model = load_registry().verwacht_gebruik
     outcomes = list(model.uitkomsten) if model else []
     bad_outcomes = [(i, x) for i, x in enumerate(params.verwacht_gebruik.uitkomsten) if x not in outcomes]
     if bad_outcomes:
         raise ParamsError("\n".join(
-            f"{label}: verwacht_gebruik.uitkomsten.{i}: '{x}' is not an outcome of the expected-use model; "
-            f"allowed: {', '.join(outcomes) or 'none (the catalogue has no verwacht_gebruik)'}"
+            f"{label}: verwacht_gebruik.uitkomsten.{i}: '{x}' is geen uitkomst van het model van het verwachte "
+            f"gebruik; toegestaan: {', '.join(outcomes) or 'geen (de catalogus heeft geen verwacht_gebruik)'}"
             for i, x in bad_outcomes))
     if bad:
         raise ParamsError("\n".join(
-            f"{label}: ambities.{a}.resultaten.{r}.indicatoren.{i}.indicator: '{x}' is not in the catalogue; "
-            f"allowed: {', '.join(difflib.get_close_matches(x, list(catalogue), n=3, cutoff=0.4)) or 'an id from kompas_lib/data/tables.yml'}"
+            f"{label}: ambities.{a}.resultaten.{r}.indicatoren.{i}.indicator: '{x}' staat niet in de catalogus; "
+            f"toegestaan: {', '.join(difflib.get_close_matches(x, list(catalogue), n=3, cutoff=0.4)) or 'een id uit kompas_lib/data/tables.yml'}"
             for a, r, i, x in bad))
     if known_regions is not None:
         problems = []
         if params.gemeente not in known_regions:
-            problems.append(f"{code_src}: gemeente: {params.gemeente} is not a known region; "
+            problems.append(f"{code_src}: gemeente: {params.gemeente} is geen bekende regio; "
                             f"{_suggest(params.gemeente, known_regions)}")
         for c in params.vergelijkbare_gemeenten.vaste_lijst:
             if c not in known_regions:
-                problems.append(f"{label}: vergelijkbare_gemeenten.vaste_lijst: {c} is not a known gemeente; "
+                problems.append(f"{label}: vergelijkbare_gemeenten.vaste_lijst: {c} is geen bekende gemeente; "
                                 f"{_suggest(c, known_regions)}")
         if problems:
             raise ParamsError("\n".join(problems))
@@ -414,10 +460,10 @@ def new_params_file(code: str, name: str | None = None, dest_dir: Path | None = 
     """Write a starter ``params/<code>.yml`` that validates as it is."""
     code = code.strip().upper()
     if not CODE_RE.match(code):
-        raise ParamsError(f"{code}: not a region code; allowed: {ALLOWED['gemeente']}")
+        raise ParamsError(f"{code}: geen regiocode; toegestaan: {ALLOWED['gemeente']}")
     target = Path(dest_dir or paths.params_dir()) / f"{code}.yml"
     if target.exists() and not overwrite:
-        raise ParamsError(f"{target} already exists; edit it, or use --force to replace it with a new starter file.")
+        raise ParamsError(f"{target} bestaat al; pas het aan, of gebruik --force om het te vervangen door een nieuw startbestand.")
     naam = name or code
     text = STARTER.format(code=code, naam=naam, naam_yaml=yaml.safe_dump(naam).splitlines()[0], start=FIRST_YEAR)
     io.write_text(target, text)

@@ -195,15 +195,80 @@ def _region_columns(processed: Path, _version: tuple) -> tuple[pd.DataFrame, dic
     return facts, region_catalogue(facts, load_regions(processed))
 
 
+@lru_cache(maxsize=2)
+def _last_year(processed: Path, _version: tuple) -> int:
+    """The last year with figures in the prepared facts."""
+    return int(pd.read_parquet(processed / "facts.parquet", columns=["period_start"])["period_start"].max().year)
+
+
 def _region_facts(processed: Path) -> tuple[pd.DataFrame, dict]:
     """What the worker itself needs of the facts (region names and status), read once per process
     and prepared version; the full table lives in the kernel."""
     files = [processed / "facts.parquet", processed / "regions.parquet"]
     for f in files:
         if not f.is_file():
-            raise DataError(f"{f} does not exist yet. Run 'kompas prepare' first (or 'make report').")
+            raise DataError(f"{f} bestaat nog niet. Draai eerst 'kompas prepare' (of 'make report').")
     version = tuple(f.stat().st_mtime_ns for f in files)
     return _region_columns(processed.resolve(), version)
+
+
+@contextmanager
+def _one_at_a_time(folder: Path):
+    """Two runs of the same gemeente at the same time (two terminals, two batches) take turns instead
+    of mixing their files: an exclusive lock on a file in the gemeente's work folder."""
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder / ".kompas.lock", os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _herindelingen(info: dict) -> pd.DataFrame:
+    from kompas_lib.sources import FolderSource
+
+    source = info.get("source", {})
+    return FolderSource(Path(source.get("root") or "."), source.get("kind") or "snapshot").herindelingen()
+
+
+def resolve_codes(texts: list[str], processed: Path | None = None) -> list[str]:
+    """The region codes meant by what the user typed (codes or names); one Dutch message naming every
+    problem otherwise (see :mod:`kompas_lib.analysis.codes`)."""
+    from kompas_lib.analysis import codes
+    from kompas_lib.prepare.regions import latest_classification
+
+    processed = Path(processed or paths.processed_dir())
+    _, cat = _region_facts(processed)
+    info = json.loads((processed / "prepare.json").read_text(encoding="utf-8"))
+    current = latest_classification(load_regions(processed))["gemeente_code"]
+    return codes.resolve(texts, cat, current, _herindelingen(info))
+
+
+def preflight(code: str, params, pfile: Path | None, info: dict, cat: dict) -> None:
+    """Everything that can be checked before a notebook runs, so a mistake in the analyst's input
+    stops this gemeente with a message on the console and never becomes a section of a report that
+    partners read: a gemeente that was merged away, a period outside the data, and every own file
+    named in the params (all their problems at once)."""
+    from kompas_lib.analysis import codes
+    from kompas_lib.prepare.regions import latest_classification
+    from kompas_lib.sources.local import read_local
+
+    current = set(latest_classification(load_regions(paths.processed_dir()))["gemeente_code"])
+    if code.startswith("GM") and code not in current:
+        codes.resolve([code], cat, current, _herindelingen(info))  # raises with the successor
+    facts_file = paths.processed_dir() / "facts.parquet"
+    last = _last_year(facts_file.parent.resolve(), (facts_file.stat().st_mtime_ns,))
+    if params.periode.start_jaar > last:
+        raise KompasError(f"{pfile or 'params'}: periode.start_jaar: {params.periode.start_jaar} ligt na het laatste "
+                          f"jaar in de gegevens ({last}); kies een eerder jaar.")
+    local = read_local(params, pfile, demo_root(info), {c: n for c, (n, level) in cat.items() if level == "gemeente"})
+    problems = [f.problem for f in vars(local).values() if f.problem]
+    if problems:
+        raise KompasError("Eigen bestanden met fouten (het rapport is niet gemaakt):\n" + "\n".join(problems))
 
 
 def run_one(code: str, params_file: Path | None = None, *, processed: Path | None = None,
@@ -222,56 +287,67 @@ def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: f
 
     t0 = time.perf_counter()
     processed = paths.processed_dir()
+    current = None  # the notebook being run, for the message of a timeout
     try:
         facts, cat = _region_facts(processed)
         info = json.loads((processed / "prepare.json").read_text(encoding="utf-8"))
         fictitious = bool(info.get("source", {}).get("fictief"))
         if fictitious and code not in cat and code.startswith("GM") and not code.startswith("GM9"):
             raise KompasError(
-                f"{code} is not in the prepared data, which are the fictitious demo (Demoland): there was "
-                "no CBS snapshot and no internet. Set KOMPAS_CBS_DIR to a folder with CBS tables (or connect to "
-                "the internet) and run 'kompas prepare' again; or choose a Demoland gemeente (GM9001–GM9031, GM9040).")
+                f"{code} staat niet in de voorbereide gegevens: dat zijn de fictieve demogegevens (Demoland), omdat er "
+                "geen CBS-kopie en geen internet was. Zet KOMPAS_CBS_DIR op een map met CBS-tabellen (of maak "
+                "verbinding met internet) en draai 'kompas prepare' opnieuw; of kies een Demoland-gemeente "
+                "(GM9001–GM9031, GM9040).")
         pfile = params_file_for(code, params_file)
         params = load_params(pfile, code, known_regions={c: n for c, (n, _) in cat.items()})
         name = params.naam or cat[params.gemeente][0]
+        preflight(code, params, pfile, info, cat)
         work = processed / "runs" / code
         target_dir = report_dir(code, name)
         inputs = fingerprint(code, pfile, params, processed / "prepare.json", demo_root(info))
-        if not force and made_from(target_dir, inputs):
-            return RunResult(code, True, target_dir / "rapport.html", "", time.perf_counter() - t0, skipped=True,
-                             name=name)
-        shutil.rmtree(target_dir / workbook.TABLES_DIR, ignore_errors=True)  # tables of an earlier run
-        for left in target_dir.rglob(".*.tmp"):  # temporary files of a run that was killed while writing
-            left.unlink(missing_ok=True)
-        executed = []
-        kernel = worker_kernel(notebooks()[0].parent).ready()
-        for nb_path in notebooks():
-            out_nb = work / nb_path.name
-            out_nb.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                nb = pm.execute_notebook(str(nb_path), str(out_nb), parameters={
-                    "gemeente": code, "params_file": str(pfile) if pfile else ""},
-                    cwd=str(nb_path.parent), progress_bar=False, kernel_name="python3",
-                    engine_name="kompas-warm", warm=kernel, request_save_on_cell_execute=False,
-                    execution_timeout=timeout)
-            except pm.PapermillExecutionError as exc:
-                raise KompasError(f"{nb_path.name}: {exc.ename}: {exc.evalue}") from None
-            err = _error_text(nb)
-            if err:
-                raise KompasError(f"{nb_path.name}: {err}")
-            executed.append(nb)
-        kernel.reports += 1
-        front = front_page(params.gemeente, name, params, info, facts, target_dir)
-        page = to_html(executed, fictitious, front.title, front)
-        report = io.write_text(target_dir / "rapport.html", page)
-        workbook.build(target_dir)
-        io.write_json(target_dir / FINGERPRINT, inputs)  # last: a report without this file is made again next time
-        return RunResult(code, True, report, "", time.perf_counter() - t0, name=name)
+        with _one_at_a_time(work):
+            if not force and made_from(target_dir, inputs):
+                return RunResult(code, True, target_dir / "rapport.html", "", time.perf_counter() - t0, skipped=True,
+                                 name=name)
+            shutil.rmtree(target_dir / workbook.TABLES_DIR, ignore_errors=True)  # tables of an earlier run
+            for left in target_dir.rglob(".*.tmp"):  # temporary files of a run that was killed while writing
+                left.unlink(missing_ok=True)
+            executed = []
+            kernel = worker_kernel(notebooks()[0].parent).ready()
+            for nb_path in notebooks():
+                current = nb_path.name
+                out_nb = work / nb_path.name
+                out_nb.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    nb = pm.execute_notebook(str(nb_path), str(out_nb), parameters={
+                        "gemeente": code, "params_file": str(pfile) if pfile else ""},
+                        cwd=str(nb_path.parent), progress_bar=False, kernel_name="python3",
+                        engine_name="kompas-warm", warm=kernel, request_save_on_cell_execute=False,
+                        execution_timeout=timeout)
+                except pm.PapermillExecutionError as exc:
+                    raise KompasError(f"{nb_path.name}: {exc.ename}: {exc.evalue}") from None
+                err = _error_text(nb)
+                if err:
+                    raise KompasError(f"{nb_path.name}: {err}")
+                executed.append(nb)
+            kernel.reports += 1
+            front = front_page(params.gemeente, name, params, info, facts, target_dir)
+            page = to_html(executed, fictitious, front.title, front)
+            report = io.write_text(target_dir / "rapport.html", page)
+            workbook.build(target_dir)
+            io.write_json(target_dir / FINGERPRINT, inputs)  # last: a report without this file is made again next time
+            return RunResult(code, True, report, "", time.perf_counter() - t0, name=name)
     except KompasError as exc:
         return RunResult(code, False, None, str(exc), time.perf_counter() - t0)
     except TimeoutError as exc:
         discard_worker_kernel()  # still busy with the hung cell
-        return RunResult(code, False, None, f"een notebook duurde te lang ({exc})", time.perf_counter() - t0)
+        return RunResult(code, False, None, f"notebook {current or ''} duurde te lang: één cel liep langer dan "
+                         f"{timeout or 0:g} seconden en is gestopt. Verhoog --timeout, of kijk in JupyterLab wat die cel doet.",
+                         time.perf_counter() - t0)
+    except OSError as exc:  # disk full, no permission to write the reports folder, …
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        return RunResult(code, False, None, f"lezen of schrijven mislukt{where}: {exc.strerror or exc}; controleer of "
+                         "de schijf vol is en of u in die map mag schrijven", time.perf_counter() - t0)
     except Exception as exc:  # an unexpected failure of one gemeente must not stop the batch
         discard_worker_kernel()
         log.exception("run failed for %s", code)
