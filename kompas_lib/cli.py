@@ -74,6 +74,11 @@ def _run(args) -> int:
         codes = resolve_codes(args.gemeente)
     else:
         codes = select_codes(alle=args.alle, regio=args.regio, provincie=args.provincie)
+    if args.params:  # one params file for all: a mistake in it stops everything, before any report starts
+        from kompas_lib.core.params import load_params
+
+        for code in codes:
+            load_params(Path(args.params), code)
     jobs = args.jobs or min(os.cpu_count() or 1, len(codes))
     t0 = time.perf_counter()
     if args.executor == "dask" and not args.scheduler:

@@ -39,12 +39,12 @@ def test_good_file_loads(tmp_path):
 
 def test_negative_count(tmp_path):
     msg = problems(tmp_path, GOOD.replace(";100;70;", ";-100;70;", 1))
-    assert "line 2: column 'trajecten_beeindigd': negative count -100" in msg
+    assert "regel 2: kolom 'trajecten_beeindigd': -100 is negatief" in msg
 
 
 def test_numerator_above_denominator(tmp_path):
     msg = problems(tmp_path, GOOD.replace(";50;40;", ";50;60;", 1))
-    assert "line 2: column 'tevredenheid_positief': tevredenheid_positief = 60 is more than tevredenheid_respons = 50" in msg
+    assert "regel 2: kolom 'tevredenheid_positief': tevredenheid_positief = 60 is meer dan tevredenheid_respons = 50" in msg
 
 
 def test_outcomes_sum_above_ended(tmp_path):
@@ -54,37 +54,37 @@ def test_outcomes_sum_above_ended(tmp_path):
 
 def test_unknown_gemeente_code_suggests_nearest(tmp_path):
     msg = problems(tmp_path, GOOD.replace("GM0344", "GM0345", 1))
-    assert "line 2: column 'gemeente_code': unknown gemeente GM0345 (did you mean GM0344 Utrecht?)" in msg
+    assert "regel 2: kolom 'gemeente_code': gemeentecode GM0345 is onbekend (bedoelt u GM0344 Utrecht?)" in msg
     msg = problems(tmp_path, GOOD.replace("GM0344", "Utrecht", 1))
-    assert "'Utrecht' is not a gemeente code" in msg
+    assert "'Utrecht' is geen gemeentecode" in msg
 
 
 def test_duplicate_rows(tmp_path):
     lines = GOOD.splitlines()
     msg = problems(tmp_path, "\n".join([*lines, lines[0]]) + "\n")
-    assert "line 5: columns aanbieder, gemeente_code, periode, zorgvorm: duplicate of line 2" in msg
+    assert "regel 5: kolommen aanbieder, gemeente_code, periode, zorgvorm: dezelfde combinatie als op regel 2" in msg
 
 
 @pytest.mark.parametrize("bad", ["2023-13", "zomer 2023", "30 juni 2023"])
 def test_wrong_period_format(tmp_path, bad):
     msg = problems(tmp_path, GOOD.replace(";2023;", f";{bad};", 1))
-    assert f"line 2: column 'periode': '{bad}' is not a period" in msg
+    assert f"regel 2: kolom 'periode': '{bad}' is geen periode" in msg
 
 
 def test_not_a_number_and_fraction(tmp_path):
     msg = problems(tmp_path, GOOD.replace(";100;70;", ";honderd;70;", 1).replace(";20;12;", ";20.5;12;", 1))
-    assert "column 'trajecten_beeindigd': 'honderd' is not a number" in msg
-    assert "line 3: column 'trajecten_beeindigd': 20.5 is not a whole number" in msg
+    assert "kolom 'trajecten_beeindigd': 'honderd' is geen getal" in msg
+    assert "regel 3: kolom 'trajecten_beeindigd': 20.5 is geen geheel getal" in msg
 
 
 def test_missing_and_misspelled_columns(tmp_path):
     header = ";".join(COLUMNS).replace("doel_bereikt", "doel_bereikte")
     msg = problems(tmp_path, GOOD, header=header)
-    assert "line 1: column 'doel_bereikt' is missing (is 'doel_bereikte' meant?)" in msg
+    assert "regel 1: kolom 'doel_bereikt' ontbreekt (bedoelt u 'doel_bereikte'?)" in msg
 
 
 def test_missing_file_points_at_the_template(tmp_path):
-    with pytest.raises(ProviderDataError, match="template"):
+    with pytest.raises(ProviderDataError, match="sjabloon"):
         load(tmp_path / "nope.csv")
 
 

@@ -192,12 +192,12 @@ def test_without_a_file_the_report_says_what_to_collect_and_shows_the_template(d
 
 
 def test_an_invalid_file_is_explained_without_its_folders(demo_scope):
-    problem = ("The file cannot be used:\n/home/beleid/geheim/aanbieders.csv: line 2: column 'periode': "
-               "'zomer' is not a period")
+    problem = ("1 probleem gevonden:\n/home/beleid/geheim/aanbieders.csv: regel 2: kolom 'periode': "
+               "'zomer' is geen periode")
     scope = with_providers(demo_scope, OwnFile("aanbieders", "aanbieders.csv", None, problem))
     intro = uitkomsten.provider_intro(scope)
     assert intro.text.startswith("Het bestand met uitkomsten van aanbieders is niet te gebruiken.")
-    assert "aanbieders.csv: line 2: column 'periode'" in intro.text and "/home/beleid" not in intro.text
+    assert "aanbieders.csv: regel 2: kolom 'periode'" in intro.text and "/home/beleid" not in intro.text
     assert not intro.table.empty and uitkomsten.provider_funnels(scope) == []
 
 

@@ -112,12 +112,12 @@ def test_invalid_duiding_file_names_file_line_and_column(demo_scope, tmp_path, s
     scope, own = with_file(demo_scope, tmp_path, "duiding", HEADER, body)
     assert not own.present
     msg = own.problem
-    assert f"{tmp_path / 'duiding.csv'}: line 2: column 'datum': '12-13-2025' is not a date" in msg
-    assert "line 3: column 'blok': '7' is not allowed" in msg
-    assert "line 3: columns herkennen, verklaren, vinden, nodig, stem_citaat: all empty" in msg
-    assert "line 4: column 'stem_citaat' is empty while 'stem_rol' is filled" in msg
+    assert f"{tmp_path / 'duiding.csv'}: regel 2: kolom 'datum': '12-13-2025' is geen datum" in msg
+    assert "regel 3: kolom 'blok': '7' is niet toegestaan" in msg
+    assert "regel 3: kolommen herkennen, verklaren, vinden, nodig, stem_citaat: alle leeg" in msg
+    assert "regel 4: kolom 'stem_citaat' is leeg, maar 'stem_rol' is ingevuld" in msg
     secs = v.duiding(scope, signals)
-    assert secs[0].id == "duiding_probleem" and "line 2: column 'datum'" in secs[0].text
+    assert secs[0].id == "duiding_probleem" and "regel 2: kolom 'datum'" in secs[0].text
 
 
 def test_invalid_register_names_line_and_column(demo_scope, tmp_path):
@@ -127,10 +127,10 @@ def test_invalid_register_names_line_and_column(demo_scope, tmp_path):
     own = read_own_file("verbeteracties", tmp_path / "verbeteracties.csv",
                         known_indicators=set(demo_scope.catalogue.indicators))
     msg = own.problem
-    assert "line 2: column 'indicator': 'vsw' is not an indicator of the catalogue (did you mean 'vsv'?)" in msg
-    assert "line 2: column 'evaluatiedatum': 2025-04-01 is before startdatum 2025-05-01" in msg
-    assert "line 3: column 'voor': 'provincie' is not allowed" in msg
-    assert "line 3: column 'status': 'bezig' is not allowed" in msg
+    assert "regel 2: kolom 'indicator': 'vsw' is geen indicator uit de catalogus (bedoelt u 'vsv'?)" in msg
+    assert "regel 2: kolom 'evaluatiedatum': 2025-04-01 ligt vóór startdatum 2025-05-01" in msg
+    assert "regel 3: kolom 'voor': 'provincie' is niet toegestaan" in msg
+    assert "regel 3: kolom 'status': 'bezig' is niet toegestaan" in msg
 
 
 def test_file_text_stays_plain_text(demo_scope, tmp_path, signals):

@@ -16,7 +16,7 @@ def test_batch_on_a_dask_cluster_writes_reports_and_index(demo_processed, tmp_pa
                            executor="dask", scheduler=cluster.scheduler_address)
     ok, bad = results
     assert ok.ok and ok.report.is_file() and "Demoland" in ok.report.read_text(encoding="utf-8")
-    assert not bad.ok and "fictitious demo" in bad.message
+    assert not bad.ok and "fictieve demogegevens" in bad.message
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "GM9001" in index and "GM0000" in index and "mislukt" in index
 

@@ -70,14 +70,14 @@ def test_retries_with_exponential_backoff(server, tmp_path):
 
 def test_gives_up_with_a_plain_message_and_leaves_no_files(server, tmp_path):
     server.fail_next = 100
-    with pytest.raises(SourceUnavailable, match="CBS cannot be reached.*KOMPAS_CBS_DIR"):
+    with pytest.raises(SourceUnavailable, match="CBS is niet bereikbaar.*KOMPAS_CBS_DIR"):
         fetch(server, tmp_path, retries=2)
     assert not list(tmp_path.rglob("*.*"))
 
 
 def test_unknown_table_is_not_retried(server, tmp_path):
     delays = []
-    with pytest.raises(DataError, match="CBS does not know table 99999NED"):
+    with pytest.raises(DataError, match="CBS kent tabel 99999NED niet"):
         fetch_table("99999NED", tmp_path, catalog_url=server.host, use_https=False, sleep=delays.append)
     assert delays == []
 

@@ -42,7 +42,7 @@ def test_labels_are_dutch():
 
 @pytest.mark.parametrize("bad", ["3e halfjaar 2021", "31 februari 2021", "zomer 2020", ""])
 def test_unknown_titles_fail_with_clear_message(bad):
-    with pytest.raises(DataError, match="Unknown CBS period title"):
+    with pytest.raises(DataError, match="Onbekende periode"):
         parse_period(bad)
 
 

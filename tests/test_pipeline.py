@@ -192,20 +192,24 @@ def test_a_killed_batch_continues_where_it_stopped(demo_processed, tmp_path):
     import signal
     import time
 
-    env = {**os.environ, "KOMPAS_PROCESSED_DIR": str(demo_processed), "KOMPAS_REPORTS_DIR": str(tmp_path)}
+    from test_kernel import _probe_notebooks  # one small notebook per report: the test is about the batch
+
+    reports = tmp_path / "reports"
+    env = {**os.environ, "KOMPAS_PROCESSED_DIR": str(demo_processed), "KOMPAS_REPORTS_DIR": str(reports),
+           "KOMPAS_NOTEBOOKS_DIR": str(_probe_notebooks(tmp_path / "notebooks"))}
     cmd = [sys.executable, "-m", "kompas_lib.cli", "run", "-g", "GM9004", "GM9005", "--jobs", "1"]
     proc = subprocess.Popen(cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 240
-    while not list(tmp_path.glob("GM9004-*/.kompas-invoer.json")):
+    while not list(reports.glob("GM9004-*/.kompas-invoer.json")):
         assert proc.poll() is None and time.monotonic() < deadline, "the first report was not made"
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert len(list(tmp_path.glob("*/.kompas-invoer.json"))) < 2  # killed before the end
+    assert len(list(reports.glob("*/.kompas-invoer.json"))) < 2  # killed before the end
 
     again = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 0, again.stderr
     assert "GM9004: niets veranderd" in again.stdout and "0 mislukt" in again.stdout
-    assert len(list(tmp_path.glob("*/.kompas-invoer.json"))) == 2
-    assert not list(tmp_path.rglob("*.tmp"))
+    assert len(list(reports.glob("*/.kompas-invoer.json"))) == 2
+    assert not list(reports.rglob("*.tmp"))

@@ -2,6 +2,7 @@
 
 import pytest
 
+from kompas_lib.core.errors import DataError
 from kompas_lib.sources.sjablonen import SPECS, TemplateError, load, template
 
 ACT = ("Voorschoolse opvoedondersteuning;Consultatiebureau;preventie;R1|R2;Vroeg signaleren voorkomt zwaardere hulp;2023;420;;12;60\n"
@@ -35,39 +36,39 @@ def test_good_files_load(tmp_path):
 
 def test_unknown_type_suggests_nearest(tmp_path):
     msg = error(tmp_path, "activiteiten", ACT.replace(";preventie;", ";preventief;"))
-    assert "line 2: column 'type': 'preventief' is not allowed (did you mean 'preventie'?)" in msg
+    assert "regel 2: kolom 'type': 'preventief' is niet toegestaan (bedoelt u 'preventie'?)" in msg
 
 
 def test_negative_and_non_numeric(tmp_path):
     msg = error(tmp_path, "activiteiten", ACT.replace(";420;", ";-420;").replace(";310;", ";veel;"))
-    assert "line 2: column 'bereik': negative count -420" in msg and "line 3: column 'bereik': 'veel' is not a number" in msg
+    assert "regel 2: kolom 'bereik': -420 is negatief" in msg and "regel 3: kolom 'bereik': 'veel' is geen getal" in msg
 
 
 def test_fraction_in_a_count(tmp_path):
-    assert "column 'trajecten': 180.5 is not a whole number" in error(tmp_path, "activiteiten", ACT.replace(";180;", ";180.5;"))
+    assert "kolom 'trajecten': 180.5 is geen geheel getal" in error(tmp_path, "activiteiten", ACT.replace(";180;", ";180.5;"))
 
 
 def test_required_empty_and_bad_period(tmp_path):
     msg = error(tmp_path, "activiteiten", ACT.replace(";Huisartsen;", ";;").replace(";2023;420;", ";najaar 2023;420;"))
-    assert "line 3: column 'partner' is empty" in msg and "line 2: column 'periode': 'najaar 2023' is not a period" in msg
+    assert "regel 3: kolom 'partner' is leeg" in msg and "regel 2: kolom 'periode': 'najaar 2023' is geen periode" in msg
 
 
 def test_duplicate_rows(tmp_path):
     lines = ACT.splitlines()
     msg = error(tmp_path, "activiteiten", "\n".join([*lines, lines[1]]) + "\n")
-    assert "line 4: columns activiteit, partner, periode: duplicate of line 3" in msg
+    assert "regel 4: kolommen activiteit, partner, periode: dezelfde combinatie als op regel 3" in msg
 
 
 def test_share_numerator_above_denominator(tmp_path):
     msg = error(tmp_path, "inputkwaliteit", INPUT.replace(";18;24", ";30;24"))
-    assert "line 2: column 'teller': teller = 30 is more than noemer = 24" in msg
+    assert "regel 2: kolom 'teller': teller = 30 is meer dan noemer = 24" in msg
 
 
 def test_unknown_input_indicator_and_missing_column(tmp_path):
     msg = error(tmp_path, "inputkwaliteit", INPUT.replace("caseload", "werkdruk"))
-    assert "'werkdruk' is not allowed" in msg and "caseload" in msg
+    assert "'werkdruk' is niet toegestaan" in msg and "caseload" in msg
     msg = error(tmp_path, "inputkwaliteit", INPUT, header="aanbieder;periode;indicator;tellers;noemer")
-    assert "line 1: column 'teller' is missing (is 'tellers' meant?)" in msg
+    assert "regel 1: kolom 'teller' ontbreekt (bedoelt u 'tellers'?)" in msg
 
 
 def test_missing_file_points_at_the_template(tmp_path):
@@ -84,3 +85,111 @@ def test_gap_detection(tmp_path):
     assert dict(zip(per_result.resultaat, per_result.activiteiten.map(len))) == {"R1": 1, "R2": 2, "R3": 0}
     assert list(gaps.resultaat) == ["R3"]
     assert list(orphans.activiteit) == ["Sport in de wijk"]
+
+
+# --- the file itself: checked before its rows ------------------------------------------------------
+
+def load_error(path, name="activiteiten"):
+    with pytest.raises(DataError) as e:  # TemplateError is a DataError: the CLI prints it without a traceback
+        load(path, name)
+    assert isinstance(e.value, TemplateError)
+    return str(e.value)
+
+
+def test_a_folder_is_not_a_file(tmp_path):
+    msg = load_error(tmp_path)
+    assert f"{tmp_path}: is een map, geen bestand" in msg and "lokale_gegevens" in msg
+
+
+@pytest.mark.parametrize("content", [b"", b"\xef\xbb\xbf", b" \r\n\n\t"])
+def test_an_empty_file_points_at_the_template(tmp_path, content):
+    p = tmp_path / "act.csv"
+    p.write_bytes(content)
+    msg = load_error(p)
+    assert "het bestand is leeg" in msg and "kompas_lib/templates/activiteiten.csv" in msg
+
+
+@pytest.mark.parametrize("magic, what", [(b"PK\x03\x04", "Excel-werkmap (.xlsx)"),
+                                         (b"\xd0\xcf\x11\xe0", "oud Excel-bestand")])
+def test_an_excel_file_saved_with_a_csv_name(tmp_path, magic, what):
+    p = tmp_path / "act.csv"
+    p.write_bytes(magic + b"\x14\x00\x06\x00" + b"[Content_Types].xml" + bytes(200))
+    msg = load_error(p)
+    assert what in msg and "geen CSV-bestand" in msg and "'.csv'" in msg and "CSV UTF-8" in msg
+
+
+def test_binary_and_utf16_files_are_named_as_such(tmp_path):
+    p = tmp_path / "act.csv"
+    p.write_bytes(b"act\x00\x01\x02" * 10)
+    assert "binair bestand" in load_error(p)
+    p.write_bytes((";".join(SPECS["activiteiten"].names) + "\n").encode("utf-16"))
+    assert "UTF-16" in load_error(p)
+
+
+def test_a_latin1_file_names_its_first_bad_line(tmp_path):
+    p = tmp_path / "act.csv"
+    body = ACT + "Coöperatieve opvoedsteun;Wijkteam;preventie;;;2023;80;;;\n"
+    p.write_bytes((";".join(SPECS["activiteiten"].names) + "\n" + body).encode("latin-1"))
+    msg = load_error(p)
+    assert f"{p}: regel 4: het bestand is niet opgeslagen als UTF-8" in msg and "CSV UTF-8" in msg
+    assert "Co\ufffdperatieve" in msg  # the spot, shown without guessing the encoding
+
+
+def test_a_utf8_bom_is_accepted(tmp_path):
+    p = tmp_path / "act.csv"
+    p.write_bytes(("\ufeff" + ";".join(SPECS["activiteiten"].names) + "\n" + ACT).encode("utf-8"))
+    assert len(load(p, "activiteiten")) == 2
+
+
+@pytest.mark.parametrize("sep, word", [(",", "komma's"), ("\t", "tabs")])
+def test_commas_or_tabs_instead_of_semicolons(tmp_path, sep, word):
+    p = tmp_path / "act.csv"
+    p.write_text(";".join(SPECS["activiteiten"].names).replace(";", sep) + "\n" + ACT.replace(";", sep),
+                 encoding="utf-8")
+    msg = load_error(p)
+    assert f"{p}: regel 1: de kolommen zijn gescheiden door {word} in plaats van door puntkomma's (;)" in msg
+    assert "CSV UTF-8" in msg
+
+
+def test_excel_leftovers_are_ignored_and_lines_stay_exact(tmp_path):
+    """Empty rows (';;;;'), blank lines and trailing empty cells are skipped; a text over two lines
+    counts both lines, so the line numbers in the messages are those an editor shows."""
+    header = ";".join(SPECS["activiteiten"].names) + ";;"
+    body = (ACT.replace("\n", ";;\n", 1).replace("Vroeg signaleren voorkomt zwaardere hulp",
+                                                 '"Vroeg\nsignaleren voorkomt zwaardere hulp"')
+            + ";;;;;;;;;;;;\n\n" + "Sport in de wijk;Sportbedrijf;preventief;;;2023;900;;;\n")
+    p = tmp_path / "act.csv"
+    p.write_text(header + "\n" + body, encoding="utf-8")
+    msg = load_error(p)
+    assert msg.startswith("1 probleem gevonden:")
+    assert f"{p}: regel 7: kolom 'type': 'preventief' is niet toegestaan (bedoelt u 'preventie'?)" in msg
+
+
+def test_layout_problems_are_reported_with_the_row_problems(tmp_path):
+    body = ACT.replace(";Huisartsen;", ";Huisartsen;extra;") + 'Sport;Club;intensief;;;2023;"veel;;;\n'
+    msg = error(tmp_path, "activiteiten", body)
+    assert "regel 4: de aanhalingstekens (\") kloppen niet" in msg
+    body = ACT.replace(";Huisartsen;eerstelijn;R2;Lichte hulp dichtbij, minder verwijzingen;",
+                       ";Huisartsen;eerstelijn;R2;Lichte hulp;dichtbij;")
+    msg = error(tmp_path, "activiteiten", body.replace(";420;", ";-420;"))
+    lines = msg.splitlines()
+    assert lines[0] == "2 problemen gevonden:"  # in file order; the broken row gives no further messages
+    assert "regel 2: kolom 'bereik': -420 is negatief" in lines[1]
+    assert "regel 3: 11 waarden, maar de kopregel (regel 1) heeft 10 kolommen" in lines[2]
+
+
+def test_many_problems_are_counted_after_the_first_25(tmp_path):
+    row = ACT.splitlines()[0].replace(";420;", ";veel;")
+    body = "".join(row.replace("2023", str(1990 + i)) + "\n" for i in range(30))
+    msg = error(tmp_path, "activiteiten", body)
+    assert msg.startswith("30 problemen gevonden:") and msg.endswith("… en nog 5 meer")
+    assert "regel 31: kolom 'bereik': 'veel' is geen getal" not in msg and "regel 26:" in msg
+
+
+def test_a_title_above_the_column_names(tmp_path):
+    p = tmp_path / "act.csv"
+    p.write_text("Activiteiten gemeente Utrecht 2023\n\n" + ";".join(SPECS["activiteiten"].names) + "\n" + ACT,
+                 encoding="utf-8")
+    assert f"{p}: de kolomnamen staan op regel 3, maar horen op de eerste regel te staan" in load_error(p)
+    p.write_text("Activiteiten, Utrecht\n" + ";".join(SPECS["activiteiten"].names) + "\n" + ACT, encoding="utf-8")
+    assert "de kolomnamen staan op regel 2" in load_error(p)

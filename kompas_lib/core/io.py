@@ -15,6 +15,8 @@ from typing import Iterator
 
 import pandas as pd
 
+from kompas_lib.core.errors import DataError
+
 
 FILE_MODE = 0o644  # reports are shared: readable by others (mkstemp would leave 0600)
 
@@ -23,8 +25,13 @@ FILE_MODE = 0o644  # reports are shared: readable by others (mkstemp would leave
 def atomic_path(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success move it onto ``target`` (mode 0644)."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        why = "geen toegang" if isinstance(exc, PermissionError) else (exc.strerror or type(exc).__name__)
+        raise DataError(f"Kan {target.name} niet opslaan in de map {target.parent} ({why}). Controleer of de map "
+                        "bestaat en of u daar mag schrijven.") from None
     os.close(fd)
     tmp_path = Path(tmp)
     try:

@@ -152,7 +152,7 @@ def parse_period(title: str) -> Period:
                 p = Period(p.start, p.end, p.code, p.type, status)
             return p
     raise DataError(
-        f"Unknown CBS period title {raw!r}. Known forms are e.g. '2023', '1e halfjaar 2021', "
-        "'1e kwartaal 2015', '30 juni 2023' and \"2021/'22\". If CBS introduced a new form, "
-        "add it to kompas_lib/periods.py."
+        f"Onbekende periode {raw!r}. Bekende vormen zijn bijvoorbeeld '2023', '1e halfjaar 2021', "
+        "'1e kwartaal 2015', '30 juni 2023' en \"2021/'22\". Gebruikt CBS een nieuwe vorm, dan moet die worden "
+        "toegevoegd aan kompas_lib/core/periods.py (meld het aan wie kompas beheert)."
     )

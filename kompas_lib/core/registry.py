@@ -6,6 +6,7 @@ columns give its count, value and denominator. Code never names a CBS column: it
 
 from __future__ import annotations
 
+import difflib
 from functools import lru_cache
 from pathlib import Path
 import os
@@ -182,32 +183,48 @@ def load_registry(path: Path | None = None) -> Registry:
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> Registry:
+    if not Path(path).is_file():
+        hint = f" Controleer {CATALOGUE_ENV}." if os.environ.get(CATALOGUE_ENV) else ""
+        raise DataError(f"De catalogus {path} bestaat niet of is geen bestand.{hint}")
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        raise DataError(f"De catalogus {path} is niet te lezen; sla hem op als tekst in UTF-8.") from None
     except yaml.YAMLError as exc:
-        raise DataError(f"The table registry {path} is not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f" op regel {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
+        raise DataError(f"De catalogus {path} is geen geldige YAML{where}; controleer de inspringing en de "
+                        "dubbele punten daar.") from None
     try:
         indicators = {k: {"id": k, **v} for k, v in (raw.get("indicators") or {}).items()}
         reg = Registry(gebieden=raw["gebieden"], concepts=raw["concepts"], indicators=indicators,
                        verwacht_gebruik=raw.get("verwacht_gebruik"))
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:10])
-        raise DataError(f"The table registry {path} is malformed: {problems}. Allowed domains: "
-                        f"{', '.join(DOMAINS)}; placements: kerncijfer, trend, overzicht, signaal.") from None
-    except (KeyError, TypeError, AttributeError) as exc:
-        raise DataError(f"The table registry {path} is malformed: {exc}") from exc
+        raise DataError(f"De catalogus {path} klopt niet: {problems}. Toegestane domeinen: {', '.join(DOMAINS)}; "
+                        "toegestane plaatsingen: kerncijfer, trend, overzicht, signaal.") from None
+    except KeyError as exc:
+        raise DataError(f"De catalogus {path} klopt niet: het onderdeel {exc} ontbreekt.") from None
+    except (TypeError, AttributeError):
+        raise DataError(f"De catalogus {path} klopt niet: de onderdelen gebieden, concepts en indicators moeten "
+                        "elk een lijst van sleutels met waarden zijn.") from None
     for ind in reg.indicators.values():
         if ind.concept not in reg.concepts:
-            raise DataError(f"Indicator {ind.id} in {path} names unknown concept {ind.concept!r}.")
+            near = difflib.get_close_matches(ind.concept, list(reg.concepts), n=1)
+            raise DataError(f"De catalogus {path}: indicator {ind.id} noemt het onbekende concept '{ind.concept}'"
+                            + (f" (bedoelt u '{near[0]}'?)" if near else "") + ".")
         if not (ind.teller or ind.waarde):
-            raise DataError(f"Indicator {ind.id} in {path} needs 'teller' or 'waarde'.")
+            raise DataError(f"De catalogus {path}: indicator {ind.id} heeft 'teller' of 'waarde' nodig; vul een "
+                            "van beide in.")
         if ind.gewicht and ind.gewicht not in reg.indicators:
-            raise DataError(f"Indicator {ind.id} in {path} weights by unknown indicator {ind.gewicht!r}.")
+            raise DataError(f"De catalogus {path}: indicator {ind.id} weegt met de onbekende indicator "
+                            f"'{ind.gewicht}' (sleutel 'gewicht'); gebruik het id van een indicator uit de catalogus.")
     model = reg.verwacht_gebruik
     for uid, u in (model.uitkomsten.items() if model else ()):
         unknown = [i for i in [uid, *u.noemer] if i not in reg.indicators]
         if unknown:
-            raise DataError(f"verwacht_gebruik in {path} names unknown indicator(s) {', '.join(unknown)}.")
+            raise DataError(f"De catalogus {path}: verwacht_gebruik noemt onbekende indicator(en) "
+                            f"{', '.join(unknown)}; gebruik ids van indicatoren uit de catalogus.")
     return reg
 
 

@@ -29,7 +29,7 @@ from kompas_lib.core.errors import DataError
 from kompas_lib.core.periods import parse_period
 from kompas_lib.core.registry import Concept, Indicator, Registry, load_registry, resolve_any
 from kompas_lib.prepare.herindeling import harmonise
-from kompas_lib.prepare.regions import COUNTRY_CODE, RegionIndex, parse_gebieden
+from kompas_lib.prepare.regions import COUNTRY_CODE, GEBIEDEN_COLUMNS, RegionIndex, parse_gebieden
 from kompas_lib.sources import FolderSource
 from kompas_lib.sources.cbs_csv import require_columns, to_number
 from kompas_lib.sources.demo import display_id
@@ -59,8 +59,10 @@ def build_regions(source: FolderSource, registry: Registry) -> tuple[pd.DataFram
         used.append(table_id)
     if not frames:
         raise DataError(
-            f"No 'Gebieden in Nederland' table found in {source.root}. Without it gemeente names cannot be "
-            f"matched to codes. Expected one of: {', '.join(registry.gebieden_tables.values())}."
+            f"Er staat geen tabel 'Gebieden in Nederland' in {source.root}. Zonder die tabel zijn de namen van "
+            f"gemeenten niet aan hun codes te koppelen. Verwacht minstens één van: "
+            f"{', '.join(registry.gebieden_tables.values())}; haal er een op met 'kompas fetch <tabel-id>' "
+            "(internet nodig) of gebruik een kopie van de CBS-tabellen die ze heeft."
         )
     return pd.concat(frames, ignore_index=True), used
 
@@ -73,8 +75,9 @@ def _filter_rows(raw: pd.DataFrame, ind: Indicator, table_id: str, filters=None)
             continue
         if col is None:
             raise DataError(
-                f"CBS table {table_id} has none of the columns {flt.kolommen} that indicator {ind.id} "
-                "filters on; CBS may have changed the table (see kompas_lib/data/tables.yml)."
+                f"CBS-tabel {table_id} heeft geen van de kolommen {', '.join(flt.kolommen)} waarop indicator "
+                f"{ind.id} filtert. Waarschijnlijk heeft CBS de tabel veranderd; pas de catalogus "
+                "kompas_lib/data/tables.yml aan (of meld het aan wie kompas beheert)."
             )
         mask &= raw[col].isin(flt.waarden)
     return raw[mask]
@@ -197,7 +200,10 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
         waarde = resolve_any(rows.columns, ind.waarde)
         noemer = resolve_any(rows.columns, ind.noemer)
 
-        periods = _period_frame(rows["Perioden"])
+        try:
+            periods = _period_frame(rows["Perioden"])
+        except DataError as exc:  # name the table: an unknown period form means CBS changed it
+            raise DataError(f"CBS-tabel {table_id}, kolom 'Perioden': {exc}") from None
         df = pd.DataFrame({"period_title": rows["Perioden"].to_numpy()})
         df = df.merge(periods, on="period_title", how="left")
 
@@ -357,18 +363,33 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
     return PrepareResult(facts, regions, report)
 
 
-def load_facts(out_dir: Path | None = None) -> pd.DataFrame:
-    f = Path(out_dir or paths.processed_dir()) / "facts.parquet"
+def _read_prepared(name: str, columns: list[str], out_dir: Path | None) -> pd.DataFrame:
+    """Read one prepared parquet file; a missing, damaged or outdated file is a :class:`DataError`
+    that says to run ``kompas prepare`` (again)."""
+    folder = Path(out_dir or paths.processed_dir())
+    f = folder / name
     if not f.is_file():
-        raise DataError(f"{f} does not exist yet. Run 'kompas prepare' first (or 'make report').")
-    return pd.read_parquet(f)
+        raise DataError(f"De voorbereide gegevens ontbreken: {f} bestaat nog niet. Voer eerst 'kompas prepare' uit "
+                        "(of 'make report').")
+    again = f"Voer 'kompas prepare' opnieuw uit; dat maakt de bestanden in {folder} opnieuw."
+    try:
+        df = pd.read_parquet(f)
+    except Exception:  # noqa: BLE001 - pyarrow raises ArrowInvalid, OSError, … for a damaged file
+        raise DataError(f"De voorbereide gegevens in {folder} zijn beschadigd of gemaakt met een oudere versie van "
+                        f"kompas: {name} is niet te lezen. {again}") from None
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise DataError(f"De voorbereide gegevens in {folder} zijn beschadigd of gemaakt met een oudere versie van "
+                        f"kompas: in {name} ontbreken de kolommen {', '.join(missing)}. {again}")
+    return df
+
+
+def load_facts(out_dir: Path | None = None) -> pd.DataFrame:
+    return _read_prepared("facts.parquet", FACT_COLUMNS, out_dir)
 
 
 def load_regions(out_dir: Path | None = None) -> pd.DataFrame:
-    f = Path(out_dir or paths.processed_dir()) / "regions.parquet"
-    if not f.is_file():
-        raise DataError(f"{f} does not exist yet. Run 'kompas prepare' first (or 'make report').")
-    return pd.read_parquet(f)
+    return _read_prepared("regions.parquet", GEBIEDEN_COLUMNS, out_dir)
 
 
 __all__ = ["prepare", "load_facts", "load_regions", "FACT_COLUMNS", "COUNTRY_CODE"]

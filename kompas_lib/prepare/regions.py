@@ -90,9 +90,11 @@ def parse_gebieden(raw: pd.DataFrame, year: int, table_id: str) -> pd.DataFrame:
     columns are gemeentegrootte and stedelijkheid (in that order, as in every year so far).
     """
     if "Code_1" not in raw.columns or "RegioS" not in raw.columns:
+        lacking = " en ".join(f"'{c}'" for c in ("RegioS", "Code_1") if c not in raw.columns)
         raise DataError(
-            f"Gebieden table {table_id} ({year}) lacks the columns RegioS/Code_1; CBS may have changed "
-            "its layout. Check the table in kompas_lib/data/tables.yml."
+            f"CBS-tabel {table_id} (Gebieden in Nederland {year}) mist de kolom(men) {lacking}. Waarschijnlijk heeft "
+            "CBS de indeling van de tabel veranderd; controleer de tabel in de catalogus kompas_lib/data/tables.yml "
+            f"of haal haar opnieuw op met 'kompas fetch {table_id} --refresh'."
         )
     cols = list(raw.columns)
     out = pd.DataFrame({
@@ -128,7 +130,11 @@ def parse_gebieden(raw: pd.DataFrame, year: int, table_id: str) -> pd.DataFrame:
         if c not in out:
             out[c] = None
     if out["gemeente_code"].duplicated().any() or not out["gemeente_code"].str.match(r"^GM\d{4}$").all():
-        raise DataError(f"Gebieden table {table_id} ({year}) has duplicate or malformed gemeente codes.")
+        bad = out["gemeente_code"][out["gemeente_code"].duplicated() | ~out["gemeente_code"].str.match(r"^GM\d{4}$")]
+        raise DataError(f"CBS-tabel {table_id} (Gebieden in Nederland {year}) heeft dubbele of onjuiste gemeentecodes "
+                        f"in kolom 'Code_1' (bijvoorbeeld '{bad.iloc[0]}'; een gemeentecode is GM met 4 cijfers). "
+                        f"Haal de tabel opnieuw op met 'kompas fetch {table_id} --refresh' of gebruik een andere "
+                        "kopie.")
     return out[GEBIEDEN_COLUMNS]
 
 

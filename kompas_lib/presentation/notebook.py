@@ -26,7 +26,7 @@ from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.section import Section
 from kompas_lib.analysis.shared import shared
 from kompas_lib.core import fmt, io, paths
-from kompas_lib.core.errors import DataError
+from kompas_lib.core.errors import DataError, KompasError
 from kompas_lib.core.registry import load_registry
 from kompas_lib.prepare.facts import load_facts, load_regions
 from kompas_lib.sources.local import demo_root, read_local
@@ -73,8 +73,26 @@ def _quiet() -> None:
 def start(gemeente: str, params_file: str | None = None, *, processed: Path | None = None) -> Context:
     """Load everything one gemeente or jeugdregio needs (prepare data first if needed)."""
     _quiet()
+    _short_errors()
     scope = load_scope(gemeente, params_file, processed=processed)
     return Context(scope, report_dir(scope.focus.code, scope.focus.name))
+
+
+def _short_errors() -> None:
+    """In a notebook, a problem the user can fix (a :class:`KompasError`) shows its Dutch message, as
+    on the command line, instead of a traceback; the cell still fails (papermill sees the error)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "_showtraceback"):
+        return
+
+    def handler(sh, etype, evalue, tb, tb_offset=None):
+        sh._showtraceback(etype, evalue, [f"Fout: {evalue}"])
+
+    shell.set_custom_exc((KompasError,), handler)
 
 
 _FACTS: dict = {}

@@ -191,7 +191,14 @@ def _folders(processed: Path | None, out_root: Path | None):
 
 @lru_cache(maxsize=2)
 def _region_columns(processed: Path, _version: tuple) -> tuple[pd.DataFrame, dict]:
-    facts = pd.read_parquet(processed / "facts.parquet", columns=["region_code", "region_name", "region_level", "status"])
+    columns = ["region_code", "region_name", "region_level", "status"]
+    try:
+        facts = pd.read_parquet(processed / "facts.parquet", columns=columns)
+    except Exception:  # noqa: BLE001 - any damage: the same advice as load_facts gives
+        from kompas_lib.prepare.facts import load_facts
+
+        load_facts(processed)  # raises the library's message (damaged, or from an older version)
+        raise
     return facts, region_catalogue(facts, load_regions(processed))
 
 
@@ -324,8 +331,9 @@ def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: f
                         cwd=str(nb_path.parent), progress_bar=False, kernel_name="python3",
                         engine_name="kompas-warm", warm=kernel, request_save_on_cell_execute=False,
                         execution_timeout=timeout)
-                except pm.PapermillExecutionError as exc:
-                    raise KompasError(f"{nb_path.name}: {exc.ename}: {exc.evalue}") from None
+                except pm.PapermillExecutionError as exc:  # the library's own errors: the message only
+                    ours = exc.ename in ("KompasError", "DataError", "ParamsError", "SourceUnavailable", "TemplateError")
+                    raise KompasError(f"{nb_path.name}: {exc.evalue if ours else exc.ename + ': ' + exc.evalue}") from None
                 err = _error_text(nb)
                 if err:
                     raise KompasError(f"{nb_path.name}: {err}")

@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 HERINDELINGEN_FILE = "herindelingen.csv"
 KINDS = ("snapshot", "live", "demo")
+KIND_WORDS = {"snapshot": "de map met CBS-tabellen", "live": "de map met opgehaalde CBS-tabellen",
+              "demo": "de map met demogegevens"}
 
 
 @dataclass(frozen=True)
@@ -50,10 +52,10 @@ class FolderSource:
         f = self.table_file(table_id)
         if f is None:
             raise DataError(
-                f"CBS table {table_id} is not in the {self.kind} folder {self.root}. "
-                f"Fetch it with 'kompas fetch {table_id}' (needs internet) or use a snapshot that has it."
+                f"CBS-tabel {table_id} staat niet in {KIND_WORDS.get(self.kind, 'de map')} {self.root}. Haal haar op "
+                f"met 'kompas fetch {table_id}' (internet nodig) of gebruik een kopie die haar wel heeft."
             )
-        return read_raw(f)
+        return read_raw(f, table_id)
 
     def metadata(self, table_id: str) -> dict:
         """Metadata JSON written by the live fetcher or the demo generator; minimal if absent."""
@@ -62,16 +64,27 @@ class FolderSource:
         if f.is_file():
             try:
                 meta.update(json.loads(f.read_text(encoding="utf-8")))
-            except json.JSONDecodeError as exc:
-                raise DataError(f"Metadata file {f} is not valid JSON ({exc}); delete it and fetch again.")
+            except (OSError, TypeError, ValueError) as exc:  # JSON and decoding errors are ValueErrors
+                where = f" (regel {exc.lineno})" if isinstance(exc, json.JSONDecodeError) else ""
+                raise DataError(
+                    f"CBS-tabel {table_id}: het bestand met de beschrijving van de tabel, {f}, is beschadigd{where}. "
+                    f"Haal de tabel opnieuw op met 'kompas fetch {table_id} --refresh' (internet nodig) of gebruik "
+                    "een andere kopie van de CBS-tabellen.") from None
         return meta
 
     def herindelingen(self) -> pd.DataFrame:
         """Municipal mergers: the folder's own ``herindelingen.csv`` (demo) or the package's (CBS)."""
         own = self.root / HERINDELINGEN_FILE
         f = own if own.is_file() else paths.PACKAGE_DATA / HERINDELINGEN_FILE
-        df = pd.read_csv(f, sep=";", dtype=str, encoding="utf-8-sig").apply(lambda s: s.str.strip())
-        df["jaar"] = df["jaar"].astype(int)
+        try:
+            df = pd.read_csv(f, sep=";", dtype=str, encoding="utf-8-sig").apply(lambda s: s.str.strip())
+            df["jaar"] = df["jaar"].astype(int)
+        except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:  # pandas parse errors are ValueErrors
+            what = f"kolom {exc} ontbreekt" if isinstance(exc, KeyError) else "de inhoud klopt niet"
+            raise DataError(
+                f"Het bestand met gemeentelijke herindelingen {f} is niet te lezen ({what}). Het hoort "
+                "een CSV-bestand met ';' te zijn met onder meer de kolommen jaar, oud_code, oud_naam, nieuw_code "
+                "en soort; herstel het of gebruik een andere kopie.") from None
         return df
 
 
@@ -82,18 +95,20 @@ def choose_source(kind: str = "auto", *, cbs_dir: Path | None = None, fetch_miss
     ``data/raw/cbs`` (fetching missing tables when CBS is reachable); else the demo data.
     """
     if kind not in ("auto", *KINDS):
-        raise DataError(f"Unknown data source {kind!r}; choose one of auto, snapshot, live, demo.")
+        raise DataError(f"Onbekende gegevensbron '{kind}'; toegestaan: auto, snapshot, live, demo.")
     snapshot = cbs_dir or paths.snapshot_dir_from_env()
     if kind == "snapshot" or (kind == "auto" and snapshot):
         if not snapshot:
             raise SourceUnavailable(
-                "No snapshot folder given. Set KOMPAS_CBS_DIR to a folder with CBS tables "
-                "(<folder>/<TABLEID>/<TABLEID>.csv), e.g. KOMPAS_CBS_DIR=../shared/data/cbs."
+                "Er is geen map met CBS-tabellen opgegeven. Zet KOMPAS_CBS_DIR op een map met CBS-tabellen "
+                "(<map>/<TABELID>/<TABELID>.csv), bijvoorbeeld KOMPAS_CBS_DIR=../shared/data/cbs."
             )
         if not Path(snapshot).is_dir():
+            what = "een bestand, geen map" if Path(snapshot).exists() else "een map die niet bestaat"
             raise SourceUnavailable(
-                f"KOMPAS_CBS_DIR points to {snapshot}, which is not a folder. Correct the path, or unset "
-                "KOMPAS_CBS_DIR to use CBS online (or the demo data without internet)."
+                f"KOMPAS_CBS_DIR wijst naar {snapshot}; dat is {what}. Verbeter het pad (de map met per tabel een "
+                "map <TABELID>/<TABELID>.csv), of haal KOMPAS_CBS_DIR weg om CBS online te gebruiken (zonder "
+                "internet: de demogegevens)."
             )
         return FolderSource(Path(snapshot), "snapshot")
     if kind in ("live", "auto"):
@@ -111,10 +126,12 @@ def choose_source(kind: str = "auto", *, cbs_dir: Path | None = None, fetch_miss
             return FolderSource(cache, "live")
         if kind == "live":
             raise SourceUnavailable(
-                "CBS cannot be reached (no internet, or CBS is down) and there is no earlier download "
-                "in data/raw/cbs. Set KOMPAS_CBS_DIR to a snapshot folder, or use --bron demo."
+                "CBS is niet bereikbaar (geen internet, of de website van CBS is uit de lucht) en er zijn nog geen "
+                "tabellen opgehaald in data/raw/cbs. Zet KOMPAS_CBS_DIR op een map met CBS-tabellen, of gebruik "
+                "--bron demo."
             )
-        log.warning("CBS not reachable and no snapshot: using the fictitious demo data (Demoland).")
+        log.warning("CBS is niet bereikbaar en er is geen map met CBS-tabellen: de fictieve demogegevens "
+                    "(Demoland) worden gebruikt.")
     from kompas_lib.sources.demo import generate_demo
 
     demo = paths.demo_dir()

@@ -86,10 +86,12 @@ def fetch_table(table_id: str, cache_dir: Path, *, catalog_url: str | None = Non
             code = _status_code(exc)
             if code == 404:
                 raise DataError(
-                    f"CBS does not know table {table_id}. Check the table id in kompas_lib/data/tables.yml "
-                    "(CBS sometimes replaces a table by a new one with another id).") from None
+                    f"CBS kent tabel {table_id} niet. Controleer het tabel-id in kompas_lib/data/tables.yml (CBS "
+                    "vervangt soms een tabel door een nieuwe met een ander id).") from None
             if code is not None and code not in RETRY_STATUS:
-                raise SourceUnavailable(f"CBS refused table {table_id} (HTTP {code}).") from None
+                raise SourceUnavailable(f"CBS weigert tabel {table_id} te leveren (HTTP-fout {code}). Probeer het "
+                                        "later opnieuw, of gebruik een kopie van de CBS-tabellen "
+                                        "(KOMPAS_CBS_DIR).") from None
             last = exc
             if attempt < retries:
                 delay = backoff * 2 ** attempt
@@ -97,11 +99,13 @@ def fetch_table(table_id: str, cache_dir: Path, *, catalog_url: str | None = Non
                 sleep(delay)
     else:
         raise SourceUnavailable(
-            f"CBS cannot be reached for table {table_id} (tried {retries + 1} times: {type(last).__name__}). "
-            "There is no internet connection, or CBS is down. Try again later, set KOMPAS_CBS_DIR to a folder "
-            "with a copy of the CBS tables, or run without network to use the fictitious demo data.")
+            f"CBS is niet bereikbaar voor tabel {table_id} ({retries + 1} keer geprobeerd: {type(last).__name__}). "
+            "Er is geen internetverbinding, of de website van CBS is uit de lucht. Probeer het later opnieuw, zet "
+            "KOMPAS_CBS_DIR op een map met een kopie van de CBS-tabellen, of werk zonder netwerk met de fictieve "
+            "demogegevens.")
     if df.empty:
-        raise DataError(f"CBS returned no rows for table {table_id}.")
+        raise DataError(f"CBS gaf geen enkele rij voor tabel {table_id}. Probeer het later opnieuw; blijft de tabel "
+                        "leeg, controleer dan het tabel-id in kompas_lib/data/tables.yml.")
     io.write_csv(df, csv, sep=";", encoding="utf-8-sig", index=False)
     io.write_json(cache_dir / table_id / f"{table_id}.json", {
         "table_id": table_id, **meta, "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

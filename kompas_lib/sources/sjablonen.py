@@ -7,9 +7,12 @@ column, in words a policy analyst can act on. The empty templates live in ``komp
 
 from __future__ import annotations
 
+import csv
 import difflib
+import io
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 import numpy as np
@@ -114,11 +117,18 @@ SPECS = {
 }
 
 
+MAX_SHOWN = 25  # problems listed in one message; the rest are counted
+
+
 class TemplateError(DataError):
+    """A file made from a template cannot be used; ``problems`` holds one line per problem."""
+
     def __init__(self, problems: list[str]):
         self.problems = problems
-        shown = problems[:25] + ([f"… and {len(problems) - 25} more"] if len(problems) > 25 else [])
-        super().__init__("The file cannot be used:\n" + "\n".join(shown))
+        n = len(problems)
+        shown = problems[:MAX_SHOWN] + ([f"… en nog {n - MAX_SHOWN} meer"] if n > MAX_SHOWN else [])
+        head = "1 probleem gevonden:" if n == 1 else f"{n} problemen gevonden:"
+        super().__init__(head + "\n" + "\n".join(shown))
 
 
 def template(name: str) -> pd.DataFrame:
@@ -144,45 +154,62 @@ def parse_date(text: str) -> str | None:
     return None
 
 
+def _num(x: float) -> str:
+    """A number as written in a Dutch message: 30, 8,5 (no exponent, decimal comma)."""
+    return str(int(x)) if float(x).is_integer() else f"{x:.10g}".replace(".", ",")
+
+
 def validate(raw: pd.DataFrame, source: str, spec: Spec, known_codes: dict[str, str] | None = None,
-             known_indicators: set[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+             known_indicators: set[str] | None = None, lines: list[int] | None = None,
+             header_line: int = 1) -> tuple[pd.DataFrame, list[str]]:
+    """Check ``raw`` (every cell text) against ``spec``; return the typed frame and one Dutch message
+    per problem. ``lines`` gives each row's line in the file (default: row i on line i + 2)."""
     problems: list[str] = []
+
+    def at(i: int) -> str:
+        return f"{source}: regel {lines[i] if lines is not None else _line(i)}"
+
     raw = raw.copy()
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = [c for c in spec.names if c not in raw.columns]
     extra = [c for c in raw.columns if c not in spec.names]
     for c in missing:
         near = difflib.get_close_matches(c, extra, n=1)
-        problems.append(f"{source}: line 1: column '{c}' is missing" + (f" (is '{near[0]}' meant?)" if near else "")
-                        + f"; see the template kompas_lib/templates/{spec.file}")
+        problems.append(f"{source}: regel {header_line}: kolom '{c}' ontbreekt"
+                        + (f" (bedoelt u '{near[0]}'?)" if near else "")
+                        + f"; zie het sjabloon kompas_lib/templates/{spec.file}")
     for c in extra:
         if not difflib.get_close_matches(c, missing, n=1):
-            problems.append(f"{source}: line 1: column '{c}' is not part of the template; remove or rename it")
+            problems.append(f"{source}: regel {header_line}: kolom '{c}' hoort niet bij het sjabloon; verwijder de "
+                            f"kolom of geef haar een naam uit kompas_lib/templates/{spec.file}")
     if missing:
         return pd.DataFrame(columns=spec.names), problems
-    df = raw[spec.names].apply(lambda s: s.astype(str).str.strip())
+    df = raw[spec.names].apply(lambda s: s.fillna("").astype(str).str.strip())
     for col in spec.columns:
         values = df[col.name]
         empty = values == ""
         if col.required:
             for i in np.where(empty)[0]:
-                problems.append(f"{source}: line {_line(i)}: column '{col.name}' is empty")
+                problems.append(f"{at(i)}: kolom '{col.name}' is leeg; deze kolom is verplicht")
         if col.kind in ("count", "number"):
             num = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce")
             for i in np.where(num.isna() & ~empty)[0]:
-                problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{values.iloc[i]}' is not a number")
+                problems.append(f"{at(i)}: kolom '{col.name}': '{values.iloc[i]}' is geen getal")
             for i in np.where(num < 0)[0]:
-                what = "count" if col.kind == "count" else "value"
-                problems.append(f"{source}: line {_line(i)}: column '{col.name}': negative {what} {num.iloc[i]:g}")
+                what = "een aantal" if col.kind == "count" else "de waarde"
+                problems.append(f"{at(i)}: kolom '{col.name}': {values.iloc[i]} is negatief; {what} kan niet "
+                                "kleiner zijn dan 0")
             if col.kind == "count":
                 for i in np.where(num.notna() & (num % 1 != 0))[0]:
-                    problems.append(f"{source}: line {_line(i)}: column '{col.name}': {num.iloc[i]:g} is not a whole number")
+                    problems.append(f"{at(i)}: kolom '{col.name}': {values.iloc[i]} is geen geheel getal; "
+                                    "een aantal heeft geen decimalen")
             df[col.name] = num
         elif col.kind == "enum":
             for i in np.where(~empty & ~values.isin(col.allowed))[0]:
                 near = difflib.get_close_matches(values.iloc[i], col.allowed, n=1)
-                problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{values.iloc[i]}' is not allowed"
-                                + (f" (did you mean '{near[0]}'?)" if near else "") + f"; allowed: {', '.join(col.allowed)}")
+                problems.append(f"{at(i)}: kolom '{col.name}': '{values.iloc[i]}' is niet toegestaan"
+                                + (f" (bedoelt u '{near[0]}'?)" if near else "")
+                                + f"; toegestaan: {', '.join(col.allowed)}")
         elif col.kind == "period":
             codes = []
             for i, p in enumerate(values):
@@ -194,45 +221,46 @@ def validate(raw: pd.DataFrame, source: str, spec: Spec, known_codes: dict[str, 
                 except DataError:
                     codes.append(None)
                     if p:
-                        problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{p}' is not a period; use e.g. "
-                                        "2023, '1e halfjaar 2023' or '1e kwartaal 2023'")
+                        problems.append(f"{at(i)}: kolom '{col.name}': '{p}' is geen periode; schrijf bijvoorbeeld "
+                                        "2023, '1e halfjaar 2023' of '1e kwartaal 2023'")
             df[col.name] = codes
         elif col.kind == "gemeente":
             for i, code in enumerate(values):
                 if code and not re.match(r"^GM\d{4}$", code):
-                    problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{code}' is not a gemeente code "
-                                    "(GM + 4 digits)")
+                    problems.append(f"{at(i)}: kolom '{col.name}': '{code}' is geen gemeentecode; een gemeentecode "
+                                    "is GM met 4 cijfers, bijvoorbeeld GM0344")
                 elif code and known_codes is not None and code not in known_codes:
                     near = difflib.get_close_matches(code, list(known_codes), n=1, cutoff=0.7)
-                    hint = f" (did you mean {near[0]} {known_codes[near[0]]}?)" if near else ""
-                    problems.append(f"{source}: line {_line(i)}: column '{col.name}': unknown gemeente {code}{hint}")
+                    hint = f" (bedoelt u {near[0]} {known_codes[near[0]]}?)" if near else ""
+                    problems.append(f"{at(i)}: kolom '{col.name}': gemeentecode {code} is onbekend{hint}")
         elif col.kind == "list":
             df[col.name] = [[x.strip() for x in v.split("|") if x.strip()] for v in values]
         elif col.kind == "datum":
             dates = [parse_date(v) if v else None for v in values]
             for i, (v, d) in enumerate(zip(values, dates)):
                 if v and d is None:
-                    problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{v}' is not a date; use e.g. "
-                                    "2024-03-12 (year-month-day) or 12-03-2024")
+                    problems.append(f"{at(i)}: kolom '{col.name}': '{v}' is geen datum; schrijf bijvoorbeeld "
+                                    "2024-03-12 (jaar-maand-dag) of 12-03-2024 (dag-maand-jaar)")
             df[col.name] = [d or "" for d in dates]
         elif col.kind == "indicator" and known_indicators is not None:
             for i, v in enumerate(values):
                 if v and v not in known_indicators:
                     near = difflib.get_close_matches(v, sorted(known_indicators), n=1, cutoff=0.6)
-                    problems.append(f"{source}: line {_line(i)}: column '{col.name}': '{v}' is not an indicator of the "
-                                    "catalogue" + (f" (did you mean '{near[0]}'?)" if near else "")
-                                    + "; leave it empty or use an id from kompas_lib/data/tables.yml")
+                    problems.append(f"{at(i)}: kolom '{col.name}': '{v}' is geen indicator uit de catalogus"
+                                    + (f" (bedoelt u '{near[0]}'?)" if near else "")
+                                    + "; laat de kolom leeg of gebruik een id uit kompas_lib/data/tables.yml")
     if spec.one_of:
         filled = (df[list(spec.one_of)] != "").any(axis=1)
         for i in np.where(~filled)[0]:
-            problems.append(f"{source}: line {_line(i)}: columns {', '.join(spec.one_of)}: all empty; fill at least one")
+            problems.append(f"{at(i)}: kolommen {', '.join(spec.one_of)}: alle leeg; vul er minstens één in")
     for col, other in spec.needs:
         for i in np.where((df[col] != "") & (df[other] == ""))[0]:
-            problems.append(f"{source}: line {_line(i)}: column '{other}' is empty while '{col}' is filled")
+            problems.append(f"{at(i)}: kolom '{other}' is leeg, maar '{col}' is ingevuld; vul beide in of laat "
+                            "beide leeg")
     for later, earlier in spec.not_before:
         for i in np.where((df[later] != "") & (df[earlier] != "") & (df[later] < df[earlier]))[0]:
-            problems.append(f"{source}: line {_line(i)}: column '{later}': {df[later].iloc[i]} is before "
-                            f"{earlier} {df[earlier].iloc[i]}")
+            problems.append(f"{at(i)}: kolom '{later}': {df[later].iloc[i]} ligt vóór {earlier} "
+                            f"{df[earlier].iloc[i]}")
     for nums, den in spec.bounds:
         nums = (nums,) if isinstance(nums, str) else tuple(nums)
         applies = pd.Series(True, index=df.index)
@@ -241,30 +269,194 @@ def validate(raw: pd.DataFrame, source: str, spec: Spec, known_codes: dict[str, 
         total = df[list(nums)].sum(axis=1, min_count=len(nums))
         what = " + ".join(nums) + " = "
         for i in np.where(applies & (total > df[den]))[0]:
-            problems.append(f"{source}: line {_line(i)}: column '{nums[-1]}': {what}{total.iloc[i]:g} is more than "
-                            f"{den} = {df[den].iloc[i]:g}")
-    keyed = df[list(spec.key)].astype(str)
+            problems.append(f"{at(i)}: kolom '{nums[-1]}': {what}{_num(total.iloc[i])} is meer dan "
+                            f"{den} = {_num(df[den].iloc[i])}; het deel kan niet groter zijn dan het geheel")
+    keyed = df[list(spec.key)].astype(object).fillna("").astype(str)  # empty keys compare as equal
     dup = keyed.duplicated(keep="first")
     for i in np.where(dup)[0]:
         first = np.where((keyed == keyed.iloc[i]).all(axis=1))[0][0]
-        problems.append(f"{source}: line {_line(i)}: columns {', '.join(spec.key)}: duplicate of line {_line(first)}")
+        problems.append(f"{at(i)}: kolommen {', '.join(spec.key)}: dezelfde combinatie als op regel "
+                        f"{lines[first] if lines is not None else _line(first)}; elke combinatie mag maar één keer "
+                        "voorkomen")
     return df, problems
+
+
+# --- reading a file ---------------------------------------------------------------------------
+
+UTF8_BOM = b"\xef\xbb\xbf"
+# Excel's CSV UTF-8 format: named after the comma, but with Dutch settings Excel separates by ';'
+EXCEL_CSV = "Bestand > Opslaan als > 'CSV UTF-8 (door komma's gescheiden) (*.csv)'"
+SAVE_AS_CSV = f"sla het op via {EXCEL_CSV}; met Nederlandse instellingen zet Excel dan ';' tussen de kolommen"
+SEPARATORS = {",": "komma's", "\t": "tabs"}
+
+
+def _fail(message: str) -> TemplateError:
+    """The error for a file that cannot be read at all: one problem."""
+    return TemplateError([message])
+
+
+def _not_text(data: bytes) -> str | None:
+    """What a file that is no UTF-8 text is (in words for a message), judged by its first bytes."""
+    if data.startswith(b"PK\x03\x04"):
+        return "een Excel-werkmap (.xlsx) of een ander zip-bestand"
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        return "een oud Excel-bestand (.xls)"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "een tekstbestand in UTF-16 (in Excel: 'Unicode-tekst')"
+    if b"\x00" in data[:4096]:
+        return "een binair bestand, geen tekst"
+    return None
+
+
+def _decode(data: bytes, path: Path) -> str:
+    """The file's text (UTF-8, with or without BOM); a message naming the first line that is not UTF-8."""
+    body = data.removeprefix(UTF8_BOM)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body[:exc.start].count(b"\n") + 1
+        begin = max(body.rfind(sep, 0, exc.start) for sep in (b"\n", b";", b" ")) + 1
+        ends = [i for i in (body.find(sep, exc.start) for sep in (b"\n", b"\r", b";", b" ")) if i >= 0]
+        word = body[begin:min(ends, default=len(body))].decode("utf-8", errors="replace")[:40]
+        raise _fail(f"{path}: regel {line}: het bestand is niet opgeslagen als UTF-8: bij '{word}' staat een teken "
+                    "dat geen UTF-8 is (vaak een é, ë of ï uit een ouder Excel- of Windows-bestand). Open het "
+                    f"bestand in Excel en {SAVE_AS_CSV}") from None
+
+
+def _check_separator(text: str, path: Path) -> None:
+    """Stop when the header line is separated by commas or tabs instead of ';' (and the lines below it
+    have no ';' either: a title line above the column names is reported elsewhere)."""
+    filled = list(islice(((i + 1, t) for i, t in enumerate(text.splitlines()) if t.strip()), 5))
+    if any(";" in t for _, t in filled):
+        return
+    n, header = filled[0]
+    sep = max(SEPARATORS, key=header.count)
+    if header.count(sep) == 0:
+        return
+    raise _fail(f"{path}: regel {n}: de kolommen zijn gescheiden door {SEPARATORS[sep]} in plaats van door "
+                f"puntkomma's (;). Maak het bestand opnieuw met ';' tussen de kolommen: in Excel met Nederlandse "
+                f"instellingen via {EXCEL_CSV}, in LibreOffice door bij het opslaan ';' als scheidingsteken te "
+                f"kiezen, of door in een teksteditor de {SEPARATORS[sep]} tussen de kolommen te vervangen door ';'")
+
+
+def _parse(text: str, path: Path) -> tuple[list[str], list[list[str]], list[int], int]:
+    """``(header, rows, line of each row, line of the header)``; rows without any value are skipped.
+    A row's line is where it starts (a quoted text may run over several lines)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=";", strict=True)
+    header: list[str] | None = None
+    header_line, rows, lines, last = 0, [], [], 0
+    try:
+        for row in reader:
+            start, last = last + 1, reader.line_num
+            if not any(c.strip() for c in row):
+                continue
+            if header is None:
+                header, header_line = row, start
+            else:
+                rows.append(row)
+                lines.append(start)
+    except csv.Error:
+        raise _fail(f"{path}: regel {last + 1}: de aanhalingstekens (\") kloppen niet: een tekst die met \" "
+                    "begint, moet ook met \" eindigen, direct gevolgd door ';' of het einde van de regel. Schrijf "
+                    "een \" binnen zo'n tekst als \"\", of haal de aanhalingstekens weg") from None
+    return header or [], rows, lines, header_line
+
+
+def _check_header_first(header: list[str], rows: list[list[str]], lines: list[int], path: Path, spec: Spec) -> None:
+    """Stop when the column names are not on the first line but a few lines lower (a title above them)."""
+
+    def known(row: list[str]) -> int:
+        return len({c.strip() for c in row} & set(spec.names))
+
+    if known(header) > 0:
+        return
+    for row, n in list(zip(rows, lines))[:10]:
+        if known(row) >= len(spec.names) / 2:
+            raise _fail(f"{path}: de kolomnamen staan op regel {n}, maar horen op de eerste regel te staan; haal "
+                        f"de regel(s) erboven weg (zie het sjabloon kompas_lib/templates/{spec.file})")
+
+
+def _frame(header: list[str], rows: list[list[str]], lines: list[int], header_line: int,
+           path: Path) -> tuple[pd.DataFrame, list[int], list[str]]:
+    """The rows as a text frame under the header, their lines, and the problems of the file's layout:
+    a row with more values than the header has columns (left out of the frame, so its shifted values
+    give no further messages), a column without a name that holds values, a column named twice.
+    Trailing empty cells and empty unnamed columns (left by Excel) are ignored."""
+    problems: list[str] = []
+    names = [c.strip() for c in header]
+    width = len(names)
+    cells, kept_lines = [], []
+    for row, n in zip(rows, lines):
+        used = max((j + 1 for j, c in enumerate(row) if c.strip()), default=0)
+        if used > width:
+            problems.append(f"{path}: regel {n}: {used} waarden, maar de kopregel (regel {header_line}) heeft "
+                            f"{width} {'kolom' if width == 1 else 'kolommen'}; staat er een ';' in een tekst? Zet die "
+                            "tekst tussen aanhalingstekens (\"…\") of haal de ';' weg")
+        else:
+            cells.append((row + [""] * width)[:width])
+            kept_lines.append(n)
+    keep: list[int] = []
+    twice: set[str] = set()
+    for j, name in enumerate(names):
+        if name == "":
+            if any(r[j].strip() for r in cells):
+                problems.append(f"{path}: regel {header_line}: kolom {j + 1} heeft geen naam, maar er staan wel "
+                                "waarden in; geef haar een naam uit het sjabloon of verwijder haar")
+        elif name in names[:j]:
+            if name not in twice:
+                twice.add(name)
+                problems.append(f"{path}: regel {header_line}: kolom '{name}' staat meer dan één keer in de "
+                                "kopregel; verwijder de dubbele kolom")
+        else:
+            keep.append(j)
+    frame = pd.DataFrame([[r[j] for j in keep] for r in cells], columns=[names[j] for j in keep], dtype=str)
+    return frame, kept_lines, problems
 
 
 def load(path: Path, name: str, known_codes: dict[str, str] | None = None,
          known_indicators: set[str] | None = None) -> pd.DataFrame:
     """Read and validate a file made from template ``name``; raise :class:`TemplateError` listing every
-    problem (file, line, column)."""
+    problem (file, line, column).
+
+    Before its rows, the file as a whole is checked, each case with its own message: a folder, an empty
+    file, an Excel or other binary file under a .csv name, a file that is not UTF-8 (the first bad line
+    is named; no other encoding is guessed), commas or tabs instead of ';', a title above the column
+    names and quotes that do not close. Problems are listed in file order."""
     spec = SPECS[name]
     path = Path(path)
+    if path.is_dir():
+        raise _fail(f"{path}: is een map, geen bestand; geef in het instellingenbestand onder '{spec.params_key}' "
+                    f"het pad naar het CSV-bestand zelf, bijvoorbeeld {path / spec.file}")
     if not path.is_file():
-        raise TemplateError([f"{path}: file not found; make it from the template kompas_lib/templates/{spec.file} "
-                             f"and set its path in the params file under '{spec.params_key}'"])
+        raise _fail(f"{path}: bestand niet gevonden; maak het van het sjabloon kompas_lib/templates/{spec.file} "
+                    f"en zet het pad in het instellingenbestand onder '{spec.params_key}'")
     try:
-        raw = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise TemplateError([f"{path}: cannot be read as a ';'-separated UTF-8 file ({exc})"]) from None
-    df, problems = validate(raw, str(path), spec, known_codes, known_indicators)
+        data = path.read_bytes()
+    except OSError as exc:
+        why = "geen toegang" if isinstance(exc, PermissionError) else (exc.strerror or type(exc).__name__)
+        raise _fail(f"{path}: het bestand kan niet worden gelezen ({why}); controleer of u het mag openen en of "
+                    "het niet ergens anders nog openstaat") from None
+    what = _not_text(data)
+    if what:
+        suffix = f", ook al eindigt de naam op '{path.suffix}'" if path.suffix else ""
+        raise _fail(f"{path}: dit is {what}, geen CSV-bestand in UTF-8{suffix}. Open het in Excel en {SAVE_AS_CSV}")
+    text = _decode(data, path)
+    if not text.strip():
+        raise _fail(f"{path}: het bestand is leeg; vul het sjabloon kompas_lib/templates/{spec.file} (laat de "
+                    "kopregel met de kolomnamen staan en zet daaronder uw gegevens) en sla het op als CSV UTF-8 "
+                    "met ';' tussen de kolommen")
+    _check_separator(text, path)
+    header, rows, lines, header_line = _parse(text, path)
+    _check_header_first(header, rows, lines, path, spec)
+    raw, lines, problems = _frame(header, rows, lines, header_line, path)
+    df, found = validate(raw, str(path), spec, known_codes, known_indicators, lines, header_line)
+    problems += found
     if problems:
-        raise TemplateError(problems)
+        raise TemplateError(sorted(problems, key=lambda m: _line_of(m, str(path))))
     return df
+
+
+def _line_of(message: str, source: str) -> int:
+    """The line a problem message is about (0 when it names none), to list problems in file order."""
+    m = re.match(r"regel (\d+):", message[len(source) + 2:])
+    return int(m[1]) if m else 0

@@ -38,7 +38,8 @@ def benchmark_codes(regions: pd.DataFrame, focus: Focus, wanted: list[str]) -> d
     if focus.level == "gemeente":
         sel = regions[regions["gemeente_code"] == focus.code].sort_values("jaar")
         if sel.empty:
-            raise DataError(f"Gemeente {focus.code} is not in the region table; run 'kompas prepare' again.")
+            raise DataError(f"Gemeente {focus.code} staat niet in de voorbereide regiogegevens; voer 'kompas "
+                            "prepare' opnieuw uit.")
         row = sel.iloc[-1]
     for label in wanted:
         if label not in BENCHMARK_LEVELS:

@@ -23,7 +23,11 @@ def nearest(profile: pd.DataFrame, focus: str, k: int = 15, fixed: list[str] | N
     """
     complete = profile.dropna()
     if focus not in complete.index:
-        raise DataError(f"The profile of {focus} is incomplete ({', '.join(profile.columns[profile.loc[focus].isna()]) if focus in profile.index else 'not in the data'}); comparable gemeenten cannot be computed.")
+        why = (f"er ontbreekt: {', '.join(profile.columns[profile.loc[focus].isna()])}" if focus in profile.index
+               else "de gemeente staat niet in de gegevens")
+        raise DataError(f"Het profiel van {focus} is onvolledig ({why}); vergelijkbare gemeenten zijn niet te "
+                        "bepalen. Kies in het instellingenbestand onder 'vergelijkbare_gemeenten.profiel' kenmerken "
+                        "die er wel zijn.")
     z = standardise(complete)
     dist = np.sqrt(((z - z.loc[focus]) ** 2).sum(axis=1)).drop(focus)
     chosen = [c for c in fixed if c in dist.index] if fixed else list(dist.nsmallest(k).index)

@@ -1,0 +1,325 @@
+"""Bad input and faults, as a policy analyst meets them on the command line: each case ends in one
+Dutch message, a non-zero exit and no traceback (docs/foutmeldingen.md lists them).
+
+The cases run ``kompas`` in-process (``cli.main``) against the real CBS snapshot, prepared once per
+session; a run whose input is wrong stops before any notebook starts, so the table stays fast.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kompas_lib import cli
+from kompas_lib.core.errors import KompasError
+from kompas_lib.core.params import load_params
+from kompas_lib.sources import sjablonen
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "kompas_lib" / "templates"
+PROVIDERS = (TEMPLATES / "aanbieders_uitkomsten.csv").read_text(encoding="utf-8-sig")
+
+
+def _params(text: str) -> dict:
+    return {"GM0344.yml": text}
+
+
+def _own(kind_key: str, file: str, content: str | bytes) -> dict:
+    """A params file naming one own file, and that file."""
+    section, _, key = kind_key.partition(".")
+    return {"GM0344.yml": f"gemeente: GM0344\n{section}:\n  {key}: {file}\n", file: content}
+
+
+def _provider_rows(*rows: str) -> str:
+    header = PROVIDERS.splitlines()[0]
+    return "\n".join([header, *rows]) + "\n"
+
+
+# (id, argv after 'kompas', files in a fresh folder (name -> text/bytes), exit code, words in stderr)
+CASES = [
+    # --- codes on the command line ---
+    ("samengevoegde-gemeente", ["run", "-g", "GM0381"], {}, 2, ["GM0381 (Bussum)", "1 januari 2016", "GM1942"]),
+    ("opgesplitste-gemeente", ["run", "-g", "GM0140"], {}, 2, ["verdeeld over", "GM0080 (Leeuwarden)"]),
+    ("naam-meerdere-regio", ["run", "-g", "Utrecht"], {}, 2, ["meer dan één regio", "GM0344", "PV26"]),
+    ("naam-met-toevoeging", ["run", "-g", "Bergen"], {}, 2, ["GM0373", "GM0893"]),
+    ("tikfout-in-naam", ["run", "-g", "Amsterdm"], {}, 2, ["bedoelt u GM0363 (Amsterdam)"]),
+    ("te-korte-code", ["run", "-g", "GM34"], {}, 2, ["geen geldige code"]),
+    ("lege-code", ["run", "-g", " "], {}, 2, ["lege code"]),
+    ("onbekende-code", ["run", "-g", "GM9999"], {}, 2, ["GM9999 is geen bekende gemeente"]),
+    ("onbekende-jeugdregio-code", ["run", "-g", "JZ99"], {}, 2, ["JZ99 staat niet in de gegevens"]),
+    ("onbekende-jeugdregio", ["run", "--regio", "JZ99"], {}, 2, ["JZ99 is geen jeugdregio"]),
+    ("onbekende-provincie", ["run", "--provincie", "PV99"], {}, 2, ["PV99 is geen provincie"]),
+    ("twee-fouten-tegelijk", ["run", "-g", "GM0381", "GM34"], {}, 2, ["GM1942", "GM34"]),
+    # --- options ---
+    ("jobs-nul", ["run", "-g", "GM0344", "--jobs", "0"], {}, 2, ["--jobs moet 1 of meer zijn"]),
+    ("jobs-tekst", ["run", "-g", "GM0344", "--jobs", "veel"], {}, 2, ["'veel' is geen geheel getal"]),
+    ("timeout-tekst", ["run", "-g", "GM0344", "--timeout", "lang"], {}, 2, ["'lang' is geen getal"]),
+    ("geen-keuze", ["run"], {}, 2, ["geef een van"]),
+    ("onbekende-executor", ["run", "-g", "GM0344", "--executor", "wolk"], {}, 2, ["kies uit"]),
+    ("dask-zonder-scheduler", ["run", "-g", "GM0344", "--executor", "dask"], {}, 2, ["scheduler"]),
+    ("onbekende-opdracht", ["rapport"], {}, 2, ["kan niet; kies uit"]),
+    ("onbekende-bron", ["prepare", "--bron", "internet"], {}, 2, ["kies uit"]),
+    ("params-new-foute-code", ["params", "new", "Utrecht"], {}, 2, ["geen regiocode"]),
+    ("hand-out-zonder-notebook", ["hand-out", "weg.ipynb"], {}, 2, ["Notebook niet gevonden"]),
+    # --- params files ---
+    ("params-syntax", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("gemeente: GM0344\nperiode:\n  start_jaar: 2018\n eind_jaar: 2023\n"), 2, ["geen geldige YAML op regel 4"]),
+    ("params-tab", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("gemeente: GM0344\nperiode:\n\tstart_jaar: 2018\n"), 2, ["tab"]),
+    ("params-onbekende-sleutel", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("gemeente: GM0344\nbenchmark: [nederland]\n"), 2, ["onbekende sleutel", "bedoelt u 'benchmarks'"]),
+    ("params-verkeerd-type", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("vergelijkbare_gemeenten:\n  k: veel\n"), 2, ["vergelijkbare_gemeenten.k", "geen geheel getal"]),
+    ("params-eind-voor-start", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("periode:\n  start_jaar: 2022\n  eind_jaar: 2019\n"), 2, ["eind_jaar 2019 ligt vóór start_jaar 2022"]),
+    ("params-jaar-buiten-bereik", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("periode:\n  start_jaar: 2040\n"), 2, ["jaar 2040 ligt buiten"]),
+    ("params-onbekende-benchmark", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("benchmarks: [nederland, buurland]\n"), 2, ["'buurland' is niet toegestaan"]),
+    ("params-drempel-te-laag", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("privacy:\n  drempel: 1\n"), 2, ["privacy.drempel", "te klein", "minstens 5"]),
+    ("params-andere-gemeente", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("gemeente: GM0363\n"), 2, ["het bestand is voor GM0363"]),
+    ("params-is-map", ["run", "-g", "GM0344", "--params", "{.}"], {}, 2, ["is een map"]),
+    ("params-niet-utf8", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     {"GM0344.yml": "gemeente: GM0344\nnaam: Utrecht\nrapport:\n  titel: Jeugd in één oogopslag\n".encode("latin-1")},
+     2, ["regel 4", "niet in UTF-8"]),
+    ("params-alias", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("a: &x [nederland]\nbenchmarks: *x\n"), 2, ["aliassen"]),
+    ("params-python-tag", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("naam: !!python/object/apply:os.system ['echo hoi']\n"), 2, ["YAML-label"]),
+    ("params-ontbreekt", ["run", "-g", "GM0344", "--params", "{weg.yml}"], {}, 2, ["niet gevonden"]),
+    ("params-lijst", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"], _params("- gemeente\n- GM0344\n"), 2,
+     ["bovenste niveau"]),
+    ("params-onbekende-indicator", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("indicatoren: [pct_jeugdbesch]\n"), 2, ["staat niet in de catalogus", "pct_jeugdbescherming"]),
+    ("params-onbekende-uitkomst", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("verwacht_gebruik:\n  uitkomsten: [jeugdreclassering]\n"), 2, ["geen uitkomst"]),
+    ("params-start-na-de-gegevens", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("periode:\n  start_jaar: 2026\n"), 1, ["ligt na het laatste jaar in de gegevens"]),
+    # --- own files (checked before any notebook: the gemeente fails, nothing reaches a report) ---
+    ("eigen-bestand-ontbreekt", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     {"GM0344.yml": "aanbieders:\n  bestand: weg.csv\n"}, 1, ["weg.csv", "niet gevonden"]),
+    ("eigen-bestand-leeg", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", ""), 1, ["a.csv", "leeg"]),
+    ("eigen-bestand-is-excel", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", b"PK\x03\x04\x14\x00\x06\x00" + bytes(200)), 1, ["a.csv", "Excel"]),
+    ("eigen-bestand-komma", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", PROVIDERS.replace(";", ",")), 1, ["a.csv", "komma"]),
+    ("eigen-bestand-niet-utf8", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", PROVIDERS.encode("utf-8") + "Zorg één;x\n".encode("latin-1")), 1,
+     ["a.csv", "UTF-8"]),
+    ("activiteiten-kolom-ontbreekt", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("lokale_gegevens.activiteiten", "act.csv", "naam;bereik\nBuurtsport;10\n"), 1, ["act.csv", "regel 1"]),
+]
+
+
+@pytest.fixture(scope="module")
+def env(real, tmp_path_factory, monkeypatch_module):
+    out = tmp_path_factory.mktemp("foutmeldingen")
+    monkeypatch_module.setenv("KOMPAS_PROCESSED_DIR", str(real.out_dir))
+    monkeypatch_module.setenv("KOMPAS_REPORTS_DIR", str(out / "reports"))
+    monkeypatch_module.setenv("KOMPAS_HOME", str(out / "home"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_gives_one_clear_message(case, env, tmp_path, capsys):
+    name, argv, files, code, words = case
+    for fname, content in files.items():
+        target = tmp_path / fname
+        target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    argv = [a.replace("{", str(tmp_path) + "/").replace("}", "") if a.startswith("{") else a for a in argv]
+    with pytest.raises(SystemExit) if code == 2 and _argparse_case(name) else _nothing():
+        exit_code = cli.main(argv)
+    if code == 2 and _argparse_case(name):
+        exit_code = 2
+    err = capsys.readouterr().err
+    assert exit_code == code, err
+    assert "Traceback" not in err
+    for word in words:
+        assert word in err, (word, err)
+    assert not list((env / "reports").rglob("rapport.html")), "a bad input made a report"
+
+
+ARGPARSE_CASES = {"jobs-tekst", "timeout-tekst", "geen-keuze", "onbekende-executor", "onbekende-opdracht",
+                  "onbekende-bron"}
+
+
+def _argparse_case(name: str) -> bool:
+    return name in ARGPARSE_CASES
+
+
+class _nothing:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_there_are_at_least_40_cases():
+    assert len(CASES) >= 40
+
+
+def test_verbose_shows_the_traceback_for_developers(env, capsys):
+    assert cli.main(["-v", "run", "-g", "GM0381"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "GM1942" in err
+
+
+def test_cbs_snapshot_folder_missing_or_a_file(env, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KOMPAS_PROCESSED_DIR", str(tmp_path / "processed"))
+    monkeypatch.setenv("KOMPAS_CBS_DIR", str(tmp_path / "weg"))
+    assert cli.main(["prepare", "--bron", "snapshot"]) == 2
+    (tmp_path / "bestand").write_text("x")
+    monkeypatch.setenv("KOMPAS_CBS_DIR", str(tmp_path / "bestand"))
+    assert cli.main(["prepare", "--bron", "snapshot"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("KOMPAS_CBS_DIR") >= 2
+
+
+def test_damaged_prepared_data_say_to_prepare_again(env, tmp_path, monkeypatch, capsys):
+    damaged = tmp_path / "processed"
+    shutil.copytree(Path(env.parent) if False else Path(__import__("os").environ["KOMPAS_PROCESSED_DIR"]), damaged,
+                    ignore=shutil.ignore_patterns("runs"))
+    (damaged / "facts.parquet").write_bytes(b"dit is geen parquet")
+    monkeypatch.setenv("KOMPAS_PROCESSED_DIR", str(damaged))
+    assert cli.main(["run", "-g", "GM0344"]) != 0
+    err = capsys.readouterr().err
+    assert "kompas prepare" in err and "Traceback" not in err
+
+
+# --- property-based: random input is accepted or refused with the library's own error ------------
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=300))
+def test_params_loader_accepts_or_refuses_any_text(tmp_path, text):
+    f = tmp_path / "p.yml"
+    f.write_text(text, encoding="utf-8")
+    try:
+        load_params(f, "GM0344")
+    except KompasError:
+        pass
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.dictionaries(st.sampled_from(["gemeente", "periode", "benchmarks", "privacy", "naam", "k", "indicatoren",
+                                        "vergelijkbare_gemeenten", "ambities"]),
+                       st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
+                                    | st.text(max_size=12),
+                                    lambda inner: st.lists(inner, max_size=3)
+                                    | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=8),
+                       max_size=5))
+def test_params_loader_accepts_or_refuses_any_structure(tmp_path, data):
+    f = tmp_path / "p.yml"
+    f.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    try:
+        load_params(f, "GM0344")
+    except KompasError:
+        pass
+
+
+CELL = st.one_of(st.text(max_size=10), st.integers(-5, 10 ** 6).map(str), st.floats(allow_nan=True).map(str),
+                 st.sampled_from(["", "GM0344", "GM0345", "2023", "2023-13", "1-1-2024", "=1+1", "-5", "12,5"]))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(list(sjablonen.SPECS)), rows=st.lists(st.lists(CELL, min_size=1, max_size=12),
+                                                                  max_size=6))
+def test_own_file_validator_accepts_or_refuses_any_table(tmp_path, name, rows):
+    header = ";".join(sjablonen.SPECS[name].names)
+    body = "\n".join(";".join(r).replace("\n", " ") for r in rows)
+    f = tmp_path / f"{name}.csv"
+    f.write_text(header + "\n" + body + "\n", encoding="utf-8")
+    try:
+        sjablonen.load(f, name, {"GM0344": "Utrecht"}, {"vsv", "pct_jeugdbescherming"})
+    except KompasError:
+        pass
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=400))
+def test_own_file_reader_accepts_or_refuses_any_bytes(tmp_path, data):
+    f = tmp_path / "aanbieders.csv"
+    f.write_bytes(data)
+    try:
+        sjablonen.load(f, "aanbieders", {"GM0344": "Utrecht"})
+    except KompasError:
+        pass
+
+
+# --- what leaves the machine: hostile text from a user's files stays text ---------------------------
+
+HOSTILE = {"activiteit": '<img src=x onerror="alert(1)">Buurtsport', "partner": '=HYPERLINK("http://x","klik")',
+           "aanbieder": "<script>alert('x')</script>Zorg", "naam": "Waterveen <b>vet</b>"}
+
+
+@pytest.mark.slow
+def test_a_report_fed_hostile_text_has_no_live_markup_and_no_formula(demo_processed, tmp_path):
+    import csv
+    import json
+    from html.parser import HTMLParser
+
+    import openpyxl
+    import pandas as pd
+
+    from kompas_lib.presentation.pipeline import run_one
+
+    demo = Path(json.loads((demo_processed / "prepare.json").read_text(encoding="utf-8"))["source"]["root"])
+    act = pd.read_csv(demo / "activiteiten.csv", sep=";", dtype=str, keep_default_na=False)
+    act.loc[0, ["activiteit", "partner"]] = [HOSTILE["activiteit"], HOSTILE["partner"]]
+    act.to_csv(tmp_path / "activiteiten.csv", sep=";", index=False)
+    prov = pd.read_csv(demo / "aanbieders_uitkomsten.csv", sep=";", dtype=str, keep_default_na=False)
+    prov.loc[prov["aanbieder"] == prov["aanbieder"].iloc[0], "aanbieder"] = HOSTILE["aanbieder"]
+    prov.to_csv(tmp_path / "aanbieders.csv", sep=";", index=False)
+    params = tmp_path / "GM9001.yml"
+    params.write_text(f"gemeente: GM9001\nnaam: '{HOSTILE['naam']}'\nlokale_gegevens:\n  activiteiten: activiteiten.csv\n"
+                      "aanbieders:\n  bestand: aanbieders.csv\n", encoding="utf-8")
+    r = run_one("GM9001", params, processed=demo_processed, out_root=tmp_path / "out")
+    assert r.ok, r.message
+    page = r.report.read_text(encoding="utf-8")
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.bad = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "iframe", "object", "embed") or any(k.startswith("on") for k, _ in attrs):
+                self.bad.append((tag, attrs))
+            if tag == "img" and not dict(attrs).get("src", "").startswith("data:image/png;base64,"):
+                self.bad.append((tag, attrs))
+
+    parser = Tags()
+    parser.feed(page)
+    assert not parser.bad
+    assert "Buurtsport" in page and "&lt;script&gt;" in page  # shown, as text
+    assert "<b>vet</b>" not in page and "Waterveen &lt;b&gt;vet&lt;/b&gt;" in page
+    book = openpyxl.load_workbook(r.report.parent / "tabellen.xlsx")
+    cells = [c for ws in book for row in ws.iter_rows() for c in row if c.value is not None]
+    assert cells and not [c for c in cells if c.data_type == "f"]
+    for f in (r.report.parent / "data").glob("*.csv"):
+        with f.open(encoding="utf-8-sig") as fh:
+            for row in csv.reader(fh, delimiter=";"):
+                assert not [v for v in row if v and (v[0] in "=@" or (v[0] in "+-" and not _number(v)))], f.name
+    assert all(oct(p.stat().st_mode & 0o777) == "0o644" for p in r.report.parent.rglob("*") if p.is_file())
+
+
+def _number(v: str) -> bool:
+    try:
+        float(v.replace(",", "."))
+        return True
+    except ValueError:
+        return False
