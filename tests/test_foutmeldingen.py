@@ -267,7 +267,7 @@ HOSTILE = {"activiteit": '<img src=x onerror="alert(1)">Buurtsport', "partner": 
 
 
 @pytest.mark.slow
-def test_a_report_fed_hostile_text_has_no_live_markup_and_no_formula(demo_processed, tmp_path):
+def test_a_report_fed_hostile_text_has_no_live_markup_and_no_formula(demo_processed, tmp_path, monkeypatch):
     import csv
     import json
     from html.parser import HTMLParser
@@ -277,6 +277,7 @@ def test_a_report_fed_hostile_text_has_no_live_markup_and_no_formula(demo_proces
 
     from kompas_lib.presentation.pipeline import run_one
 
+    monkeypatch.setenv("KOMPAS_NOTEBOOKS_DIR", str(Path(__file__).resolve().parents[1] / "notebooks"))
     demo = Path(json.loads((demo_processed / "prepare.json").read_text(encoding="utf-8"))["source"]["root"])
     act = pd.read_csv(demo / "activiteiten.csv", sep=";", dtype=str, keep_default_na=False)
     act.loc[0, ["activiteit", "partner"]] = [HOSTILE["activiteit"], HOSTILE["partner"]]

@@ -88,7 +88,8 @@ def notebooks(folder: Path | None = None) -> list[Path]:
     folder = Path(folder or paths.notebooks_dir())
     found = sorted(p for p in folder.glob("*.ipynb") if NOTEBOOK_RE.match(p.name))
     if not found:
-        raise KompasError(f"No numbered notebooks (01_….ipynb) found in {folder}.")
+        raise KompasError(f"Geen genummerde notebooks (01_….ipynb) gevonden in {folder}. Staat KOMPAS_HOME of "
+                          "KOMPAS_NOTEBOOKS_DIR goed?")
     return found
 
 
