@@ -113,6 +113,20 @@ CASES = [
     ("eigen-bestand-niet-utf8", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
      _own("aanbieders.bestand", "a.csv", PROVIDERS.encode("utf-8") + "Zorg één;x\n".encode("latin-1")), 1,
      ["a.csv", "UTF-8"]),
+    ("aanbieder-deel-groter-en-dubbel", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", _provider_rows(
+         "Zorg A;GM0344;2023;ambulant;100;120;5;5;5;10;20;50;40;80;60",
+         "Zorg A;GM0344;2023;ambulant;100;60;5;5;5;10;20;50;40;80;60")), 1,
+     ["a.csv", "regel 2", "het deel kan niet groter zijn dan het geheel", "regel 3", "dezelfde combinatie als op regel 2"]),
+    ("aanbieder-tekst-en-negatief", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", _provider_rows("Zorg A;GM0344;2023;ambulant;honderd;60;5;5;5;10;20;50;40;80;60",
+                                                        "Zorg B;GM9345;2023;ambulant;100;-6;5;5;5;10;20;50;40;80;60")), 1,
+     ["'honderd' is geen getal", "negatief", "GM9345"]),
+    ("verbeteractie-status-en-datum", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("lokale_gegevens.verbeteracties", "v.csv",
+          "actie;aanspreekpunt;voor;blok;onderwerp;indicator;startdatum;evaluatiedatum;status;evaluatie\n"
+          "Gesprek;beleid;gemeente;1;Jongeren met jeugdzorg;;2025-02-30;2025-09-01;bezig;\n"), 1,
+     ["v.csv", "regel 2", "2025-02-30", "'bezig' is niet toegestaan"]),
     ("activiteiten-kolom-ontbreekt", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
      _own("lokale_gegevens.activiteiten", "act.csv", "naam;bereik\nBuurtsport;10\n"), 1, ["act.csv", "regel 1"]),
 ]
