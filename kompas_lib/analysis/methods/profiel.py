@@ -38,8 +38,9 @@ def latest_values(facts: pd.DataFrame, indicator: str, codes) -> pd.Series:
     return sel.sort_values("period_start").groupby("region_code")["value"].last()
 
 
-def build_profile(facts: pd.DataFrame, regions: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
-    """One row per current gemeente, one column per requested profile variable (raw values)."""
+def _profile(regions: pd.DataFrame, variables: list[str], value_of) -> pd.DataFrame:
+    """One row per current gemeente, one column per variable; ``value_of(indicator, codes)`` gives an
+    indicator's value per gemeente. Stedelijkheid is today's classification."""
     current = latest_classification(regions).set_index("gemeente_code")
     codes = current.index
     out = pd.DataFrame(index=codes)
@@ -48,13 +49,18 @@ def build_profile(facts: pd.DataFrame, regions: pd.DataFrame, variables: list[st
         if var == "stedelijkheid":
             out[var] = current["stedelijkheid_code"].astype(float)
         elif var == "aandeel_0_17":
-            out[var] = latest_values(facts, "jongeren_0_17", codes) / latest_values(facts, "inwoners", codes) * 100
+            out[var] = value_of("jongeren_0_17", codes) / value_of("inwoners", codes) * 100
         elif var == "inwoners":
-            inw = latest_values(facts, "inwoners", codes).reindex(codes).fillna(current["inwoners"])
-            out[var] = transform(inw)
+            out[var] = transform(value_of("inwoners", codes).reindex(codes).fillna(current["inwoners"]))
         else:
-            out[var] = latest_values(facts, indicator, codes)
+            values = value_of(indicator, codes)
+            out[var] = transform(values) if transform is not None else values
     return out
+
+
+def build_profile(facts: pd.DataFrame, regions: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
+    """The peer profile: each variable's latest value per current gemeente (raw values)."""
+    return _profile(regions, variables, lambda indicator, codes: latest_values(facts, indicator, codes))
 
 
 def label(var: str) -> str:
@@ -76,19 +82,5 @@ def values_in_year(rows: pd.DataFrame, codes, year: int) -> pd.Series:
 
 def profile_in_year(facts_of, regions: pd.DataFrame, variables: list[str], year: int) -> pd.DataFrame:
     """Like :func:`build_profile`, but each variable from ``year`` (or the nearest year that has it),
-    for the expected-use model of that year. ``facts_of(indicator)`` gives an indicator's facts.
-    Stedelijkheid is today's classification."""
-    current = latest_classification(regions).set_index("gemeente_code")
-    codes = current.index
-    out = pd.DataFrame(index=codes)
-    for var in variables:
-        indicator, transform, _ = PROFILE[var]
-        if var == "stedelijkheid":
-            out[var] = current["stedelijkheid_code"].astype(float)
-        elif var == "aandeel_0_17":
-            out[var] = (values_in_year(facts_of("jongeren_0_17"), codes, year)
-                        / values_in_year(facts_of("inwoners"), codes, year) * 100)
-        else:
-            values = values_in_year(facts_of(indicator), codes, year)
-            out[var] = transform(values) if transform is not None else values
-    return out
+    for the expected-use model of that year. ``facts_of(indicator)`` gives an indicator's facts."""
+    return _profile(regions, variables, lambda indicator, codes: values_in_year(facts_of(indicator), codes, year))
