@@ -51,8 +51,12 @@ def _prepare(args) -> int:
         print("Niet in deze bron (overgeslagen): " + ", ".join(rep["tables_absent"]))
     if rep["unmatched_region_titles"]:
         print(f"Let op: {len(rep['unmatched_region_titles'])} regionamen zonder code (zie prepare.json).")
-    if rep.get("indicators_skipped"):
-        print("Indicatoren overgeslagen: " + ", ".join(sorted({s["indicator"] for s in rep["indicators_skipped"]})))
+    skipped = rep.get("indicators_skipped") or []
+    if skipped:
+        print("Indicatoren overgeslagen: " + ", ".join(sorted({s["indicator"] for s in skipped})))
+        for s in [s for s in skipped if s.get("column")][:10]:  # a column CBS renamed or removed
+            print(f"  - {s['indicator']}: tabel {s['table']} heeft geen kolom {s['column']} (de catalogus "
+                  "kompas_lib/data/tables.yml verwacht die; CBS heeft de tabel mogelijk veranderd)")
     return 0
 
 

@@ -166,22 +166,28 @@ def test_a_column_no_source_has_is_skipped_and_reported(snapshot_dir, tmp_path, 
     broken = dict(PLEEGZORG, titel="Bestaat nergens", teller=NOWHERE)
     gone = {"concept": "bestaat_niet", "titel": "Tabel die er niet is", "eenheid": "aantal", "teller": "X_1",
             "definitie": "Een tabel die geen bron heeft.", **COMMON}
-    catalogue = write_catalogue(tmp_path, {"bestaat_nergens": broken, "tabel_bestaat_niet": gone},
+    renamed = dict(gone, concept="hernoemd", titel="Kolom die CBS hernoemde", teller=NOWHERE)
+    catalogue = write_catalogue(tmp_path, {"bestaat_nergens": broken, "tabel_bestaat_niet": gone, "hernoemd": renamed},
                                 {"bestaat_niet": {"titel": "Bestaat niet", "regio": "RegioS",
-                                                  "tables": [{"id": "99999NED", "van": 2020, "tot": None}]}},
-                                only=(CONCEPT, "bestaat_niet"))
+                                                  "tables": [{"id": "99999NED", "van": 2020, "tot": None}]},
+                                 # a table all of whose indicators are skipped: no crash, the reason is printed
+                                 "hernoemd": {"titel": "Hernoemd", "regio": "RegioS",
+                                              "tables": [{"id": "85099NED", "van": 2021, "tot": None}]}},
+                                only=(CONCEPT, "bestaat_niet", "hernoemd"))
     for name, value in [(CATALOGUE_ENV, catalogue), ("KOMPAS_CBS_DIR", snapshot_dir),
                         ("KOMPAS_PROCESSED_DIR", tmp_path / "processed")]:
         monkeypatch.setenv(name, str(value))
     assert cli.main(["prepare", "--bron", "snapshot"]) == 0
     printed = capsys.readouterr().out
-    assert "Indicatoren overgeslagen: bestaat_nergens, tabel_bestaat_niet" in printed
+    assert "Indicatoren overgeslagen: bestaat_nergens, hernoemd, tabel_bestaat_niet" in printed
+    assert f"hernoemd: tabel 85099NED heeft geen kolom {NOWHERE}" in printed
 
     report = json.loads((tmp_path / "processed" / "prepare.json").read_text(encoding="utf-8"))
     assert report["indicators_skipped"] == [
         {"indicator": "bestaat_nergens", "table": "82968NED", "column": NOWHERE, "reason": SKIP_COLUMN},
         {"indicator": "bestaat_nergens", "table": "85094NED", "column": NOWHERE, "reason": SKIP_COLUMN},
         {"indicator": "tabel_bestaat_niet", "table": "99999NED", "column": None, "reason": SKIP_TABLE},
+        {"indicator": "hernoemd", "table": "85099NED", "column": NOWHERE, "reason": SKIP_COLUMN},
     ]
     facts = pd.read_parquet(tmp_path / "processed" / "facts.parquet")
     assert "bestaat_nergens" not in set(facts.indicator)

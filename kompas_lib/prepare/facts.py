@@ -321,6 +321,8 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
             continue
         raw = source.read_table(span.id)
         facts = facts_from_table(raw, span.id, registry, concept_id, index, span.periode, skipped)
+        if facts.empty:  # every indicator of the table was skipped (a column CBS renamed): the reason is recorded
+            continue
         # a table only contributes the years the registry assigns to it
         facts = facts[facts["period_start"].dt.year.between(span.van, span.tot or 9999)
                       | facts["period_end"].dt.year.between(span.van, span.tot or 9999)]
