@@ -13,8 +13,8 @@ Problems the user can fix are printed as one plain message (no traceback), exit 
 from __future__ import annotations
 
 import argparse
-import os
 import logging
+import os
 import re
 import sys
 import traceback
@@ -68,7 +68,12 @@ def _ensure_prepared(bron: str) -> None:
 def _run(args) -> int:
     import time
 
-    from kompas_lib.presentation.pipeline import resolve_codes, run_many, select_codes, summary
+    from kompas_lib.presentation.pipeline import (
+        resolve_codes,
+        run_many,
+        select_codes,
+        summary,
+    )
 
     _ensure_prepared(args.bron)
     if args.jobs is not None and args.jobs < 1:
@@ -114,8 +119,8 @@ def _params(args) -> int:
         raise KompasError("Use: kompas params new GM0344")
     name = args.naam
     if name is None and (paths.processed_dir() / "facts.parquet").is_file():
-        from kompas_lib.prepare.facts import load_facts, load_regions
         from kompas_lib.analysis.shared import region_catalogue
+        from kompas_lib.prepare.facts import load_facts, load_regions
 
         cat = region_catalogue(load_facts(), load_regions())
         if args.code.upper() in cat:
@@ -126,8 +131,8 @@ def _params(args) -> int:
 
 
 def _regions(args) -> int:
-    from kompas_lib.prepare.facts import load_facts, load_regions
     from kompas_lib.analysis.shared import region_catalogue
+    from kompas_lib.prepare.facts import load_facts, load_regions
 
     _ensure_prepared("auto")
     cat = region_catalogue(load_facts(), load_regions())

@@ -45,7 +45,7 @@ def test_fit_recovers_the_known_coefficients(country):
 
 
 def test_leave_one_out_differs_from_in_sample(country):
-    frame, fit = country
+    frame, _ = country
     code = frame.index[0]
     lifted = frame.copy()
     lifted.loc[code, "y"] = frame.loc[code, "y"] * 3  # one gemeente far above its expectation

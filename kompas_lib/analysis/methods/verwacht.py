@@ -293,5 +293,18 @@ def full_years(rows: pd.DataFrame) -> list[int]:
     return sorted(int(p) for p in periods if isinstance(p, str) and p.isdigit())
 
 
-__all__ = ["model_frame", "full_years", "Fit", "Expectation", "fit", "expect", "leave_one_out", "calibration", "contributions",
-           "count_interval", "reference_profile", "LEVEL95", "LEVEL_ALERT"]
+__all__ = [
+    "LEVEL95",
+    "LEVEL_ALERT",
+    "Expectation",
+    "Fit",
+    "calibration",
+    "contributions",
+    "count_interval",
+    "expect",
+    "fit",
+    "full_years",
+    "leave_one_out",
+    "model_frame",
+    "reference_profile",
+]
