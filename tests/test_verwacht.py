@@ -62,7 +62,13 @@ def test_leave_one_out_differs_from_in_sample(country):
 
 def test_prediction_interval_covers_about_95_percent_of_simulated_gemeenten(country):
     frame, fit = country
-    share = model.calibration(model.leave_one_out(fit, frame))
+    loo = model.leave_one_out(fit, frame)
+    for code in frame.index[:5]:  # the table of all gemeenten says what the gemeente's own sentence says
+        ex = model.expect(fit, frame, code)
+        assert loo.loc[code, "expected"] == pytest.approx(ex.expected, rel=1e-9)
+        assert (loo.loc[code, "laag95"], loo.loc[code, "hoog95"]) == ex.interval()
+        assert loo.loc[code, "oordeel"] == ex.verdict()
+    share = model.calibration(loo)
     assert 0.92 <= share <= 0.98
 
 
@@ -161,3 +167,17 @@ def test_params_narrow_the_model_and_refuse_an_unknown_outcome(make_real_scope, 
     bad.write_text("gemeente: GM0344\nverwacht_gebruik:\n  uitkomsten: [jeugdreclassering]\n", encoding="utf-8")
     with pytest.raises(ParamsError, match="geen uitkomst van het model van het verwachte gebruik; toegestaan: jongeren_jeugdzorg"):
         make_real_scope("GM0344", bad)
+
+
+def test_refit_equals_statsmodels_glm(country):
+    """The leave-one-out refit (plain IRLS) is the estimator of statsmodels' GLM with α fixed."""
+    import statsmodels.api as sm
+
+    frame, fit = country
+    keep = np.arange(len(fit.y)) != 7
+    xd = np.column_stack([np.ones(keep.sum()), fit.z[keep]])
+    ours, cov = model.irls(fit.y[keep], fit.e[keep], xd, fit.alpha, fit.params)
+    ref = sm.GLM(fit.y[keep], xd, family=sm.families.NegativeBinomial(alpha=fit.alpha),
+                 offset=np.log(fit.e[keep])).fit(tol=1e-12)
+    assert np.allclose(ours, ref.params, rtol=0, atol=1e-8)
+    assert np.allclose(cov, ref.cov_params(), rtol=1e-6, atol=0)
