@@ -116,7 +116,7 @@ def _params(args) -> int:
     from kompas_lib.core.params import new_params_file
 
     if args.action != "new":
-        raise KompasError("Use: kompas params new GM0344")
+        raise KompasError("Gebruik: kompas params new GM0344")
     name = args.naam
     if name is None and (paths.processed_dir() / "facts.parquet").is_file():
         from kompas_lib.analysis.shared import region_catalogue

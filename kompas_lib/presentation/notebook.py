@@ -139,7 +139,8 @@ def load_scope(gemeente: str, params_file: str | Path | None = None, *, processe
                          known_regions={c: n for c, (n, _) in cat.items()})
     code = params.gemeente
     if code not in cat:
-        raise DataError(f"There are no figures for {code} in the prepared data.")
+        raise DataError(f"Er zijn geen cijfers voor {code} in de voorbereide gegevens; kies een andere code "
+                        "(zoek met 'kompas regions').")
     name, level = cat[code]
     focus = Focus(code, params.naam or name, level)
     names = {c: n for c, (n, _) in cat.items()}
