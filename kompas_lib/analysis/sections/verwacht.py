@@ -117,8 +117,8 @@ def verdict_words(o: Uitkomstoordeel) -> str:
     if v == "lager":
         return "lager dan verwacht (groter dan toeval: buiten het 99,8 %-voorspellingsinterval)"
     if not o.ex.inside95():
-        return ("binnen wat tussen vergelijkbare gemeenten voorkomt (buiten het 95 %-interval, maar binnen het "
-                "99,8 %-interval; dit rapport noemt dat niet groter dan toeval)")
+        return ("buiten het 95 %-interval, maar binnen het 99,8 %-interval: opvallend, maar dit rapport noemt het "
+                "niet groter dan toeval")
     return "zoals verwacht: binnen wat tussen gemeenten met hetzelfde profiel gewoon voorkomt"
 
 
