@@ -122,7 +122,7 @@ def test_real_2023_calibration_is_between_90_and_98_percent(make_real_scope):
         assert 0.90 <= share <= 0.98, (o.outcome, share)
 
 
-@pytest.mark.parametrize("code", ["GM0363", "GM0088", "GM1982", "JZ22"])
+@pytest.mark.parametrize("code", ["GM0363", "GM0088", "GM1982", "JZ22", "PV26"])
 def test_amsterdam_schiermonnikoog_land_van_cuijk_and_a_jeugdregio(make_real_scope, code):
     scope = make_real_scope(code)
     found = verwacht.oordelen(scope)
@@ -133,7 +133,7 @@ def test_amsterdam_schiermonnikoog_land_van_cuijk_and_a_jeugdregio(make_real_sco
     sections = verwacht.gebruik(scope)
     assert [s.id for s in sections][:3] == ["verwacht_gebruik", "verwacht_bijdragen", "verwacht_alle_gemeenten"]
     assert "voorspellingsinterval" in sections[0].text and "Verklaart ongeveer" in sections[1].table.columns[-1]
-    if code == "JZ22":  # a jeugdregio as a whole: the sum of its gemeenten
+    if code in ("JZ22", "PV26"):  # a jeugdregio or provincie as a whole: the sum of its gemeenten
         f = scope.ind("jongeren_jeugdzorg")
         own = f[f["region_code"].isin(verwacht.members(scope)) & (f["period"] == str(found[0].year))
                 & (f["group_dim"] == "totaal")]
@@ -181,3 +181,9 @@ def test_refit_equals_statsmodels_glm(country):
                  offset=np.log(fit.e[keep])).fit(tol=1e-12)
     assert np.allclose(ours, ref.params, rtol=0, atol=1e-8)
     assert np.allclose(cov, ref.cov_params(), rtol=1e-6, atol=0)
+
+
+def test_the_country_as_a_whole_gets_no_expectation_and_its_report_builds(make_real_scope):
+    scope = make_real_scope("NL01")  # accepted by the params (as PV codes now are)
+    assert verwacht.oordelen(scope) == [] and "geen verwachting" in verwacht.gebruik(scope)[0].text
+    assert all(s is not None for s in staat.groepen(scope))  # the country against itself: no crash

@@ -516,7 +516,7 @@ def groep(scope: Scope, dim: str) -> Section:
     if period is None or data.empty:
         return Section(sid, title, text=f"{title}: geen cijfers voor {scope.focus.name} in de gebruikte tabellen.")
     own = data[data["region_code"] == scope.focus.code]
-    nl = data[data["region_code"] == COUNTRY].set_index("groep")
+    nl = data[data["region_code"] == COUNTRY].drop_duplicates("groep").set_index("groep")  # once, also for NL01
     shown = pd.DataFrame({
         title: own["groep"],
         f"Aantal {scope.focus.name}": [fmt.count(v) if pd.notna(v) else f"<\u00a0{scope.threshold}" for v in own["aantal"]],

@@ -260,6 +260,10 @@ def gebruik(scope: Scope) -> list[Section]:
     """'Hoger of lager dan verwacht?': table and sentences per outcome, contributions, all gemeenten
     in one figure, the trend of observed / expected."""
     found = oordelen(scope)
+    if not members(scope):
+        return [Section("verwacht_gebruik", "Hoger of lager dan verwacht?",
+                        text=f"Voor {scope.focus.name} als geheel is er geen verwachting: het model vergelijkt "
+                             "gemeenten met elkaar, en het land is de som van alle gemeenten.")]
     if not found:
         return [Section("verwacht_gebruik", "Hoger of lager dan verwacht?",
                         text="Voor deze regio en deze gegevens kan het model van het verwachte gebruik niet worden "
