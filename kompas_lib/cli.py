@@ -145,12 +145,10 @@ def _regions(args) -> int:
 
 def _fetch(args) -> int:
     from kompas_lib.core.registry import load_registry
-    from kompas_lib.sources.live import fetch_tables
+    from kompas_lib.core.errors import SourceUnavailable
+    from kompas_lib.sources.live import cbs_reachable, fetch_tables
 
     ids = args.tables or load_registry().all_table_ids()
-    from kompas_lib.core.errors import SourceUnavailable
-    from kompas_lib.sources.live import cbs_reachable
-
     if not cbs_reachable():  # one line, and the tables fetched earlier stay as they are
         raise SourceUnavailable("CBS is niet bereikbaar (geen internet, of CBS is even niet beschikbaar). De eerder "
                                 f"opgehaalde tabellen in {paths.live_cache_dir()} zijn niet veranderd; probeer het "

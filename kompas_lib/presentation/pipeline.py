@@ -243,17 +243,22 @@ def _herindelingen(info: dict) -> pd.DataFrame:
     return FolderSource(Path(source.get("root") or "."), source.get("kind") or "snapshot").herindelingen()
 
 
+def _current_gemeenten(processed: Path) -> set[str]:
+    """Today's gemeenten (the latest indeling of the prepared regions)."""
+    from kompas_lib.prepare.regions import latest_classification
+
+    return set(latest_classification(load_regions(processed))["gemeente_code"])
+
+
 def resolve_codes(texts: list[str], processed: Path | None = None) -> list[str]:
     """The region codes meant by what the user typed (codes or names); one Dutch message naming every
     problem otherwise (see :mod:`kompas_lib.analysis.codes`)."""
     from kompas_lib.analysis import codes
-    from kompas_lib.prepare.regions import latest_classification
 
     processed = Path(processed or paths.processed_dir())
     _, cat = _region_facts(processed)
     info = json.loads((processed / "prepare.json").read_text(encoding="utf-8"))
-    current = latest_classification(load_regions(processed))["gemeente_code"]
-    return codes.resolve(texts, cat, current, _herindelingen(info))
+    return codes.resolve(texts, cat, _current_gemeenten(processed), _herindelingen(info))
 
 
 def preflight(code: str, params, pfile: Path | None, info: dict, cat: dict) -> None:
@@ -262,10 +267,9 @@ def preflight(code: str, params, pfile: Path | None, info: dict, cat: dict) -> N
     partners read: a gemeente that was merged away, a period outside the data, and every own file
     named in the params (all their problems at once)."""
     from kompas_lib.analysis import codes
-    from kompas_lib.prepare.regions import latest_classification
     from kompas_lib.sources.local import read_local
 
-    current = set(latest_classification(load_regions(paths.processed_dir()))["gemeente_code"])
+    current = _current_gemeenten(paths.processed_dir())
     if code.startswith("GM") and code not in current:
         codes.resolve([code], cat, current, _herindelingen(info))  # raises with the successor
     facts_file = paths.processed_dir() / "facts.parquet"

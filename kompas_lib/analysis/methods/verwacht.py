@@ -198,7 +198,7 @@ def count_interval(mean: float, variance: float, level: float) -> tuple[float, f
     return float(lo), float(hi)
 
 
-def _variance(mu: np.ndarray, alpha: float, log_var: float) -> float:
+def count_variance(mu: np.ndarray, alpha: float, log_var: float) -> float:
     """Variance of the summed count: Poisson + between-gemeente spread per member, times the
     coefficient uncertainty (log-normal), plus the latter's effect on the sum's level."""
     g = math.exp(log_var)
@@ -229,7 +229,7 @@ def expect(model: Fit, frame: pd.DataFrame, members, *, refit: bool = True) -> E
     parts = pd.DataFrame({"code": own.index, "observed": own["y"].to_numpy(), "expected": mu})
     for k, v in enumerate(model.variables):
         parts[v] = own[v].to_numpy()
-    return Expectation(float(own["y"].sum()), float(mu.sum()), log_var, _variance(mu, model.alpha, log_var), parts)
+    return Expectation(float(own["y"].sum()), float(mu.sum()), log_var, count_variance(mu, model.alpha, log_var), parts)
 
 
 def leave_one_out(model: Fit, frame: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -245,14 +245,13 @@ def leave_one_out(model: Fit, frame: pd.DataFrame | None = None) -> pd.DataFrame
             params, cov = irls(model.y[keep], model.e[keep], xd[keep], model.alpha, model.params)
             mu = model.e[i] * math.exp(float(xd[i] @ params))
             log_var = float(xd[i] @ cov @ xd[i])
-            ex = Expectation(float(model.y[i]), mu, log_var, _variance(np.array([mu]), model.alpha, log_var),
+            ex = Expectation(float(model.y[i]), mu, log_var, count_variance(np.array([mu]), model.alpha, log_var),
                              pd.DataFrame())
             lo, hi = ex.interval(LEVEL95)
             lo2, hi2 = ex.interval(LEVEL_ALERT)
-            verdict = "hoger" if ex.observed > hi2 else "lager" if ex.observed < lo2 else "zoals verwacht"
             rows.append({"code": code, "observed": ex.observed, "expected": mu, "ratio": ex.ratio, "log_var": log_var,
                          "laag95": lo, "hoog95": hi, "laag998": lo2, "hoog998": hi2,
-                         "binnen95": lo <= ex.observed <= hi, "oordeel": verdict})
+                         "binnen95": lo <= ex.observed <= hi, "oordeel": ex.verdict()})
         model._loo["table"] = pd.DataFrame(rows).set_index("code")
     return model._loo["table"]
 
@@ -330,7 +329,9 @@ __all__ = [
     "calibration",
     "contributions",
     "count_interval",
+    "count_variance",
     "expect",
+    "irls",
     "fit",
     "full_years",
     "leave_one_out",

@@ -26,6 +26,7 @@ from kompas_lib.analysis.methods.signals import trend_break, word, word_trend
 from kompas_lib.analysis.methods.uncertainty import wilson_rounded
 from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.section import FigureSpec, Section, Signal
+from kompas_lib.analysis.sections import verwacht  # observed vs expected use: same signal list, same rules
 from kompas_lib.analysis.sections import wijken as wijk_tables
 from kompas_lib.core import fmt
 from kompas_lib.core.periods import FIRST_FULL_YEAR, parse_period
@@ -87,13 +88,11 @@ def signalen(scope: Scope) -> Section:
             if brk:
                 rows.append({"Indicator": ind.titel, "Soort": "trendbreuk", "Periode": label,
                              "Wat valt op": word_trend(ind.titel, ind.polariteit, brk)})
-    from kompas_lib.analysis.sections import verwacht  # observed vs expected use: same list, same rules
-
     expected_rows = verwacht.signaal_rijen(scope)
     tests += verwacht.tests(scope)
     table = pd.DataFrame(rows + expected_rows, columns=["Indicator", "Soort", "Periode", "Wat valt op"])
     for r in table.itertuples(index=False):
-        section = "verwacht_gebruik" if r.Indicator.endswith("(verwacht gebruik)") else "signalen"
+        section = "verwacht_gebruik" if r.Indicator in {e["Indicator"] for e in expected_rows} else "signalen"
         signals.append(Signal(BLOCK, r.Indicator, r.Soort, r.Periode, r._3, section))
     chance = spread_model.expected_false_alarms(tests)
     how_many = f"ongeveer {fmt.number(chance, 1)}" if chance >= 0.05 else "minder dan 0,1"

@@ -179,11 +179,10 @@ def _limits_curve(fit: model.Fit, loo: pd.DataFrame) -> pd.DataFrame:
     """Ratio limits (95 % and 99,8 %) as a function of the expected count, with the median
     coefficient uncertainty of the gemeenten, for the figure of all gemeenten."""
     mu = np.geomspace(max(loo["expected"].min() * 0.8, 1), loo["expected"].max() * 1.2, 120)
-    log_var = float(np.median(loo["log_var"])) if "log_var" in loo else 0.0
-    g = np.exp(log_var)
+    log_var = float(np.median(loo["log_var"]))
     out = {"n": mu}
     for level, label in ((model.LEVEL95, "95"), (model.LEVEL_ALERT, "998")):
-        bounds = [model.count_interval(m, g * (m + fit.alpha * m ** 2) + m ** 2 * (g - 1), level) for m in mu]
+        bounds = [model.count_interval(m, model.count_variance(np.array([m]), fit.alpha, log_var), level) for m in mu]
         out[f"lo{label}"] = [b[0] / m for b, m in zip(bounds, mu)]
         out[f"hi{label}"] = [b[1] / m for b, m in zip(bounds, mu)]
     return pd.DataFrame(out)
@@ -194,10 +193,9 @@ def _all_gemeenten(scope: Scope, o: Uitkomstoordeel) -> tuple[FigureSpec, pd.Dat
     units = pd.DataFrame({"code": loo.index, "name": [scope.names.get(c, c) for c in loo.index],
                           "n": loo["expected"].to_numpy(), "rate": loo["ratio"].to_numpy()})
     units = units[loo["observed"].to_numpy() >= scope.threshold]  # tiny counts are not drawn
-    focus = members(scope)
     outside = int((loo["oordeel"] != "zoals verwacht").sum())
     if scope.focus.level != "gemeente":  # the region as one point: its members' sums
-        units = pd.concat([units[~units["code"].isin(focus)], pd.DataFrame(
+        units = pd.concat([units[~units["code"].isin(members(scope))], pd.DataFrame(
             [{"code": scope.focus.code, "name": scope.focus.name, "n": o.ex.expected, "rate": o.ex.ratio}])])
     title = (f"{o.spec.titel.capitalize()} {o.year}: waargenomen / verwacht\n"
              f"({outside} van de {len(loo)} gemeenten buiten de 99,8 %-grenzen)")
@@ -205,7 +203,7 @@ def _all_gemeenten(scope: Scope, o: Uitkomstoordeel) -> tuple[FigureSpec, pd.Dat
                "een schatting zonder die gemeente. Lijnen: 95 %- en 99,8 %-voorspellingsgrenzen. Gemeenten met minder "
                f"dan {scope.threshold} jongeren zijn niet getekend.")
     spec = FigureSpec("funnel", units, title, caption, options={
-        "p_bar": 1.0, "focus_code": scope.focus.code if scope.focus.level != "gemeente" else focus[0],
+        "p_bar": 1.0, "focus_code": scope.focus.code,
         "curve": _limits_curve(o.fit, loo), "xlabel": f"verwacht aantal {o.spec.titel} (logaritmische schaal)",
         "ylabel": "waargenomen / verwacht", "ref_label": "zoals verwacht (1)", "ratio": True})
     return spec, units
