@@ -10,6 +10,7 @@ from kompas_lib.analysis.methods.comparison import PEERS
 from kompas_lib.analysis.section import FigureSpec, Section
 from kompas_lib.analysis.sections import staat
 from kompas_lib.core.registry import DOMAINS
+from kompas_lib.presentation.cells import shown
 
 
 def test_every_builder_returns_sections_with_the_export_names(demo_scope):
@@ -38,8 +39,8 @@ def test_kerncijfers_follow_the_catalogue_and_equal_the_facts(demo_scope):
     assert row.value == pytest.approx(last.value) and row.period == last.period
     jz = sec.data[(sec.data.indicator == "jongeren_jeugdzorg") & (sec.data.region_code == "GM9001")].iloc[0]
     assert jz.value == pytest.approx(jz.numerator / jz.denominator * 100)
-    shown = sec.table.set_index("Indicator").loc[demo_scope.catalogue.indicators["pct_jeugdhulp_in_natura"].titel]
-    assert shown[demo_scope.focus.name] == f"{last.value:.1f}".replace(".", ",") + "\u00a0%"
+    row = shown(sec.table).set_index("Indicator").loc[demo_scope.catalogue.indicators["pct_jeugdhulp_in_natura"].titel]
+    assert row[demo_scope.focus.name] == f"{last.value:.1f}".replace(".", ",") + "\u00a0%"
 
 
 def test_peers_are_pooled_from_their_counts(demo_scope):

@@ -12,7 +12,8 @@ from kompas_lib.analysis.section import FigureSpec, Section, Signal
 from kompas_lib.analysis.sections import bijlage, uitkomsten
 from kompas_lib.sources import sjablonen
 from kompas_lib.sources.local import OwnFile
-from kompas_lib.sources.demo import display_id
+from kompas_lib.sources.demoland import display_id
+from kompas_lib.presentation.cells import shown
 
 MEASURE_IDS = [f"aanbieders_{m}" for m in uitkomsten.PROVIDER_MEASURES]
 # (aanbieder, ended, according to plan): B ends far less often according to plan; Klein Praktijk has 7 trajecten
@@ -96,7 +97,7 @@ def test_national_table_equals_the_facts(demo_scope):
     last = f.sort_values("period_start").iloc[-1]
     row = sec.data[sec.data.indicator == "nl_beeindigd_volgens_plan"].iloc[0]
     assert row.value == pytest.approx(last.value) and row.period == last.period
-    assert sec.table.iloc[0]["Landelijk"] == f"{last.value:.1f}".replace(".", ",") + "\u00a0%"
+    assert shown(sec.table).iloc[0]["Landelijk"] == f"{last.value:.1f}".replace(".", ",") + "\u00a0%"
     assert sec.source.startswith("Bron: fictieve gegevens (Demoland), tabel")
 
 
@@ -144,7 +145,8 @@ def test_small_provider_is_suppressed_in_table_figure_and_data(own_scope):
     threshold = own_scope.threshold
     assert threshold == 10
     for sec in [*uitkomsten.provider_funnels(own_scope)]:
-        small = sec.table[sec.table["Aanbieder"] == "Klein Praktijk"].iloc[0]
+        table = shown(sec.table)
+        small = table[table["Aanbieder"] == "Klein Praktijk"].iloc[0]
         assert small["Trajecten"] == "<\u00a010"
         assert small[sec.title] == "te klein" and small["95 %-marge"] == "–"
         assert small["Ten opzichte van de grenzen"] == "niet beoordeeld (te klein)"

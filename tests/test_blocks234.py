@@ -17,6 +17,7 @@ from kompas_lib.analysis.section import Section
 from kompas_lib.analysis.sections import activiteiten, kwaliteit, resultaat
 from kompas_lib.sources import sjablonen
 from kompas_lib.sources.local import LocalData, OwnFile
+from kompas_lib.presentation.cells import shown
 
 
 def _with_local(scope, **files):
@@ -214,7 +215,7 @@ def test_kwaliteit_sections_one_per_question(demo_scope):
     assert [s.id for s in secs] == ["input_" + ind[0] for _, ind in kwaliteit.QUESTIONS]
     assert [s.title for s in secs] == [q for q, _ in kwaliteit.QUESTIONS]
     for s in secs:
-        assert s.heading == 3 and s.data is not None and s.data.equals(s.table)
+        assert s.heading == 3 and s.data is not None and list(s.data.columns) == list(s.table.columns)
         assert f"minder dan {demo_scope.threshold} personen" in s.caption
         assert s.source.startswith("Bron: fictieve eigen gegevens (Demoland)")
         assert s.table_caption.startswith(s.source)
@@ -230,10 +231,14 @@ Groot;2024;caseload;120;10
 def test_kwaliteit_hides_shares_below_the_threshold(demo_scope, tmp_path):
     scope = _with_local(demo_scope, inputkwaliteit=_own("inputkwaliteit", "inputkwaliteit", INPUT, tmp_path))
     secs = {s.id: s for s in kwaliteit.kwaliteit_sections(scope)}
-    eff = secs["input_effectieve_interventies"].data.set_index("Aanbieder")["Waarde"]
+    sec = secs["input_effectieve_interventies"]
+    eff = shown(sec.table).set_index("Aanbieder")["Waarde"]
     assert eff["Klein"] == "te klein" and eff["Groot"] == "75,0\u00a0%"
+    exported = sec.data.set_index("Aanbieder")["Waarde"]
+    assert pd.isna(exported["Klein"]) and exported["Groot"] == pytest.approx(75.0)  # never exported
     assert secs["input_geregistreerde_professionals"].text == "Geen gegevens voor deze vraag in het bestand."
-    assert secs["input_caseload"].data["Waarde"].tolist() == ["12,0"]
+    assert shown(secs["input_caseload"].table)["Waarde"].tolist() == ["12,0"]
+    assert secs["input_caseload"].data["Waarde"].tolist() == [12.0]
 
 
 def test_texts_have_no_developer_words(demo_scope):

@@ -3,28 +3,65 @@
 import pandas as pd
 import pytest
 
-from kompas_lib.presentation import workbook
+from kompas_lib.analysis import cells as c
+from kompas_lib.presentation import cells, workbook
 
 
-@pytest.mark.parametrize("text, value, fmt", [
-    ("11,9\u00a0%", 11.9, '#,##0.0 "%"'), ("2.045", 2045, "#,##0"), ("€\u00a0347", 347, '"€" #,##0'),
-    ("9,2 per 1.000", 9.2, '#,##0.0 "per 1.000"'), ("-0,4", -0.4, "#,##0.0"), ("–", None, None),
-    ("2023", 2023, "#,##0"), ("Jongeren met jeugdzorg", "Jongeren met jeugdzorg", None),
-    ("schooljaar 2022/'23", "schooljaar 2022/'23", None), ("11,7–12,1", "11,7–12,1", None),
+@pytest.mark.parametrize("cell, text, excel", [
+    (c.pct(11.94), "11,9\u00a0%", [(11.9, '#,##0.0 "%"', None)]),
+    (c.count(2045.2), "2.045", [(2045, "#,##0", None)]),
+    (c.value(347, "euro"), "€\u00a0347", [(347, '"€" #,##0', None)]),
+    (c.value(9.24, "per_1000"), "9,2 per 1.000", [(9.2, '#,##0.0 "per 1.000"', None)]),
+    (c.number(-0.44, 1), "-0,4", [(-0.4, "#,##0.0", None)]),
+    (c.number(170, 0, "dagen"), "170 dagen", [(170, '#,##0 "dagen"', None)]),
+    (c.number(2.5, 1, prefix="klasse"), "klasse 2,5", [(2.5, '"klasse "#,##0.0', None)]),
+    (c.signed(-12), "−12", [(-12, "+#,##0;−#,##0;0", None)]),
+    (c.signed(0.2), "0", [(0, "+#,##0;−#,##0;0", None)]),
+    (c.pct(None), "–", [(None, None, None)]),
+    (None, "–", [(None, None, None)]),
+    (float("nan"), "–", [(None, None, None)]),
+    ("2023", "2023", [("2023", None, None)]),
+    ("Jongeren met jeugdzorg", "Jongeren met jeugdzorg", [("Jongeren met jeugdzorg", None, None)]),
+    (c.margin(11.66, 12.08), "11,7–12,1", [(11.7, "#,##0.0", None), (12.1, "#,##0.0", None)]),
+    (c.margin(0.7, 1.36, 2, spaced=True), "0,70 – 1,36", [(0.7, "#,##0.00", None), (1.36, "#,##0.00", None)]),
+    (c.suppressed_count(4, 10), "<\u00a010", [(None, None, "minder dan 10: niet getoond (privacy)")]),
+    (c.below(10, words=True), "minder dan 10", [("minder dan 10", None, "minder dan 10: niet getoond (privacy)")]),
+    (c.too_small(), "te klein", [("te klein", None, "te weinig trajecten om te beoordelen")]),
 ])
-def test_shown_cells_become_numbers_where_they_are_numbers(text, value, fmt):
-    assert workbook.parse_cell(text) == (value, fmt)
+def test_one_formatter_gives_the_html_text_and_the_excel_number(cell, text, excel):
+    assert cells.text(cell) == text
+    assert cells.excel(cell) == excel
+
+
+def test_a_bare_number_in_a_table_is_a_builder_error():
+    with pytest.raises(TypeError, match="cell type"):
+        cells.text(12.5)
+
+
+def test_number_columns_are_known_from_the_cells_not_from_their_text():
+    table = pd.DataFrame({"Jaar": ["2023", "2024"], "Aantal": [c.count(12), c.below(10)],
+                          "Marge": [c.margin(1, 2), None], "Leeg": [None, None], "Naam": ["A", c.count(1)]})
+    assert cells.numeric_columns(table) == [False, True, True, False, False]
+    headers, rows = cells.excel_table(table)
+    assert headers == ["Jaar", "Aantal", "Marge: van", "Marge: tot", "Leeg", "Naam"]
+    assert [v for v, _, _ in rows[0]] == ["2023", 12, 1.0, 2.0, None, "A"]
+    assert [v for v, _, _ in rows[1]] == ["2024", None, None, None, None, 1]
 
 
 def test_text_from_a_users_file_never_becomes_a_formula(tmp_path):
     from openpyxl import load_workbook
 
-    table = pd.DataFrame({"Aanbieder": ["=HYPERLINK(\"http://x\")", "+31 6", "@SUM(A1)"], "Trajecten": ["12", "1.200", "–"]})
+    table = pd.DataFrame({"Aanbieder": ["=HYPERLINK(\"http://x\")", "+31 6", "@SUM(A1)"],
+                          "Trajecten": [c.count(12), c.count(1200), c.below(10)],
+                          "95 %-marge": [c.margin(10.04, 20.0), c.margin(1, 2), None]})
     workbook.save_table(tmp_path, 1, "aanbieders", "Uitkomsten per aanbieder", table, "Bron: eigen gegevens.")
     ws = load_workbook(workbook.build(tmp_path))["Uitkomsten per aanbieder"]
     assert [c.value for c in ws["A"][:4]] == ["Aanbieder", "=HYPERLINK(\"http://x\")", "+31 6", "@SUM(A1)"]
     assert all(c.data_type == "s" for c in ws["A"][1:4])
     assert [c.value for c in ws["B"][1:4]] == [12, 1200, None]
+    assert ws["B"][3].comment is not None and "privacy" in ws["B"][3].comment.text
+    assert [c.value for c in ws[1]] == ["Aanbieder", "Trajecten", "95 %-marge: van", "95 %-marge: tot"]
+    assert [c.value for c in ws[2]][2:] == [10.0, 20.0] and ws["C"][1].number_format == "#,##0.0"
     assert ws.cell(row=6, column=1).value == "Bron: eigen gegevens."
 
 

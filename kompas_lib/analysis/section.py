@@ -2,30 +2,18 @@
 
 Section builders (``kompas_lib.analysis.sections``) return sections; the presentation layer shows
 them (``kompas_lib.presentation.notebook.show``) and draws their figure specification
-(``kompas_lib.presentation.render.draw``). A section holds no matplotlib, IPython or file objects,
-so a builder can be tested on a fact table alone.
+(``kompas_lib.analysis.figures``, drawn by ``kompas_lib.presentation.render.draw``). A table holds
+typed cells (``kompas_lib.analysis.cells``), never formatted strings of numbers. A section holds no
+matplotlib, IPython or file objects, so a builder can be tested on a fact table alone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
-FigureKind = Literal["trend", "funnel", "bars", "target", "band"]
-
-
-@dataclass(frozen=True)
-class FigureSpec:
-    """A figure to draw in the house style: kind, the data, a title that states the finding and a
-    caption with source and period. ``options`` are the kind's own settings (see render.draw)."""
-
-    kind: FigureKind
-    data: pd.DataFrame
-    title: str
-    caption: str
-    options: Mapping[str, Any] = field(default_factory=dict)
+from kompas_lib.analysis.figures import FigureSpec
 
 
 @dataclass(frozen=True)
@@ -42,7 +30,7 @@ class Signal:
 
 @dataclass(frozen=True)
 class Section:
-    """One piece of a block: plain Dutch text, a display table, the data behind it, a figure.
+    """One piece of a block: plain Dutch text, a table of typed cells, the data behind it, a figure.
 
     Shown in this order: heading (only when ``heading`` > 0), ``text``, figure, table with its caption
     (``source`` first when there is no figure, whose caption already names it), ``note``.

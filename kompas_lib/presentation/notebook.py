@@ -21,8 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from kompas_lib.analysis.methods.benchmarks import Focus
-from kompas_lib.analysis.scope import Scope
+from kompas_lib.analysis.scope import Focus, Scope
 from kompas_lib.analysis.section import Section
 from kompas_lib.analysis.shared import shared
 from kompas_lib.core import fmt, io, paths
@@ -31,7 +30,7 @@ from kompas_lib.core.registry import load_registry
 from kompas_lib.prepare.facts import load_facts, load_regions
 from kompas_lib.sources.local import demo_root, read_local
 from kompas_lib.prepare.regions import COUNTRY_CODE
-from kompas_lib.presentation import workbook
+from kompas_lib.presentation import cells, workbook
 from kompas_lib.presentation.report import report_dir
 
 
@@ -287,15 +286,12 @@ def show(ctx: Context, *sections: Section | None) -> None:
             display(HTML(shown))
 
 
-NUMERIC_CELL = (r"^(–|[<>]?\u00a0?[−+-]?(€\u00a0)?[\d.,]+(\u00a0%| per 1\.000)?|[\d,]+–[\d,]+"
-                r"|\d{4}(-H[12])?)$")
-
-
 def table_html(df: pd.DataFrame, caption: str | None = None, row_links=()) -> str:
-    """An already formatted (string) table in the house style; numbers right-aligned, ``row_links``
-    make each row's first cell a link to a section."""
-    numeric = [bool(len(df)) and df[c].astype(str).str.match(NUMERIC_CELL).all() for c in df.columns]
-    long_text = [bool(len(df)) and df[c].astype(str).str.len().mean() > 60 for c in df.columns]
+    """A table of typed cells (:mod:`kompas_lib.analysis.cells`) in the house style: each cell its Dutch
+    text, number columns right-aligned; ``row_links`` make each row's first cell a link to a section."""
+    texts = cells.shown(df)
+    numeric = cells.numeric_columns(df)
+    long_text = [bool(len(texts)) and texts.iloc[:, c].str.len().mean() > 60 for c in range(texts.shape[1])]
     align = ["num" if n else ("txt lang" if lt else "txt") for n, lt in zip(numeric, long_text)]
     head = "".join(f'<th class="{a}">{html.escape(str(c))}</th>' for c, a in zip(df.columns, align))
     links = list(row_links) + [None] * (len(df) - len(row_links))
@@ -305,7 +301,7 @@ def table_html(df: pd.DataFrame, caption: str | None = None, row_links=()) -> st
         return f'<td class="{a}">' + (f'<a href="#sectie-{html.escape(link)}">{text}</a>' if link else text) + "</td>"
 
     rows = "".join("<tr>" + "".join(cell(v, a, link if i == 0 else None) for i, (v, a) in enumerate(zip(r, align)))
-                   + "</tr>" for r, link in zip(df.itertuples(index=False), links))
+                   + "</tr>" for r, link in zip(texts.itertuples(index=False), links))
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     return f'<table class="kompas">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
 

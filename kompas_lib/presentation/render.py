@@ -1,6 +1,6 @@
 """The renderer: the only code in the workbook that touches matplotlib.
 
-Section builders describe a figure as a :class:`~kompas_lib.analysis.section.FigureSpec`;
+Section builders describe a figure as a typed specification (:mod:`kompas_lib.analysis.figures`);
 :func:`draw` turns it into a matplotlib figure in one house style:
 
 * colour-blind-safe palette (Okabe–Ito), the focus region always in the same dark blue;
@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
-from kompas_lib.analysis.section import FigureSpec
+from kompas_lib.analysis.figures import FigureSpec
 from kompas_lib.core import fmt
 
 FOCUS = "#0B4F8A"
@@ -108,26 +108,18 @@ def to_png(fig) -> bytes:
     return buf.getvalue()
 
 
-def funnel(units: pd.DataFrame, p_bar: float, *, title: str, caption: str, focus_code: str | None,
-           tau2: float = 0.0, curve: pd.DataFrame | None = None, xlabel: str = "aantal jongeren (noemer)", points: str = "andere gemeenten",
+def funnel(units: pd.DataFrame, *, title: str, caption: str, p_bar: float, curve: pd.DataFrame,
+           focus_code: str | None, xlabel: str = "aantal jongeren (noemer)", points: str = "andere gemeenten",
            ylabel: str = "% van de jongeren", ref_label: str = "gemiddelde", ratio: bool = False):
-    """Funnel plot: rate against denominator with 95 % and 99,8 % limits around ``p_bar``.
+    """Funnel plot: rate against denominator with the 95 % and 99,8 % limit curves the builder computed
+    (:class:`~kompas_lib.analysis.figures.FunnelFigure`), around ``p_bar``.
 
     ``units``: columns ``code``, ``name``, ``n``, ``rate`` (proportion). Points are not ranked or
     labelled by position; only the focus region is named. With ``ratio`` the rates are ratios
     (observed / expected, around 1) and are drawn as they are, not as percentages.
     """
-    import numpy as np
-
-    from kompas_lib.analysis.methods.funnel import Z95, Z998, limits
-
     use_style()
     fig, ax = plt.subplots()
-    if curve is None:  # limits p̄ ± z·√(p̄(1−p̄)/n + τ²) on the proportion scale
-        n = np.geomspace(max(units["n"].min() * 0.8, 10), units["n"].max() * 1.2, 300)
-        curve = pd.DataFrame({"n": n})
-        for z, label in ((Z95, "95"), (Z998, "998")):
-            curve[f"lo{label}"], curve[f"hi{label}"] = limits(p_bar, n, z, tau2)
     k = 1 if ratio else 100
     for label, style, name in (("95", "--", "95 %-grenzen"), ("998", ":", "99,8 %-grenzen")):
         ax.plot(curve["n"], curve[f"lo{label}"] * k, style, color="#555555", linewidth=1.2, label=name)
@@ -224,7 +216,8 @@ DRAWERS = {"trend": trend, "funnel": funnel, "bars": bars, "target": target, "ba
 
 
 def draw(spec: FigureSpec):
-    """Draw a figure specification in the house style; returns the matplotlib figure."""
+    """Draw a figure specification (:mod:`kompas_lib.analysis.figures`) in the house style; returns the
+    matplotlib figure."""
     if spec.kind not in DRAWERS:
         raise ValueError(f"unknown figure kind {spec.kind!r}; known: {', '.join(DRAWERS)}")
     return DRAWERS[spec.kind](spec.data, title=spec.title, caption=spec.caption, **spec.options)

@@ -3,8 +3,10 @@
 While a notebook shows a section (:func:`kompas_lib.presentation.notebook.show`), its display table
 is saved in ``tabellen/`` of the report folder; after all notebooks ran, :func:`build` turns those
 into ``tabellen.xlsx``: one sheet per table in report order, the Dutch headers as shown, numbers as
-numbers (percentages, counts, amounts) and text as text — text from a user's file can never become a
-formula.
+numbers as numbers with the report's number format (percentages, counts, amounts; a margin as two
+columns 'van' and 'tot'; a suppressed count as an empty cell with a comment saying why) and text as text —
+text from a user's file can never become a formula. The cells come typed from the section
+(:mod:`kompas_lib.presentation.cells`); nothing is parsed back from shown text.
 """
 
 from __future__ import annotations
@@ -16,45 +18,19 @@ from pathlib import Path
 import pandas as pd
 
 from kompas_lib.core import io
+from kompas_lib.presentation import cells
 
 TABLES_DIR = "tabellen"
 WORKBOOK = "tabellen.xlsx"
-MISSING = {"–", "-", ""}
-_NUMBER = re.compile(r"^(?P<sign>[−+-]?)(?P<euro>€\u00a0)?(?P<num>\d{1,3}(?:\.\d{3})*(?:,\d+)?|\d+(?:,\d+)?)"
-                     r"(?P<suffix>\u00a0%| per 1\.000)?$")
 
 
 def save_table(folder: Path, order: int, section_id: str, title: str, table: pd.DataFrame, caption: str) -> Path:
-    """Keep one shown table for the workbook (JSON, atomic)."""
-    record = {"id": section_id, "title": title, "caption": caption, "columns": [str(c) for c in table.columns],
-              "rows": [[None if v is None else str(v) for v in r] for r in table.itertuples(index=False)]}
+    """Keep one shown table for the workbook (JSON, atomic): Excel values with their number format and
+    comment, as :func:`kompas_lib.presentation.cells.excel_table` makes them from the typed cells."""
+    columns, rows = cells.excel_table(table)
+    record = {"id": section_id, "title": title, "caption": caption, "columns": columns,
+              "rows": [[list(c) for c in row] for row in rows]}
     return io.write_json(Path(folder) / TABLES_DIR / f"{order:05d}_{section_id}.json", record)
-
-
-def parse_cell(text: str | None):
-    """A shown cell back to a number where it is one: ('11,9 %') -> (11.9, '0.0 "%"'), ('2.045') ->
-    (2045, '#,##0'); other text stays text (format None)."""
-    if text is None:
-        return None, None
-    t = text.strip()
-    if t in MISSING:
-        return None, None
-    m = _NUMBER.match(t)
-    if not m:
-        return t, None
-    num = m.group("num")
-    decimals = len(num.split(",")[1]) if "," in num else 0
-    value = float(num.replace(".", "").replace(",", "."))
-    if m.group("sign") in ("−", "-"):
-        value = -value
-    fmt = "#,##0" + ("." + "0" * decimals if decimals else "")
-    if m.group("suffix") == "\u00a0%":
-        fmt += ' "%"'
-    elif m.group("suffix"):
-        fmt += ' "per 1.000"'
-    if m.group("euro"):
-        fmt = '"€" ' + fmt
-    return (int(value) if decimals == 0 and value.is_integer() else value), fmt
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -69,6 +45,7 @@ def _sheet_name(title: str, used: set[str]) -> str:
 def build(report_folder: Path) -> Path | None:
     """Write ``tabellen.xlsx`` from the saved tables (None when the report showed no tables)."""
     from openpyxl import Workbook
+    from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
 
     files = sorted((Path(report_folder) / TABLES_DIR).glob("*.json"))
@@ -85,8 +62,7 @@ def build(report_folder: Path) -> Path | None:
             cell.font = Font(bold=True)
             cell.data_type = "s"
         for r, row in enumerate(rec["rows"], start=2):
-            for c, text in enumerate(row, start=1):
-                value, number_format = parse_cell(text)
+            for c, (value, number_format, comment) in enumerate(row, start=1):
                 cell = ws.cell(row=r, column=c)
                 cell.value = value
                 if isinstance(value, str):
@@ -94,6 +70,8 @@ def build(report_folder: Path) -> Path | None:
                     cell.alignment = Alignment(wrap_text=len(value) > 40, vertical="top")
                 elif number_format:
                     cell.number_format = number_format
+                if comment:
+                    cell.comment = Comment(comment, "Kwaliteitskompas")
         if rec.get("caption"):
             ws.cell(row=len(rec["rows"]) + 3, column=1, value=rec["caption"]).data_type = "s"
         for col in ws.columns:

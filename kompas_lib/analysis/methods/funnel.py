@@ -108,3 +108,13 @@ def funnel_table(units: pd.DataFrame, p_bar: float | None = None, adjust: bool =
     units["oordeel_95"] = classify(units["k"], units["n"], p, Z95, od.tau2)
     units["oordeel_998"] = classify(units["k"], units["n"], p, Z998, od.tau2)
     return units, {"p_bar": p, "phi": od.phi, "tau2": od.tau2, "overdispersie": od.adjusted}
+
+
+def limit_curve(p_bar: float, n_min: float, n_max: float, tau2: float = 0.0, points: int = 300) -> pd.DataFrame:
+    """The 95 % and 99,8 % limits around ``p_bar`` over denominators from a little below ``n_min`` to a
+    little above ``n_max`` (columns ``n``, ``lo95``, ``hi95``, ``lo998``, ``hi998``), as a funnel figure draws them."""
+    n = np.geomspace(max(n_min * 0.8, 10), n_max * 1.2, points)
+    curve = pd.DataFrame({"n": n})
+    for z, label in ((Z95, "95"), (Z998, "998")):
+        curve[f"lo{label}"], curve[f"hi{label}"] = limits(p_bar, n, z, tau2)
+    return curve

@@ -12,10 +12,11 @@ from __future__ import annotations
 import pandas as pd
 
 from kompas_lib.analysis.scope import Scope
-from kompas_lib.analysis.section import FigureSpec, Section, Signal
+from kompas_lib.analysis.figures import TrendFigure
+from kompas_lib.analysis.section import Section, Signal
 from kompas_lib.analysis.sections.sjabloon import missing_file_sections
 from kompas_lib.analysis.wording import own_data_who, period_span, source_line
-from kompas_lib.core import fmt
+from kompas_lib.analysis import cells
 
 NO_FILE = ("Er is nog geen bestand met activiteiten. Verzamel per activiteit: partner, type (preventie, "
            "basisvoorziening, eerstelijn, intensief), de resultaten die ze dient, de beleidstheorie in één zin en "
@@ -57,8 +58,8 @@ def shown_overview(activities: pd.DataFrame, results: dict[str, str]) -> pd.Data
         "Activiteit": latest["activiteit"], "Partner": latest["partner"], "Type": latest["type"],
         "Voor resultaat": [", ".join(i for i in ids if i in results) or "geen bekend resultaat" for ids in latest["resultaten"]],
         "Beleidstheorie": latest["beleidstheorie"],
-        "Bereik (output)": [fmt.count(v) for v in latest["bereik"]],
-        "Wachttijd (dagen)": [fmt.number(v, 0) for v in latest["wachttijd_dagen"]],
+        "Bereik (output)": [cells.count(v) for v in latest["bereik"]],
+        "Wachttijd (dagen)": [cells.number(v, 0) for v in latest["wachttijd_dagen"]],
     })
 
 
@@ -97,9 +98,8 @@ def _output_section(trend: pd.DataFrame, who: str) -> Section:
     figure = None
     if trend["periode"].nunique() > 1:
         types = sorted(trend["type"].unique())
-        figure = FigureSpec("trend", trend, title, source,
-                            {"x": "periode", "y": "bereik", "series": "type", "focus": types[0], "order": types,
-                             "ylabel": "bereik (aantal)", "percent": False})
+        figure = TrendFigure(trend, title, source, x="periode", y="bereik", series="type", focus=types[0],
+                             order=tuple(types), ylabel="bereik (aantal)", percent=False)
     return Section(id="output_per_type", title=title, data=trend, figure=figure, source=source)
 
 

@@ -12,7 +12,7 @@ from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.section import Section
 from kompas_lib.analysis.sections.sjabloon import missing_file_sections
 from kompas_lib.analysis.wording import own_data_who, source_line
-from kompas_lib.core import fmt
+from kompas_lib.analysis import cells
 from kompas_lib.sources.sjablonen import INPUT_INDICATORS, SHARE_INDICATORS
 
 NO_FILE = ("Er is nog geen bestand met kwaliteitsgegevens. Vraag aanbieders per periode om teller en noemer van: "
@@ -43,7 +43,8 @@ def question_table(df: pd.DataFrame, indicators: list[str], threshold: int) -> p
     rows = []
     for r in v.sort_values(["indicator", "aanbieder"]).itertuples(index=False):
         small = r.indicator in SHARE_INDICATORS and r.noemer < threshold
-        shown = "te klein" if small else (fmt.pct(r.waarde) if r.indicator in SHARE_INDICATORS else fmt.number(r.waarde, 1))
+        shown = cells.too_small(reason=f"minder dan {threshold} personen of interventies") if small else (
+            cells.pct(r.waarde) if r.indicator in SHARE_INDICATORS else cells.number(r.waarde, 1))
         rows.append({"Indicator": INPUT_INDICATORS[r.indicator], "Aanbieder": r.aanbieder, "Periode": r.periode,
                      "Waarde": shown})
     return pd.DataFrame(rows)
@@ -66,6 +67,7 @@ def kwaliteit_sections(scope: Scope) -> list[Section]:
             sections.append(Section(id=sid, title=question, heading=3,
                                     text="Geen gegevens voor deze vraag in het bestand."))
             continue
-        sections.append(Section(id=sid, title=question, heading=3, table=table, data=table, caption=caption,
+        data = table.assign(Waarde=[c.x if isinstance(c, cells.Number) else None for c in table["Waarde"]])
+        sections.append(Section(id=sid, title=question, heading=3, table=table, data=data, caption=caption,
                                 source=source_line(who, (), table["Periode"])))
     return sections

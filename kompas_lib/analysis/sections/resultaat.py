@@ -29,7 +29,8 @@ from kompas_lib.analysis.methods.targets import (  # noqa: F401  (re-exported fo
     path_value,
 )
 from kompas_lib.analysis.scope import Scope
-from kompas_lib.analysis.section import FigureSpec, Section, Signal
+from kompas_lib.analysis.figures import TargetFigure
+from kompas_lib.analysis.section import Section, Signal
 from kompas_lib.analysis.wording import own_data_who, series_source, source_line
 from kompas_lib.core import fmt
 from kompas_lib.core.periods import parse_period
@@ -196,11 +197,10 @@ def figure_section(d: Judged) -> Section:
     shown = d.series.dropna(subset=["value"])[["year", "value"]].reset_index(drop=True)
     title = f"{d.result_id} · {d.title}: {j.verdict}"
     caption = f"{d.source} Oordeel met de marge van de laatste meting ({j.reason})."
-    options = {"base_year": d.base_year, "base_value": d.base_value, "target_year": spec.doeljaar,
-               "target_value": spec.doel, "percent": d.unit == "percentage",
-               "margin": None if j.low is None else (j.year, j.value, float(j.low), float(j.high))}
-    return Section(id=d.section_id, title=title, data=d.series, source=d.source,
-                   figure=FigureSpec("target", shown, title, caption, options))
+    figure = TargetFigure(shown, title, caption, base_year=d.base_year, base_value=d.base_value,
+                          target_year=spec.doeljaar, target_value=spec.doel, percent=d.unit == "percentage",
+                          margin=None if j.low is None else (j.year, j.value, float(j.low), float(j.high)))
+    return Section(id=d.section_id, title=title, data=d.series, source=d.source, figure=figure)
 
 
 def resultaat_figuren(scope: Scope) -> list[Section]:

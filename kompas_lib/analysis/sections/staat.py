@@ -12,7 +12,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from kompas_lib.analysis import wording
+from kompas_lib.analysis import cells, wording
 from kompas_lib.analysis.methods import profiel
 from kompas_lib.analysis.methods import spread as spread_model
 from kompas_lib.analysis.methods.benchmarks import (
@@ -25,7 +25,8 @@ from kompas_lib.analysis.methods.comparison import PEERS, benchmarked, latest_bl
 from kompas_lib.analysis.methods.signals import trend_break, word, word_trend
 from kompas_lib.analysis.methods.uncertainty import wilson_rounded
 from kompas_lib.analysis.scope import Scope
-from kompas_lib.analysis.section import FigureSpec, Section, Signal
+from kompas_lib.analysis.figures import BarsFigure, FunnelFigure, TrendFigure
+from kompas_lib.analysis.section import Section, Signal
 from kompas_lib.analysis.sections import verwacht  # observed vs expected use: same signal list, same rules
 from kompas_lib.analysis.sections import wijken as wijk_tables
 from kompas_lib.core import fmt
@@ -242,11 +243,11 @@ def kerncijfers(scope: Scope) -> Section:
             continue
         at = s[s["period"] == last["period"]].set_index("region_code")
         row = {"Indicator": ind.titel, "Eenheid": ind.unit_label, "Periode": parse_period(last["period"]).label}
-        row[count_col] = (fmt.suppressed_count(last["numerator"], scope.threshold)
-                          if ind.eenheid == "percentage" and pd.notna(last["numerator"]) else "–")
-        row[scope.focus.name] = fmt.value(last["value"], ind.eenheid)
+        row[count_col] = (cells.suppressed_count(last["numerator"], scope.threshold)
+                          if ind.eenheid == "percentage" and pd.notna(last["numerator"]) else None)
+        row[scope.focus.name] = cells.value(last["value"], ind.eenheid)
         for code in cmp.codes.values():
-            row[cmp.labels[code]] = fmt.value(at["value"].get(code) if code in at.index else None, ind.eenheid)
+            row[cmp.labels[code]] = cells.value(at["value"].get(code) if code in at.index else None, ind.eenheid)
         row[f"Verschil met {cmp.labels.get(COUNTRY, scope.country)}"] = wording.verdict_cell(
             scope.verdict(ind, s, last["period"], COUNTRY))
         rows.append(row)
@@ -282,16 +283,17 @@ def alle_indicatoren(scope: Scope) -> Section:
             if last is None:
                 continue
             at = s[s["period"] == last["period"]].set_index("region_code")["value"]
-            margin = "–"
+            margin = None
             if ind.eenheid == "percentage" and pd.notna(last["numerator"]) and pd.notna(last["denominator"]):
                 lo, hi = wilson_rounded(last["numerator"], last["denominator"], scope.catalogue.rounding(ind.id))
-                margin = f"{fmt.number(lo * 100, 1)}–{fmt.number(hi * 100, 1)}"
+                margin = cells.margin(lo * 100, hi * 100)
             comparable = ind.eenheid != "aantal"  # counts of other regions are not comparable with the focus's
             rows.append({"Domein": dom_title, "Indicator": ind.titel, "Eenheid": ind.unit_label,
                          "Periode": parse_period(last["period"]).label,
-                         scope.focus.name: fmt.value(last["value"], ind.eenheid), "95 %-marge": margin,
-                         cmp.labels.get(COUNTRY, scope.country): fmt.value(at.get(COUNTRY), ind.eenheid) if comparable else "–",
-                         "Vergelijkbare gemeenten": fmt.value(at.get(PEERS), ind.eenheid) if comparable else "–"})
+                         scope.focus.name: cells.value(last["value"], ind.eenheid), "95 %-marge": margin,
+                         cmp.labels.get(COUNTRY, scope.country): cells.value(at.get(COUNTRY), ind.eenheid)
+                         if comparable else None,
+                         "Vergelijkbare gemeenten": cells.value(at.get(PEERS), ind.eenheid) if comparable else None})
             data.append(s[s["period"] == last["period"]])
     table = pd.DataFrame(rows)
     if PEERS not in cmp.codes.values() and "Vergelijkbare gemeenten" in table:
@@ -313,11 +315,11 @@ def vergelijkbare_gemeenten(scope: Scope) -> Section:
                              "als geheel), en alleen als haar profiel compleet is."))
     cfg = scope.params.vergelijkbare_gemeenten
     shown = pd.DataFrame({"Gemeente": [scope.names.get(c, c) for c in t.index],
-                          "Afstand": [fmt.number(d, 2) for d in t["distance"]]})
+                          "Afstand": [cells.number(d, 2) for d in t["distance"]]})
     for var in [c for c in t.columns if c != "distance"]:
         vals = 10 ** t[var] if var == "inwoners" else t[var]
         shown[profiel.label(var).replace(" (log)", "")] = [
-            fmt.count(v) if var == "inwoners" else fmt.number(v, 1) for v in vals]
+            cells.count(v) if var == "inwoners" else cells.number(v, 1) for v in vals]
     how = ("de eigen lijst uit het instellingenbestand van de gemeente" if cfg.vaste_lijst else
            f"de {cfg.k} gemeenten met het meest gelijke profiel (afstand op gestandaardiseerde kenmerken)")
     return Section("vergelijkbare_gemeenten", title, text=f"Vergelijkbare gemeenten voor {scope.focus.name}: {how}.",
@@ -365,10 +367,8 @@ def trend(scope: Scope, indicator: str) -> Section:
                         "minder laat het percentage van jaar tot jaar sterk schommelen.")
     source = wording.series_source(scope.who, s)
     percent = ind.eenheid == "percentage"
-    fig = FigureSpec("trend", s, title, source,
-                     {"focus": scope.focus.name, "ylabel": ind.unit_label,
-                      "percent": percent, "order": list(cmp.labels.values()),
-                      "breaks": [(b[0], "nieuwe tabel") for b in breaks]})
+    fig = TrendFigure(s, title, source, focus=scope.focus.name, ylabel=ind.unit_label, percent=percent,
+                      order=tuple(cmp.labels.values()), breaks=tuple((b[0], "nieuwe tabel") for b in breaks))
     return Section(sid, ind.titel, text="".join(sentence), data=_suppress(s[TREND_COLUMNS].assign(unit=ind.eenheid),
                                                                             scope.threshold).drop(columns="unit"),
                    figure=fig, source=source)
@@ -462,10 +462,10 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
             "welke gemeente het 'beter' doet.")
     data = table.rename(columns={"k": "teller", "n": "noemer", "rate": "aandeel"})
     data.insert(0, "periode", period)
-    fig = FigureSpec("funnel", table, fig_title, caption,
-                     {"p_bar": float(ref["numerator"] / ref["denominator"]), "curve": curve, "ref_label": scope.country,
-                      "ylabel": ind.unit_label, "xlabel": "aantal jongeren (de basis van het percentage)",
-                      "focus_code": scope.focus.code if scope.focus.level == "gemeente" else None})
+    fig = FunnelFigure(table, fig_title, caption, p_bar=float(ref["numerator"] / ref["denominator"]), curve=curve,
+                       ref_label=scope.country, ylabel=ind.unit_label,
+                       xlabel="aantal jongeren (de basis van het percentage)",
+                       focus_code=scope.focus.code if scope.focus.level == "gemeente" else None)
     return Section("trechter_jeugdzorg", title, text=text, data=data, figure=fig, source=source)
 
 
@@ -486,11 +486,11 @@ def wijken(scope: Scope) -> Section:
     fig = None
     if 2 <= len(plot_data) <= MAX_WIJKEN_IN_FIGURE:
         top = plot_data.loc[plot_data["aandeel_van_gemeente"].idxmax()]
-        fig = FigureSpec("bars", plot_data, f"Jongeren met jeugdzorg per wijk, {period}: de meeste in {top['region_name']}",
+        fig = BarsFigure(plot_data, f"Jongeren met jeugdzorg per wijk, {period}: de meeste in {top['region_name']}",
                          (f"Bron: {scope.who}, tabel {', '.join(wording.table_ids(data['source_table']))}, {period}. "
                           f"Aandeel van alle jongeren met jeugdzorg in {scope.focus.name}; wijken met minder dan "
                           f"{scope.threshold} jongeren niet getoond."),
-                         {"category": "region_name", "value": "aandeel_van_gemeente"})
+                         category="region_name", value="aandeel_van_gemeente")
     n_small, n_new = int(data["klein"].sum()), int(data["nieuwe_code"].sum())
     text = (f"De verdeling over de wijken in {period}. CBS publiceert per wijk niet het aantal jongeren dat er woont, "
             "dus dit is het aandeel van de wijk in alle jongeren met jeugdzorg van de gemeente — een grote wijk "
@@ -518,14 +518,15 @@ def groep(scope: Scope, dim: str) -> Section:
     nl = data[data["region_code"] == COUNTRY].drop_duplicates("groep").set_index("groep")  # once, also for NL01
     shown = pd.DataFrame({
         title: own["groep"],
-        f"Aantal {scope.focus.name}": [fmt.count(v) if pd.notna(v) else f"<\u00a0{scope.threshold}" for v in own["aantal"]],
-        f"% {scope.focus.name}": [fmt.pct(v) for v in own["aandeel"]],
-        f"% {scope.country}": [fmt.pct(nl["aandeel"].get(g)) for g in own["groep"]],
+        f"Aantal {scope.focus.name}": [cells.count(v) if pd.notna(v) else cells.below(scope.threshold)
+                                       for v in own["aantal"]],
+        f"% {scope.focus.name}": [cells.pct(v) for v in own["aandeel"]],
+        f"% {scope.country}": [cells.pct(nl["aandeel"].get(g)) for g in own["groep"]],
     })
     source = f"Bron: {scope.who}, tabel {', '.join(wording.table_ids(own['source_table']))}, {period}."
-    fig = FigureSpec("bars", own.dropna(subset=["aandeel"]),
+    fig = BarsFigure(own.dropna(subset=["aandeel"]),
                      f"{title} van jongeren met jeugdzorg in {scope.focus.name}, {period}", source,
-                     {"category": "groep", "value": "aandeel"})
+                     category="groep", value="aandeel")
     unit = "trajecten" if dim == "verwijzer" else "jongeren met jeugdzorg"
     text = (f"Verdeling van de {unit} in {scope.focus.name} naar {title.lower()}, naast {scope.country}. Een andere "
             "verdeling kan komen door een andere bevolkingsopbouw; het is een vraag voor het gesprek, geen oordeel.")
@@ -549,8 +550,8 @@ def landelijke_context(scope: Scope) -> Section | None:
             v = at.get(("geslacht", sex))
             if v is not None and total:
                 rows.append({"Onderwerp": f"Jongeren met jeugdzorg in natura: {sex.lower()}",
-                             "Peildatum": parse_period(last).label, "Aantal": fmt.count(v),
-                             "Aandeel": fmt.pct(v / total * 100)})
+                             "Peildatum": parse_period(last).label, "Aantal": cells.count(v),
+                             "Aandeel": cells.pct(v / total * 100)})
     v = scope.ind("vsv_herkomst")
     v = v[v["value"].notna()]
     if not v.empty:
@@ -558,14 +559,14 @@ def landelijke_context(scope: Scope) -> Section | None:
         for r in v[v["period"] == last].itertuples(index=False):
             who = "alle jongeren" if r.group_dim == "totaal" else r.group_value.lower()
             rows.append({"Onderwerp": f"Voortijdig schoolverlaters 18–25 jaar: {who}",
-                         "Peildatum": parse_period(last).label, "Aantal": fmt.count(r.numerator),
-                         "Aandeel": fmt.pct(r.value)})
+                         "Peildatum": parse_period(last).label, "Aantal": cells.count(r.numerator),
+                         "Aandeel": cells.pct(r.value)})
     h = scope.ind("halt_jongeren")
     h = h[(h["group_dim"] == "totaal") & h["value"].notna()]
     if not h.empty:
         last = h.sort_values("period_start").iloc[-1]
         rows.append({"Onderwerp": "Halt-jongeren", "Peildatum": parse_period(last["period"]).label,
-                     "Aantal": fmt.count(last["value"]), "Aandeel": "–"})
+                     "Aantal": cells.count(last["value"]), "Aandeel": None})
     if not rows:
         return None
     return Section("landelijke_context", "Alleen landelijk", table=pd.DataFrame(rows),

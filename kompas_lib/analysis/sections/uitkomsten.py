@@ -16,12 +16,13 @@ import re
 
 import pandas as pd
 
-from kompas_lib.analysis import wording
+from kompas_lib.analysis import cells, wording
 from kompas_lib.analysis.methods import aanbieders
 from kompas_lib.analysis.methods.benchmarks import series, table_breaks
-from kompas_lib.analysis.methods.funnel import funnel_table
+from kompas_lib.analysis.methods.funnel import funnel_table, limit_curve
 from kompas_lib.analysis.scope import Scope
-from kompas_lib.analysis.section import FigureSpec, Section, Signal
+from kompas_lib.analysis.figures import FunnelFigure, TrendFigure
+from kompas_lib.analysis.section import Section, Signal
 from kompas_lib.analysis.sections import bijlage
 from kompas_lib.analysis.sections.sjabloon import template_table
 from kompas_lib.core import fmt
@@ -72,10 +73,10 @@ def national_table(scope: Scope) -> Section:
         if s.empty:
             continue
         last = s.iloc[-1]
-        value = fmt.number(last["value"], 0) + " dagen" if ind.eenheid == "aantal" else fmt.pct(last["value"])
+        value = cells.number(last["value"], 0, "dagen") if ind.eenheid == "aantal" else cells.pct(last["value"])
         rows.append({"Indicator": _short_title(ind.titel), "Jaar": parse_period(last["period"]).label,
                      "Landelijk": value,
-                     "Aantal trajecten": fmt.count(last["denominator"]) if pd.notna(last["denominator"]) else "–"})
+                     "Aantal trajecten": cells.count(last["denominator"])})
         data.append(s.tail(1))
     title = "Uitkomsten van de jeugdhulp, landelijk"
     if not scope.placed(BLOCK, "kerncijfer"):
@@ -112,8 +113,8 @@ def national_trend(scope: Scope) -> Section | None:
         first = unknown["period_start"].min()
         breaks = [(at, label + (", 'einde onbekend'" if at == first else "")) for at, label in breaks] \
             or [(first, "'einde onbekend'")]
-    spec = FigureSpec("trend", data, title, wording.series_source(scope.who, data, extra=TREND_NOTE),
-                      {"focus": names[0], "ylabel": "% van de trajecten", "order": names, "breaks": breaks})
+    spec = TrendFigure(data, title, wording.series_source(scope.who, data, extra=TREND_NOTE),
+                       focus=names[0], ylabel="% van de trajecten", order=tuple(names), breaks=tuple(breaks))
     export = data[["indicator", "region_name", "period", "numerator", "denominator", "value", "source_table"]]
     return Section("landelijk_trend", title, figure=spec, data=export)
 
@@ -132,8 +133,8 @@ def national_reasons(scope: Scope) -> Section | None:
         return None
     label = parse_period(last).label
     table = pd.DataFrame({"Reden van voortijdig afsluiten": list(reasons["group_value"]),
-                          f"Aantal ({label})": [fmt.count(v) for v in reasons["value"]],
-                          "Aandeel": [fmt.pct(v / total.iloc[0] * 100) for v in reasons["value"]]})
+                          f"Aantal ({label})": [cells.count(v) for v in reasons["value"]],
+                          "Aandeel": [cells.pct(v / total.iloc[0] * 100) for v in reasons["value"]]})
     return Section("landelijk_redenen_voortijdig", "Redenen van voortijdig afsluiten",
                    text="Waarom trajecten voortijdig eindigen:", table=table,
                    source=wording.source_line(scope.who, reasons["source_table"], [last]))
@@ -148,8 +149,8 @@ def national_by_verwijzer(scope: Scope) -> Section | None:
     last = s[s["value"].notna()]["period"].max()
     at = s[s["period"] == last]
     table = pd.DataFrame({"Verwijzer": list(at["group_value"]),
-                          f"Beëindigd volgens plan ({parse_period(last).label})": [fmt.pct(v) for v in at["value"]],
-                          "Beëindigde trajecten": [fmt.count(v) for v in at["denominator"]]})
+                          f"Beëindigd volgens plan ({parse_period(last).label})": [cells.pct(v) for v in at["value"]],
+                          "Beëindigde trajecten": [cells.count(v) for v in at["denominator"]]})
     return Section("landelijk_volgens_plan_verwijzer", "Volgens plan beëindigd per verwijzer",
                    text="Het aandeel dat volgens plan eindigt verschilt per verwijzer:", table=table,
                    source=wording.source_line(scope.who, at["source_table"], [last]))
@@ -277,21 +278,22 @@ def provider_funnel(scope: Scope, measure: str, df: pd.DataFrame | None = None) 
         provider_who(scope), periods=[year],
         extra=f"Grenzen rond het gemiddelde van deze aanbieders ({fmt.pct(par['p_bar'] * 100)})"
               + (", verbreed voor overdispersie." if par["overdispersie"] else "."))
-    spec = FigureSpec("funnel", table.reset_index(drop=True), title, caption,
-                      {"p_bar": par["p_bar"], "focus_code": None, "tau2": par["tau2"],
-                       "xlabel": "aantal beëindigde trajecten", "points": "aanbieders", "ylabel": "% van de trajecten"})
+    spec = FunnelFigure(table.reset_index(drop=True), title, caption, p_bar=par["p_bar"],
+                        curve=limit_curve(par["p_bar"], table["n"].min(), table["n"].max(), par["tau2"]),
+                        focus_code=None, xlabel="aantal beëindigde trajecten", points="aanbieders",
+                        ylabel="% van de trajecten")
     shown = pd.DataFrame({
         "Aanbieder": list(r["aanbieder"]),
-        "Trajecten": [f"<\u00a0{scope.threshold}" if k else fmt.count(n) for k, n in zip(r["klein"], r["n"])],
-        m.titel: ["te klein" if k else fmt.pct(v * 100) for k, v in zip(r["klein"], r["rate"])],
-        "95 %-marge": ["–" if k else f"{fmt.number(lo * 100, 1)}–{fmt.number(hi * 100, 1)}"
+        "Trajecten": [cells.below(scope.threshold) if k else cells.count(n) for k, n in zip(r["klein"], r["n"])],
+        m.titel: [cells.too_small() if k else cells.pct(v * 100) for k, v in zip(r["klein"], r["rate"])],
+        "95 %-marge": [None if k else cells.margin(lo * 100, hi * 100)
                        for k, lo, hi in zip(r["klein"], r["lo"], r["hi"])],
         "Ten opzichte van de grenzen": ["niet beoordeeld (te klein)" if k else verdict.get(a, "–")
                                         for k, a in zip(r["klein"], r["aanbieder"])],
     })
     if measure == "tevredenheid":
         resp = aanbieders.rates(df[df["periode"] == year], "respons", ["aanbieder"], scope.threshold).set_index("aanbieder")
-        shown.insert(3, "Respons", [fmt.pct(resp["rate"].get(a) * 100) if pd.notna(resp["rate"].get(a)) else "–"
+        shown.insert(3, "Respons", [cells.pct(resp["rate"].get(a) * 100) if pd.notna(resp["rate"].get(a)) else None
                                     for a in r["aanbieder"]])
     sentence = (f"{m.titel}, {label}: per aanbieder met een 95 %-marge, in alfabetische volgorde. Binnen de grenzen "
                 "betekent dat het verschil met het gemiddelde past bij de gebruikelijke spreiding; erbuiten is een "
@@ -335,8 +337,8 @@ def provider_trend(scope: Scope, measure: str = "volgens_plan") -> Section | Non
     title = f"{m.titel} per aanbieder, {wording.period_span(r['periode'])}"
     caption = wording.source_line(provider_who(scope), periods=r["periode"],
                                   extra="Jaren met minder trajecten dan de privacydrempel ontbreken.")
-    spec = FigureSpec("trend", r, title, caption,
-                      {"focus": names[0], "ylabel": "% van de trajecten", "series": "aanbieder", "order": names})
+    spec = TrendFigure(r, title, caption, focus=names[0], ylabel="% van de trajecten", series="aanbieder",
+                       order=tuple(names))
     return Section(f"aanbieders_trend_{measure}", title, figure=spec,
                    data=r.drop(columns=["period_start"]).reset_index(drop=True))
 
@@ -352,7 +354,7 @@ def by_zorgvorm(scope: Scope) -> Section | None:
         r = aanbieders.rates(df[df["periode"] == year], measure, ["zorgvorm"], scope.threshold)
         for z in r.itertuples(index=False):
             rows.append({"Zorgvorm": z.zorgvorm, "Indicator": aanbieders.MEASURES[measure].titel,
-                         "Jaar": parse_period(year).label, "Percentage": "te klein" if z.klein else fmt.pct(z.rate * 100)})
+                         "Jaar": parse_period(year).label, "Percentage": cells.too_small() if z.klein else cells.pct(z.rate * 100)})
     return Section("aanbieders_zorgvorm", "Uitkomsten per zorgvorm", text="Uitkomsten per zorgvorm (alle aanbieders samen):",
                    table=pd.DataFrame(rows), source=wording.source_line(provider_who(scope), periods=[year]))
 

@@ -23,11 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kompas_lib.analysis import wording
+from kompas_lib.analysis import cells, wording
 from kompas_lib.analysis.methods import profiel
 from kompas_lib.analysis.methods import verwacht as model
 from kompas_lib.analysis.scope import Scope
-from kompas_lib.analysis.section import FigureSpec, Section
+from kompas_lib.analysis.figures import BandFigure, FunnelFigure
+from kompas_lib.analysis.section import Section
 from kompas_lib.core import fmt
 from kompas_lib.core.periods import FIRST_FULL_YEAR
 from kompas_lib.core.registry import Uitkomst
@@ -143,11 +144,21 @@ def sentence(scope: Scope, o: Uitkomstoordeel) -> str:
 
 
 def _value_text(var: str, value: float) -> str:
+    """A characteristic's value in a sentence (see :func:`_value_cell`)."""
     if var == "inwoners":
         return fmt.count(round(10 ** value))
     if var == "stedelijkheid":
         return f"klasse {fmt.number(value, 1)}"
     return fmt.number(value, 1)
+
+
+def _value_cell(var: str, value: float) -> cells.Number:
+    """A characteristic's value as shown: inwoners as a count (the profile holds its log), stedelijkheid as a class."""
+    if var == "inwoners":
+        return cells.count(round(10 ** value))
+    if var == "stedelijkheid":
+        return cells.number(value, 1, prefix="klasse")
+    return cells.number(value, 1)
 
 
 def contribution_sentence(scope: Scope, o: Uitkomstoordeel, parts: pd.DataFrame) -> str:
@@ -188,7 +199,7 @@ def _limits_curve(fit: model.Fit, loo: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _all_gemeenten(scope: Scope, o: Uitkomstoordeel) -> tuple[FigureSpec, pd.DataFrame]:
+def _all_gemeenten(scope: Scope, o: Uitkomstoordeel) -> tuple[FunnelFigure, pd.DataFrame]:
     loo = model.leave_one_out(o.fit, o.frame)
     units = pd.DataFrame({"code": loo.index, "name": [scope.names.get(c, c) for c in loo.index],
                           "n": loo["expected"].to_numpy(), "rate": loo["ratio"].to_numpy()})
@@ -202,10 +213,10 @@ def _all_gemeenten(scope: Scope, o: Uitkomstoordeel) -> tuple[FigureSpec, pd.Dat
     caption = (f"Bron: {scope.who}, eigen berekening, {o.year}. Elke stip is een gemeente, met een verwachting uit "
                "een schatting zonder die gemeente. Lijnen: 95 %- en 99,8 %-voorspellingsgrenzen. Gemeenten met minder "
                f"dan {scope.threshold} jongeren zijn niet getekend.")
-    spec = FigureSpec("funnel", units, title, caption, options={
-        "p_bar": 1.0, "focus_code": scope.focus.code,
-        "curve": _limits_curve(o.fit, loo), "xlabel": f"verwacht aantal {o.spec.titel} (logaritmische schaal)",
-        "ylabel": "waargenomen / verwacht", "ref_label": "zoals verwacht (1)", "ratio": True})
+    spec = FunnelFigure(units, title, caption, p_bar=1.0, focus_code=scope.focus.code,
+                        curve=_limits_curve(o.fit, loo),
+                        xlabel=f"verwacht aantal {o.spec.titel} (logaritmische schaal)",
+                        ylabel="waargenomen / verwacht", ref_label="zoals verwacht (1)", ratio=True)
     return spec, units
 
 
@@ -232,11 +243,12 @@ def _table(scope: Scope, found: list[Uitkomstoordeel]) -> pd.DataFrame:
         small = _small(scope, o)
         rows.append({"Uitkomst": o.spec.titel.capitalize(), "Jaar": str(o.year),
                      "Van de": o.spec.noemer_titel,
-                     "Waargenomen": f"minder dan {scope.threshold}" if small else _count(o.ex.observed),
-                     "Verwacht": _count(o.ex.expected),
-                     "Waargenomen / verwacht": "–" if small else _ratio(o.ex.ratio),
-                     "95 %-interval": f"{_ratio(lo)} – {_ratio(hi)}",
-                     "Oordeel": "–" if small else {"hoger": "hoger dan verwacht", "lager": "lager dan verwacht"}.get(
+                     "Waargenomen": cells.below(scope.threshold, words=True) if small
+                     else cells.count(round(o.ex.observed)),
+                     "Verwacht": cells.count(round(o.ex.expected)),
+                     "Waargenomen / verwacht": None if small else cells.number(o.ex.ratio, 2),
+                     "95 %-interval": cells.margin(lo, hi, 2, spaced=True),
+                     "Oordeel": None if small else {"hoger": "hoger dan verwacht", "lager": "lager dan verwacht"}.get(
                          o.ex.verdict(), "zoals verwacht")})
     return pd.DataFrame(rows)
 
@@ -284,10 +296,9 @@ def gebruik(scope: Scope) -> list[Section]:
     shown = parts.assign(Kenmerk=[profiel.label(v) for v in parts["variable"]])
     table = pd.DataFrame({
         "Kenmerk": shown["Kenmerk"],
-        scope.focus.name: [_value_text(v, x) for v, x in zip(parts["variable"], parts["waarde"])],
-        f"Gemiddeld {scope.country}": [_value_text(v, x) for v, x in zip(parts["variable"], parts["gemiddeld"])],
-        f"Verklaart ongeveer ({main.spec.titel})": [
-            ("+" if b >= 0.5 else "−" if b <= -0.5 else "") + _count(abs(b)) for b in parts["bijdrage"]]})
+        scope.focus.name: [_value_cell(v, x) for v, x in zip(parts["variable"], parts["waarde"])],
+        f"Gemiddeld {scope.country}": [_value_cell(v, x) for v, x in zip(parts["variable"], parts["gemiddeld"])],
+        f"Verklaart ongeveer ({main.spec.titel})": [cells.signed(round(b)) for b in parts["bijdrage"]]})
     out.append(Section("verwacht_bijdragen", "Waarom verwacht het model dit aantal?",
                        text=contribution_sentence(scope, main, parts), table=table,
                        data=parts.assign(regio=scope.focus.code, uitkomst=main.outcome, jaar=main.year),
@@ -312,12 +323,11 @@ def gebruik(scope: Scope) -> list[Section]:
         if breaks:
             text += (f" Let op: vanaf {breaks[0][0]} komen de cijfers uit een andere tabel; een sprong rond dat jaar "
                      "kan door de overstap komen.")
-        fig = FigureSpec("band", trend, f"{main.spec.titel.capitalize()} in {scope.focus.name}: waargenomen / "
+        fig = BandFigure(trend, f"{main.spec.titel.capitalize()} in {scope.focus.name}: waargenomen / "
                          "verwacht per jaar",
                          f"Bron: {scope.who}; eigen berekening. Band: 95 %-voorspellingsinterval; lijn op 1 = zoals "
-                         "verwacht.", options={"x": "jaar", "y": "verhouding", "lo": "laag95", "hi": "hoog95",
-                                               "ylabel": "waargenomen / verwacht",
-                                               "breaks": [(b[0], "nieuwe tabel") for b in breaks]})
+                         "verwacht.", x="jaar", y="verhouding", lo="laag95", hi="hoog95",
+                         ylabel="waargenomen / verwacht", breaks=tuple((b[0], "nieuwe tabel") for b in breaks))
         out.append(Section("verwacht_trend", "Door de jaren heen", text=text, figure=fig, data=trend))
     return out
 
@@ -362,20 +372,21 @@ def bijlage_model(scope: Scope) -> list[Section]:
     rows = []
     for o in found:
         loo = model.leave_one_out(o.fit, o.frame)
-        rows.append({"Uitkomst": o.spec.titel.capitalize(), "Jaar": str(o.year), "Gemeenten": fmt.count(len(o.fit.codes)),
-                     "Verklaarde verschillen": fmt.pct(100 * o.fit.explained, 0),
-                     "Binnen eigen 95 %-interval": fmt.pct(100 * model.calibration(loo), 1),
-                     "Buiten 99,8 %": fmt.count(int((loo["oordeel"] != "zoals verwacht").sum()))})
+        rows.append({"Uitkomst": o.spec.titel.capitalize(), "Jaar": str(o.year), "Gemeenten": cells.count(len(o.fit.codes)),
+                     "Verklaarde verschillen": cells.pct(100 * o.fit.explained, 0),
+                     "Binnen eigen 95 %-interval": cells.pct(100 * model.calibration(loo), 1),
+                     "Buiten 99,8 %": cells.count(int((loo["oordeel"] != "zoals verwacht").sum()))})
     quality = pd.DataFrame(rows)
     main = found[0]
     coef = main.fit.coefficients()
     coef_table = pd.DataFrame({
         "Kenmerk": [profiel.label(v) for v in coef["variable"]],
-        "Eén standaardafwijking": [_value_text(v, s) if v not in ("inwoners", "stedelijkheid") else
-                                   ("factor " + fmt.number(10 ** s, 1) if v == "inwoners" else fmt.number(s, 1) + " klasse")
+        "Eén standaardafwijking": [_value_cell(v, s) if v not in ("inwoners", "stedelijkheid") else
+                                   (cells.number(10 ** s, 1, prefix="factor") if v == "inwoners"
+                                    else cells.number(s, 1, unit="klasse"))
                                    for v, s in zip(coef["variable"], coef["sd"])],
-        "Gebruik × (per standaardafwijking)": [fmt.number(x, 3) for x in coef["ratio"]],
-        "95 %-interval": [f"{fmt.number(a, 3)} – {fmt.number(b, 3)}" for a, b in zip(coef["laag"], coef["hoog"])]})
+        "Gebruik × (per standaardafwijking)": [cells.number(x, 3) for x in coef["ratio"]],
+        "95 %-interval": [cells.margin(a, b, 3, spaced=True) for a, b in zip(coef["laag"], coef["hoog"])]})
     text = (
         "Het verwachte gebruik komt uit een negatief-binomiaal regressiemodel (log-link) van het aantal jongeren "
         "per gemeente, met het aantal jongeren van die leeftijd als blootstelling en de kenmerken gestandaardiseerd "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kompas_lib.analysis.methods.benchmarks import series
-from kompas_lib.core import fmt
+from kompas_lib.analysis import cells
 
 WIJK_INDICATOR = "jongeren_jeugdzorg_wijk"
 
@@ -45,9 +45,9 @@ def wijk_table(facts: pd.DataFrame, gemeente: str, threshold: int) -> tuple[pd.D
     shown = pd.DataFrame({
         "Wijk": data["region_name"],
         "Code": data["region_code"],
-        "Jongeren met jeugdzorg": [("<\u00a0" + str(threshold)) if k else fmt.count(a)
+        "Jongeren met jeugdzorg": [cells.below(threshold) if k else cells.count(a)
                                    for k, a in zip(data["klein"], data["aantal"])],
-        "Aandeel van de gemeente": [fmt.pct(a) for a in data["aandeel_van_gemeente"]],
+        "Aandeel van de gemeente": [cells.pct(a) for a in data["aandeel_van_gemeente"]],
         "Let op": ["nieuwe of gewijzigde wijkcode" if n else "" for n in data["nieuwe_code"]],
     })
     return shown, data, period
