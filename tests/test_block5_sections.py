@@ -13,6 +13,7 @@ from kompas_lib.analysis.sections import bijlage, uitkomsten
 from kompas_lib.sources import sjablonen
 from kompas_lib.sources.local import OwnFile
 from kompas_lib.sources.demoland import display_id
+from kompas_lib.core.prepare_info import PrepareInfo
 from kompas_lib.presentation.cells import shown
 
 MEASURE_IDS = [f"aanbieders_{m}" for m in uitkomsten.PROVIDER_MEASURES]
@@ -68,7 +69,8 @@ def test_every_builder_returns_sections_with_the_export_names(demo_scope):
 def without_national_tables(scope):
     """The scope as with data that lack CBS's national outcome tables (the offline demo used to)."""
     ids = [i.id for i in scope.catalogue.indicators.values() if i.concept == "outcome_jeugdhulp_nl"]
-    info = {**scope.prepare_info, "tables_used": [t for t in scope.tables_used() if t not in ("82970NED", "85096NED")]}
+    info = dataclasses.replace(scope.prepare_info, tables_used=tuple(
+        t for t in scope.tables_used() if t not in ("82970NED", "85096NED")))
     return dataclasses.replace(scope, facts=scope.facts[~scope.facts["indicator"].isin(ids)], prepare_info=info)
 
 
@@ -236,7 +238,7 @@ def test_sources_appendix(demo_scope):
     assert list(sec.table.columns) == ["Tabel", "Onderwerp", "Gewijzigd bij CBS", "Opgehaald"]
     assert list(sec.table["Tabel"]) == [display_id(t) for t in used] and sec.table["Onderwerp"].str.len().gt(0).all()
     assert sec.table_caption == "Bron: fictieve gegevens (Demoland), gemaakt door de demogenerator."
-    real = dataclasses.replace(demo_scope, prepare_info={"source": {}, "table_metadata": {}})
+    real = dataclasses.replace(demo_scope, prepare_info=PrepareInfo())
     assert bijlage.bronnen(real, ["85096NED"]).table_caption == "Bron: CBS StatLine, open data (CC BY 4.0)."
     assert bijlage.bronnen(real, ["85096NED"]).table.iloc[0].tolist() == [
         "85096NED", "Jeugdhulptrajecten in natura; verwijzer, perspectief (landelijk)", "–", "–"]

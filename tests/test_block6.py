@@ -74,6 +74,19 @@ def test_agenda_rule_at_most_seven():
     sec = v.agenda(S(), signals)
     assert len(sec.table) == v.MAX_AGENDA and list(sec.table["Nr."]) == [str(i) for i in range(1, 8)]
     assert sec.text.startswith(v.AGENDA_RULE) and "De overige 2 signalen" in sec.text
+    assert list(sec.agenda.items) == [s for s, _, _ in order][: v.MAX_AGENDA]  # the agenda as data
+
+
+def test_front_page_reads_the_agenda_as_data_whatever_the_table_headers_say(tmp_path):
+    from kompas_lib.analysis.section import Agenda
+    from kompas_lib.presentation.report import NO_AGENDA, load_agenda, save_agenda
+
+    assert load_agenda(tmp_path) == ([], "")  # block 6 did not run: nothing said
+    save_agenda(tmp_path, Agenda())
+    assert load_agenda(tmp_path) == ([], NO_AGENDA)
+    hostile = Signal(2, "R1 · <b>x</b>", "niet op koers", "2023", "=cmd() & <script>", "resultaten")
+    save_agenda(tmp_path, Agenda((hostile,)))
+    assert load_agenda(tmp_path) == ([("2", "=cmd() & <script>")], "")  # escaped where it is shown
 
 
 def test_agenda_puts_settled_signals_last(demo_scope, signals):

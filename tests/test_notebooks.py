@@ -18,7 +18,7 @@ def code_cells(path):
 def test_every_notebook_runs_for_a_region_as_a_whole(code, demo_processed, demo_facts, tmp_path, monkeypatch):
     import IPython.display
 
-    import kompas_lib.presentation.notebook as nb_module
+    import kompas_lib.presentation.session as nb_module
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: shown.extend(objs))

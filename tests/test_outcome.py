@@ -11,7 +11,7 @@ from conftest import read_cbs
 
 from kompas_lib.analysis.methods.aanbieders import COLUMNS
 from kompas_lib.analysis.sections import uitkomsten
-from kompas_lib.presentation.notebook import load_scope
+from kompas_lib.presentation.session import load_scope
 
 pytestmark = pytest.mark.slow  # the real snapshot is prepared once per session (about a minute)
 

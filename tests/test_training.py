@@ -93,12 +93,13 @@ def test_duiden_in_demoland_extends_the_files_the_next_report_reads(demo_process
     import dataclasses
     import shutil
 
-    from kompas_lib.sources.local import demo_root, read_local
+    from kompas_lib.sources.local import read_local
 
     d = training.Duiden(demo_processed, "Waterveen")
     for name in ("duiding.csv", "verbeteracties.csv"):  # work on a copy of the demo's own files
-        shutil.copy(demo_root(d._scope_now.prepare_info) / name, tmp_path / name)
-    info = {**d._scope_now.prepare_info, "source": {**d._scope_now.prepare_info["source"], "root": str(tmp_path)}}
+        shutil.copy(d._scope_now.prepare_info.demo_root / name, tmp_path / name)
+    info = d._scope_now.prepare_info
+    info = dataclasses.replace(info, source=dataclasses.replace(info.source, root=str(tmp_path)))
     d._scope_now = dataclasses.replace(d._scope_now, prepare_info=info)
     before = len(load(tmp_path / "duiding.csv", "duiding"))
     d.antwoorden["verklaren"].value = "Meer <b>gezinnen</b> met schulden sinds de sluiting van de fabriek"

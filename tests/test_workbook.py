@@ -82,7 +82,7 @@ def test_demo_workbook_holds_the_numbers_of_the_html_tables(demo_report):
 
 
 def test_csv_exports_keep_formula_like_text_as_text():
-    from kompas_lib.presentation.notebook import for_people
+    from kompas_lib.presentation.view import for_people
 
     out = for_people(pd.DataFrame({"aanbieder": ["=cmd()", "Aanbieder A", "-1+2", "@x"], "v": [64829.545454, 1.0, 2.0, 3.0],
                                    "p": [0.123456789, 0.5, 0.25, 0.1]}))

@@ -114,53 +114,10 @@ def test_indicator(scope: Scope, *, ambitie: str, resultaat: str, indicator: str
     t.basis = base
     t.regels.append(("Basiswaarde", f"{fmt.value(base, unit)} in {last['label']} (de laatste meting)."))
 
-    good = {"hoger_beter": "hoger", "lager_beter": "lager"}.get(ind.polariteit)
-    if richting is None:
-        t.regels.append(("Richting", "Kies 'hoger' of 'lager': welke kant wilt u op met dit cijfer?"))
-    elif good and richting != good:
-        t.regels.append(("Richting", f"Let op: u kiest '{richting}', maar bij {title.lower()} is {good} beter. "
-                                     f"Bedoelt u '{good}'?"))
-    elif good is None:
-        t.regels.append(("Richting", f"'{richting}' — bij {title.lower()} is hoger niet vanzelf beter of slechter; "
-                                     "leg in het resultaat uit waarom u deze kant op wilt."))
-    else:
-        t.regels.append(("Richting", f"'{richting}' past bij deze indicator: {good} is beter."))
+    t.regels.append(("Richting", _direction_line(ind, title, richting)))
 
-    lo, hi, how = margin(s, ind.ratio_scale, unit)
-    detectable = None
-    if lo is not None:
-        detectable = (hi - lo) / 2 * math.sqrt(2)  # the difference of two years, each with this margin
-        t.zichtbaar = detectable
-        t.regels.append(("Kleinste zichtbare verandering",
-                         f"ongeveer {fmt.number(detectable, 1)} {_points(unit)}: een kleinere verandering valt binnen "
-                         f"de marge ({how}) en is niet van toeval te onderscheiden."))
-    else:
-        t.regels.append(("Kleinste zichtbare verandering", "niet te zeggen: er is geen marge bekend voor dit cijfer."))
-
-    if doel is None or doeljaar is None:
-        t.regels.append(("Norm", "Nog geen doel of doeljaar: zonder norm kan blok 2 niet zeggen of het resultaat op "
-                                 "koers is."))
-    else:
-        change = float(doel) - base
-        span = int(doeljaar) - base_year
-        wrong_way = richting is not None and ((richting == "hoger" and change < 0) or (richting == "lager" and change > 0))
-        if span <= 0:
-            t.regels.append(("Norm", f"Het doeljaar {doeljaar} ligt niet na de laatste meting ({base_year}); kies een "
-                                     "later jaar."))
-        elif wrong_way:
-            t.regels.append(("Norm", f"Het doel ({fmt.value(doel, unit)}) ligt aan de andere kant van de basiswaarde "
-                                     f"({fmt.value(base, unit)}) dan de richting '{richting}'. Pas het doel of de "
-                                     "richting aan."))
-        elif detectable is not None and abs(change) < detectable:
-            t.regels.append(("Norm", f"Het doel verschilt {fmt.number(abs(change), 1)} {_points(unit)} van de "
-                                     "basiswaarde: minder dan de kleinste zichtbare verandering. Ook als u het haalt, "
-                                     "kunt u dat met deze cijfers niet aantonen."))
-        else:
-            per_year = abs(change) / span
-            when = (f" Bij een gelijkmatige verandering is die na ongeveer {math.ceil(detectable / per_year)} "
-                    "jaar te zien." if detectable and per_year > 0 else "")
-            t.regels.append(("Norm", f"Van {fmt.value(base, unit)} ({base_year}) naar {fmt.value(doel, unit)} in "
-                                     f"{doeljaar}: {fmt.number(per_year, 2)} {_points(unit)} per jaar.{when}"))
+    detectable = _detectable_change(t, s, ind, unit)
+    t.regels.append(("Norm", _norm_line(base, base_year, unit, richting, doel, doeljaar, detectable)))
     t.smart = _smart(scope, ind, resultaat, s, richting, doel, doeljaar, base_year)
     if any(aspect == "Norm" and "andere kant" in text for aspect, text in t.regels):
         t.smart = [(word, False, "het doel ligt aan de verkeerde kant van de basiswaarde")
@@ -168,6 +125,57 @@ def test_indicator(scope: Scope, *, ambitie: str, resultaat: str, indicator: str
     if richting is not None and doel is not None and doeljaar is not None:
         t.fragment = params_fragment(ambitie, resultaat, indicator, richting, base_year, base, doel, doeljaar)
     return t
+
+
+def _direction_line(ind, title: str, richting: str | None) -> str:
+    """Whether the chosen direction fits the indicator's polarity."""
+    good = {"hoger_beter": "hoger", "lager_beter": "lager"}.get(ind.polariteit)
+    if richting is None:
+        return "Kies 'hoger' of 'lager': welke kant wilt u op met dit cijfer?"
+    if good and richting != good:
+        return f"Let op: u kiest '{richting}', maar bij {title.lower()} is {good} beter. Bedoelt u '{good}'?"
+    if good is None:
+        return (f"'{richting}' — bij {title.lower()} is hoger niet vanzelf beter of slechter; leg in het resultaat "
+                "uit waarom u deze kant op wilt.")
+    return f"'{richting}' past bij deze indicator: {good} is beter."
+
+
+def _detectable_change(t: Toets, s, ind, unit: str) -> float | None:
+    """The smallest change two measurements can show (the difference of two years, each with the
+    latest margin); adds its line to ``t``."""
+    lo, hi, how = margin(s, ind.ratio_scale, unit)
+    if lo is None:
+        t.regels.append(("Kleinste zichtbare verandering", "niet te zeggen: er is geen marge bekend voor dit cijfer."))
+        return None
+    detectable = (hi - lo) / 2 * math.sqrt(2)
+    t.zichtbaar = detectable
+    t.regels.append(("Kleinste zichtbare verandering",
+                     f"ongeveer {fmt.number(detectable, 1)} {_points(unit)}: een kleinere verandering valt binnen "
+                     f"de marge ({how}) en is niet van toeval te onderscheiden."))
+    return detectable
+
+
+def _norm_line(base: float, base_year: int, unit: str, richting: str | None, doel, doeljaar,
+               detectable: float | None) -> str:
+    """What the target asks: too early, the wrong way, too small to see, or a change per year."""
+    if doel is None or doeljaar is None:
+        return "Nog geen doel of doeljaar: zonder norm kan blok 2 niet zeggen of het resultaat op koers is."
+    change = float(doel) - base
+    span = int(doeljaar) - base_year
+    wrong_way = richting is not None and ((richting == "hoger" and change < 0) or (richting == "lager" and change > 0))
+    if span <= 0:
+        return f"Het doeljaar {doeljaar} ligt niet na de laatste meting ({base_year}); kies een later jaar."
+    if wrong_way:
+        return (f"Het doel ({fmt.value(doel, unit)}) ligt aan de andere kant van de basiswaarde "
+                f"({fmt.value(base, unit)}) dan de richting '{richting}'. Pas het doel of de richting aan.")
+    if detectable is not None and abs(change) < detectable:
+        return (f"Het doel verschilt {fmt.number(abs(change), 1)} {_points(unit)} van de basiswaarde: minder dan de "
+                "kleinste zichtbare verandering. Ook als u het haalt, kunt u dat met deze cijfers niet aantonen.")
+    per_year = abs(change) / span
+    when = (f" Bij een gelijkmatige verandering is die na ongeveer {math.ceil(detectable / per_year)} "
+            "jaar te zien." if detectable and per_year > 0 else "")
+    return (f"Van {fmt.value(base, unit)} ({base_year}) naar {fmt.value(doel, unit)} in "
+            f"{doeljaar}: {fmt.number(per_year, 2)} {_points(unit)} per jaar.{when}")
 
 
 def _points(unit: str) -> str:

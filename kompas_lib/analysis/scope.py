@@ -16,6 +16,7 @@ from kompas_lib.analysis.methods.benchmarks import Focus
 from kompas_lib.core.params import KompasParams
 from kompas_lib.core.registry import Indicator, Registry
 from kompas_lib.sources.local import LocalData
+from kompas_lib.core.prepare_info import PrepareInfo
 
 COUNTRY_NAME_FALLBACK = "Nederland"
 
@@ -28,7 +29,7 @@ class Scope:
     catalogue: Registry
     focus: Focus
     names: dict[str, str]
-    prepare_info: dict
+    prepare_info: PrepareInfo
     local: LocalData = field(default_factory=LocalData)
 
     @cached_property
@@ -49,7 +50,7 @@ class Scope:
 
     @property
     def fictitious(self) -> bool:
-        return bool(self.prepare_info.get("source", {}).get("fictief"))
+        return self.prepare_info.fictitious
 
     @property
     def threshold(self) -> int:
@@ -101,8 +102,8 @@ class Scope:
                                     self.catalogue.rounding(ind.id))
 
     def tables_used(self) -> set[str]:
-        return set(self.prepare_info.get("tables_used", []))
+        return set(self.prepare_info.tables_used)
 
     def table_label(self, table_id: str) -> str:
         """How the report names a catalogue table: its id, or the fictitious number of a demo table."""
-        return self.prepare_info.get("table_labels", {}).get(table_id, table_id)
+        return self.prepare_info.table_label(table_id)

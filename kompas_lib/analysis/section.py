@@ -29,6 +29,14 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class Agenda:
+    """Block 6's agenda as data: the signals for the next conversation, in agenda order. The notebook
+    saves it beside the report and the front page reads it from there (never from a shown table)."""
+
+    items: tuple[Signal, ...] = ()
+
+
+@dataclass(frozen=True)
 class Section:
     """One piece of a block: plain Dutch text, a table of typed cells, the data behind it, a figure.
 
@@ -50,6 +58,7 @@ class Section:
     heading: int = 0
     detail: bool = False  # a reference table: folded away in the report (opens on click), not printed
     row_links: tuple[str | None, ...] = ()  # per table row: id of the section its first cell links to
+    agenda: Agenda | None = None  # block 6's agenda section only: its items, for the front page
 
     @property
     def table_caption(self) -> str:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import html as html_lib
+import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kompas_lib.core import paths
+from kompas_lib.analysis.section import Agenda
+from kompas_lib.core import io, paths
+from kompas_lib.presentation.workbook import TABLES_DIR as AGENDA_DIR  # emptied before every run
 
 
 def slug(name: str) -> str:
@@ -86,6 +89,29 @@ class FrontPage:
     notes: list[str] = field(default_factory=list)  # data status lines (table dates, voorlopig …)
     agenda: list[tuple[str, str]] = field(default_factory=list)  # (blok, what stands out), from block 6
     agenda_rule: str = ""
+
+
+AGENDA_FILE = "agenda.json"  # beside the shown tables
+NO_AGENDA = "Er staan geen signalen op de agenda: geen verschil of ontwikkeling is groter dan toeval."
+
+
+def save_agenda(folder: Path, agenda: Agenda) -> Path:
+    """Keep block 6's agenda for the front page (JSON, atomic): block and sentence of each item."""
+    items = [{"blok": s.block, "onderwerp": s.subject, "soort": s.kind, "periode": s.period, "tekst": s.text,
+              "sectie": s.section} for s in agenda.items]
+    return io.write_json(Path(folder) / AGENDA_DIR / AGENDA_FILE, {"items": items})
+
+
+def load_agenda(folder: Path) -> tuple[list[tuple[str, str]], str]:
+    """(agenda items as (blok, sentence), the line shown instead when there are none) for the front page;
+    nothing when block 6 did not run."""
+    f = Path(folder) / AGENDA_DIR / AGENDA_FILE
+    if not f.is_file():
+        return [], ""
+    items = json.loads(f.read_text(encoding="utf-8"))["items"]
+    if not items:
+        return [], NO_AGENDA
+    return [(str(i["blok"]), i["tekst"]) for i in items], ""
 
 
 def ascii_id(text: str) -> str:

@@ -21,6 +21,7 @@ from kompas_lib.core import io
 from kompas_lib.presentation import cells
 
 TABLES_DIR = "tabellen"
+TABLE_FILES = "[0-9][0-9][0-9][0-9][0-9]_*.json"  # one per shown table, in report order
 WORKBOOK = "tabellen.xlsx"
 
 
@@ -48,7 +49,7 @@ def build(report_folder: Path) -> Path | None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
 
-    files = sorted((Path(report_folder) / TABLES_DIR).glob("*.json"))
+    files = sorted((Path(report_folder) / TABLES_DIR).glob(TABLE_FILES))
     if not files:
         return None
     wb = Workbook()

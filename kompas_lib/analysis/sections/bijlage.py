@@ -28,7 +28,7 @@ def tables_used(scope: Scope, blocks=(1, 2, 3, 4, 5, 6)) -> list[str]:
 def bronnen(scope: Scope, table_ids) -> Section:
     """'Bijlage: bronnen': per table its subject and when CBS changed it and it was fetched (from the
     metadata prepare recorded), with the licence as caption. Tables in the order given, once each."""
-    meta = scope.prepare_info.get("table_metadata", {})
+    meta = scope.prepare_info.table_metadata
     rows = []
     for t in dict.fromkeys(table_ids):
         m = meta.get(t, {})
@@ -37,7 +37,7 @@ def bronnen(scope: Scope, table_ids) -> Section:
     source = LICENCE_DEMO if scope.fictitious else LICENCE_CBS
     ids = set(table_ids)
     caveats = []
-    if scope.prepare_info.get("source", {}).get("kind") == "snapshot":  # what the offline copy misses
+    if scope.prepare_info.source.kind == "snapshot":  # what the offline copy misses
         caveats = [f"**{c.titel}:** {c.snapshot_let_op}" for c in scope.catalogue.concepts.values()
                    if c.snapshot_let_op and any(t.id in ids for t in c.tables)]
     text = "\n\n".join(["Let op bij de offline kopie van CBS-tabellen:", *caveats]) if caveats else ""
@@ -51,7 +51,7 @@ def bronnen(scope: Scope, table_ids) -> Section:
 def overgeslagen(scope: Scope, block: int) -> Section | None:
     """Catalogue indicators of ``block`` that preparation could not read from (some of) their tables,
     with the reason — so a missing row in the overview is explained, not silent. None when all were read."""
-    skipped = [s for s in scope.prepare_info.get("indicators_skipped", [])
+    skipped = [s for s in scope.prepare_info.indicators_skipped
                if s.get("indicator") in scope.catalogue.indicators
                and scope.catalogue.indicators[s["indicator"]].blok == block]
     if not skipped:

@@ -29,7 +29,7 @@ import pandas as pd
 
 from kompas_lib.analysis.methods.benchmarks import series, table_breaks
 from kompas_lib.analysis.scope import Scope
-from kompas_lib.analysis.section import Section, Signal
+from kompas_lib.analysis.section import Agenda, Section, Signal
 from kompas_lib.analysis.sections import activiteiten, kwaliteit, resultaat, staat, uitkomsten
 from kompas_lib.analysis.sections.sjabloon import missing_file_sections
 from kompas_lib.analysis.wording import break_note, change_sentence
@@ -277,7 +277,7 @@ def agenda(scope: Scope, signals: list[Signal] | None = None) -> Section:
     title = "Agenda voor het gesprek"
     if not signals:
         return Section(id="verbetercyclus_agenda", title=title,
-                       text="Er staan geen signalen op de agenda. " + AGENDA_RULE)
+                       text="Er staan geen signalen op de agenda. " + AGENDA_RULE, agenda=Agenda())
     rows = _duiding_rows(scope)
     order = agenda_order(scope, signals)[:MAX_AGENDA]
     table = pd.DataFrame([{"Nr.": str(i), "Blok": str(s.block), "Onderwerp": s.subject, "Soort": s.kind,
@@ -292,7 +292,7 @@ def agenda(scope: Scope, signals: list[Signal] | None = None) -> Section:
                                  "Wat valt op": "tekst",
                                  "Waarom hier": "groep", "Besproken?": "besproken"})
     return Section(id="verbetercyclus_agenda", title=title, text=text, table=table, data=data, heading=3,
-                   row_links=tuple(s.section for s, _, _ in order))
+                   row_links=tuple(s.section for s, _, _ in order), agenda=Agenda(tuple(s for s, _, _ in order)))
 
 
 # --- duiding -------------------------------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""What prepared data were made from: one typed value for ``data/processed/prepare.json``.
+
+``prepare`` writes it; everything that needs to know the source of the facts (fictitious or not,
+which tables, their CBS dates, the demo folder with Demoland's own files) reads this value instead
+of digging in the JSON.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from kompas_lib.core.errors import DataError
+
+FILE = "prepare.json"
+SOURCE_KINDS = {"snapshot": "CBS StatLine (offline kopie)", "live": "CBS StatLine (opgehaald met cbsodata)",
+                "demo": "fictieve gegevens (Demoland)"}
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    kind: str = ""  # snapshot | live | demo
+    root: str = ""  # the folder the raw tables were read from
+    fictitious: bool = False
+
+    @property
+    def label(self) -> str:
+        """The source in words for the report: 'CBS StatLine (offline kopie)', 'fictieve gegevens (Demoland)'."""
+        return SOURCE_KINDS.get(self.kind, self.kind or "onbekend")
+
+
+def _frozen(d: Mapping | None) -> dict:
+    return dict(d or {})
+
+
+@dataclass(frozen=True)
+class PrepareInfo:
+    """The record of one preparation (see :func:`kompas_lib.prepare.facts.prepare`)."""
+
+    source: SourceInfo = SourceInfo()
+    tables_used: tuple[str, ...] = ()
+    tables_absent: tuple[str, ...] = ()
+    gebieden_tables: tuple[str, ...] = ()
+    table_metadata: Mapping[str, Mapping[str, Any]] = field(default_factory=lambda: _frozen({}))
+    table_labels: Mapping[str, str] = field(default_factory=lambda: _frozen({}))  # CBS id -> shown id (demo)
+    unmatched_region_titles: tuple[str, ...] = ()
+    indicators_skipped: tuple[Mapping[str, Any], ...] = ()
+    n_facts: int = 0
+    seconds: float = 0.0
+
+    @property
+    def fictitious(self) -> bool:
+        return self.source.fictitious
+
+    @property
+    def demo_root(self) -> Path | None:
+        """Demoland's folder (its own files, herindelingen); None for CBS data."""
+        return Path(self.source.root) if self.source.fictitious and self.source.root else None
+
+    def table_label(self, table_id: str) -> str:
+        return self.table_labels.get(table_id, table_id)
+
+    def modified_range(self) -> tuple[str, str] | None:
+        """First and last date on which CBS changed the tables used (None without dates)."""
+        dates = sorted(str(m.get("modified"))[:10] for m in self.table_metadata.values() if m.get("modified"))
+        return (dates[0], dates[-1]) if dates else None
+
+    def to_json(self) -> dict:
+        """The JSON form written to ``prepare.json`` (Dutch key ``fictief`` kept for existing folders)."""
+        return {
+            "source": {"kind": self.source.kind, "root": self.source.root, "fictief": self.source.fictitious},
+            "gebieden_tables": list(self.gebieden_tables),
+            "tables_used": list(self.tables_used),
+            "tables_absent": list(self.tables_absent),
+            "table_metadata": {k: dict(v) for k, v in self.table_metadata.items()},
+            "table_labels": dict(self.table_labels),
+            "unmatched_region_titles": list(self.unmatched_region_titles),
+            "indicators_skipped": [dict(s) for s in self.indicators_skipped],
+            "n_facts": self.n_facts,
+            "seconds": self.seconds,
+        }
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> "PrepareInfo":
+        src = d.get("source") or {}
+        return cls(
+            source=SourceInfo(str(src.get("kind") or ""), str(src.get("root") or ""), bool(src.get("fictief"))),
+            tables_used=tuple(d.get("tables_used") or ()),
+            tables_absent=tuple(d.get("tables_absent") or ()),
+            gebieden_tables=tuple(d.get("gebieden_tables") or ()),
+            table_metadata=_frozen({k: _frozen(v) for k, v in (d.get("table_metadata") or {}).items()}),
+            table_labels=_frozen(d.get("table_labels")),
+            unmatched_region_titles=tuple(d.get("unmatched_region_titles") or ()),
+            indicators_skipped=tuple(_frozen(s) for s in d.get("indicators_skipped") or ()),
+            n_facts=int(d.get("n_facts") or 0),
+            seconds=float(d.get("seconds") or 0.0),
+        )
+
+    @classmethod
+    def read(cls, processed: Path) -> "PrepareInfo":
+        """Read ``prepare.json`` of a processed folder, with a Dutch message when it is missing or damaged."""
+        f = Path(processed) / FILE
+        try:
+            return cls.from_json(json.loads(f.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise DataError(f"De voorbereide gegevens in {processed} zijn niet compleet ({FILE} ontbreekt). "
+                            "Bereid ze opnieuw voor met 'kompas prepare'.") from None
+        except (ValueError, AttributeError, TypeError) as e:
+            raise DataError(f"{f} is beschadigd ({e}). Bereid de gegevens opnieuw voor met 'kompas prepare'.") from None
+
+
+__all__ = ["PrepareInfo", "SourceInfo", "SOURCE_KINDS", "FILE"]

@@ -1,0 +1,179 @@
+"""A notebook's session: everything one report needs, loaded once per kernel.
+
+:func:`start` reads the params, the prepared facts and regions, the catalogue and the gemeente's own
+files and returns a :class:`Context` whose ``scope`` every section builder takes. The fact and region
+tables are kept per kernel (a batch worker's warm kernel makes many reports with them), and so is the
+scope of the report being made: the six notebooks of one report share one validated params object
+and one reading of the own files (see :func:`load_scope`).
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kompas_lib.analysis.scope import Focus, Scope
+from kompas_lib.analysis.shared import shared
+from kompas_lib.core import paths
+from kompas_lib.core.errors import DataError, KompasError
+from kompas_lib.core.prepare_info import PrepareInfo
+from kompas_lib.core.registry import load_registry
+from kompas_lib.prepare.facts import load_facts, load_regions
+from kompas_lib.presentation.report import report_dir
+from kompas_lib.sources.local import read_local
+
+
+@dataclass
+class Context:
+    """A notebook's state: the :class:`Scope` every section builder takes, where exports go, and
+    which files were exported."""
+
+    scope: Scope
+    out_dir: Path
+    exports: list[str] = field(default_factory=list)
+    block: int = 0  # the Kompas block of the notebook (set by header); orders the tables in the workbook
+    shown_tables: int = 0
+
+    # Short-cuts for notebook prose (``ctx.focus.name``); the builders take ``ctx.scope``.
+    @property
+    def focus(self) -> Focus:
+        return self.scope.focus
+
+    @property
+    def params(self):
+        return self.scope.params
+
+    @property
+    def fictitious(self) -> bool:
+        return self.scope.fictitious
+
+    @property
+    def threshold(self) -> int:
+        return self.scope.threshold
+
+
+def _quiet() -> None:
+    warnings.filterwarnings("ignore")
+    logging.getLogger().setLevel(logging.ERROR)
+    pd.set_option("display.max_rows", 200)
+
+
+def start(gemeente: str, params_file: str | None = None, *, processed: Path | None = None) -> Context:
+    """Load everything one gemeente or jeugdregio needs (prepare data first if needed)."""
+    _quiet()
+    _short_errors()
+    scope = load_scope(gemeente, params_file, processed=processed)
+    return Context(scope, report_dir(scope.focus.code, scope.focus.name))
+
+
+def _short_errors() -> None:
+    """In a notebook, a problem the user can fix (a :class:`KompasError`) shows its Dutch message, as
+    on the command line, instead of a traceback; the cell still fails (papermill sees the error)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "_showtraceback"):
+        return
+
+    def handler(sh, etype, evalue, tb, tb_offset=None):
+        sh._showtraceback(etype, evalue, [f"Fout: {evalue}"])
+
+    shell.set_custom_exc((KompasError,), handler)
+
+
+_FACTS: dict = {}
+
+
+def cached_tables(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The fact and region tables, loaded once per kernel (a batch worker's kernel makes many
+    reports with them); a new preparation (another file time) is loaded again."""
+    files = [processed / "facts.parquet", processed / "regions.parquet"]
+    key = (str(processed.resolve()), *(f.stat().st_mtime_ns for f in files))
+    if key not in _FACTS:
+        _FACTS.clear()
+        _FACTS[key] = (load_facts(processed), load_regions(processed))
+    return _FACTS[key]
+
+
+def warm_tables(processed: Path) -> None:
+    """Load the tables and their gemeente-independent indexes ahead of the first report (warm kernel)."""
+    facts, regions = cached_tables(Path(processed))
+    common = shared(facts, regions)
+    _ = common.by_indicator, common.catalogue, common.current
+
+
+def _stamp(path: Path | None) -> tuple:
+    """What identifies a file's version without reading it: path, size and modification time."""
+    if path is None:
+        return ("-",)
+    try:
+        st = Path(path).stat()
+    except OSError:
+        return (str(path), None)
+    return (str(Path(path).resolve()), st.st_size, st.st_mtime_ns)
+
+
+_SCOPE: dict = {}  # the scope of the report being made: {key: (own-file stamps, Scope)}
+
+
+def load_scope(gemeente: str, params_file: str | Path | None = None, *, processed: Path | None = None,
+               facts: pd.DataFrame | None = None) -> Scope:
+    """Params, facts, regions, catalogue and the gemeente's own files for one report.
+
+    The params are validated and the own files read once per report: the notebooks of one report
+    (and a training tool asked twice for the same gemeente) get the same scope as long as the params
+    file, the defaults, the prepared data and every own file are unchanged. ``facts`` may be passed in
+    when already loaded (tests); such a scope is not kept."""
+    processed = Path(processed or paths.processed_dir())
+    if not (processed / "facts.parquet").is_file():
+        from kompas_lib.prepare.facts import prepare
+        from kompas_lib.sources import choose_source
+
+        prepare(choose_source("auto"), processed, progress=False)
+    pfile = Path(params_file) if params_file else None
+    key = (gemeente.strip().upper(), _stamp(pfile), _stamp(paths.params_dir() / "default.yml"),
+           *(_stamp(processed / f) for f in ("facts.parquet", "regions.parquet", "prepare.json")))
+    if facts is None and key in _SCOPE:
+        own_stamps, scope = _SCOPE[key]
+        if own_stamps == _own_stamps(scope, pfile):
+            return scope
+    scope = _read_scope(gemeente, pfile, processed, facts)
+    if facts is None:
+        _SCOPE.clear()
+        _SCOPE[key] = (_own_stamps(scope, pfile), scope)
+    return scope
+
+
+def _own_stamps(scope: Scope, pfile: Path | None) -> tuple:
+    from kompas_lib.sources.local import own_paths
+
+    return tuple(_stamp(p) for p in own_paths(scope.params, pfile, scope.prepare_info.demo_root).values())
+
+
+def _read_scope(gemeente: str, pfile: Path | None, processed: Path, facts: pd.DataFrame | None) -> Scope:
+    from kompas_lib.core.params import load_params
+
+    if facts is None:
+        facts, regions = cached_tables(processed)
+    else:
+        regions = load_regions(processed)
+    info = PrepareInfo.read(processed)
+    common = shared(facts, regions)
+    cat = common.catalogue
+    params = load_params(pfile, gemeente, known_regions={c: n for c, (n, _) in cat.items()})
+    code = params.gemeente
+    if code not in cat:
+        raise DataError(f"Er zijn geen cijfers voor {code} in de voorbereide gegevens; kies een andere code "
+                        "(zoek met 'kompas regions').")
+    name, level = cat[code]
+    focus = Focus(code, params.naam or name, level)
+    names = {c: n for c, (n, _) in cat.items()}
+    current = common.current
+    local = read_local(params, pfile, info.demo_root, dict(zip(current["gemeente_code"], current["gemeente_naam"])))
+    return Scope(params, facts, regions, load_registry(), focus, names, info, local)

@@ -1,0 +1,171 @@
+"""How a section looks in a notebook and in the report: HTML in the house style, and its exports.
+
+:func:`show` puts sections into the notebook (heading, text, figure, table of typed cells, note), saves
+each shown table for the Excel workbook, the block-6 agenda for the front page, and the data behind
+each section as CSV beside the report. Cells become Dutch text in :mod:`kompas_lib.presentation.cells`.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from kompas_lib.analysis.section import Section
+from kompas_lib.core import io
+from kompas_lib.presentation import cells, workbook
+from kompas_lib.presentation.report import save_agenda
+from kompas_lib.presentation.session import Context
+
+
+def md(text: str) -> None:
+    from IPython.display import Markdown, display
+
+    display(Markdown(text))
+
+
+def header(ctx: Context, block_title: str) -> None:
+    m = re.search(r"Blok (\d+)", block_title)
+    ctx.block = int(m.group(1)) if m else ctx.block
+    kind = ctx.scope.prepare_info.source.label
+    rapport = ctx.params.rapport
+    title = rapport.titel or f"Kwaliteitskompas jeugd · {ctx.focus.name}"
+    made_by = f" · {rapport.organisatie}" if rapport.organisatie else ""
+    lines = [f"# {_md_escape(block_title)} — {_md_escape(ctx.focus.name)}",
+             f"*{_md_escape(title)} ({ctx.focus.code}){_md_escape(made_by)} · bron: {kind} · "
+             f"gemaakt op {fmt_date(date.today())}*"]
+    if ctx.fictitious:
+        lines.insert(1, "> **Fictieve gegevens.** Alle cijfers in dit rapport zijn verzonnen voor oefening en "
+                        "training (Demoland). Ze zeggen niets over een echte gemeente.")
+    md("\n\n".join(lines))
+
+
+MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
+          "oktober", "november", "december"]
+
+
+def fmt_date(d: date) -> str:
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def for_people(data: pd.DataFrame) -> pd.DataFrame:
+    """An export as people open it in a spreadsheet: floats rounded to 7 significant digits (no
+    64829,54545454545; exact enough to recompute any shown figure) and text that a spreadsheet would run as a formula ('=…', '+…', '-…',
+    '@…') prefixed with a quote, so it stays text."""
+    out = data.copy()
+    for col in out.select_dtypes("float").columns:
+        out[col] = out[col].map(lambda v: float(f"{v:.7g}") if pd.notna(v) else v)
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out
+
+
+def export(ctx: Context, data: pd.DataFrame, name: str) -> Path:
+    """Write the data behind a figure or table as CSV beside the report (Dutch Excel-friendly)."""
+    target = ctx.out_dir / "data" / f"{name}.csv"
+    io.write_csv(for_people(data), target, sep=";", decimal=",", encoding="utf-8-sig")
+    ctx.exports.append(str(target))
+    return target
+
+
+def _md_escape(text: str) -> str:
+    """Text from params files shown in a markdown heading: no markup, no HTML."""
+    return re.sub(r"([\\`*_\[\]#<>|])", r"\\\1", str(text))
+
+
+def _inline(text: str) -> str:
+    """Escaped HTML of a builder's text, with **bold** and *italic* kept (nothing else is markup)."""
+    out = html.escape(text)
+    out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
+    return re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<em>\1</em>", out)
+
+
+def paragraphs(text: str) -> str:
+    """Paragraphs (blank-line separated) as HTML."""
+    return "".join(f"<p>{_inline(p.strip())}</p>" for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
+def _figure_html(spec) -> str:
+    import base64
+
+    from kompas_lib.presentation.render import draw, to_png
+
+    png = base64.b64encode(to_png(draw(spec))).decode("ascii")
+    return f'<img class="kompas-figuur" src="data:image/png;base64,{png}" alt="{html.escape(spec.title)}">'
+
+
+def section_html(sec: Section, on_table=None) -> str:
+    """One section in the house style (heading, text, figure, table, note) as HTML. ``on_table`` is
+    called with the section when its table is shown (the report saves it for the workbook)."""
+    parts = []
+    if sec.heading:
+        level = min(max(sec.heading, 2), 4)
+        parts.append(f"<h{level}>{html.escape(sec.title)}</h{level}>")
+    if sec.text:
+        parts.append(paragraphs(sec.text))
+    if sec.figure is not None:
+        parts.append(_figure_html(sec.figure))
+    if sec.table is not None and not sec.table.empty:
+        shown = table_html(sec.table, sec.table_caption or None, sec.row_links)
+        if on_table is not None:
+            on_table(sec)
+        if sec.detail:
+            shown = (f'<details class="kompas-detail"><summary>Tabel tonen: {html.escape(sec.title)} '
+                     f'({len(sec.table)} regels)</summary>{shown}</details>')
+        parts.append(shown)
+    elif sec.source and sec.figure is None and sec.text:
+        parts.append(f'<p class="kompas-bron">{html.escape(sec.source)}</p>')
+    if sec.note:
+        parts.append(f"<p><em>{_inline(sec.note)}</em></p>")
+    if not parts:
+        return ""
+    return f'<div class="kompas-sectie" id="sectie-{html.escape(sec.id)}">' + "\n".join(parts) + "</div>"
+
+
+def show(ctx: Context, *sections: Section | None) -> None:
+    """Show sections in the house style: heading, text, figure, table with caption, note; export each
+    section's data as ``<id>.csv`` beside the report."""
+    from IPython.display import HTML, display
+
+    def save(sec: Section) -> None:
+        ctx.shown_tables += 1
+        workbook.save_table(ctx.out_dir, ctx.block * 1000 + ctx.shown_tables, sec.id, sec.title, sec.table,
+                            sec.table_caption)
+
+    for sec in sections:
+        if sec is None:
+            continue
+        shown = section_html(sec, save)
+        if sec.agenda is not None:
+            save_agenda(ctx.out_dir, sec.agenda)
+        if sec.data is not None and not sec.data.empty:
+            export(ctx, sec.data, sec.id)
+        if shown:
+            display(HTML(shown))
+
+
+def table_html(df: pd.DataFrame, caption: str | None = None, row_links=()) -> str:
+    """A table of typed cells (:mod:`kompas_lib.analysis.cells`) in the house style: each cell its Dutch
+    text, number columns right-aligned; ``row_links`` make each row's first cell a link to a section."""
+    texts = cells.shown(df)
+    numeric = cells.numeric_columns(df)
+    long_text = [bool(len(texts)) and texts.iloc[:, c].str.len().mean() > 60 for c in range(texts.shape[1])]
+    align = ["num" if n else ("txt lang" if lt else "txt") for n, lt in zip(numeric, long_text)]
+    head = "".join(f'<th class="{a}">{html.escape(str(c))}</th>' for c, a in zip(df.columns, align))
+    links = list(row_links) + [None] * (len(df) - len(row_links))
+
+    def cell(v, a, link):
+        text = html.escape(str(v))
+        return f'<td class="{a}">' + (f'<a href="#sectie-{html.escape(link)}">{text}</a>' if link else text) + "</td>"
+
+    rows = "".join("<tr>" + "".join(cell(v, a, link if i == 0 else None) for i, (v, a) in enumerate(zip(r, align)))
+                   + "</tr>" for r, link in zip(texts.itertuples(index=False), links))
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f'<table class="kompas">{cap}<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
