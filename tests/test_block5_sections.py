@@ -44,7 +44,7 @@ def own_scope(demo_scope, tmp_path):
 
 
 def all_sections(scope) -> list[Section]:
-    return [*uitkomsten.national(scope), *uitkomsten.providers(scope), *uitkomsten.development(scope),
+    return [*uitkomsten.landelijk(scope), *uitkomsten.aanbieders(scope), *uitkomsten.ontwikkeling(scope),
             uitkomsten.bronnen(scope)]
 
 
@@ -76,20 +76,20 @@ def without_national_tables(scope):
 
 def test_without_the_national_outcome_tables_the_report_says_so(demo_scope):
     scope = without_national_tables(demo_scope)
-    sec = uitkomsten.national_table(scope)
+    sec = uitkomsten.landelijke_tabel(scope)
     assert sec.id == "landelijk_uitkomsten" and sec.table is None and sec.data is None
     labels = f"{display_id('82970NED')}, {display_id('85096NED')}"  # Demoland's own table numbers
     assert sec.text == f"De landelijke uitkomsttabellen ({labels}) zitten niet in deze gegevens."
-    assert uitkomsten.national_trend(scope) is None and uitkomsten.national_reasons(scope) is None
-    assert uitkomsten.national_by_verwijzer(scope) is None
-    assert [s.id for s in uitkomsten.national(scope)] == ["landelijk_uitkomsten", "landelijk_regionale_tabel"]
-    assert display_id("85097NED") in uitkomsten.regional_note(scope).text
+    assert uitkomsten.landelijke_trend(scope) is None and uitkomsten.landelijke_redenen(scope) is None
+    assert uitkomsten.landelijk_per_verwijzer(scope) is None
+    assert [s.id for s in uitkomsten.landelijk(scope)] == ["landelijk_uitkomsten", "landelijk_regionale_tabel"]
+    assert display_id("85097NED") in uitkomsten.regionale_tabel(scope).text
     bron = uitkomsten.bronnen(scope)
     assert bron.table is None and bron.text and bron.source.startswith("Bron: fictieve gegevens (Demoland)")
 
 
 def test_national_table_equals_the_facts(demo_scope):
-    sec = uitkomsten.national_table(demo_scope)
+    sec = uitkomsten.landelijke_tabel(demo_scope)
     if sec.table is None:
         pytest.skip("these demo data have no national outcome tables")
     placed = demo_scope.placed(5, "kerncijfer")
@@ -113,18 +113,18 @@ def test_the_catalogue_decides_the_national_indicators(demo_scope):
 
 
 def test_funnel_signals_name_providers_outside_the_limits_without_ranking(own_scope):
-    sec = uitkomsten.provider_funnel(own_scope, "volgens_plan")
+    sec = uitkomsten.aanbieder_trechter(own_scope, "volgens_plan")
     verdicts = dict(zip(sec.table["Aanbieder"], sec.table["Ten opzichte van de grenzen"]))
     assert verdicts["Aanbieder B"] == "onder de grenzen" and verdicts["Horizon"] == "binnen de grenzen"
     assert sec.signals == (Signal(block=5, subject="Beëindigd volgens plan", kind="buiten de grenzen", period="2024",
                                   text="Aanbieder B valt onder de grenzen voor trajecten beëindigd volgens plan (2024).",
                                   section="aanbieders_volgens_plan"),)
-    early = uitkomsten.provider_funnel(own_scope, "voortijdig")
+    early = uitkomsten.aanbieder_trechter(own_scope, "voortijdig")
     assert [s.text for s in early.signals] == [
         "Aanbieder B valt boven de grenzen voor voortijdig afgesloten trajecten (2024)."]
     # every signal of the block: one per provider outside the 95 % limits, pointing at its section
-    signals = uitkomsten.signals(own_scope)
-    outside = [(s.id, r.Aanbieder) for s in uitkomsten.provider_funnels(own_scope)
+    signals = uitkomsten.signalen(own_scope)
+    outside = [(s.id, r.Aanbieder) for s in uitkomsten.aanbieders_trechters(own_scope)
                for r in s.table.itertuples() if r[-1] in ("boven de grenzen", "onder de grenzen")]
     assert len(signals) == len(outside) == 2
     for s in signals:
@@ -137,7 +137,7 @@ def test_funnel_signals_name_providers_outside_the_limits_without_ranking(own_sc
 
 
 def test_providers_are_alphabetical_not_ranked(own_scope):
-    for sec in uitkomsten.provider_funnels(own_scope):
+    for sec in uitkomsten.aanbieders_trechters(own_scope):
         names = list(sec.table["Aanbieder"])
         assert names == sorted(names)
         assert list(sec.data["aanbieder"]) == sorted(sec.data["aanbieder"])
@@ -146,7 +146,7 @@ def test_providers_are_alphabetical_not_ranked(own_scope):
 def test_small_provider_is_suppressed_in_table_figure_and_data(own_scope):
     threshold = own_scope.threshold
     assert threshold == 10
-    for sec in [*uitkomsten.provider_funnels(own_scope)]:
+    for sec in [*uitkomsten.aanbieders_trechters(own_scope)]:
         table = shown(sec.table)
         small = table[table["Aanbieder"] == "Klein Praktijk"].iloc[0]
         assert small["Trajecten"] == "<\u00a010"
@@ -157,9 +157,9 @@ def test_small_provider_is_suppressed_in_table_figure_and_data(own_scope):
         assert d[["k", "n", "rate", "lo", "hi"]].isna().all().all()
         assert (sec.data["n"].dropna() >= threshold).all()
         assert "Klein Praktijk" not in set(sec.figure.data["code"])  # not drawn, not in the limits
-    trend = uitkomsten.provider_trend(own_scope)
+    trend = uitkomsten.aanbieders_trend(own_scope)
     assert trend is None  # one year only: no trend
-    zorg = uitkomsten.by_zorgvorm(own_scope)
+    zorg = uitkomsten.per_zorgvorm(own_scope)
     assert zorg.table["Percentage"].str.endswith("%").all()
 
 
@@ -168,7 +168,7 @@ def test_demo_providers_of_the_focus_gemeente_only(demo_scope):
     whole = demo_scope.local.aanbieders.frame
     assert set(df["gemeente_code"]) == {"GM9001"} and len(df) < len(whole)
     assert message == f"Gegevens van {df['aanbieder'].nunique()} aanbieders uit aanbieders_uitkomsten.csv."
-    trend = uitkomsten.provider_trend(demo_scope)
+    trend = uitkomsten.aanbieders_trend(demo_scope)
     assert trend.figure.kind == "trend" and "period_start" not in trend.data
     assert trend.data["periode"].nunique() >= 2 and (trend.data["n"] >= demo_scope.threshold).all()
 
@@ -186,36 +186,36 @@ def test_jeugdregio_takes_the_rows_of_its_gemeenten(make_demo_scope, demo_scope)
 
 def test_without_a_file_the_report_says_what_to_collect_and_shows_the_template(demo_scope):
     scope = with_providers(demo_scope, OwnFile("aanbieders"))
-    intro = uitkomsten.provider_intro(scope)
+    intro = uitkomsten.aanbieders_intro(scope)
     assert "Er is nog geen bestand met uitkomsten van aanbieders" in intro.text
     assert list(intro.table["Kolom"]) == list(sjablonen.template("aanbieders").columns) == COLUMNS
-    assert uitkomsten.provider_funnels(scope) == [] and uitkomsten.signals(scope) == []
-    dev = uitkomsten.development(scope)
+    assert uitkomsten.aanbieders_trechters(scope) == [] and uitkomsten.signalen(scope) == []
+    dev = uitkomsten.ontwikkeling(scope)
     assert [s.text for s in dev] == ["Zonder gegevens van aanbieders zijn er geen trends per aanbieder."]
-    assert [s.id for s in uitkomsten.providers(scope)] == ["aanbieders_bestand"]
+    assert [s.id for s in uitkomsten.aanbieders(scope)] == ["aanbieders_bestand"]
 
 
 def test_an_invalid_file_is_explained_without_its_folders(demo_scope):
     problem = ("1 probleem gevonden:\n/home/beleid/geheim/aanbieders.csv: regel 2: kolom 'periode': "
                "'zomer' is geen periode")
     scope = with_providers(demo_scope, OwnFile("aanbieders", "aanbieders.csv", None, problem))
-    intro = uitkomsten.provider_intro(scope)
+    intro = uitkomsten.aanbieders_intro(scope)
     assert intro.text.startswith("Het bestand met uitkomsten van aanbieders is niet te gebruiken.")
     assert "aanbieders.csv: regel 2: kolom 'periode'" in intro.text and "/home/beleid" not in intro.text
-    assert not intro.table.empty and uitkomsten.provider_funnels(scope) == []
+    assert not intro.table.empty and uitkomsten.aanbieders_trechters(scope) == []
 
 
 def test_a_file_without_rows_for_the_focus_region(demo_scope, tmp_path):
     frame = provider_frame(tmp_path, gemeente="GM9002")
     scope = with_providers(demo_scope, OwnFile("aanbieders", "aanbieders.csv", frame))
-    intro = uitkomsten.provider_intro(scope)
+    intro = uitkomsten.aanbieders_intro(scope)
     assert intro.text.startswith(f"Het bestand aanbieders.csv bevat geen trajecten voor {demo_scope.focus.name}.")
 
 
 def test_too_few_providers_for_a_funnel(demo_scope, tmp_path):
     frame = provider_frame(tmp_path, providers=[("Een", 100, 70), ("Klein", 5, 4)])
     scope = with_providers(demo_scope, OwnFile("aanbieders", "aanbieders.csv", frame))
-    sec = uitkomsten.provider_funnel(scope, "volgens_plan")
+    sec = uitkomsten.aanbieder_trechter(scope, "volgens_plan")
     assert sec.figure is None and sec.table is None and "te weinig aanbieders" in sec.text
     assert sec.data[sec.data.aanbieder == "Klein"][["k", "n"]].isna().all().all()
 
@@ -228,7 +228,7 @@ def test_builders_read_no_files(own_scope, monkeypatch):
         monkeypatch.setattr(pd, name, refuse)
     monkeypatch.setattr(sjablonen, "load", refuse)
     monkeypatch.setattr("builtins.open", refuse)
-    assert all_sections(own_scope) and uitkomsten.signals(own_scope)
+    assert all_sections(own_scope) and uitkomsten.signalen(own_scope)
 
 
 def test_sources_appendix(demo_scope):
@@ -252,7 +252,7 @@ def test_figures_draw(own_scope, demo_scope):
 
     from kompas_lib.presentation.render import draw
 
-    for sec in [*uitkomsten.provider_funnels(own_scope), uitkomsten.provider_trend(demo_scope)]:
+    for sec in [*uitkomsten.aanbieders_trechters(own_scope), uitkomsten.aanbieders_trend(demo_scope)]:
         fig = draw(sec.figure)
         assert fig.axes[0].get_title(loc="left") == sec.figure.title
         plt.close(fig)

@@ -143,7 +143,7 @@ ambities:
 # --- block 3 ------------------------------------------------------------------------------------
 
 def test_activiteiten_sections_on_the_demo(demo_scope):
-    secs = activiteiten.activiteiten_sections(demo_scope)
+    secs = activiteiten.secties(demo_scope)
     assert [s.id for s in secs] == ["activiteiten_per_resultaat", "witte_vlekken", "activiteiten_zonder_resultaat",
                                     "activiteiten_overzicht", "output_per_type"]
     per = secs[0]
@@ -170,7 +170,7 @@ Huiswerkklas;Bibliotheek;preventie;R1|R2;Hulp bij huiswerk houdt jongeren op sch
 
 def test_one_period_has_no_trend_figure_and_every_unserved_result_is_a_gap(demo_scope, tmp_path):
     scope = _with_local(demo_scope, activiteiten=_own("activiteiten", "activiteiten", ACT, tmp_path))
-    secs = {s.id: s for s in activiteiten.activiteiten_sections(scope)}
+    secs = {s.id: s for s in activiteiten.secties(scope)}
     assert "activiteiten_zonder_resultaat" not in secs
     assert sorted(s.subject.split(" · ")[0] for s in secs["witte_vlekken"].signals) == ["R3", "R4"]
     assert {s.period for s in secs["witte_vlekken"].signals} == {"2024"}
@@ -179,11 +179,11 @@ def test_one_period_has_no_trend_figure_and_every_unserved_result_is_a_gap(demo_
 
 def test_without_own_files_blocks_3_and_4_say_what_to_collect(demo_scope):
     scope = dataclasses.replace(demo_scope, local=LocalData())
-    act = activiteiten.activiteiten_sections(scope)
+    act = activiteiten.secties(scope)
     assert [s.id for s in act] == ["activiteiten_sjabloon"]
     assert act[0].text.startswith("Er is nog geen bestand met activiteiten.") and act[0].data is None
     assert list(act[0].table["Kolom"]) == list(sjablonen.template("activiteiten").columns)
-    kw = kwaliteit.kwaliteit_sections(scope)
+    kw = kwaliteit.secties(scope)
     assert [s.id for s in kw] == ["inputkwaliteit_sjabloon", "input_effectieve_interventies",
                                   "input_geregistreerde_professionals", "input_caseload"]
     assert kw[0].text.startswith("Er is nog geen bestand met kwaliteitsgegevens.")
@@ -197,12 +197,12 @@ def test_unusable_own_files_are_explained(make_demo_scope, tmp_path):
     params.write_text("gemeente: GM9001\nlokale_gegevens:\n  activiteiten: act.csv\n  inputkwaliteit: ontbreekt.csv\n",
                       encoding="utf-8")
     scope = make_demo_scope("GM9001", params)
-    act = activiteiten.activiteiten_sections(scope)
+    act = activiteiten.secties(scope)
     assert [s.id for s in act] == ["activiteiten_probleem"]
     first, *problems = act[0].text.split("\n\n")
     assert first == "**Het bestand met activiteiten is niet te gebruiken.**"
     assert any("preventief" in p for p in problems)
-    kw = kwaliteit.kwaliteit_sections(scope)
+    kw = kwaliteit.secties(scope)
     assert kw[0].id == "inputkwaliteit_probleem"
     assert kw[0].text.startswith("**Het bestand met kwaliteitsgegevens is niet te gebruiken.**")
     assert "ontbreekt.csv" in kw[0].text and all(s.text == "Nog geen gegevens." for s in kw[1:])
@@ -211,7 +211,7 @@ def test_unusable_own_files_are_explained(make_demo_scope, tmp_path):
 # --- block 4 ------------------------------------------------------------------------------------
 
 def test_kwaliteit_sections_one_per_question(demo_scope):
-    secs = kwaliteit.kwaliteit_sections(demo_scope)
+    secs = kwaliteit.secties(demo_scope)
     assert [s.id for s in secs] == ["input_" + ind[0] for _, ind in kwaliteit.QUESTIONS]
     assert [s.title for s in secs] == [q for q, _ in kwaliteit.QUESTIONS]
     for s in secs:
@@ -230,7 +230,7 @@ Groot;2024;caseload;120;10
 
 def test_kwaliteit_hides_shares_below_the_threshold(demo_scope, tmp_path):
     scope = _with_local(demo_scope, inputkwaliteit=_own("inputkwaliteit", "inputkwaliteit", INPUT, tmp_path))
-    secs = {s.id: s for s in kwaliteit.kwaliteit_sections(scope)}
+    secs = {s.id: s for s in kwaliteit.secties(scope)}
     sec = secs["input_effectieve_interventies"]
     eff = shown(sec.table).set_index("Aanbieder")["Waarde"]
     assert eff["Klein"] == "te klein" and eff["Groot"] == "75,0\u00a0%"
@@ -243,8 +243,8 @@ def test_kwaliteit_hides_shares_below_the_threshold(demo_scope, tmp_path):
 
 def test_texts_have_no_developer_words(demo_scope):
     secs = [resultaat.resultaten(demo_scope), *resultaat.resultaat_figuren(demo_scope),
-            *activiteiten.activiteiten_sections(demo_scope), *kwaliteit.kwaliteit_sections(demo_scope),
-            *activiteiten.activiteiten_sections(dataclasses.replace(demo_scope, local=LocalData()))]
+            *activiteiten.secties(demo_scope), *kwaliteit.secties(demo_scope),
+            *activiteiten.secties(dataclasses.replace(demo_scope, local=LocalData()))]
     text = _texts(secs)
     for bad in ["params", "kompas ", "`", "_", "nan", "None"]:
         assert bad not in text, bad

@@ -3,16 +3,12 @@ import json
 import pandas as pd
 import pytest
 
-from kompas_lib.prepare.facts import prepare
-from kompas_lib.sources import FolderSource
-from kompas_lib.sources.demo import generate_demo
+from kompas_lib.sources.demoland import generate_demo
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory):
-    d = tmp_path_factory.mktemp("demo")
-    generate_demo(d)
-    return d
+def demo_dir(demo_prepared):
+    return demo_prepared.raw  # the session's Demoland as generated (conftest.py)
 
 
 def read(d, t):
@@ -89,8 +85,8 @@ def test_provider_counts_are_consistent(demo_dir):
     assert (p.tevredenheid_positief <= p.tevredenheid_respons).all() and (p.doel_bereikt <= p.doel_gemeten).all()
 
 
-def test_demo_prepares_without_unmatched_regions_and_harmonises_the_merger(demo_dir, tmp_path):
-    res = prepare(FolderSource(demo_dir, "demo"), tmp_path, progress=False)
+def test_demo_prepares_without_unmatched_regions_and_harmonises_the_merger(demo_prepared):
+    res = demo_prepared  # prepare(FolderSource(demo_dir, "demo"), ...), done once per session in conftest.py
     assert res.report["unmatched_region_titles"] == [] and res.report["source"]["fictief"]
     f = res.facts
     merged = f[(f.region_code == "GM9040") & (f.indicator == "jongeren_jeugdzorg") & (f.period_type == "jaar")
@@ -117,7 +113,7 @@ def test_demoland_is_worth_discussing(make_demo_scope):
     households = staat.groepen(waterveen)[1].table
     own, country = households.columns[2], households.columns[3]
     assert (households[own] != households[country]).any()
-    funnels = {s.id: s for s in uitkomsten.provider_funnels(waterveen) if s is not None}
+    funnels = {s.id: s for s in uitkomsten.aanbieders_trechters(waterveen) if s is not None}
     plan = funnels["aanbieders_volgens_plan"].table.set_index("Aanbieder")["Ten opzichte van de grenzen"]
     assert plan["Jeugdhulp De Linde"] == "onder de grenzen"
     assert plan["Gezinshuis Het Anker"] == "binnen de grenzen"

@@ -36,7 +36,7 @@ def utrecht(real, tmp_path_factory):
 def test_the_provider_file_of_the_params_is_read(utrecht):
     own = utrecht.local.aanbieders
     assert own.present and own.name == "aanbieders.csv" and own.problem is None
-    assert uitkomsten.provider_intro(utrecht).text == "Gegevens van 5 aanbieders uit aanbieders.csv."
+    assert uitkomsten.aanbieders_intro(utrecht).text == "Gegevens van 5 aanbieders uit aanbieders.csv."
 
 
 def test_national_values_equal_cbs(utrecht, snapshot_dir):
@@ -44,7 +44,7 @@ def test_national_values_equal_cbs(utrecht, snapshot_dir):
     row = raw[(raw.VerwijzerJeugdzorg == "Totaal verwijzer") & (raw.Perioden == "2023")].iloc[0]
     total = float(row.TotaalBeeindigdeTrajecten_7)
     expected = {"nl_beeindigd_volgens_plan": float(row.BeeindigdVolgensPlan_16) / total * 100}
-    sec = uitkomsten.national_table(utrecht)
+    sec = uitkomsten.landelijke_tabel(utrecht)
     data = sec.data.set_index("indicator")
     assert list(data.index) == [i.id for i in utrecht.placed(5, "kerncijfer")]
     got = data.loc["nl_beeindigd_volgens_plan"]
@@ -56,36 +56,36 @@ def test_national_values_equal_cbs(utrecht, snapshot_dir):
     assert shown.loc["Jeugdhulptrajecten beëindigd volgens plan", "Aantal trajecten"] == f"{total:,.0f}".replace(",", ".")
     assert sec.source == "Bron: CBS, tabel 85096NED, 2023. Alle verwijzers samen."
     # the trend joins both CBS tables (2015–2020 and from 2021)
-    trend = uitkomsten.national_trend(utrecht)
+    trend = uitkomsten.landelijke_trend(utrecht)
     assert set(trend.data["source_table"]) == {"82970NED", "85096NED"}
     assert trend.figure.title.startswith("Landelijk ") and "volgens plan beëindigd in 2023" in trend.figure.title
     # reasons for ending early: counts as published
-    reasons = uitkomsten.national_reasons(utrecht).table
+    reasons = uitkomsten.landelijke_redenen(utrecht).table
     assert reasons.iloc[0]["Aantal (2023)"] == f"{float(row.InOvereenstemming_18):,.0f}".replace(",", ".")
 
 
 def test_missing_regional_table_is_named(utrecht):
-    assert "85097NED" in uitkomsten.regional_note(utrecht).text
+    assert "85097NED" in uitkomsten.regionale_tabel(utrecht).text
     sources = uitkomsten.bronnen(utrecht)
     assert list(sources.table["Tabel"]) == ["82970NED", "85096NED"]
     assert sources.table_caption == "Bron: CBS StatLine, open data (CC BY 4.0)."
 
 
 def test_provider_funnels_without_ranking(utrecht):
-    secs = uitkomsten.provider_funnels(utrecht)
+    secs = uitkomsten.aanbieders_trechters(utrecht)
     assert [s.id for s in secs] == [f"aanbieders_{m}" for m in uitkomsten.PROVIDER_MEASURES]
     for sec in secs:
         assert list(sec.data.aanbieder) == sorted(sec.data.aanbieder)  # alphabetical, not by value
         assert set(sec.data.oordeel.dropna()) <= {"binnen de grenzen", "boven de grenzen", "onder de grenzen"}
     tevredenheid = secs[-1]
     assert "Respons" in tevredenheid.table.columns and "respons" in tevredenheid.text
-    assert [s.text for s in uitkomsten.signals(utrecht)] == [
+    assert [s.text for s in uitkomsten.signalen(utrecht)] == [
         "Aanbieder B valt onder de grenzen voor trajecten beëindigd volgens plan (2024).",
         "Aanbieder B valt boven de grenzen voor voortijdig afgesloten trajecten (2024)."]
 
 
 def test_small_provider_is_suppressed_in_tables_and_data(utrecht):
-    secs = [*uitkomsten.provider_funnels(utrecht), *uitkomsten.development(utrecht)]
+    secs = [*uitkomsten.aanbieders_trechters(utrecht), *uitkomsten.ontwikkeling(utrecht)]
     for sec in secs:
         if sec.data is not None and "n" in sec.data:
             assert (sec.data.n.dropna() >= 10).all(), sec.id

@@ -3,7 +3,7 @@
 Output (bereik, trajecten) and throughput (wachttijd, doorlooptijd) describe what is done, not what it
 achieves: they are labelled as output, never as effect.
 
-:func:`activiteiten_sections` is the block's builder; :func:`coverage`, :func:`output_trend` and
+:func:`secties` is the block's builder; :func:`coverage`, :func:`output_trend` and
 :func:`shown_overview` are pure helpers on the validated activities frame.
 """
 
@@ -103,7 +103,7 @@ def _output_section(trend: pd.DataFrame, who: str) -> Section:
     return Section(id="output_per_type", title=title, data=trend, figure=figure, source=source)
 
 
-def activiteiten_sections(scope: Scope) -> list[Section]:
+def secties(scope: Scope) -> list[Section]:
     """Block 3: without a usable file what to collect (or what is wrong); otherwise which results have
     activities, the gaps (signals 'witte vlek'), activities without a result, the latest overview and
     the output per type of activity."""

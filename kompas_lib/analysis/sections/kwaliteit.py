@@ -1,7 +1,7 @@
 """Block 4 — quality of input: do providers and voorzieningen have their quality in order?
 
 The section follows the questions of step 4 of the Kwaliteitskompas; each question is answered with
-the input indicators that belong to it. :func:`kwaliteit_sections` is the block's builder.
+the input indicators that belong to it. :func:`secties` is the block's builder.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def question_table(df: pd.DataFrame, indicators: list[str], threshold: int) -> p
     return pd.DataFrame(rows)
 
 
-def kwaliteit_sections(scope: Scope) -> list[Section]:
+def secties(scope: Scope) -> list[Section]:
     """Block 4: without a usable file what to collect (or what is wrong); then per question of step 4
     a heading with the latest value per provider (``input_<first indicator>.csv``)."""
     own = scope.local.inputkwaliteit

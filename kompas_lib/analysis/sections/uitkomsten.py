@@ -17,7 +17,7 @@ import re
 import pandas as pd
 
 from kompas_lib.analysis import cells, wording
-from kompas_lib.analysis.methods import aanbieders
+from kompas_lib.analysis.methods import aanbieders as provider_data
 from kompas_lib.analysis.methods.benchmarks import series, table_breaks
 from kompas_lib.analysis.methods.funnel import funnel_table, limit_curve
 from kompas_lib.analysis.scope import Scope
@@ -63,7 +63,7 @@ def national_tables(scope: Scope) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def national_table(scope: Scope) -> Section:
+def landelijke_tabel(scope: Scope) -> Section:
     """Latest full-year national outcome figures (all verwijzers together), for the indicators the
     catalogue places in block 5 as kerncijfer."""
     rows, data = [], []
@@ -92,7 +92,7 @@ def national_table(scope: Scope) -> Section:
                    source=wording.series_source(scope.who, data, extra="Alle verwijzers samen."))
 
 
-def national_trend(scope: Scope) -> Section | None:
+def landelijke_trend(scope: Scope) -> Section | None:
     """Trend figure of the national outcome indicators the catalogue places in block 5 as trend."""
     frames = [series(scope.ind(ind.id), ind.id, [COUNTRY_CODE]).assign(region_name=_short_title(ind.titel))
               for ind in scope.placed(BLOCK, "trend")]
@@ -119,7 +119,7 @@ def national_trend(scope: Scope) -> Section | None:
     return Section("landelijk_trend", title, figure=spec, data=export)
 
 
-def national_reasons(scope: Scope) -> Section | None:
+def landelijke_redenen(scope: Scope) -> Section | None:
     """Why trajecten end early (latest year, national): count and share of all early endings."""
     s = scope.ind(EARLY)
     s = s[(s["region_code"] == COUNTRY_CODE) & (s["period_type"] == "jaar")]
@@ -140,7 +140,7 @@ def national_reasons(scope: Scope) -> Section | None:
                    source=wording.source_line(scope.who, reasons["source_table"], [last]))
 
 
-def national_by_verwijzer(scope: Scope) -> Section | None:
+def landelijk_per_verwijzer(scope: Scope) -> Section | None:
     """Share ended according to plan per verwijzer (latest year, national)."""
     s = scope.ind(PLAN)
     s = s[(s["region_code"] == COUNTRY_CODE) & (s["period_type"] == "jaar") & (s["group_dim"] == "verwijzer")]
@@ -156,7 +156,7 @@ def national_by_verwijzer(scope: Scope) -> Section | None:
                    source=wording.source_line(scope.who, at["source_table"], [last]))
 
 
-def regional_note(scope: Scope) -> Section:
+def regionale_tabel(scope: Scope) -> Section:
     """Whether CBS's outcome table per gemeente is in the data (it is only available online)."""
     if REGIONAL_TABLE in scope.tables_used():
         text = f"De tabel met uitkomsten per gemeente ({scope.table_label(REGIONAL_TABLE)}) is aanwezig."
@@ -168,10 +168,10 @@ def regional_note(scope: Scope) -> Section:
     return Section("landelijk_regionale_tabel", "Uitkomsten per gemeente bij CBS", text=text)
 
 
-def national(scope: Scope) -> list[Section]:
+def landelijk(scope: Scope) -> list[Section]:
     """'Het landelijke beeld': table, trend, reasons for ending early, by verwijzer, regional note."""
-    return [s for s in (national_table(scope), national_trend(scope), national_reasons(scope),
-                        national_by_verwijzer(scope), regional_note(scope)) if s is not None]
+    return [s for s in (landelijke_tabel(scope), landelijke_trend(scope), landelijke_redenen(scope),
+                        landelijk_per_verwijzer(scope), regionale_tabel(scope)) if s is not None]
 
 
 # --- aanbieders ---------------------------------------------------------------------------------
@@ -216,7 +216,7 @@ def provider_rows(scope: Scope) -> tuple[pd.DataFrame | None, str]:
     return df, f"Gegevens van {df['aanbieder'].nunique()} aanbieders uit {_file_name(scope)}."
 
 
-def provider_intro(scope: Scope) -> Section:
+def aanbieders_intro(scope: Scope) -> Section:
     """Which provider file is used; without usable rows: what to collect and the template."""
     df, message = provider_rows(scope)
     if df is not None:
@@ -243,7 +243,7 @@ def _named(provider: str) -> str:
 
 def provider_signals(verdicts: pd.DataFrame, measure: str, year: str) -> tuple[Signal, ...]:
     """One signal per provider outside the 95 % limits (columns code, oordeel_95), alphabetical."""
-    m = aanbieders.MEASURES[measure]
+    m = provider_data.MEASURES[measure]
     phrase = MEASURE_PHRASE.get(measure, m.titel[:1].lower() + m.titel[1:])
     label = parse_period(year).label
     out = verdicts[verdicts["oordeel_95"] != "binnen de grenzen"].sort_values("code")
@@ -252,7 +252,7 @@ def provider_signals(verdicts: pd.DataFrame, measure: str, year: str) -> tuple[S
                  for p, v in zip(out["code"], out["oordeel_95"]))
 
 
-def provider_funnel(scope: Scope, measure: str, df: pd.DataFrame | None = None) -> Section | None:
+def aanbieder_trechter(scope: Scope, measure: str, df: pd.DataFrame | None = None) -> Section | None:
     """One outcome measure, latest year: sentence, funnel figure, table per provider (alphabetical,
     small providers shown as '< drempel' without numbers), the data and a signal per provider outside
     the 95 % limits. None without provider rows. ``df`` = provider rows when already selected."""
@@ -260,11 +260,11 @@ def provider_funnel(scope: Scope, measure: str, df: pd.DataFrame | None = None) 
         df, _ = provider_rows(scope)
         if df is None:
             return None
-    m = aanbieders.MEASURES[measure]
+    m = provider_data.MEASURES[measure]
     sid = f"aanbieders_{measure}"
     year = latest_year(df)
     label = parse_period(year).label
-    r = aanbieders.rates(df[df["periode"] == year], measure, ["aanbieder"], scope.threshold)
+    r = provider_data.rates(df[df["periode"] == year], measure, ["aanbieder"], scope.threshold)
     ok = r[~r["klein"]]
     if len(ok) < 2:
         return Section(sid, m.titel, heading=3, data=r,
@@ -292,7 +292,7 @@ def provider_funnel(scope: Scope, measure: str, df: pd.DataFrame | None = None) 
                                         for k, a in zip(r["klein"], r["aanbieder"])],
     })
     if measure == "tevredenheid":
-        resp = aanbieders.rates(df[df["periode"] == year], "respons", ["aanbieder"], scope.threshold).set_index("aanbieder")
+        resp = provider_data.rates(df[df["periode"] == year], "respons", ["aanbieder"], scope.threshold).set_index("aanbieder")
         shown.insert(3, "Respons", [cells.pct(resp["rate"].get(a) * 100) if pd.notna(resp["rate"].get(a)) else None
                                     for a in r["aanbieder"]])
     sentence = (f"{m.titel}, {label}: per aanbieder met een 95 %-marge, in alfabetische volgorde. Binnen de grenzen "
@@ -305,29 +305,29 @@ def provider_funnel(scope: Scope, measure: str, df: pd.DataFrame | None = None) 
                    signals=provider_signals(table, measure, year))
 
 
-def provider_funnels(scope: Scope) -> list[Section]:
+def aanbieders_trechters(scope: Scope) -> list[Section]:
     """A funnel section per measure of :data:`PROVIDER_MEASURES` (none without provider rows)."""
     df, _ = provider_rows(scope)
     if df is None:
         return []
-    return [provider_funnel(scope, measure, df) for measure in PROVIDER_MEASURES]
+    return [aanbieder_trechter(scope, measure, df) for measure in PROVIDER_MEASURES]
 
 
-def providers(scope: Scope) -> list[Section]:
+def aanbieders(scope: Scope) -> list[Section]:
     """'Uitkomsten per aanbieder': which file, then a section per measure (or the template)."""
-    return [provider_intro(scope), *provider_funnels(scope)]
+    return [aanbieders_intro(scope), *aanbieders_trechters(scope)]
 
 
-def provider_trend(scope: Scope, measure: str = "volgens_plan") -> Section | None:
+def aanbieders_trend(scope: Scope, measure: str = "volgens_plan") -> Section | None:
     """Trend per provider over the full years (years below the privacy threshold left out)."""
     df, _ = provider_rows(scope)
     if df is None:
         return None
-    m = aanbieders.MEASURES[measure]
+    m = provider_data.MEASURES[measure]
     years = df[[parse_period(p).type == "jaar" for p in df["periode"]]]
     if years.empty:
         return None
-    r = aanbieders.rates(years, measure, ["aanbieder", "periode"], scope.threshold)
+    r = provider_data.rates(years, measure, ["aanbieder", "periode"], scope.threshold)
     r = r[~r["klein"]].copy()
     if r["periode"].nunique() < 2:
         return None
@@ -343,7 +343,7 @@ def provider_trend(scope: Scope, measure: str = "volgens_plan") -> Section | Non
                    data=r.drop(columns=["period_start"]).reset_index(drop=True))
 
 
-def by_zorgvorm(scope: Scope) -> Section | None:
+def per_zorgvorm(scope: Scope) -> Section | None:
     """Outcomes per zorgvorm, all providers together, latest year (small groups: 'te klein')."""
     df, _ = provider_rows(scope)
     if df is None:
@@ -351,26 +351,26 @@ def by_zorgvorm(scope: Scope) -> Section | None:
     year = latest_year(df)
     rows = []
     for measure in ZORGVORM_MEASURES:
-        r = aanbieders.rates(df[df["periode"] == year], measure, ["zorgvorm"], scope.threshold)
+        r = provider_data.rates(df[df["periode"] == year], measure, ["zorgvorm"], scope.threshold)
         for z in r.itertuples(index=False):
-            rows.append({"Zorgvorm": z.zorgvorm, "Indicator": aanbieders.MEASURES[measure].titel,
+            rows.append({"Zorgvorm": z.zorgvorm, "Indicator": provider_data.MEASURES[measure].titel,
                          "Jaar": parse_period(year).label, "Percentage": cells.too_small() if z.klein else cells.pct(z.rate * 100)})
     return Section("aanbieders_zorgvorm", "Uitkomsten per zorgvorm", text="Uitkomsten per zorgvorm (alle aanbieders samen):",
                    table=pd.DataFrame(rows), source=wording.source_line(provider_who(scope), periods=[year]))
 
 
-def development(scope: Scope) -> list[Section]:
+def ontwikkeling(scope: Scope) -> list[Section]:
     """'Ontwikkeling en zorgvormen': the trend per provider and the table per zorgvorm."""
     df, _ = provider_rows(scope)
     if df is None:
         return [Section("aanbieders_ontwikkeling", "Ontwikkeling en zorgvormen",
                         text="Zonder gegevens van aanbieders zijn er geen trends per aanbieder.")]
-    return [s for s in (provider_trend(scope), by_zorgvorm(scope)) if s is not None]
+    return [s for s in (aanbieders_trend(scope), per_zorgvorm(scope)) if s is not None]
 
 
-def signals(scope: Scope) -> list[Signal]:
+def signalen(scope: Scope) -> list[Signal]:
     """Block 5's 'wat valt op': every provider outside the 95 % limits, per measure."""
-    return [sig for sec in provider_funnels(scope) for sig in sec.signals]
+    return [sig for sec in aanbieders_trechters(scope) for sig in sec.signals]
 
 
 # --- bijlage ------------------------------------------------------------------------------------

@@ -99,8 +99,8 @@ def alle_signalen(scope: Scope) -> list[Signal]:
     block the order in which the block lists them."""
     out: list[Signal] = list(staat.signalen(scope).signals)
     out += resultaat.resultaten(scope).signals
-    for sections in (activiteiten.activiteiten_sections(scope), kwaliteit.kwaliteit_sections(scope),
-                     uitkomsten.provider_funnels(scope)):
+    for sections in (activiteiten.secties(scope), kwaliteit.secties(scope),
+                     uitkomsten.aanbieders_trechters(scope)):
         out += [sig for sec in sections if sec is not None for sig in sec.signals]
     return sorted(out, key=lambda s: s.block)
 
