@@ -162,7 +162,7 @@ def _fetch(args) -> int:
 
 
 def _demo(args) -> int:
-    from kompas_lib.sources.demo import generate_demo
+    from kompas_lib.sources.demoland import generate_demo
 
     manifest = generate_demo(paths.demo_dir())
     print(f"Fictieve gegevens (Demoland) geschreven naar {paths.demo_dir()}: {manifest}")

@@ -52,7 +52,7 @@ def demo_processed(tmp_path_factory) -> Path:
     """The demo (Demoland) generated and prepared once per session; returns the processed folder."""
     from kompas_lib.prepare.facts import prepare
     from kompas_lib.sources import FolderSource
-    from kompas_lib.sources.demo import generate_demo
+    from kompas_lib.sources.demoland import generate_demo
 
     raw = tmp_path_factory.mktemp("demo_raw")
     out = tmp_path_factory.mktemp("demo_processed")

@@ -22,7 +22,7 @@ from kompas_lib import cli
 from kompas_lib.core.registry import CATALOGUE_ENV, REGISTRY_FILE
 from kompas_lib.prepare.facts import SKIP_COLUMN, SKIP_TABLE, prepare
 from kompas_lib.sources import FolderSource
-from kompas_lib.sources.demo import display_id, generate_demo
+from kompas_lib.sources.demoland import display_id, generate_demo
 
 CONCEPT = "trajecten_jeugdzorg"  # 82968NED (2015-2020) and 85094NED (2021-), both complete in the snapshot
 COMMON = {"polariteit": "neutraal", "domein": "jeugdhulp", "blok": 1, "plaatsing": ["overzicht"]}

@@ -32,7 +32,7 @@ from kompas_lib.prepare.herindeling import harmonise
 from kompas_lib.prepare.regions import COUNTRY_CODE, GEBIEDEN_COLUMNS, RegionIndex, parse_gebieden
 from kompas_lib.sources import FolderSource
 from kompas_lib.sources.cbs_csv import require_columns, to_number
-from kompas_lib.sources.demo import display_id
+from kompas_lib.sources.demoland import display_id
 
 log = logging.getLogger(__name__)
 
@@ -170,6 +170,145 @@ def applies_to(ind: Indicator, table_id: str) -> bool:
     return not ind.alleen_tabellen or table_id in ind.alleen_tabellen
 
 
+REGION_LEVELS = {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}  # by the first letters of a code
+
+
+def _skip_lacking(columns, ind: Indicator, concept: Concept, table_id: str, skipped: list[dict] | None) -> bool:
+    """Whether the table lacks a column ``ind`` needs (see :func:`missing_columns`); if so, that is
+    logged and appended to ``skipped``, one entry per missing column."""
+    lacking = missing_columns(columns, ind, concept)
+    if not lacking:
+        return False
+    log.info("Indicator %s skipped for table %s: no column %s.", ind.id, table_id, ", ".join(c for c, _ in lacking))
+    if skipped is not None:
+        skipped += [{"indicator": ind.id, "table": table_id, "column": col, "reason": reason}
+                    for col, reason in lacking]
+    return True
+
+
+def _period_columns(titles: pd.Series, table_id: str) -> pd.DataFrame:
+    """Per row its period title and the parsed period (code, type, start, end, year, status)."""
+    try:
+        periods = _period_frame(titles)
+    except DataError as exc:  # name the table: an unknown period form means CBS changed it
+        raise DataError(f"CBS-tabel {table_id}, kolom 'Perioden': {exc}") from None
+    df = pd.DataFrame({"period_title": titles.to_numpy()})
+    return df.merge(periods, on="period_title", how="left")
+
+
+def _region_columns(rows: pd.DataFrame, years: pd.Series, concept: Concept, index: RegionIndex) -> dict:
+    """``region_code``, ``region_level`` and ``region_name`` per row: codes from the concept's code
+    column, else the region titles looked up in the Gebieden index of the row's year."""
+    code_col = resolve_any(rows.columns, concept.code_kolom)
+    titles = rows[concept.regio].to_numpy() if concept.regio else np.array(["Nederland"] * len(rows))
+    if code_col:
+        codes = rows[code_col].replace("", None).to_numpy()
+        levels = pd.Series(codes).str[:2].map(REGION_LEVELS).to_numpy()
+        return {"region_code": codes, "region_level": levels, "region_name": titles}
+    pairs = pd.DataFrame({"t": titles, "y": years.to_numpy()}).drop_duplicates()
+    look = {(t, y): index.lookup(t, y) for t, y in pairs.itertuples(index=False)}
+    hits = [look[(t, y)] for t, y in zip(titles, years)]
+    return {"region_code": [h[0] if h else None for h in hits], "region_level": [h[1] if h else None for h in hits],
+            "region_name": titles}
+
+
+def _measures(raw: pd.DataFrame, rows: pd.DataFrame, ind: Indicator, table_id: str, regio: str | None):
+    """``(numerator, denominator, value, reasons)`` per row (None: not published and not derivable).
+    The count, value and denominator columns the table publishes (× the catalogue's factors) come
+    first; a denominator may come from other rows (``noemer_filter``); the rest is derived
+    (:func:`_derived_measures`). ``reasons``: why a cell is empty, from the first column that says."""
+    teller, waarde, noemer = (resolve_any(rows.columns, spec) for spec in (ind.teller, ind.waarde, ind.noemer))
+    num = den = val = None
+    reasons = pd.Series([None] * len(rows), dtype=object)
+    if teller:
+        num, r = to_number(rows[teller].reset_index(drop=True))
+        num = num * ind.teller_factor
+        reasons = reasons.where(reasons.notna(), r)
+    if waarde:
+        val, r = to_number(rows[waarde].reset_index(drop=True))
+        val = val * ind.waarde_factor
+        reasons = reasons.where(reasons.notna(), r)
+    if noemer:
+        den, r = to_number(rows[noemer].reset_index(drop=True))
+        reasons = reasons.where(reasons.notna(), r)
+    elif ind.noemer_filter and teller:
+        den = _denominator_rows(raw, rows, ind, teller, table_id, regio)
+    val, den = _derived_measures(num, den, val, ind)
+    return num, den, val, reasons
+
+
+def _derived_measures(num, den, val, ind: Indicator):
+    """``(value, denominator)`` completed from the counts: a ratio computed from numerator and
+    denominator, the count itself as the value of a count, and with ``noemer_afgeleid`` the
+    denominator that follows from count and value."""
+    if val is None and num is not None and den is not None:  # a ratio computed from the counts
+        with np.errstate(divide="ignore", invalid="ignore"):
+            val = (num / den * ind.ratio_scale).where(den > 0)
+    if val is None:  # a count: the value is the count
+        val = num
+    if den is None and ind.noemer_afgeleid and num is not None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            den = (num / val * ind.ratio_scale).where(val > 0)
+    return val, den
+
+
+def _row_status(rows: pd.DataFrame, concept: Concept) -> np.ndarray:
+    """The table's own status per row (lower case; '' when it has no status column)."""
+    status_col = concept.status_kolom if concept.status_kolom in rows.columns else None
+    return rows[status_col].str.lower().to_numpy() if status_col else np.array([""] * len(rows))
+
+
+def _indicator_facts(raw: pd.DataFrame, rows: pd.DataFrame, ind: Indicator, concept: Concept, table_id: str,
+                     index: RegionIndex) -> pd.DataFrame:
+    """The facts of one indicator from its rows of a table: period, region, measures, status and group."""
+    df = _period_columns(rows["Perioden"], table_id)
+    for name, values in _region_columns(rows, df["period_year"], concept, index).items():
+        df[name] = values
+    num, den, val, reasons = _measures(raw, rows, ind, table_id, concept.regio)
+    df["numerator"] = num.to_numpy() if num is not None else np.nan
+    df["denominator"] = den.to_numpy() if den is not None else np.nan
+    df["value"] = val.to_numpy()
+    df["missing_reason"] = reasons.where(pd.isna(df["value"]), None).to_numpy()
+    df["status"] = np.where(df["period_status"].notna(), df["period_status"], _row_status(rows, concept))
+    df["indicator"] = ind.id
+    df["unit"] = ind.eenheid
+    df["group_dim"], df["group_value"] = _groups(rows, ind.groepen, table_id)
+    df["source_table"] = table_id
+    return df
+
+
+def _subgroup_column_facts(df: pd.DataFrame, rows: pd.DataFrame, ind: Indicator) -> list[pd.DataFrame]:
+    """Facts of the subgroups a table publishes as separate columns (``kolomgroepen``): copies of the
+    indicator's total rows (column subgroups split the totals only) with the subgroup's count as
+    numerator and value."""
+    base = (df["group_dim"] == "totaal").to_numpy()
+    out = []
+    for dim, groups in ind.kolomgroepen.items():
+        for grp in groups:
+            col = resolve_any(rows.columns, grp.kolommen)
+            if col is None:
+                continue
+            g_num, g_reason = to_number(rows[col].reset_index(drop=True))
+            g_num, g_reason = g_num[base], g_reason[base]
+            gdf = df[base].copy()
+            gdf["numerator"] = g_num.to_numpy()
+            gdf["value"] = g_num.to_numpy()
+            gdf["denominator"] = np.nan
+            gdf["missing_reason"] = g_reason.where(g_num.isna(), None).to_numpy()
+            gdf["group_dim"], gdf["group_value"] = dim, grp.waarde
+            out.append(gdf)
+    return out
+
+
+def _prefer_definitief(facts: pd.DataFrame) -> pd.DataFrame:
+    """One fact per indicator, region, period and group: a table may hold a voorlopig and a
+    definitief figure for the same cell; the definitief one is kept."""
+    rank = facts["status"].map({"definitief": 0, "nader voorlopig": 1, "voorlopig": 2}).fillna(1)
+    facts = facts.assign(_rank=rank).sort_values("_rank", kind="stable")
+    key = ["indicator", "region_code", "period", "group_dim", "group_value"]
+    return facts.drop_duplicates(key, keep="first").drop(columns="_rank")
+
+
 def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, concept_id: str,
                      index: RegionIndex, fixed_period: str | None = None,
                      skipped: list[dict] | None = None) -> pd.DataFrame:
@@ -183,108 +322,19 @@ def facts_from_table(raw: pd.DataFrame, table_id: str, registry: Registry, conce
         raw = raw.assign(Perioden=fixed_period)
     out = []
     for ind in registry.indicators_of(concept_id):
-        if not applies_to(ind, table_id):
-            continue
-        lacking = missing_columns(raw.columns, ind, concept)
-        if lacking:
-            log.info("Indicator %s skipped for table %s: no column %s.", ind.id, table_id,
-                     ", ".join(c for c, _ in lacking))
-            if skipped is not None:
-                skipped += [{"indicator": ind.id, "table": table_id, "column": col, "reason": reason}
-                            for col, reason in lacking]
+        if not applies_to(ind, table_id) or _skip_lacking(raw.columns, ind, concept, table_id, skipped):
             continue
         rows = _filter_rows(raw, ind, table_id)
         if rows.empty:
             continue
-        teller = resolve_any(rows.columns, ind.teller)
-        waarde = resolve_any(rows.columns, ind.waarde)
-        noemer = resolve_any(rows.columns, ind.noemer)
-
-        try:
-            periods = _period_frame(rows["Perioden"])
-        except DataError as exc:  # name the table: an unknown period form means CBS changed it
-            raise DataError(f"CBS-tabel {table_id}, kolom 'Perioden': {exc}") from None
-        df = pd.DataFrame({"period_title": rows["Perioden"].to_numpy()})
-        df = df.merge(periods, on="period_title", how="left")
-
-        # regions: codes from a code column, else titles through the Gebieden index
-        code_col = resolve_any(rows.columns, concept.code_kolom)
-        titles = rows[concept.regio].to_numpy() if concept.regio else np.array(["Nederland"] * len(rows))
-        if code_col:
-            codes = rows[code_col].replace("", None).to_numpy()
-            df["region_code"] = codes
-            df["region_level"] = pd.Series(codes).str[:2].map(
-                {"NL": "land", "GM": "gemeente", "WK": "wijk", "BU": "buurt"}).to_numpy()
-            df["region_name"] = titles
-        else:
-            pairs = pd.DataFrame({"t": titles, "y": df["period_year"].to_numpy()}).drop_duplicates()
-            look = {(t, y): index.lookup(t, y) for t, y in pairs.itertuples(index=False)}
-            hits = [look[(t, y)] for t, y in zip(titles, df["period_year"])]
-            df["region_code"] = [h[0] if h else None for h in hits]
-            df["region_level"] = [h[1] if h else None for h in hits]
-            df["region_name"] = titles
-
-        num = den = val = None
-        reasons = pd.Series([None] * len(rows), dtype=object)
-        if teller:
-            num, r = to_number(rows[teller].reset_index(drop=True))
-            num = num * ind.teller_factor
-            reasons = reasons.where(reasons.notna(), r)
-        if waarde:
-            val, r = to_number(rows[waarde].reset_index(drop=True))
-            val = val * ind.waarde_factor
-            reasons = reasons.where(reasons.notna(), r)
-        if noemer:
-            den, r = to_number(rows[noemer].reset_index(drop=True))
-            reasons = reasons.where(reasons.notna(), r)
-        elif ind.noemer_filter and teller:
-            den = _denominator_rows(raw, rows, ind, teller, table_id, concept.regio)
-        if val is None and num is not None and den is not None:  # a ratio computed from the counts
-            with np.errstate(divide="ignore", invalid="ignore"):
-                val = (num / den * ind.ratio_scale).where(den > 0)
-        if val is None:  # a count: the value is the count
-            val = num
-        if den is None and ind.noemer_afgeleid and num is not None:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                den = (num / val * ind.ratio_scale).where(val > 0)
-        df["numerator"] = num.to_numpy() if num is not None else np.nan
-        df["denominator"] = den.to_numpy() if den is not None else np.nan
-        df["value"] = val.to_numpy()
-        df["missing_reason"] = reasons.where(pd.isna(df["value"]), None).to_numpy()
-        status_col = concept.status_kolom if concept.status_kolom in rows.columns else None
-        status = rows[status_col].str.lower().to_numpy() if status_col else np.array([""] * len(rows))
-        df["status"] = np.where(df["period_status"].notna(), df["period_status"], status)
-        df["indicator"] = ind.id
-        df["unit"] = ind.eenheid
-        df["group_dim"], df["group_value"] = _groups(rows, ind.groepen, table_id)
-        df["source_table"] = table_id
-        out.append(df)
-        base = (df["group_dim"] == "totaal").to_numpy()  # column subgroups split the totals only
-        for dim, groups in ind.kolomgroepen.items():  # subgroups published as separate columns
-            for grp in groups:
-                col = resolve_any(rows.columns, grp.kolommen)
-                if col is None:
-                    continue
-                g_num, g_reason = to_number(rows[col].reset_index(drop=True))
-                g_num, g_reason = g_num[base], g_reason[base]
-                gdf = df[base].copy()
-                gdf["numerator"] = g_num.to_numpy()
-                gdf["value"] = g_num.to_numpy()
-                gdf["denominator"] = np.nan
-                gdf["missing_reason"] = g_reason.where(g_num.isna(), None).to_numpy()
-                gdf["group_dim"], gdf["group_value"] = dim, grp.waarde
-                out.append(gdf)
+        df = _indicator_facts(raw, rows, ind, concept, table_id, index)
+        out += [df, *_subgroup_column_facts(df, rows, ind)]
     if not out:
         return pd.DataFrame(columns=FACT_COLUMNS)
     facts = pd.concat(out, ignore_index=True)
     if concept.overslaan:
         facts = facts[~facts["region_name"].astype(str).str.match("|".join(concept.overslaan))]
-    # A table may hold a voorlopig and a definitief figure for the same cell: keep the definitief one.
-    rank = facts["status"].map({"definitief": 0, "nader voorlopig": 1, "voorlopig": 2}).fillna(1)
-    facts = facts.assign(_rank=rank).sort_values("_rank", kind="stable")
-    key = ["indicator", "region_code", "period", "group_dim", "group_value"]
-    facts = facts.drop_duplicates(key, keep="first").drop(columns="_rank")
-    return facts
+    return _prefer_definitief(facts)
 
 
 def relabel_tables(values: pd.Series, labels: dict[str, str]) -> pd.Series:

@@ -132,7 +132,7 @@ def choose_source(kind: str = "auto", *, cbs_dir: Path | None = None, fetch_miss
             )
         log.warning("CBS is niet bereikbaar en er is geen map met CBS-tabellen: de fictieve demogegevens "
                     "(Demoland) worden gebruikt.")
-    from kompas_lib.sources.demo import generate_demo
+    from kompas_lib.sources.demoland import generate_demo
 
     demo = paths.demo_dir()
     generate_demo(demo)

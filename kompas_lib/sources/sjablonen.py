@@ -11,6 +11,7 @@ import csv
 import difflib
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -164,15 +165,36 @@ def validate(raw: pd.DataFrame, source: str, spec: Spec, known_codes: dict[str, 
              header_line: int = 1) -> tuple[pd.DataFrame, list[str]]:
     """Check ``raw`` (every cell text) against ``spec``; return the typed frame and one Dutch message
     per problem. ``lines`` gives each row's line in the file (default: row i on line i + 2)."""
-    problems: list[str] = []
+
+    def line_of(i: int) -> int:
+        return lines[i] if lines is not None else _line(i)
 
     def at(i: int) -> str:
-        return f"{source}: regel {lines[i] if lines is not None else _line(i)}"
+        return f"{source}: regel {line_of(i)}"
 
     raw = raw.copy()
     raw.columns = [str(c).strip() for c in raw.columns]
-    missing = [c for c in spec.names if c not in raw.columns]
-    extra = [c for c in raw.columns if c not in spec.names]
+    problems = _header_problems(list(raw.columns), source, spec, header_line)
+    if any(c not in raw.columns for c in spec.names):
+        return pd.DataFrame(columns=spec.names), problems
+    df = raw[spec.names].apply(lambda s: s.fillna("").astype(str).str.strip())
+    for col in spec.columns:
+        typed, found = _typed_column(df[col.name], col, at, known_codes, known_indicators)
+        problems += found
+        if typed is not None:
+            df[col.name] = typed
+    problems += _rule_problems(df, spec, at)
+    problems += _bound_problems(df, spec, at)
+    problems += _duplicate_problems(df, spec, at, line_of)
+    return df, problems
+
+
+def _header_problems(columns: list[str], source: str, spec: Spec, header_line: int) -> list[str]:
+    """A template column the file lacks (naming the file's column it probably is), and a column the
+    template does not have (unless it is such a misspelling)."""
+    missing = [c for c in spec.names if c not in columns]
+    extra = [c for c in columns if c not in spec.names]
+    problems = []
     for c in missing:
         near = difflib.get_close_matches(c, extra, n=1)
         problems.append(f"{source}: regel {header_line}: kolom '{c}' ontbreekt"
@@ -182,73 +204,122 @@ def validate(raw: pd.DataFrame, source: str, spec: Spec, known_codes: dict[str, 
         if not difflib.get_close_matches(c, missing, n=1):
             problems.append(f"{source}: regel {header_line}: kolom '{c}' hoort niet bij het sjabloon; verwijder de "
                             f"kolom of geef haar een naam uit kompas_lib/templates/{spec.file}")
-    if missing:
-        return pd.DataFrame(columns=spec.names), problems
-    df = raw[spec.names].apply(lambda s: s.fillna("").astype(str).str.strip())
-    for col in spec.columns:
-        values = df[col.name]
-        empty = values == ""
-        if col.required:
-            for i in np.where(empty)[0]:
-                problems.append(f"{at(i)}: kolom '{col.name}' is leeg; deze kolom is verplicht")
-        if col.kind in ("count", "number"):
-            num = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce")
-            for i in np.where(num.isna() & ~empty)[0]:
-                problems.append(f"{at(i)}: kolom '{col.name}': '{values.iloc[i]}' is geen getal")
-            for i in np.where(num < 0)[0]:
-                what = "een aantal" if col.kind == "count" else "de waarde"
-                problems.append(f"{at(i)}: kolom '{col.name}': {values.iloc[i]} is negatief; {what} kan niet "
-                                "kleiner zijn dan 0")
-            if col.kind == "count":
-                for i in np.where(num.notna() & (num % 1 != 0))[0]:
-                    problems.append(f"{at(i)}: kolom '{col.name}': {values.iloc[i]} is geen geheel getal; "
-                                    "een aantal heeft geen decimalen")
-            df[col.name] = num
-        elif col.kind == "enum":
-            for i in np.where(~empty & ~values.isin(col.allowed))[0]:
-                near = difflib.get_close_matches(values.iloc[i], col.allowed, n=1)
-                problems.append(f"{at(i)}: kolom '{col.name}': '{values.iloc[i]}' is niet toegestaan"
-                                + (f" (bedoelt u '{near[0]}'?)" if near else "")
-                                + f"; toegestaan: {', '.join(col.allowed)}")
-        elif col.kind == "period":
-            codes = []
-            for i, p in enumerate(values):
-                try:
-                    per = parse_period(p)
-                    if per.type not in ("jaar", "halfjaar", "kwartaal"):
-                        raise DataError(per.type)
-                    codes.append(per.code)
-                except DataError:
-                    codes.append(None)
-                    if p:
-                        problems.append(f"{at(i)}: kolom '{col.name}': '{p}' is geen periode; schrijf bijvoorbeeld "
-                                        "2023, '1e halfjaar 2023' of '1e kwartaal 2023'")
-            df[col.name] = codes
-        elif col.kind == "gemeente":
-            for i, code in enumerate(values):
-                if code and not re.match(r"^GM\d{4}$", code):
-                    problems.append(f"{at(i)}: kolom '{col.name}': '{code}' is geen gemeentecode; een gemeentecode "
-                                    "is GM met 4 cijfers, bijvoorbeeld GM0344")
-                elif code and known_codes is not None and code not in known_codes:
-                    near = difflib.get_close_matches(code, list(known_codes), n=1, cutoff=0.7)
-                    hint = f" (bedoelt u {near[0]} {known_codes[near[0]]}?)" if near else ""
-                    problems.append(f"{at(i)}: kolom '{col.name}': gemeentecode {code} is onbekend{hint}")
-        elif col.kind == "list":
-            df[col.name] = [[x.strip() for x in v.split("|") if x.strip()] for v in values]
-        elif col.kind == "datum":
-            dates = [parse_date(v) if v else None for v in values]
-            for i, (v, d) in enumerate(zip(values, dates)):
-                if v and d is None:
-                    problems.append(f"{at(i)}: kolom '{col.name}': '{v}' is geen datum; schrijf bijvoorbeeld "
-                                    "2024-03-12 (jaar-maand-dag) of 12-03-2024 (dag-maand-jaar)")
-            df[col.name] = [d or "" for d in dates]
-        elif col.kind == "indicator" and known_indicators is not None:
-            for i, v in enumerate(values):
-                if v and v not in known_indicators:
-                    near = difflib.get_close_matches(v, sorted(known_indicators), n=1, cutoff=0.6)
-                    problems.append(f"{at(i)}: kolom '{col.name}': '{v}' is geen indicator uit de catalogus"
-                                    + (f" (bedoelt u '{near[0]}'?)" if near else "")
-                                    + "; laat de kolom leeg of gebruik een id uit kompas_lib/data/tables.yml")
+    return problems
+
+
+def _typed_column(values: pd.Series, col: Col, at: Callable[[int], str], known_codes: dict[str, str] | None,
+                  known_indicators: set[str] | None) -> tuple[object, list[str]]:
+    """One column's values converted to its kind (None: it stays text) and its problems, row by row
+    (an empty required cell first)."""
+    empty = values == ""
+    problems = ([f"{at(i)}: kolom '{col.name}' is leeg; deze kolom is verplicht" for i in np.where(empty)[0]]
+                if col.required else [])
+    typed, found = None, []
+    if col.kind in ("count", "number"):
+        typed, found = _numbers(values, empty, col, at)
+    elif col.kind == "enum":
+        found = _enum_problems(values, empty, col, at)
+    elif col.kind == "period":
+        typed, found = _period_codes(values, col, at)
+    elif col.kind == "gemeente":
+        found = _gemeente_problems(values, col, at, known_codes)
+    elif col.kind == "list":
+        typed = [[x.strip() for x in v.split("|") if x.strip()] for v in values]
+    elif col.kind == "datum":
+        typed, found = _dates(values, col, at)
+    elif col.kind == "indicator" and known_indicators is not None:
+        found = _indicator_problems(values, col, at, known_indicators)
+    return typed, problems + found
+
+
+def _numbers(values: pd.Series, empty: pd.Series, col: Col, at: Callable[[int], str]) -> tuple[pd.Series, list[str]]:
+    """A count or number column as numbers (decimal comma allowed); text, a negative number and for a
+    count a fraction are problems."""
+    problems = []
+    num = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce")
+    for i in np.where(num.isna() & ~empty)[0]:
+        problems.append(f"{at(i)}: kolom '{col.name}': '{values.iloc[i]}' is geen getal")
+    for i in np.where(num < 0)[0]:
+        what = "een aantal" if col.kind == "count" else "de waarde"
+        problems.append(f"{at(i)}: kolom '{col.name}': {values.iloc[i]} is negatief; {what} kan niet "
+                        "kleiner zijn dan 0")
+    if col.kind == "count":
+        for i in np.where(num.notna() & (num % 1 != 0))[0]:
+            problems.append(f"{at(i)}: kolom '{col.name}': {values.iloc[i]} is geen geheel getal; "
+                            "een aantal heeft geen decimalen")
+    return num, problems
+
+
+def _enum_problems(values: pd.Series, empty: pd.Series, col: Col, at: Callable[[int], str]) -> list[str]:
+    """A value outside the allowed ones (naming the allowed value it probably is)."""
+    problems = []
+    for i in np.where(~empty & ~values.isin(col.allowed))[0]:
+        near = difflib.get_close_matches(values.iloc[i], col.allowed, n=1)
+        problems.append(f"{at(i)}: kolom '{col.name}': '{values.iloc[i]}' is niet toegestaan"
+                        + (f" (bedoelt u '{near[0]}'?)" if near else "")
+                        + f"; toegestaan: {', '.join(col.allowed)}")
+    return problems
+
+
+def _period_codes(values: pd.Series, col: Col, at: Callable[[int], str]) -> tuple[list, list[str]]:
+    """Period codes (None for an empty or unknown period); a year, half year or quarter is allowed."""
+    codes, problems = [], []
+    for i, p in enumerate(values):
+        try:
+            per = parse_period(p)
+            if per.type not in ("jaar", "halfjaar", "kwartaal"):
+                raise DataError(per.type)
+            codes.append(per.code)
+        except DataError:
+            codes.append(None)
+            if p:
+                problems.append(f"{at(i)}: kolom '{col.name}': '{p}' is geen periode; schrijf bijvoorbeeld "
+                                "2023, '1e halfjaar 2023' of '1e kwartaal 2023'")
+    return codes, problems
+
+
+def _gemeente_problems(values: pd.Series, col: Col, at: Callable[[int], str],
+                       known_codes: dict[str, str] | None) -> list[str]:
+    """A code that is not GM with 4 digits, or (with ``known_codes``) no known gemeente."""
+    problems = []
+    for i, code in enumerate(values):
+        if code and not re.match(r"^GM\d{4}$", code):
+            problems.append(f"{at(i)}: kolom '{col.name}': '{code}' is geen gemeentecode; een gemeentecode "
+                            "is GM met 4 cijfers, bijvoorbeeld GM0344")
+        elif code and known_codes is not None and code not in known_codes:
+            near = difflib.get_close_matches(code, list(known_codes), n=1, cutoff=0.7)
+            hint = f" (bedoelt u {near[0]} {known_codes[near[0]]}?)" if near else ""
+            problems.append(f"{at(i)}: kolom '{col.name}': gemeentecode {code} is onbekend{hint}")
+    return problems
+
+
+def _dates(values: pd.Series, col: Col, at: Callable[[int], str]) -> tuple[list[str], list[str]]:
+    """ISO dates ('' for an empty or unreadable cell); a text that is no date is a problem."""
+    problems = []
+    dates = [parse_date(v) if v else None for v in values]
+    for i, (v, d) in enumerate(zip(values, dates)):
+        if v and d is None:
+            problems.append(f"{at(i)}: kolom '{col.name}': '{v}' is geen datum; schrijf bijvoorbeeld "
+                            "2024-03-12 (jaar-maand-dag) of 12-03-2024 (dag-maand-jaar)")
+    return [d or "" for d in dates], problems
+
+
+def _indicator_problems(values: pd.Series, col: Col, at: Callable[[int], str], known_indicators: set[str]) -> list[str]:
+    """An indicator id that is not in the catalogue (naming the id it probably is)."""
+    problems = []
+    for i, v in enumerate(values):
+        if v and v not in known_indicators:
+            near = difflib.get_close_matches(v, sorted(known_indicators), n=1, cutoff=0.6)
+            problems.append(f"{at(i)}: kolom '{col.name}': '{v}' is geen indicator uit de catalogus"
+                            + (f" (bedoelt u '{near[0]}'?)" if near else "")
+                            + "; laat de kolom leeg of gebruik een id uit kompas_lib/data/tables.yml")
+    return problems
+
+
+def _rule_problems(df: pd.DataFrame, spec: Spec, at: Callable[[int], str]) -> list[str]:
+    """The rules between columns: at least one of ``one_of`` filled, ``needs`` filled in pairs, and
+    ``not_before`` dates in order."""
+    problems = []
     if spec.one_of:
         filled = (df[list(spec.one_of)] != "").any(axis=1)
         for i in np.where(~filled)[0]:
@@ -261,6 +332,12 @@ def validate(raw: pd.DataFrame, source: str, spec: Spec, known_codes: dict[str, 
         for i in np.where((df[later] != "") & (df[earlier] != "") & (df[later] < df[earlier]))[0]:
             problems.append(f"{at(i)}: kolom '{later}': {df[later].iloc[i]} ligt vóór {earlier} "
                             f"{df[earlier].iloc[i]}")
+    return problems
+
+
+def _bound_problems(df: pd.DataFrame, spec: Spec, at: Callable[[int], str]) -> list[str]:
+    """A part (or the sum of several) larger than its whole (``bounds``, where ``bounded_when`` holds)."""
+    problems = []
     for nums, den in spec.bounds:
         nums = (nums,) if isinstance(nums, str) else tuple(nums)
         applies = pd.Series(True, index=df.index)
@@ -271,14 +348,20 @@ def validate(raw: pd.DataFrame, source: str, spec: Spec, known_codes: dict[str, 
         for i in np.where(applies & (total > df[den]))[0]:
             problems.append(f"{at(i)}: kolom '{nums[-1]}': {what}{_num(total.iloc[i])} is meer dan "
                             f"{den} = {_num(df[den].iloc[i])}; het deel kan niet groter zijn dan het geheel")
+    return problems
+
+
+def _duplicate_problems(df: pd.DataFrame, spec: Spec, at: Callable[[int], str],
+                        line_of: Callable[[int], int]) -> list[str]:
+    """A row with the same key as an earlier row (naming that row's line)."""
+    problems = []
     keyed = df[list(spec.key)].astype(object).fillna("").astype(str)  # empty keys compare as equal
     dup = keyed.duplicated(keep="first")
     for i in np.where(dup)[0]:
         first = np.where((keyed == keyed.iloc[i]).all(axis=1))[0][0]
         problems.append(f"{at(i)}: kolommen {', '.join(spec.key)}: dezelfde combinatie als op regel "
-                        f"{lines[first] if lines is not None else _line(first)}; elke combinatie mag maar één keer "
-                        "voorkomen")
-    return df, problems
+                        f"{line_of(first)}; elke combinatie mag maar één keer voorkomen")
+    return problems
 
 
 # --- reading a file ---------------------------------------------------------------------------
