@@ -13,7 +13,7 @@ from kompas_lib.analysis.section import Section
 from kompas_lib.analysis.sections.sjabloon import missing_file_sections
 from kompas_lib.analysis.wording import own_data_who, source_line
 from kompas_lib.analysis import cells
-from kompas_lib.sources.sjablonen import INPUT_INDICATORS, SHARE_INDICATORS
+from kompas_lib.sources.template_specs import INPUT_INDICATORS, SHARE_INDICATORS
 
 NO_FILE = ("Er is nog geen bestand met kwaliteitsgegevens. Vraag aanbieders per periode om teller en noemer van: "
            + "; ".join(INPUT_INDICATORS.values()) + ". Het sjabloon heeft deze kolommen:")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from kompas_lib.analysis.section import Section
-from kompas_lib.sources.sjablonen import SPECS
+from kompas_lib.sources.template_specs import SPECS
 
 KIND_WORDS = {"text": "tekst", "gemeente": "gemeentecode", "period": "periode (bijvoorbeeld 2024)", "count": "aantal",
               "number": "getal", "enum": "een van de vaste waarden", "list": "resultaten (bijvoorbeeld R1|R3)",

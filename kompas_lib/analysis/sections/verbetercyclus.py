@@ -36,7 +36,7 @@ from kompas_lib.analysis.wording import break_note, change_sentence
 from kompas_lib.core import fmt
 from kompas_lib.core.errors import DataError
 from kompas_lib.core.periods import parse_period
-from kompas_lib.sources.sjablonen import DUIDINGSVRAGEN
+from kompas_lib.sources.template_specs import DUIDINGSVRAGEN
 
 MAX_AGENDA = 7
 OPEN_STATUS = ("open", "lopend")
