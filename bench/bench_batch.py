@@ -60,7 +60,7 @@ def main() -> int:
         env = {**os.environ, "KOMPAS_PROCESSED_DIR": str(processed), "KOMPAS_REPORTS_DIR": str(tmp / "reports")}
         if not (processed / "facts.parquet").is_file():
             print(f"prepare: {timed([str(BIN / 'kompas'), 'prepare', '--bron', 'snapshot'], env):.1f} s")
-        from kompas_lib.presentation.pipeline import select_codes
+        from kompas_lib.pipeline.batch import select_codes
 
         code = "GM0344"
         notebooks = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from kompas_lib.prepare.facts import prepare
-from kompas_lib.presentation.pipeline import run_one
+from kompas_lib.pipeline.run import run_one
 from kompas_lib.sources import choose_source
 
 

@@ -68,7 +68,7 @@ def _ensure_prepared(bron: str) -> None:
 def _run(args) -> int:
     import time
 
-    from kompas_lib.presentation.pipeline import (
+    from kompas_lib.pipeline.batch import (
         resolve_codes,
         run_many,
         select_codes,

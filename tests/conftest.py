@@ -98,7 +98,7 @@ def text_of(html: str) -> str:
 def utrecht_report(real, tmp_path_factory):
     """The full Utrecht report on the real snapshot, built once end to end (papermill):
     (report folder, visible text, html)."""
-    from kompas_lib.presentation.pipeline import run_one
+    from kompas_lib.pipeline.run import run_one
 
     out = tmp_path_factory.mktemp("rep_utrecht")
     r = run_one("GM0344", processed=real.out_dir, out_root=out)
@@ -111,7 +111,7 @@ def utrecht_report(real, tmp_path_factory):
 def demo_batch(demo_processed, tmp_path_factory):
     """One batch on the demo, built once end to end: two codes that fail and the first Demoland
     gemeente. Returns (results by code, output folder)."""
-    from kompas_lib.presentation.pipeline import run_many
+    from kompas_lib.pipeline.batch import run_many
 
     out = tmp_path_factory.mktemp("rep_demo")
     results = run_many(["GM0000", "GM9001", "GM9O01"], processed=demo_processed, out_root=out, progress=False)

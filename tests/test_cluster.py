@@ -3,7 +3,7 @@
 import pytest
 
 from kompas_lib.core.errors import KompasError
-from kompas_lib.presentation.pipeline import run_many
+from kompas_lib.pipeline.batch import run_many
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ def test_batch_on_a_dask_cluster_writes_reports_and_index(demo_processed, tmp_pa
 
 
 def test_unreachable_scheduler_is_one_clear_message(demo_processed, tmp_path, monkeypatch):
-    from kompas_lib.presentation import cluster
+    from kompas_lib.pipeline import cluster
 
     monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "2s")
     with pytest.raises(KompasError, match="niet bereikbaar"):

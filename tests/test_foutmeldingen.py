@@ -277,7 +277,7 @@ def test_a_report_fed_hostile_text_has_no_live_markup_and_no_formula(demo_proces
     import openpyxl
     import pandas as pd
 
-    from kompas_lib.presentation.pipeline import run_one
+    from kompas_lib.pipeline.run import run_one
 
     only = tmp_path / "notebooks"  # the blocks that show activities and providers are enough here
     only.mkdir()

@@ -2,8 +2,8 @@
 
 import nbformat
 
-from kompas_lib.presentation.kernel import worker_kernel
-from kompas_lib.presentation.pipeline import run_one
+from kompas_lib.pipeline.kernel import worker_kernel
+from kompas_lib.pipeline.run import run_one
 
 PROBE = '''import time
 left_over = sorted(k for k in globals() if k.startswith("van_"))

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 from conftest import read_cbs
 
-from kompas_lib.presentation.pipeline import run_many, run_one
+from kompas_lib.pipeline.batch import run_many
+from kompas_lib.pipeline.run import run_one
 
 pytestmark = pytest.mark.slow
 
@@ -136,7 +137,7 @@ def test_report_prints_on_a4_in_headless_chromium(demo_report, tmp_path):
 
 def test_unchanged_gemeente_is_skipped_and_a_changed_input_is_not(demo_batch, demo_processed, tmp_path):
     from kompas_lib.core.params import load_params
-    from kompas_lib.presentation.pipeline import fingerprint
+    from kompas_lib.pipeline.run import fingerprint
 
     _, out = demo_batch
     again = run_many(["GM9001"], processed=demo_processed, out_root=out, progress=False, force=False)[0]
@@ -160,7 +161,7 @@ def test_parallel_workers_keep_going_past_failures(demo_processed, tmp_path):
 
 def test_selections_on_todays_indeling(demo_processed):
     from kompas_lib.core.errors import KompasError
-    from kompas_lib.presentation.pipeline import select_codes
+    from kompas_lib.pipeline.batch import select_codes
 
     everyone = select_codes(alle=True, processed=demo_processed)
     region = select_codes(regio="jz91", processed=demo_processed)
@@ -173,7 +174,7 @@ def test_a_report_interrupted_before_its_fingerprint_is_made_again(demo_batch, d
     """The fingerprint is written last: a run killed after the HTML but before it is not trusted."""
     import shutil
 
-    from kompas_lib.presentation.pipeline import FINGERPRINT
+    from kompas_lib.pipeline.run import FINGERPRINT
 
     _, out = demo_batch
     copy = tmp_path / "reports"

@@ -325,6 +325,15 @@ def _suggest(code: str, known: Mapping[str, str]) -> str:
     return "bedoelt u " + " of ".join(f"{c} ({known[c]})" for c in hits[:3]) + "?"
 
 
+def params_file_for(code: str, explicit: Path | None) -> Path | None:
+    """The params file of a report: the one given, else ``params/<code>.yml`` when it exists, else none
+    (the defaults alone)."""
+    if explicit:
+        return Path(explicit).resolve()
+    own = paths.params_dir() / f"{code}.yml"
+    return own.resolve() if own.is_file() else None
+
+
 def load_params(path: Path | None, gemeente: str | None = None, *, known_regions: Mapping[str, str] | None = None,
                 default_path: Path | None = None) -> KompasParams:
     """Read default.yml, merge the file at ``path`` over it, set the gemeente, validate."""

@@ -60,7 +60,7 @@ class _Tool:
             self.message.value = _message(found.message, "fout")
             return None
         self.message.value = _message(found.message) if found.message else ""
-        from kompas_lib.presentation.pipeline import params_file_for
+        from kompas_lib.core.params import params_file_for
 
         # the gemeente's own params file, as its report uses it
         scope = nb.load_scope(found.code, params_file_for(found.code, None), processed=self.processed)
@@ -221,7 +221,7 @@ class Duiden(_Tool):
     def _files(self) -> tuple[Path, Path, bool]:
         """Where the duiding and the verbeteractie go, and whether the gemeente's next report reads them
         there: the block-6 files its params name (or Demoland's own), else a folder of exercises."""
-        from kompas_lib.presentation.pipeline import params_file_for
+        from kompas_lib.core.params import params_file_for
         from kompas_lib.sources.local import demo_root, own_paths
 
         scope = self._scope_now

@@ -1,11 +1,11 @@
 """Reports on a Dask distributed cluster, when one machine is not enough.
 
 ``kompas run --alle --executor dask --scheduler tcp://HOST:8786`` submits one task per gemeente to
-an existing cluster. Each task is :func:`~kompas_lib.presentation.pipeline.run_one` on a worker:
+an existing cluster. Each task is :func:`~kompas_lib.pipeline.run.run_one` on a worker:
 the worker needs the project installed and sees the same prepared-data and reports folders (a
 shared file system), exactly as a local worker process does. The results come back to the machine
 that submitted them, which writes the index; the reports themselves are written (atomically) by
-the workers. See docs/cluster.md.
+the workers. See docs/batch.md ("On a Dask cluster").
 
 Within a worker process all reports run on one thread, in that process's warm kernel (one report at
 a time per worker process; start workers with ``--nthreads 1`` and as many processes as cores).
@@ -34,7 +34,7 @@ def _on_kernel_thread(fn: Callable, *args, **kwargs):
 
 
 def report_task(make: Callable, code: str, params_file: Path | None, kwargs: dict):
-    """One gemeente's report on a Dask worker: ``make`` is the pipeline's ``run_one``."""
+    """One gemeente's report on a Dask worker: ``make`` is :func:`kompas_lib.pipeline.run.run_one`."""
     return _on_kernel_thread(make, code, params_file, **kwargs)
 
 

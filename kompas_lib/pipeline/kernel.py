@@ -35,11 +35,11 @@ def warm(processed: str) -> None:
 
     matplotlib.use("module://matplotlib_inline.backend_inline")
     import kompas_lib.analysis.sections  # noqa: F401 - imported for its cost, once
-    from kompas_lib.presentation import notebook, render  # noqa: F401
+    from kompas_lib.presentation import notebook, render, session  # noqa: F401
 
     folder = Path(processed)
     if (folder / "facts.parquet").is_file() and (folder / "regions.parquet").is_file():
-        notebook.warm_tables(folder)
+        session.warm_tables(folder)
 
 
 def fresh_start(env: dict[str, str | None]) -> None:
@@ -93,7 +93,7 @@ class WarmKernel:
         self.kc = None  # made by run_code for the warm-up, then shared with nbclient
         self.reports = 0
         processed = os.environ.get("KOMPAS_PROCESSED_DIR", "")
-        self.run_code(f"import kompas_lib.presentation.kernel as _k; _k.warm({processed!r}); del _k")
+        self.run_code(f"import kompas_lib.pipeline.kernel as _k; _k.warm({processed!r}); del _k")
 
     def ready(self) -> WarmKernel:
         """A living kernel, emptied for the next gemeente, with this process's folders."""
@@ -101,7 +101,7 @@ class WarmKernel:
             self.shutdown()
             self._start()
         env = {k: os.environ.get(k) for k in FOLDER_VARIABLES}
-        self.run_code(f"import kompas_lib.presentation.kernel as _k; _k.fresh_start({env!r})")
+        self.run_code(f"import kompas_lib.pipeline.kernel as _k; _k.fresh_start({env!r})")
         return self
 
     def run_code(self, code: str, timeout: float = READY_TIMEOUT) -> str:

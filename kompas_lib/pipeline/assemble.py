@@ -1,0 +1,66 @@
+"""The executed notebooks of one gemeente joined into one HTML report: what must not reach partners
+removed (parameters, stderr), exported without code by nbconvert, and finished by
+:func:`kompas_lib.presentation.report.postprocess_html` (front page, table of contents, house CSS,
+no scripts)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import nbformat
+
+from kompas_lib.core.prepare_info import PrepareInfo
+from kompas_lib.presentation.report import FrontPage, load_agenda, postprocess_html
+
+
+def _strip_for_sharing(nb) -> None:
+    """Remove what must not reach partners: stderr, warnings, the parameters cells."""
+    keep = []
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        if "parameters" in tags or "injected-parameters" in tags:
+            continue
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+        keep.append(cell)
+    nb.cells = keep
+
+
+def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_folder: Path | None = None) -> FrontPage:
+    """The front page's facts: title, region, date, data source and its status."""
+    from datetime import date
+
+    from kompas_lib.presentation.view import fmt_date
+
+    notes = []
+    modified = info.modified_range()
+    if modified and not info.fictitious:
+        notes.append(f"CBS-tabellen bijgewerkt door CBS tussen {modified[0]} en {modified[1]}.")
+    status = facts.loc[facts["region_code"] == code, "status"].astype(str)
+    if status.str.contains("voorlopig", case=False).any():
+        notes.append("Een deel van de cijfers is voorlopig; CBS kan ze later nog aanpassen.")
+    agenda, rule = load_agenda(report_folder) if report_folder else ([], "")
+    return FrontPage(params.rapport.titel or f"Kwaliteitskompas jeugd — {name}", name, code, fmt_date(date.today()),
+                     info.source.label, params.rapport.organisatie, notes, agenda, rule)
+
+
+@lru_cache(maxsize=1)
+def _exporter():
+    """One HTML exporter per process (its templates are loaded once)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                        embed_images=True)
+
+
+def to_html(executed: list, fictitious: bool, title: str, front: FrontPage | None = None) -> str:
+    """One HTML page of the executed notebooks, in their order, without code."""
+    combined = nbformat.v4.new_notebook()
+    combined.metadata = executed[0].metadata
+    combined.metadata["title"] = title
+    for nb in executed:
+        _strip_for_sharing(nb)
+        combined.cells.extend(nb.cells)
+    body, _ = _exporter().from_notebook_node(combined)
+    return postprocess_html(body, fictitious, front)
