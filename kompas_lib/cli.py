@@ -29,11 +29,13 @@ DEFAULT_GEMEENTE = "GM0344"
 
 def default_gemeente() -> str:
     """Utrecht for real CBS data; the first Demoland gemeente when the prepared data are the demo."""
-    import json
+    from kompas_lib.core.prepare_info import PrepareInfo
 
-    info = paths.processed_dir() / "prepare.json"
-    if info.is_file() and json.loads(info.read_text(encoding="utf-8")).get("source", {}).get("fictief"):
-        return DEMO_GEMEENTE
+    try:
+        if PrepareInfo.read(paths.processed_dir()).fictitious:
+            return DEMO_GEMEENTE
+    except KompasError:  # nothing prepared yet
+        pass
     return DEFAULT_GEMEENTE
 
 

@@ -222,11 +222,11 @@ class Duiden(_Tool):
         """Where the duiding and the verbeteractie go, and whether the gemeente's next report reads them
         there: the block-6 files its params name (or Demoland's own), else a folder of exercises."""
         from kompas_lib.core.params import params_file_for
-        from kompas_lib.sources.local import demo_root, own_paths
+        from kompas_lib.sources.local import own_paths
 
         scope = self._scope_now
         if self.folder is None:
-            read = own_paths(scope.params, params_file_for(scope.focus.code, None), demo_root(scope.prepare_info))
+            read = own_paths(scope.params, params_file_for(scope.focus.code, None), scope.prepare_info.demo_root)
             if read["duiding"] is not None and read["verbeteracties"] is not None:
                 return read["duiding"], read["verbeteracties"], True
         folder = Path(self.folder or paths.reports_dir() / "oefeningen" / scope.focus.code)

@@ -74,13 +74,6 @@ def read_own_file(kind: str, path: Path | None, known_codes: dict[str, str] | No
         return OwnFile(kind, path.name, None, str(exc))
 
 
-def demo_root(prepare_info: dict) -> Path | None:
-    """The demo folder the facts were prepared from (its own files stand in for a gemeente's), or
-    None for real data."""
-    source = prepare_info.get("source", {})
-    return Path(source["root"]) if source.get("fictief") else None
-
-
 def own_paths(params, params_path: Path | None, demo: Path | None) -> dict[str, Path | None]:
     """Per kind the own file a report uses: named in the params, or the demo's."""
     out = {}
