@@ -28,6 +28,7 @@ from kompas_lib.core import io, paths
 from kompas_lib.core.errors import DataError
 from kompas_lib.core.periods import parse_period
 from kompas_lib.core.registry import Concept, Indicator, Registry, load_registry, resolve_any
+from kompas_lib.core.prepare_info import FILE as PREPARE_INFO, PrepareInfo, SourceInfo
 from kompas_lib.prepare.herindeling import harmonise
 from kompas_lib.prepare.regions import COUNTRY_CODE, GEBIEDEN_COLUMNS, RegionIndex, parse_gebieden
 from kompas_lib.sources import FolderSource
@@ -47,7 +48,11 @@ FACT_COLUMNS = [
 class PrepareResult:
     facts: pd.DataFrame
     regions: pd.DataFrame
-    report: dict = field(default_factory=dict)
+    report: dict = field(default_factory=dict)  # prepare.json as written (PrepareInfo.to_json)
+
+    @property
+    def info(self) -> PrepareInfo:
+        return PrepareInfo.from_json(self.report)
 
 
 def build_regions(source: FolderSource, registry: Registry) -> tuple[pd.DataFrame, list[str]]:
@@ -399,19 +404,13 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
 
     io.write_parquet(regions, out_dir / "regions.parquet")
     io.write_parquet(facts, out_dir / "facts.parquet")
-    report = {
-        "source": {"kind": source.kind, "root": str(source.root), "fictief": source.fictitious},
-        "gebieden_tables": gebieden_used,
-        "tables_used": used,
-        "tables_absent": sorted(set(absent)),
-        "table_metadata": meta,
-        "table_labels": labels,
-        "unmatched_region_titles": sorted(unmatched),
-        "indicators_skipped": skipped,
-        "n_facts": int(len(facts)),
-        "seconds": round(time.perf_counter() - t0, 2),
-    }
-    io.write_json(out_dir / "prepare.json", report)
+    info = PrepareInfo(
+        source=SourceInfo(source.kind, str(source.root), source.fictitious),
+        gebieden_tables=tuple(gebieden_used), tables_used=tuple(used), tables_absent=tuple(sorted(set(absent))),
+        table_metadata=meta, table_labels=labels, unmatched_region_titles=tuple(sorted(unmatched)),
+        indicators_skipped=tuple(skipped), n_facts=int(len(facts)), seconds=round(time.perf_counter() - t0, 2))
+    report = info.to_json()
+    io.write_json(out_dir / PREPARE_INFO, report)
     return PrepareResult(facts, regions, report)
 
 
