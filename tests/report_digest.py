@@ -62,6 +62,42 @@ def html_text(path: Path) -> list[str]:
     return p.lines
 
 
+class _Tables(HTMLParser):
+    """The report's tables (class 'kompas') as rows of cell texts, in report order."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables: list[list[list[str]]] = []
+        self.cell: list[str] | None = None
+        self.depth = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table" and "kompas" in (dict(attrs).get("class") or "").split():
+            self.tables.append([])
+            self.depth = 1
+        elif self.depth and tag == "tr":
+            self.tables[-1].append([])
+        elif self.depth and tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag):
+        if self.depth and tag in ("td", "th") and self.cell is not None:
+            self.tables[-1][-1].append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        elif tag == "table":
+            self.depth = 0
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def html_tables(path: Path) -> list[list[list[str]]]:
+    p = _Tables()
+    p.feed(Path(path).read_text(encoding="utf-8"))
+    return [t for t in p.tables if t]
+
+
 def excel_cells(path: Path) -> dict[str, list[list]]:
     from openpyxl import load_workbook
 
@@ -76,8 +112,58 @@ def digest(report_folder: Path) -> dict:
     return {"html": html_text(folder / "rapport.html"), "excel": excel_cells(folder / "tabellen.xlsx")}
 
 
+def dutch_number(text: str) -> float | None:
+    """A number as the report shows it ('1.234,5', '15,0 %', '170 dagen', 'klasse 2,5', '−3'), else None."""
+    m = re.fullmatch(r"(?:klasse |factor |€\s)?([−+-]?[\d.]*\d(?:,\d+)?)(?:\s%| per 1\.000| dagen| klasse)?",
+                     str(text).strip())
+    return float(m.group(1).replace("−", "-").replace(".", "").replace(",", ".")) if m else None
+
+
+def same_cell(shown, value) -> bool:
+    """An Excel cell holds what the report shows: the same text, the same number, a text period
+    where an older workbook had a number, or an empty cell for a suppressed count ('< 10')."""
+    if shown == value:
+        return True
+    if isinstance(shown, str) and isinstance(value, str):
+        return " ".join(shown.split()) == " ".join(value.split())  # the HTML parser reads a no-break space
+    if value is None:
+        return shown in ("–", "", None) or (isinstance(shown, str) and re.match(r"<\s\d", shown) is not None)
+    if isinstance(shown, (int, float)) and isinstance(value, (int, float)):
+        return abs(shown - value) < 1e-9
+    if isinstance(shown, (int, float)) and isinstance(value, str):
+        return str(shown) == value
+    if isinstance(shown, str) and isinstance(value, (int, float)):
+        v = dutch_number(shown)
+        return v is not None and abs(v - value) < 1e-9
+    return False
+
+
+MARGIN = re.compile(r"([\d.,]+) ?– ?([\d.,]+)")
+
+
+def as_excel_layout(rows: list[list], header: list) -> list[list]:
+    """Rows of shown text laid out as the workbook lays them out: a margin column ('7,2–9,1') as two
+    columns '<name>: van' and '<name>: tot'."""
+    out = []
+    for i, row in enumerate(rows):
+        r, col = [], 0
+        while len(r) < len(header):
+            h = header[len(r)]
+            v = row[col] if col < len(row) else None
+            if isinstance(h, str) and h.endswith(": van"):
+                m = MARGIN.fullmatch(v) if isinstance(v, str) else None
+                r += [h, header[len(r) + 1]] if i == 0 else (
+                    [dutch_number(m.group(1)), dutch_number(m.group(2))] if m else [v, None])
+            else:
+                r.append(v)
+            col += 1
+        out.append(r)
+    return out
+
+
 def differences(before: dict, after: dict, limit: int = 40) -> list[str]:
-    """Readable differences (line by line for the HTML, cell by cell for Excel)."""
+    """What a reader would see change: HTML lines, and Excel cells apart from the typed-cell layout
+    (margins in two columns, suppressed counts empty, numbers with units as numbers)."""
     import difflib
 
     out = [line for line in difflib.unified_diff(before["html"], after["html"], "before", "after", lineterm="", n=0)
@@ -87,13 +173,14 @@ def differences(before: dict, after: dict, limit: int = 40) -> list[str]:
         if a is None or b is None:
             out.append(f"sheet {sheet!r}: only {'after' if a is None else 'before'}")
             continue
+        a = as_excel_layout(a, b[0]) if b else a
         for r in range(max(len(a), len(b))):
             ra = a[r] if r < len(a) else []
             rb = b[r] if r < len(b) else []
             for c in range(max(len(ra), len(rb))):
                 va = ra[c] if c < len(ra) else None
                 vb = rb[c] if c < len(rb) else None
-                if va != vb and not (isinstance(va, float) and isinstance(vb, float) and abs(va - vb) < 1e-9):
+                if not same_cell(va, vb):
                     out.append(f"sheet {sheet!r} R{r + 1}C{c + 1}: {va!r} -> {vb!r}")
     return out[:limit] if limit else out
 

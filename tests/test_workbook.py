@@ -88,3 +88,21 @@ def test_csv_exports_keep_formula_like_text_as_text():
                                    "p": [0.123456789, 0.5, 0.25, 0.1]}))
     assert list(out.aanbieder) == ["'=cmd()", "Aanbieder A", "'-1+2", "'@x"]
     assert out.v.iloc[0] == 64829.55 and out.p.iloc[0] == 0.1234568
+
+
+@pytest.mark.slow
+def test_every_excel_cell_holds_what_the_report_shows(demo_report):
+    """One contract from builder to reader: the workbook has a sheet per shown table, in report order,
+    and every cell holds the number or text of the HTML table (a margin in two columns, a suppressed
+    count as an empty cell with the reason as comment)."""
+    from report_digest import as_excel_layout, excel_cells, html_tables, same_cell
+
+    folder, _, _ = demo_report
+    tables, sheets = html_tables(folder / "rapport.html"), excel_cells(folder / "tabellen.xlsx")
+    assert len(tables) == len(sheets) >= 30
+    for (name, sheet), table in zip(sheets.items(), tables):
+        shown = as_excel_layout(table, list(sheet[0]))
+        assert len(sheet) >= len(shown)
+        for r, row in enumerate(shown):
+            for c, text in enumerate(row):
+                assert same_cell(text, sheet[r][c]), (name, r + 1, c + 1, text, sheet[r][c])

@@ -4,7 +4,6 @@ A failing gemeente never stops the others."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 
@@ -26,7 +25,7 @@ def resolve_codes(texts: list[str], processed: Path | None = None) -> list[str]:
 
     processed = Path(processed or paths.processed_dir())
     _, cat = region_facts(processed)
-    info = PrepareInfo.from_json(json.loads((processed / "prepare.json").read_text(encoding="utf-8")))
+    info = PrepareInfo.read(processed)
     return codes.resolve(texts, cat, current_gemeenten(processed), herindelingen(info))
 
 
@@ -107,7 +106,7 @@ def unchanged(codes: list[str], params_file: Path | None) -> dict[str, RunResult
     info_path = processed / "prepare.json"
     if not info_path.is_file():
         return {}
-    demo = PrepareInfo.from_json(json.loads(info_path.read_text(encoding="utf-8"))).demo_root
+    demo = PrepareInfo.read(processed).demo_root
     _, cat = region_facts(processed)
     known = {c: n for c, (n, _) in cat.items()}
     out = {}

@@ -181,7 +181,7 @@ def _job(code: str, params_file: Path | None) -> _Job:
 
     processed = paths.processed_dir()
     facts, cat = region_facts(processed)
-    info = PrepareInfo.from_json(json.loads((processed / "prepare.json").read_text(encoding="utf-8")))
+    info = PrepareInfo.read(processed)
     if info.fictitious and code not in cat and code.startswith("GM") and not code.startswith("GM9"):
         raise KompasError(
             f"{code} staat niet in de voorbereide gegevens: dat zijn de fictieve demogegevens (Demoland), omdat er "

@@ -29,7 +29,7 @@ def md(text: str) -> None:
 
 def header(ctx: Context, block_title: str) -> None:
     m = re.search(r"Blok (\d+)", block_title)
-    ctx.block = int(m.group(1)) if m else ctx.block
+    ctx.block = int(m.group(1)) if m else (ctx.block or 9)  # the appendix and extra notebooks after the blocks
     kind = ctx.scope.prepare_info.source.label
     rapport = ctx.params.rapport
     title = rapport.titel or f"Kwaliteitskompas jeugd · {ctx.focus.name}"
