@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from conftest import read_cbs
 
-from kompas_lib.analysis.sections import staat
+from kompas_lib.analysis.sections import bijlage, staat
 
 pytestmark = pytest.mark.slow
 
@@ -86,7 +86,7 @@ def test_subgroups_and_peers_are_shown(utrecht, snapshot_dir):
 
 BLOCK1 = [staat.signalen, staat.bevolking, staat.verwacht_naar_leeftijd, staat.kerncijfers, staat.alle_indicatoren,
           staat.vergelijkbare_gemeenten, staat.trends, staat.trechter_jeugdzorg, staat.wijken, staat.groepen,
-          staat.landelijke_context, staat.definities]
+          staat.landelijke_context, bijlage.definities]
 
 
 def all_text(sections) -> str:

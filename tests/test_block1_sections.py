@@ -8,7 +8,7 @@ import pytest
 
 from kompas_lib.analysis.methods.comparison import PEERS
 from kompas_lib.analysis.section import FigureSpec, Section
-from kompas_lib.analysis.sections import staat
+from kompas_lib.analysis.sections import bijlage, staat
 from kompas_lib.core.registry import DOMAINS
 from kompas_lib.presentation.cells import shown
 
@@ -17,7 +17,7 @@ def test_every_builder_returns_sections_with_the_export_names(demo_scope):
     ids = []
     for builder in [staat.signalen, staat.bevolking, staat.verwacht_naar_leeftijd, staat.kerncijfers,
                     staat.alle_indicatoren, staat.vergelijkbare_gemeenten, staat.trends, staat.trechter_jeugdzorg,
-                    staat.wijken, staat.groepen, staat.landelijke_context, staat.definities]:
+                    staat.wijken, staat.groepen, staat.landelijke_context, bijlage.definities]:
         out = builder(demo_scope)
         for s in out if isinstance(out, list) else [out]:
             assert isinstance(s, Section)
@@ -137,10 +137,10 @@ def test_funnel_spec_and_verdict_agree(demo_scope):
 
 
 def test_appendix_defines_every_indicator_in_plain_words(demo_scope):
-    t = staat.definities(demo_scope).table
+    t = bijlage.definities(demo_scope).table
     assert "per_1000" not in " ".join(t["Eenheid"]) and len(t) == len(demo_scope.catalogue.indicators)
     assert "% van de jongeren tot 23 jaar" in set(t["Eenheid"])
-    assert isinstance(staat.methoden().table, pd.DataFrame)
+    assert isinstance(bijlage.methoden().table, pd.DataFrame)
 
 
 def test_a_jeugdregio_is_summed_over_its_current_gemeenten(make_demo_scope):

@@ -62,3 +62,45 @@ def overgeslagen(scope: Scope, block: int) -> Section | None:
                    text=("Deze indicatoren uit de catalogus konden niet (of niet voor alle jaren) uit de gebruikte "
                          "tabellen worden gelezen. Ze ontbreken daarom in de tabellen hierboven, of alleen voor de "
                          "jaren van die tabel."))
+
+
+# --- definitions and methods of the whole report ----------------------------------------------------
+
+POLARITY = {"neutraal": "neutraal (meer is niet vanzelf beter of slechter)", "hoger_beter": "hoger is beter",
+            "lager_beter": "lager is beter"}
+
+
+def definities(scope: Scope) -> Section:
+    rows = [{"Indicator": ind.titel, "Definitie": ind.definitie, "Eenheid": ind.unit_label,
+             "Richting": POLARITY[ind.polariteit]}
+            for ind in scope.catalogue.indicators.values()]
+    return Section("definities", "Definities", table=pd.DataFrame(rows), detail=True,
+                   caption="Definities uit de indicatorcatalogus van het werkboek.")
+
+
+METHODS = [
+    ("Marge van een percentage", "Wilson-interval (95 %) uit teller en noemer, verbreed waar CBS aantallen op "
+                                 "vijftallen afrondt."),
+    ("Verschil met Nederland of vergelijkbare gemeenten",
+     "'Groter dan toeval' alleen als het verschil buiten de 99,8 %-grenzen valt die rekening houden met de gewone "
+     "verschillen tussen gemeenten (random-effects-model); bij toeval ongeveer 1 op de 500 vergelijkingen."),
+    ("Trechterfiguur", "Grenzen rond het landelijke cijfer op 95 % en 99,8 %, met dezelfde verschillen tussen "
+                       "gemeenten; bij toeval valt ongeveer 5 % buiten de 95 %-grenzen."),
+    ("Trendbreuk", "Het laatste jaar valt buiten de 99,8 %-voorspelmarge van een rechte lijn door de eerdere jaren "
+                   "(vanaf 2016, minstens vier jaren)."),
+    ("Vergelijkbare gemeenten", "k dichtstbijzijnde gemeenten (euclidische afstand) op gestandaardiseerde "
+                                "kenmerken; het aantal en de kenmerken staan in het instellingenbestand."),
+    ("Bevolkingseffect en gebruikseffect", "Verandering in aantallen = verandering in aantal jongeren × gemiddeld "
+                                           "gebruik + verandering in gebruik × gemiddeld aantal jongeren."),
+    ("Herindelingen", "Aantallen van voorgangers opgeteld; percentages opnieuw berekend, of gewogen naar het aantal "
+                      "jongeren als alleen een percentage bestaat."),
+    ("Kleine aantallen", "CBS rondt aantallen af op vijftallen; aantallen onder de privacydrempel worden niet "
+                         "getoond of geëxporteerd."),
+    ("Uitkomsten per aanbieder", "Trechterfiguur met exacte binomiale grenzen rond het gemiddelde; verbreed als "
+                                 "aanbieders meer verschillen dan toeval verklaart. Geen ranglijst."),
+]
+
+
+def methoden() -> Section:
+    return Section("methoden", "Methoden", table=pd.DataFrame(METHODS, columns=["Methode", "Toelichting"]),
+                   caption="Methoden; een uitgebreide toelichting staat bij de documentatie van het werkboek.")

@@ -25,10 +25,12 @@ from kompas_lib.analysis.methods.comparison import PEERS, benchmarked, latest_bl
 from kompas_lib.analysis.methods.signals import trend_break, word, word_trend
 from kompas_lib.analysis.methods.uncertainty import wilson_rounded
 from kompas_lib.analysis.scope import Scope
-from kompas_lib.analysis.figures import BarsFigure, FunnelFigure, TrendFigure
+from kompas_lib.analysis.figures import FunnelFigure, TrendFigure
 from kompas_lib.analysis.section import Section, Signal
 from kompas_lib.analysis.sections import verwacht  # observed vs expected use: same signal list, same rules
 from kompas_lib.analysis.sections import wijken as wijk_tables
+from kompas_lib.analysis.sections.wijken import groep, groepen, landelijke_context, wijken  # noqa: F401 - block 1's
+# wijk and group sections live beside their tables; notebook 01 shows them as staat.wijken, staat.groepen, ...
 from kompas_lib.core import fmt
 from kompas_lib.core.periods import FIRST_FULL_YEAR, parse_period
 from kompas_lib.core.registry import DOMAINS
@@ -36,8 +38,6 @@ from kompas_lib.core.registry import DOMAINS
 BLOCK = 1
 COUNTRY = "NL01"
 FUNNEL_INDICATOR = "jongeren_jeugdzorg"
-SUBGROUP_DIMS = ("leeftijd", "huishouden", "verwijzer")
-MAX_WIJKEN_IN_FIGURE = 30
 DATA_COLUMNS = ["indicator", "region_code", "region_name", "period", "numerator", "denominator", "value", "unit",
                 "status", "source_table"]
 
@@ -467,157 +467,3 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
                        xlabel="aantal jongeren (de basis van het percentage)",
                        focus_code=scope.focus.code if scope.focus.level == "gemeente" else None)
     return Section("trechter_jeugdzorg", title, text=text, data=data, figure=fig, source=source)
-
-
-# --- wijken en groepen ---------------------------------------------------------------------------
-
-def wijken(scope: Scope) -> Section:
-    """The wijken of the focus gemeente: share of all its youths with jeugdzorg per wijk."""
-    title = "Wijken"
-    if scope.focus.level != "gemeente":
-        return Section("wijken", title, text="Wijkcijfers horen bij een gemeente; voor een regio als geheel worden "
-                                             "ze niet getoond.")
-    shown, data, period = wijk_tables.wijk_table(scope.ind(wijk_tables.WIJK_INDICATOR), scope.focus.code, scope.threshold)
-    if period is None or shown.empty:
-        return Section("wijken", title, text=(f"Voor {scope.focus.name} zijn geen wijkcijfers beschikbaar in de "
-                                              "gebruikte tabellen (de offline kopie mist per jaar de laatste gemeenten)."))
-    source = wording.source_line(scope.who, data["source_table"], [data["period"].iloc[0]] if "period" in data else ())
-    plot_data = data[~data["klein"]]
-    fig = None
-    if 2 <= len(plot_data) <= MAX_WIJKEN_IN_FIGURE:
-        top = plot_data.loc[plot_data["aandeel_van_gemeente"].idxmax()]
-        fig = BarsFigure(plot_data, f"Jongeren met jeugdzorg per wijk, {period}: de meeste in {top['region_name']}",
-                         (f"Bron: {scope.who}, tabel {', '.join(wording.table_ids(data['source_table']))}, {period}. "
-                          f"Aandeel van alle jongeren met jeugdzorg in {scope.focus.name}; wijken met minder dan "
-                          f"{scope.threshold} jongeren niet getoond."),
-                         category="region_name", value="aandeel_van_gemeente")
-    n_small, n_new = int(data["klein"].sum()), int(data["nieuwe_code"].sum())
-    text = (f"De verdeling over de wijken in {period}. CBS publiceert per wijk niet het aantal jongeren dat er woont, "
-            "dus dit is het aandeel van de wijk in alle jongeren met jeugdzorg van de gemeente — een grote wijk "
-            "heeft vanzelf een groter aandeel.")
-    if n_small:
-        text += f" {n_small} wijk(en) met minder dan {scope.threshold} jongeren of zonder cijfer worden niet getoond."
-    if len(plot_data) > MAX_WIJKEN_IN_FIGURE:
-        text += f" Met {len(plot_data)} wijken staat de verdeling alleen in de tabel."
-    if n_new:
-        text += (f" {n_new} wijkcode(s) bestonden het jaar ervoor nog niet (gewijzigde wijkindeling); die worden "
-                 "niet met eerdere jaren vergeleken.")
-    return Section("wijken", title, text=text, table=shown, data=data.drop(columns=["klein"]), figure=fig,
-                   source=source, caption="Aantallen onder de privacydrempel worden niet getoond.")
-
-
-def groep(scope: Scope, dim: str) -> Section:
-    """One subgroup split of the focus region against Nederland."""
-    data, period = wijk_tables.subgroup_table(scope.ind(wijk_tables.SUBGROUP_INDICATORS[dim]), scope.focus.code, dim,
-                                              scope.threshold)
-    title = wijk_tables.SUBGROUP_TITLES[dim]
-    sid = f"groepen_{dim}"
-    if period is None or data.empty:
-        return Section(sid, title, text=f"{title}: geen cijfers voor {scope.focus.name} in de gebruikte tabellen.")
-    own = data[data["region_code"] == scope.focus.code]
-    nl = data[data["region_code"] == COUNTRY].drop_duplicates("groep").set_index("groep")  # once, also for NL01
-    shown = pd.DataFrame({
-        title: own["groep"],
-        f"Aantal {scope.focus.name}": [cells.count(v) if pd.notna(v) else cells.below(scope.threshold)
-                                       for v in own["aantal"]],
-        f"% {scope.focus.name}": [cells.pct(v) for v in own["aandeel"]],
-        f"% {scope.country}": [cells.pct(nl["aandeel"].get(g)) for g in own["groep"]],
-    })
-    source = f"Bron: {scope.who}, tabel {', '.join(wording.table_ids(own['source_table']))}, {period}."
-    fig = BarsFigure(own.dropna(subset=["aandeel"]),
-                     f"{title} van jongeren met jeugdzorg in {scope.focus.name}, {period}", source,
-                     category="groep", value="aandeel")
-    unit = "trajecten" if dim == "verwijzer" else "jongeren met jeugdzorg"
-    text = (f"Verdeling van de {unit} in {scope.focus.name} naar {title.lower()}, naast {scope.country}. Een andere "
-            "verdeling kan komen door een andere bevolkingsopbouw; het is een vraag voor het gesprek, geen oordeel.")
-    return Section(sid, title, text=text, table=shown, data=data, figure=fig, source=source)
-
-
-def groepen(scope: Scope) -> list[Section]:
-    return [groep(scope, dim) for dim in SUBGROUP_DIMS]
-
-
-def landelijke_context(scope: Scope) -> Section | None:
-    """Splits CBS publishes only for Nederland (sex at peildatum, vsv by herkomst, Halt): context."""
-    rows = []
-    s = scope.ind("jongeren_jeugdzorg_peildatum")
-    s = s[(s["region_code"] == COUNTRY) & s["value"].notna()]
-    if not s.empty:
-        last = s["period"].max()
-        at = s[s["period"] == last].set_index(["group_dim", "group_value"])["value"]
-        total = at.get(("totaal", "totaal"))
-        for sex in ("Mannen", "Vrouwen"):
-            v = at.get(("geslacht", sex))
-            if v is not None and total:
-                rows.append({"Onderwerp": f"Jongeren met jeugdzorg in natura: {sex.lower()}",
-                             "Peildatum": parse_period(last).label, "Aantal": cells.count(v),
-                             "Aandeel": cells.pct(v / total * 100)})
-    v = scope.ind("vsv_herkomst")
-    v = v[v["value"].notna()]
-    if not v.empty:
-        last = v.sort_values("period_start")["period"].iloc[-1]
-        for r in v[v["period"] == last].itertuples(index=False):
-            who = "alle jongeren" if r.group_dim == "totaal" else r.group_value.lower()
-            rows.append({"Onderwerp": f"Voortijdig schoolverlaters 18–25 jaar: {who}",
-                         "Peildatum": parse_period(last).label, "Aantal": cells.count(r.numerator),
-                         "Aandeel": cells.pct(r.value)})
-    h = scope.ind("halt_jongeren")
-    h = h[(h["group_dim"] == "totaal") & h["value"].notna()]
-    if not h.empty:
-        last = h.sort_values("period_start").iloc[-1]
-        rows.append({"Onderwerp": "Halt-jongeren", "Peildatum": parse_period(last["period"]).label,
-                     "Aantal": cells.count(last["value"]), "Aandeel": None})
-    if not rows:
-        return None
-    return Section("landelijke_context", "Alleen landelijk", table=pd.DataFrame(rows),
-                   text=(f"Deze cijfers bestaan alleen voor {scope.country} als geheel, niet per gemeente. Ze geven "
-                         "context, geen vergelijking."))
-
-
-# --- bijlage -------------------------------------------------------------------------------------
-
-POLARITY = {"neutraal": "neutraal (meer is niet vanzelf beter of slechter)", "hoger_beter": "hoger is beter",
-            "lager_beter": "lager is beter"}
-
-
-def tables_used(scope: Scope) -> list[str]:
-    """The source tables behind this block (every concept with a block-1 indicator)."""
-    from kompas_lib.analysis.sections.bijlage import tables_used as of_blocks
-
-    return of_blocks(scope, (BLOCK,))
-
-
-def definities(scope: Scope) -> Section:
-    rows = [{"Indicator": ind.titel, "Definitie": ind.definitie, "Eenheid": ind.unit_label,
-             "Richting": POLARITY[ind.polariteit]}
-            for ind in scope.catalogue.indicators.values()]
-    return Section("definities", "Definities", table=pd.DataFrame(rows), detail=True,
-                   caption="Definities uit de indicatorcatalogus van het werkboek.")
-
-
-METHODS = [
-    ("Marge van een percentage", "Wilson-interval (95 %) uit teller en noemer, verbreed waar CBS aantallen op "
-                                 "vijftallen afrondt."),
-    ("Verschil met Nederland of vergelijkbare gemeenten",
-     "'Groter dan toeval' alleen als het verschil buiten de 99,8 %-grenzen valt die rekening houden met de gewone "
-     "verschillen tussen gemeenten (random-effects-model); bij toeval ongeveer 1 op de 500 vergelijkingen."),
-    ("Trechterfiguur", "Grenzen rond het landelijke cijfer op 95 % en 99,8 %, met dezelfde verschillen tussen "
-                       "gemeenten; bij toeval valt ongeveer 5 % buiten de 95 %-grenzen."),
-    ("Trendbreuk", "Het laatste jaar valt buiten de 99,8 %-voorspelmarge van een rechte lijn door de eerdere jaren "
-                   "(vanaf 2016, minstens vier jaren)."),
-    ("Vergelijkbare gemeenten", "k dichtstbijzijnde gemeenten (euclidische afstand) op gestandaardiseerde "
-                                "kenmerken; het aantal en de kenmerken staan in het instellingenbestand."),
-    ("Bevolkingseffect en gebruikseffect", "Verandering in aantallen = verandering in aantal jongeren × gemiddeld "
-                                           "gebruik + verandering in gebruik × gemiddeld aantal jongeren."),
-    ("Herindelingen", "Aantallen van voorgangers opgeteld; percentages opnieuw berekend, of gewogen naar het aantal "
-                      "jongeren als alleen een percentage bestaat."),
-    ("Kleine aantallen", "CBS rondt aantallen af op vijftallen; aantallen onder de privacydrempel worden niet "
-                         "getoond of geëxporteerd."),
-    ("Uitkomsten per aanbieder", "Trechterfiguur met exacte binomiale grenzen rond het gemiddelde; verbreed als "
-                                 "aanbieders meer verschillen dan toeval verklaart. Geen ranglijst."),
-]
-
-
-def methoden() -> Section:
-    return Section("methoden", "Methoden", table=pd.DataFrame(METHODS, columns=["Methode", "Toelichting"]),
-                   caption="Methoden; een uitgebreide toelichting staat bij de documentatie van het werkboek.")
