@@ -92,6 +92,11 @@ def test_trend_break_rule_by_hand_and_false_alarm_rate():
     assert signals.trend_break([10, 10.2, 10.4, 10.5, 10.7, 13.0]) == "stijging"
     assert signals.trend_break([10, 10.2, 10.4, 10.5, 10.7, 10.9]) is None
     assert signals.trend_break([10, 11, 12, 13]) is None  # fewer than 4 earlier points: no verdict
+    # a flat published series that moves one rounding step: the float residuals are ~1e-16, not 0
+    flat = [0.3, 0.3, 0.3, 0.3, 0.3, 0.2]
+    assert signals.trend_break([0.1 * 3] * 5 + [0.2]) is None and signals.trend_break(flat, resolution=0.1) is None
+    assert signals.trend_break([2.0, 2.0, 2.0, 2.0, 2.0, 3.5], resolution=0.1) == "stijging"  # a real jump stays
+    assert signals.trend_break([5.0, 5.1, 5.0, 5.1, 5.0, 5.2], resolution=0.1) is None  # within one step
     rng = np.random.default_rng(3)
     runs = 4000
     alarms = sum(signals.trend_break(5 + 0.3 * np.arange(8) + rng.normal(0, 0.5, 8)) is not None for _ in range(runs))

@@ -161,6 +161,14 @@ class Registry(_Strict):
         """The rounding step of an indicator's published counts (0 when not rounded)."""
         return self.concepts[self.indicators[indicator].concept].afgerond_op or 0
 
+    def value_step(self, indicator: str) -> float:
+        """The step of an indicator's published values: CBS publishes percentages and rates with one
+        decimal, counts rounded to :meth:`rounding` (1 when not rounded). A change smaller than one step
+        can be rounding alone."""
+        if self.indicators[indicator].eenheid in ("percentage", "per_1000"):
+            return 0.1
+        return float(self.rounding(indicator) or 1)
+
     def indicators_of(self, concept: str) -> list[Indicator]:
         return [i for i in self.indicators.values() if i.concept == concept]
 

@@ -85,7 +85,7 @@ def signalen(scope: Scope) -> Section:
         own = own.sort_values("period_start")
         if ind.eenheid in spread_model.SCALES and len(own) >= 5:
             tests += 1
-            brk = trend_break(own["value"].tolist())
+            brk = trend_break(own["value"].tolist(), resolution=scope.catalogue.value_step(ind.id))
             if brk:
                 rows.append({"Indicator": ind.titel, "Soort": "trendbreuk", "Periode": label,
                              "Wat valt op": word_trend(ind.titel, ind.polariteit, brk)})
