@@ -162,9 +162,11 @@ def test_one_verdict_per_figure_across_the_report(make_real_scope, code):
         if ind.titel not in kern.index:
             continue
         cell = kern.loc[ind.titel, "Verschil met Nederland"]
-        out = cell.endswith("groter dan toeval") and not cell.startswith("niet")
+        out = cell.endswith(", uitzonderlijk")
         sentence = staat.trend(scope, ind.id).text
-        assert out == ("(verschil groter dan toeval)" in sentence), (ind.id, cell, sentence)
+        assert out == ("(uitzonderlijk: buiten de gewone verschillen tussen gemeenten)" in sentence), (ind.id, cell,
+                                                                                                       sentence)
+        assert "toeval" not in sentence
         listed = signals[(signals.Indicator == ind.titel) & (signals.Soort == "verschil")]
         assert out == any("Nederland" in t for t in listed["Wat valt op"]), (ind.id, cell)
         if ind.id == "jongeren_jeugdzorg" and scope.focus.level == "gemeente":

@@ -17,8 +17,11 @@ def row(num, den, value=None, period="2023"):
 def test_compare_words_the_verdict_of_the_model():
     out = Verdict(3.5, "hoger")
     assert compare_to(out, 11.0, "Nederland", "percentage") == (
-        "hoger dan 11,0\u00a0% in Nederland (verschil groter dan toeval)")
-    assert compare_to(Verdict(1.0, None), 11.0, "Nederland", "percentage").startswith("niet duidelijk anders")
+        "hoger dan 11,0\u00a0% in Nederland (uitzonderlijk: buiten de gewone verschillen tussen gemeenten)")
+    # Utrecht's 4,1 % against 8,3 %: clearly lower, yet within the ordinary differences between gemeenten
+    assert compare_to(Verdict(1.0, None), 8.3, "Nederland", "percentage", 4.1) == (
+        "lager dan 8,3\u00a0% in Nederland, binnen de gewone verschillen tussen gemeenten")
+    assert compare_to(Verdict(1.0, None), 8.3, "Nederland", "percentage", 8.32).startswith("vergelijkbaar met")
     assert compare_to(NO_VERDICT, 347, "Nederland", "euro") == "tegenover €\u00a0347 in Nederland"
 
 

@@ -18,7 +18,7 @@ def verkenner(demo_processed):
 
 def test_verkenner_updates_at_once_and_explains_a_typo(verkenner):
     first = verkenner.sentence
-    assert "Waterveen" in first and "groter dan toeval" in first and "<img" in verkenner.out.value
+    assert "Waterveen" in first and "uitzonderlijk" in first and "<img" in verkenner.out.value
     verkenner.indicator.value = "pct_jeugdhulp_in_natura"
     assert verkenner.sentence != first and "jeugdhulp in natura" in verkenner.sentence
     verkenner.gemeente.value = "bergsted"  # a typo gets the nearest gemeente, and says so
@@ -134,7 +134,7 @@ def test_training_notebooks_run_headless(demo_processed, monkeypatch, tmp_path):
                   for o in c.outputs if "text/html" in o.get("data", {})]
         assert static and all("Waterveen" in h and "Momentopname" in h for h in static), path.name
         if path.stem == "1_verkenner":
-            assert "groter dan toeval" in static[0] and "data:image/png;base64" in static[0]
+            assert "uitzonderlijk" in static[0] and "data:image/png;base64" in static[0]
 
 
 def test_snapshot_of_a_widget_state_shows_choices_outputs_and_escapes_text():

@@ -151,7 +151,7 @@ def test_an_outlier_is_a_signal_in_block_1_and_block_6(make_real_scope):
     table = staat.signalen(scope).table
     assert "Jongeren met jeugdzorg (verwacht gebruik)" in set(table["Indicator"])
     assert any(s.section == "verwacht_gebruik" for s in verbetercyclus.alle_signalen(scope))
-    assert "groter dan toeval" in verwacht.sentence(scope, own)
+    assert "uitzonderlijk" in verwacht.sentence(scope, own) and "toeval" not in verwacht.sentence(scope, own)
 
 
 def test_params_narrow_the_model_and_refuse_an_unknown_outcome(make_real_scope, tmp_path):

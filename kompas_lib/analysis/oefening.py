@@ -151,7 +151,7 @@ def _detectable_change(t: Toets, s, ind, unit: str) -> float | None:
     t.zichtbaar = detectable
     t.regels.append(("Kleinste zichtbare verandering",
                      f"ongeveer {fmt.number(detectable, 1)} {_points(unit)}: een kleinere verandering valt binnen "
-                     f"de marge ({how}) en is niet van toeval te onderscheiden."))
+                     f"de marge ({how}) en is niet te onderscheiden van de gewone schommelingen."))
     return detectable
 
 

@@ -60,22 +60,32 @@ def _compare_word(a: float, b: float, unit: str) -> str:
     return "hoger dan" if a > b else "lager dan"
 
 
-def compare_to(verdict: Verdict, other_value: float, other_label: str, unit: str) -> str:
-    """'hoger dan 11,0 % in Nederland (verschil groter dan toeval)' — the verdict comes from the one
-    comparison model (:mod:`..methods.spread`); without a possible verdict only the numbers."""
+# The yardstick of every comparison of a gemeente (DESIGN §4): the ordinary differences between gemeenten,
+# not chance. 'Uitzonderlijk' = outside their 99,8 % range (methods.spread); the words say so.
+EXCEPTIONAL = "buiten de gewone verschillen tussen gemeenten"
+ORDINARY = "binnen de gewone verschillen tussen gemeenten"
+
+
+def compare_to(verdict: Verdict, other_value: float, other_label: str, unit: str, own_value: float | None = None) -> str:
+    """'hoger dan 11,0 % in Nederland (uitzonderlijk: buiten de gewone verschillen tussen gemeenten)' —
+    the verdict comes from the one comparison model (:mod:`..methods.spread`); without a possible verdict
+    only the numbers. A difference inside the ordinary range keeps its direction ('lager dan 8,3 % in
+    Nederland, binnen de gewone verschillen tussen gemeenten') when ``own_value`` is given."""
     shown = f"{fmt.value(other_value, unit)} in {other_label}"
     if not verdict.possible:
         return f"tegenover {shown}"
     if verdict.direction is None:
-        return f"niet duidelijk anders dan {shown} (verschil niet groter dan toeval)"
-    return f"{verdict.direction} dan {shown} (verschil groter dan toeval)"
+        side = _compare_word(own_value, other_value, unit) if own_value is not None else ""
+        side = side if side in ("hoger dan", "lager dan") else "vergelijkbaar met"
+        return f"{side} {shown}, {ORDINARY}"
+    return f"{verdict.direction} dan {shown} (uitzonderlijk: {EXCEPTIONAL})"
 
 
 def verdict_cell(verdict: Verdict) -> str:
-    """A table cell for a verdict: 'hoger, groter dan toeval' / 'niet groter dan toeval' / '–'."""
+    """A table cell for a verdict: 'hoger, uitzonderlijk' / 'binnen de gewone verschillen' / '–'."""
     if not verdict.possible:
         return "–"
-    return f"{verdict.direction}, groter dan toeval" if verdict.direction else "niet groter dan toeval"
+    return f"{verdict.direction}, uitzonderlijk" if verdict.direction else "binnen de gewone verschillen"
 
 
 def small_numbers(row: pd.Series) -> bool:

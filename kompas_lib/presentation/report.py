@@ -92,7 +92,8 @@ class FrontPage:
 
 
 AGENDA_FILE = "agenda.json"  # beside the shown tables
-NO_AGENDA = "Er staan geen signalen op de agenda: geen verschil of ontwikkeling is groter dan toeval."
+NO_AGENDA = ("Er staan geen signalen op de agenda: geen verschil valt buiten de gewone verschillen tussen "
+             "gemeenten en geen ontwikkeling buigt duidelijk af.")
 
 
 def save_agenda(folder: Path, agenda: Agenda) -> Path:

@@ -1,7 +1,7 @@
 """One comparison model for gemeenten: how much gemeenten differ beyond chance, and whether one
 figure stands out against that spread.
 
-Every verdict 'groter dan toeval' in a report comes from here, so the same figure gets the same
+Every verdict 'uitzonderlijk' in a report comes from here, so the same figure gets the same
 verdict in the signal list, the sentences, the kerncijfers and the funnel.
 
 * **Scale.** Percentages are compared on the arcsine–square-root scale, rates per 1.000 inhabitants
@@ -12,7 +12,7 @@ verdict in the signal list, the sentences, the kerncijfers and the funnel.
   against the usual differences between gemeenten, not only against the sampling noise of its own
   count. Where CBS publishes only a percentage (no counts), s² is unknown and the spread of the
   published values between gemeenten is used instead.
-* **Level.** 'Groter dan toeval' means outside the 99,8 % limits (two-sided α = 0,002, |z| ≥ 3,09),
+* **Level.** 'Uitzonderlijk' means outside the 99,8 % limits (two-sided α = 0,002, |z| ≥ 3,09),
   the outer line of the funnel. A report makes some 40 such comparisons; at this level one expects
   about 0,1 false signal per report by chance alone (0,2 % per comparison).
 * **Comparable gemeenten** are a distribution, not one pooled sample: the figure is compared with

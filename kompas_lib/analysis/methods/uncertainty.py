@@ -1,5 +1,5 @@
 """Uncertainty of rates and counts (DESIGN.md §4): Wilson and Clopper–Pearson intervals for a
-proportion and exact Poisson limits for a count ('groter dan toeval' is decided in
+proportion and exact Poisson limits for a count ('uitzonderlijk' is decided in
 :mod:`.spread`). Pure functions, vectorised over numpy arrays or pandas Series."""
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ and those of small ones too wide.
   variance that adds the between-gemeente spread α μ², the Poisson noise μ and the uncertainty of
   the fitted coefficients (var log μ̂ = xᵀ Σ x), moment-matched to a negative binomial. The ratio
   observed / expected is judged against it, at the same levels as every other verdict in a report
-  (95 % for the figure, 99,8 % for 'groter dan toeval', :mod:`.spread`).
+  (95 % for the figure, 99,8 % for 'uitzonderlijk', :mod:`.spread`).
 * **Contributions**: how many youths each characteristic adds to or takes from the expectation
   compared with a gemeente with the national average profile — a log-mean Divisia split, so the
   parts add up exactly to the difference (Ang 2004).
@@ -175,7 +175,7 @@ class Expectation:
 
     def verdict(self) -> str:
         """'hoger' / 'lager' when the observed count lies outside the 99,8 % prediction interval
-        (groter dan toeval, as everywhere in the report), else 'zoals verwacht'."""
+        (uitzonderlijk, as everywhere in the report), else 'zoals verwacht'."""
         lo, hi = self.interval(LEVEL_ALERT)
         return "hoger" if self.observed > hi else "lager" if self.observed < lo else "zoals verwacht"
 

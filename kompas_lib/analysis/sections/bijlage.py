@@ -82,10 +82,11 @@ METHODS = [
     ("Marge van een percentage", "Wilson-interval (95 %) uit teller en noemer, verbreed waar CBS aantallen op "
                                  "vijftallen afrondt."),
     ("Verschil met Nederland of vergelijkbare gemeenten",
-     "'Groter dan toeval' alleen als het verschil buiten de 99,8 %-grenzen valt die rekening houden met de gewone "
-     "verschillen tussen gemeenten (random-effects-model); bij toeval ongeveer 1 op de 500 vergelijkingen."),
+     "'Uitzonderlijk' alleen als het verschil buiten de 99,8 %-grenzen van de gewone verschillen tussen gemeenten "
+     "valt (random-effects-model); als geen gemeente echt afwijkt, gebeurt dat bij ongeveer 1 op de 500 "
+     "vergelijkingen."),
     ("Trechterfiguur", "Grenzen rond het landelijke cijfer op 95 % en 99,8 %, met dezelfde verschillen tussen "
-                       "gemeenten; bij toeval valt ongeveer 5 % buiten de 95 %-grenzen."),
+                       "gemeenten; als geen gemeente echt afwijkt, valt ongeveer 5 % buiten de 95 %-grenzen."),
     ("Trendbreuk", "Het laatste jaar valt buiten de 99,8 %-voorspelmarge van een rechte lijn door de eerdere jaren "
                    "(vanaf 2016, minstens vier jaren)."),
     ("Vergelijkbare gemeenten", "k dichtstbijzijnde gemeenten (euclidische afstand) op gestandaardiseerde "
@@ -97,7 +98,7 @@ METHODS = [
     ("Kleine aantallen", "CBS rondt aantallen af op vijftallen; aantallen onder de privacydrempel worden niet "
                          "getoond of geëxporteerd."),
     ("Uitkomsten per aanbieder", "Trechterfiguur met exacte binomiale grenzen rond het gemiddelde; verbreed als "
-                                 "aanbieders meer verschillen dan toeval verklaart. Geen ranglijst."),
+                                 "aanbieders meer verschillen dan kleine aantallen verklaren. Geen ranglijst."),
 ]
 
 

@@ -97,10 +97,12 @@ def signalen(scope: Scope) -> Section:
         signals.append(Signal(BLOCK, r.Indicator, r.Soort, r.Periode, r._3, section))
     chance = spread_model.expected_false_alarms(tests)
     how_many = f"ongeveer {fmt.number(chance, 1)}" if chance >= 0.05 else "minder dan 0,1"
-    text = (f"Er zijn {tests} vergelijkingen gemaakt. Een verschil telt pas als het buiten de 99,8 %-grenzen "
-            f"valt; bij toeval alleen verwacht je dan {how_many} signaal in deze lijst.")
+    text = (f"Er zijn {tests} vergelijkingen gemaakt. Een verschil telt pas als het buiten de 99,8 %-grenzen van "
+            "de gewone verschillen tussen gemeenten valt (uitzonderlijk); als geen enkele gemeente echt afwijkt, "
+            f"levert een lijst als deze er {how_many} op.")
     if not len(table):
-        text = "Er zijn geen verschillen of trendbreuken die groter zijn dan toeval. " + text
+        text = ("Er zijn geen verschillen die buiten de gewone verschillen tussen gemeenten vallen, en geen "
+                "trendbreuken. " + text)
     return Section("signalen", "Wat valt op", text=text, table=table, data=table,
                    caption="Vergeleken met het meest recente cijfer van Nederland en van de vergelijkbare gemeenten.",
                    signals=tuple(signals))
@@ -217,10 +219,10 @@ def verwacht_naar_leeftijd(scope: Scope) -> Section:
                "wat je op grond van de leeftijdsopbouw verwacht")
     text = (f"Als jongeren in {scope.focus.name} per leeftijdsgroep even vaak jeugdzorg hadden als in {scope.country}, "
             f"zouden het er in {parse_period(period).label} {fmt.count(res.expected)} zijn; het werkelijke aantal is "
-            f"{fmt.count(res.observed)}: {verdict}. Verhouding {fmt.number(res.ratio, 2)} (95 %-marge voor toeval "
-            f"{fmt.number(res.low, 2)}–{fmt.number(res.high, 2)}). Die marge houdt alleen rekening met toeval binnen "
-            "de gemeente, niet met de gewone verschillen tussen gemeenten; dit is daarom geen oordeel 'groter dan "
-            f"toeval'. Benadering: de bevolking naar leeftijd is van 1 januari {pop_year} en in groepen van vijf "
+            f"{fmt.count(res.observed)}: {verdict}. Verhouding {fmt.number(res.ratio, 2)} (95 %-marge "
+            f"{fmt.number(res.low, 2)}–{fmt.number(res.high, 2)}). Die marge houdt alleen rekening met de "
+            "onzekerheid van het aantal zelf, niet met de gewone verschillen tussen gemeenten; dit is daarom geen "
+            f"oordeel 'uitzonderlijk'. Benadering: de bevolking naar leeftijd is van 1 januari {pop_year} en in groepen van vijf "
             "jaar, gelijk verdeeld over de jaren.")
     data = pd.DataFrame({"leeftijd": groups, "waargenomen": obs_own.where(obs_own >= scope.threshold).to_numpy(),
                          "bevolking": p_own, "landelijk_gebruik": rates,
@@ -353,7 +355,7 @@ def trend(scope: Scope, indicator: str) -> Section:
     if not nl.empty and pd.notna(nl.iloc[0]["value"]):
         nl_label = cmp.labels.get(COUNTRY, scope.country)
         v = scope.verdict(ind, s, last["period"], COUNTRY)
-        sentence.append(", " + wording.compare_to(v, nl.iloc[0]["value"], nl_label, ind.eenheid))
+        sentence.append(", " + wording.compare_to(v, nl.iloc[0]["value"], nl_label, ind.eenheid, last["value"]))
         title += f" ({nl_label} {fmt.value(nl.iloc[0]['value'], ind.eenheid)})"
     ch = change(s, scope.focus.code, first_year=FIRST_FULL_YEAR)
     breaks = table_breaks(s, scope.focus.code)
@@ -445,7 +447,7 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
     if not focus_rows.empty:
         where = focus_rows["oordeel_998"].iloc[0]
         fig_title = (f"{ind.titel} {period_label}: {scope.focus.name} valt {where}"
-                     + (" (groter dan toeval)" if where != "binnen de grenzen" else ""))
+                     + (" (uitzonderlijk)" if where != "binnen de grenzen" else ""))
     else:
         fig_title = (f"{ind.titel} {period_label}: {int((table['oordeel_998'] == 'binnen de grenzen').sum())} van "
                      f"{len(table)} gemeenten binnen de grenzen")
@@ -455,8 +457,8 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
     out95 = int((table["oordeel_95"] != "binnen de grenzen").sum())
     out998 = int((table["oordeel_998"] != "binnen de grenzen").sum())
     text = (f"In {period_label} vallen {out95} van de {len(table)} gemeenten ({fmt.pct(out95 / len(table) * 100)}) "
-            f"buiten de 95 %-grenzen — bij toeval alleen zou dat ongeveer 5 % zijn — en {out998} buiten de "
-            f"99,8 %-grenzen. Alleen buiten de 99,8 %-grenzen noemt dit rapport een verschil groter dan toeval. De "
+            f"buiten de 95 %-grenzen — als geen gemeente echt afweek, zou dat ongeveer 5 % zijn — en {out998} buiten "
+            f"de 99,8 %-grenzen. Alleen buiten de 99,8 %-grenzen noemt dit rapport een verschil uitzonderlijk. De "
             "grenzen houden rekening met de gewone verschillen tussen gemeenten, niet alleen met het aantal jongeren. "
             "Een punt buiten de grenzen is een reden om door te vragen, geen rangorde: de figuur zegt niets over "
             "welke gemeente het 'beter' doet.")

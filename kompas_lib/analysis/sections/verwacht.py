@@ -114,12 +114,12 @@ def verdict_words(o: Uitkomstoordeel) -> str:
     """The verdict clause, the same wherever the report shows this figure."""
     v = o.ex.verdict()
     if v == "hoger":
-        return "hoger dan verwacht (groter dan toeval: buiten het 99,8 %-voorspellingsinterval)"
+        return "hoger dan verwacht (uitzonderlijk: buiten het 99,8 %-voorspellingsinterval)"
     if v == "lager":
-        return "lager dan verwacht (groter dan toeval: buiten het 99,8 %-voorspellingsinterval)"
+        return "lager dan verwacht (uitzonderlijk: buiten het 99,8 %-voorspellingsinterval)"
     if not o.ex.inside95():
-        return ("buiten het 95 %-interval, maar binnen het 99,8 %-interval: opvallend, maar dit rapport noemt het "
-                "niet groter dan toeval")
+        return ("buiten het 95 %-interval, maar binnen het 99,8 %-interval: binnen de gewone verschillen tussen "
+                "gemeenten met hetzelfde profiel, al ligt het aan de rand")
     return "zoals verwacht: binnen wat tussen gemeenten met hetzelfde profiel gewoon voorkomt"
 
 
@@ -286,7 +286,7 @@ def gebruik(scope: Scope) -> list[Section]:
              f"{'De gemeente telt' if scope.focus.level == 'gemeente' else 'De gemeenten van de regio tellen'} "
              "niet mee in de schatting van de eigen verwachting. Het voorspellingsinterval bevat de gewone "
              "verschillen tussen gemeenten met hetzelfde profiel; pas buiten het 99,8 %-interval noemt dit rapport "
-             "een verschil groter dan toeval.")
+             "een verschil uitzonderlijk.")
     text = "\n\n".join([intro, *(sentence(scope, o) for o in found)])
     source = (f"Bron: {scope.who}, tabel {', '.join(wording.table_ids(scope.ind(main.outcome)['source_table']))}; "
               "eigen berekening (negatief-binomiaal model over alle gemeenten; zie de bijlage).")
@@ -308,7 +308,7 @@ def gebruik(scope: Scope) -> list[Section]:
     spec, units = _all_gemeenten(scope, main)
     out.append(Section("verwacht_alle_gemeenten", "Alle gemeenten: waargenomen tegenover verwacht",
                        text=("Gemeenten met veel jongeren liggen dicht bij hun verwachting, kleine gemeenten wijken "
-                             "door toeval verder af; de grenzen houden daar rekening mee. Een punt buiten de grenzen "
+                             "door de onzekerheid van kleine aantallen verder af; de grenzen houden daar rekening mee. Een punt buiten de grenzen "
                              "is een vraag, geen rangorde."),
                        figure=spec, data=units.rename(columns={"n": "verwacht", "rate": "verhouding"})))
     trend = _trend(scope, main)
@@ -393,7 +393,7 @@ def bijlage_model(scope: Scope) -> list[Section]:
         "over de gemeenten. De spreiding tussen gemeenten die de kenmerken niet verklaren, zit in de "
         "overdispersie van het model en daarmee in de voorspellingsintervallen. De verwachting van een gemeente komt "
         "uit een schatting zonder die gemeente (de overdispersie wordt één keer over alle gemeenten geschat). "
-        "'Verklaarde verschillen' is het deel van de verschillen tussen gemeenten boven toeval dat de kenmerken "
+        "'Verklaarde verschillen' is het deel van de verschillen tussen gemeenten (boven wat kleine aantallen al geven) dat de kenmerken "
         "verklaren (1 − α/α₀). 'Binnen eigen 95 %-interval' is de toets op de echte gegevens: bij een goed model "
         "valt ongeveer 95 % van de gemeenten binnen hun eigen interval. De bijdragen per kenmerk zijn verdeeld met "
         "de logaritmisch-gemiddelde Divisia-methode, zodat ze optellen tot het verschil met het gemiddelde profiel.")
