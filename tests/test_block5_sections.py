@@ -159,8 +159,26 @@ def test_small_provider_is_suppressed_in_table_figure_and_data(own_scope):
         assert "Klein Praktijk" not in set(sec.figure.data["code"])  # not drawn, not in the limits
     trend = uitkomsten.aanbieders_trend(own_scope)
     assert trend is None  # one year only: no trend
-    zorg = uitkomsten.per_zorgvorm(own_scope)
-    assert zorg.table["Percentage"].str.endswith("%").all()
+    zorg = shown(uitkomsten.per_zorgvorm(own_scope).table)
+    assert zorg["Percentage"].map(lambda t: t.endswith("%") or t == "te klein").all()
+
+
+def test_a_count_or_its_complement_below_the_threshold_is_never_shown(own_scope, tmp_path):
+    """16 trajecten of which 1 volgens plan: n may be shown, but not the rate (k = 1 would follow), and
+    15 of 16 (n − k = 1 left) neither; the others are untouched."""
+    frame = provider_frame(tmp_path, providers=[("Een", 100, 70), ("Twee", 120, 80), ("Drie", 90, 60),
+                                                ("Bijna niemand", 16, 1), ("Bijna iedereen", 16, 15)])
+    scope = dataclasses.replace(own_scope, local=dataclasses.replace(own_scope.local, aanbieders=OwnFile(
+        "aanbieders", "aanbieders.csv", frame)))
+    sec = uitkomsten.aanbieder_trechter(scope, "volgens_plan")
+    table = shown(sec.table).set_index("Aanbieder")
+    for name in ("Bijna niemand", "Bijna iedereen"):
+        row = table.loc[name]
+        assert row["Trajecten"] == "16" and row[sec.title] == "te klein" and row["95 %-marge"] == "–"
+        d = sec.data.set_index("aanbieder").loc[name]
+        assert d[["k", "rate", "lo", "hi"]].isna().all() and d["n"] == 16
+        assert name not in set(sec.figure.data["code"])
+    assert table.loc["Een", sec.title] == "70,0\u00a0%"
 
 
 def test_demo_providers_of_the_focus_gemeente_only(demo_scope):

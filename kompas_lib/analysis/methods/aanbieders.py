@@ -47,14 +47,21 @@ MEASURES = {
 
 
 def rates(df: pd.DataFrame, measure: str, by: list[str], threshold: int) -> pd.DataFrame:
-    """k, n, rate and Wilson interval per group; groups with n below ``threshold`` are marked small and
-    carry no numbers (so they can be neither shown nor exported)."""
+    """k, n, rate and Wilson interval per group, with what privacy allows to show.
+
+    ``klein``: n below ``threshold`` — the group carries no numbers at all. ``teller_klein``: n is large
+    enough, but the count k or its complement n − k is below ``threshold`` — n may be shown, but k, the
+    rate and its interval are blank (from n and a rate anyone could derive k). ``getoond``: neither; only
+    these groups are shown, plotted, exported with their rate, and used for funnel limits."""
     m = MEASURES[measure]
     g = df.assign(_k=df[m.teller].sum(axis=1), _n=df[m.noemer]).groupby(by, sort=True)[["_k", "_n"]].sum().reset_index()
     g = g.rename(columns={"_k": "k", "_n": "n"})
     g["klein"] = g["n"] < threshold
+    g["teller_klein"] = ~g["klein"] & ((g["k"] < threshold) | (g["n"] - g["k"] < threshold))
+    g["getoond"] = ~(g["klein"] | g["teller_klein"])
     lo, hi = wilson(g["k"], g["n"].where(g["n"] > 0))
     g["rate"], g["lo"], g["hi"] = g["k"] / g["n"], lo, hi
-    g.loc[g["klein"], ["k", "n", "rate", "lo", "hi"]] = np.nan
+    g.loc[g["klein"], "n"] = np.nan
+    g.loc[~g["getoond"], ["k", "rate", "lo", "hi"]] = np.nan
     g.insert(0, "indicator", measure)
     return g

@@ -51,6 +51,10 @@ TEMPLATE_INTRO = "Het sjabloon heeft deze kolommen (de betekenis staat in de toe
 
 # --- het landelijke beeld -----------------------------------------------------------------------
 
+SMALL_COUNT = ("te weinig trajecten, of een aantal (of het deel dat overblijft) onder {t}: niet getoond om "
+               "privacyredenen")
+
+
 def _short_title(title: str) -> str:
     return title.replace(" (landelijk, dagen)", "").replace(" (landelijk)", "")
 
@@ -265,7 +269,7 @@ def aanbieder_trechter(scope: Scope, measure: str, df: pd.DataFrame | None = Non
     year = latest_year(df)
     label = parse_period(year).label
     r = provider_data.rates(df[df["periode"] == year], measure, ["aanbieder"], scope.threshold)
-    ok = r[~r["klein"]]
+    ok = r[r["getoond"]]
     if len(ok) < 2:
         return Section(sid, m.titel, heading=3, data=r,
                        text=f"{m.titel}: te weinig aanbieders met genoeg trajecten voor een vergelijking.")
@@ -285,11 +289,12 @@ def aanbieder_trechter(scope: Scope, measure: str, df: pd.DataFrame | None = Non
     shown = pd.DataFrame({
         "Aanbieder": list(r["aanbieder"]),
         "Trajecten": [cells.below(scope.threshold) if k else cells.count(n) for k, n in zip(r["klein"], r["n"])],
-        m.titel: [cells.too_small() if k else cells.pct(v * 100) for k, v in zip(r["klein"], r["rate"])],
-        "95 %-marge": [None if k else cells.margin(lo * 100, hi * 100)
-                       for k, lo, hi in zip(r["klein"], r["lo"], r["hi"])],
-        "Ten opzichte van de grenzen": ["niet beoordeeld (te klein)" if k else verdict.get(a, "–")
-                                        for k, a in zip(r["klein"], r["aanbieder"])],
+        m.titel: [cells.pct(v * 100) if ok else cells.too_small(reason=SMALL_COUNT.format(t=scope.threshold))
+                  for ok, v in zip(r["getoond"], r["rate"])],
+        "95 %-marge": [cells.margin(lo * 100, hi * 100) if ok else None
+                       for ok, lo, hi in zip(r["getoond"], r["lo"], r["hi"])],
+        "Ten opzichte van de grenzen": [verdict.get(a, "–") if ok else "niet beoordeeld (te klein)"
+                                        for ok, a in zip(r["getoond"], r["aanbieder"])],
     })
     if measure == "tevredenheid":
         resp = provider_data.rates(df[df["periode"] == year], "respons", ["aanbieder"], scope.threshold).set_index("aanbieder")
@@ -328,7 +333,7 @@ def aanbieders_trend(scope: Scope, measure: str = "volgens_plan") -> Section | N
     if years.empty:
         return None
     r = provider_data.rates(years, measure, ["aanbieder", "periode"], scope.threshold)
-    r = r[~r["klein"]].copy()
+    r = r[r["getoond"]].copy()
     if r["periode"].nunique() < 2:
         return None
     r["value"] = r["rate"] * 100
@@ -353,8 +358,10 @@ def per_zorgvorm(scope: Scope) -> Section | None:
     for measure in ZORGVORM_MEASURES:
         r = provider_data.rates(df[df["periode"] == year], measure, ["zorgvorm"], scope.threshold)
         for z in r.itertuples(index=False):
+            shown = (cells.pct(z.rate * 100) if z.getoond
+                     else cells.too_small(reason=SMALL_COUNT.format(t=scope.threshold)))
             rows.append({"Zorgvorm": z.zorgvorm, "Indicator": provider_data.MEASURES[measure].titel,
-                         "Jaar": parse_period(year).label, "Percentage": cells.too_small() if z.klein else cells.pct(z.rate * 100)})
+                         "Jaar": parse_period(year).label, "Percentage": shown})
     return Section("aanbieders_zorgvorm", "Uitkomsten per zorgvorm", text="Uitkomsten per zorgvorm (alle aanbieders samen):",
                    table=pd.DataFrame(rows), source=wording.source_line(provider_who(scope), periods=[year]))
 
