@@ -1,4 +1,30 @@
-"""Shared fixtures: where the real CBS snapshot is, and facts prepared from it once per session."""
+"""Shared fixtures: where the real CBS snapshot is, and facts prepared from it once per session.
+
+Which tests are ``slow`` is decided here, in ``pytest_collection_modifyitems``, not by decorators
+scattered over the test files. ``make test-fast`` (``pytest -m "not slow"``) leaves out a test that
+
+1. uses a fixture of ``SLOW_FIXTURES``, directly or through another fixture: ``real`` (the whole real
+   snapshot prepared, 25–30 s; so also ``make_real_scope``, ``utrecht_report`` and module fixtures
+   built on them) or a fixture that runs papermill or a batch (``demo_batch``, ``demo_report``);
+2. is in a module of ``END_TO_END``: it starts a Jupyter kernel, runs the notebooks (with papermill, or
+   all of them in-process), a batch, a Dask cluster or Chromium, or needs the real snapshot prepared;
+3. is named in ``SLOW_IN_MODULE`` (by its name or a fixture it uses), for one of three reasons:
+   it generates or prepares a data set of its own besides the session's demo (a second Demoland
+   for determinism, a second preparation for idempotence, Demoland with an extended catalogue);
+   it runs ``prepare`` on tables of the real snapshot (with a narrowed catalogue: a few seconds
+   each); or it computes what a whole report computes to check the demo or a training tool (all
+   signals of several Demoland gemeenten; the training widgets with every block's signals and
+   their figures);
+4. carries ``@pytest.mark.slow`` itself (older marks; they agree with the rule).
+
+Everything else stays fast (under a minute): pure methods, synthetic frames, params and own-file
+validation, the section builders on the session's demo (``demo_scope``, ``make_demo_scope``), the
+demo's own tables, and snapshot tests that only read raw tables (headers, period titles, Gebieden).
+``make test`` runs all of them.
+
+Hypothesis: the profile ``fast`` (15 examples a test) is loaded when the run leaves the slow tests
+out, ``full`` (60) otherwise; ``--hypothesis-profile`` or ``HYPOTHESIS_PROFILE`` choose one.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +32,40 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parents[1]
+
+SLOW_FIXTURES = {"real", "utrecht_report", "demo_batch", "demo_report"}
+END_TO_END = {"test_pipeline.py", "test_cluster.py", "test_kernel.py", "test_notebooks.py", "test_block1.py",
+              "test_outcome.py"}
+SLOW_IN_MODULE = {  # module -> names of tests, or of fixtures whose tests are slow
+    "test_demo.py": {"test_deterministic_byte_identical",  # a second Demoland, compared byte for byte
+                     "test_demoland_is_worth_discussing", "test_the_expected_use_model_finds_demolands_profile"},
+    "test_prepare.py": {"test_prepare_is_idempotent_and_atomic"},  # a second preparation of the demo
+    "test_catalogue_extension.py": {"demo",  # Demoland generated and prepared with three new indicators
+                                    # prepare on the snapshot with a narrowed catalogue
+                                    "pleegzorg_snapshot", "test_a_column_no_source_has_is_skipped_and_reported"},
+    "test_training.py": {"demo_processed"},  # the training widgets driven over the prepared demo
+}
+
+settings.register_profile("full", max_examples=60)
+settings.register_profile("fast", max_examples=15)
+
+
+def pytest_configure(config):
+    if config.getoption("hypothesis_profile", None):
+        return  # loaded by hypothesis' own plugin
+    fast = "not slow" in (config.getoption("markexpr", "") or "")
+    settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("fast" if fast else "full"))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        names = {getattr(item, "originalname", item.name), *item.fixturenames}
+        if (item.path.name in END_TO_END or SLOW_FIXTURES & names
+                or SLOW_IN_MODULE.get(item.path.name, set()) & names):
+            item.add_marker(pytest.mark.slow)
 
 
 def shared_dir() -> Path:
@@ -48,8 +106,9 @@ def read_cbs(snapshot_dir: Path, table_id: str):
 
 
 @pytest.fixture(scope="session")
-def demo_processed(tmp_path_factory) -> Path:
-    """The demo (Demoland) generated and prepared once per session; returns the processed folder."""
+def demo_prepared(tmp_path_factory):
+    """The demo (Demoland) generated and prepared once per session: the result of ``prepare`` with
+    ``raw`` (the generated folder, read-only for tests) and ``out_dir`` (the processed folder)."""
     from kompas_lib.prepare.facts import prepare
     from kompas_lib.sources import FolderSource
     from kompas_lib.sources.demoland import generate_demo
@@ -57,8 +116,15 @@ def demo_processed(tmp_path_factory) -> Path:
     raw = tmp_path_factory.mktemp("demo_raw")
     out = tmp_path_factory.mktemp("demo_processed")
     generate_demo(raw)
-    prepare(FolderSource(raw, "demo"), out, progress=False)
-    return out
+    result = prepare(FolderSource(raw, "demo"), out, progress=False)
+    result.raw, result.out_dir = raw, out
+    return result
+
+
+@pytest.fixture(scope="session")
+def demo_processed(demo_prepared) -> Path:
+    """The processed folder of the session's demo."""
+    return demo_prepared.out_dir
 
 
 @pytest.fixture(scope="session")
@@ -68,21 +134,27 @@ def demo_facts(demo_processed):
     return load_facts(demo_processed)
 
 
+# The scopes below are made without ``facts=``: then every scope of one prepared folder gets the same
+# fact and region tables (``session.cached_tables``) and so the library's per-process indexes, peer
+# profiles and expected-use models (``analysis.shared``), as the reports of one batch worker do.
+# With ``facts=`` each scope would read its own region table and compute all of those again.
+
+
 @pytest.fixture(scope="session")
-def demo_scope(demo_processed, demo_facts):
+def demo_scope(demo_processed):
     """A Scope for the first Demoland gemeente with its params file (ambities, own files)."""
     from kompas_lib.presentation.notebook import load_scope
 
-    return load_scope("GM9001", ROOT / "params" / "GM9001.yml", processed=demo_processed, facts=demo_facts)
+    return load_scope("GM9001", ROOT / "params" / "GM9001.yml", processed=demo_processed)
 
 
 @pytest.fixture(scope="session")
-def make_demo_scope(demo_processed, demo_facts):
+def make_demo_scope(demo_processed):
     """Build a Scope on the demo for any code and params file: make_demo_scope('JZ91', path_or_None)."""
     from kompas_lib.presentation.notebook import load_scope
 
     def make(code: str, params_file=None):
-        return load_scope(code, params_file, processed=demo_processed, facts=demo_facts)
+        return load_scope(code, params_file, processed=demo_processed)
 
     return make
 
@@ -130,12 +202,9 @@ def demo_report(demo_batch):
 @pytest.fixture(scope="session")
 def make_real_scope(real):
     """Build a Scope on the real snapshot: make_real_scope('GM0088')."""
-    from kompas_lib.prepare.facts import load_facts
     from kompas_lib.presentation.notebook import load_scope
 
-    facts = load_facts(real.out_dir)
-
     def make(code: str, params_file=None):
-        return load_scope(code, params_file, processed=real.out_dir, facts=facts)
+        return load_scope(code, params_file, processed=real.out_dir)
 
     return make

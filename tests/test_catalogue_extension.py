@@ -5,7 +5,8 @@
 * a column no source has is skipped and reported in prepare.json, and prepare does not stop.
 
 The snapshot tests use a catalogue copy with only the concept of the new indicator, so that prepare
-reads a few tables (about a second) instead of the whole snapshot.
+reads a few tables (about a second) instead of the whole snapshot; the tests that use the same copy share
+one preparation (a module fixture).
 """
 
 import json
@@ -145,9 +146,21 @@ def test_demo_with_a_new_indicator_is_deterministic(demo, tmp_path, monkeypatch)
             assert (tmp_path / name).read_bytes() == (demo.raw / name).read_bytes(), name
 
 
-def test_new_indicator_on_the_snapshot_equals_cbs(snapshot_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv(CATALOGUE_ENV, str(write_catalogue(tmp_path, {"trajecten_pleegzorg": PLEEGZORG}, only=(CONCEPT,))))
-    res = prepare(FolderSource(snapshot_dir, "snapshot"), tmp_path / "processed", progress=False)
+@pytest.fixture(scope="module")
+def pleegzorg_snapshot(snapshot_dir, tmp_path_factory):
+    """The snapshot prepared once for this module with a catalogue of only the concept of the new
+    indicator, and that indicator; the result has ``catalogue`` and ``out_dir``."""
+    folder = tmp_path_factory.mktemp("catalogue_snapshot")
+    catalogue = write_catalogue(folder, {"trajecten_pleegzorg": PLEEGZORG}, only=(CONCEPT,))
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(CATALOGUE_ENV, str(catalogue))
+        result = prepare(FolderSource(snapshot_dir, "snapshot"), folder / "processed", progress=False)
+    result.catalogue, result.out_dir = catalogue, folder / "processed"
+    return result
+
+
+def test_new_indicator_on_the_snapshot_equals_cbs(snapshot_dir, pleegzorg_snapshot):
+    res = pleegzorg_snapshot
     assert res.report["indicators_skipped"] == []
     for table, title, period, region, code in [("85094NED", "30 juni 2023", "2023-06-30", "Utrecht (gemeente)", "GM0344"),
                                                ("82968NED", "31 december 2018", "2018-12-31", "Nederland", "NL01")]:
@@ -194,10 +207,10 @@ def test_a_column_no_source_has_is_skipped_and_reported(snapshot_dir, tmp_path, 
     assert {"trajecten_jeugdzorg", "trajecten_jeugdhulp_met_verblijf"} <= set(facts.indicator)  # the rest is read
 
 
-def test_new_indicator_reaches_the_real_report_overview_and_export(snapshot_dir, tmp_path, monkeypatch):
-    monkeypatch.setenv(CATALOGUE_ENV, str(write_catalogue(tmp_path, {"trajecten_pleegzorg": PLEEGZORG}, only=(CONCEPT,))))
-    res = prepare(FolderSource(snapshot_dir, "snapshot"), tmp_path / "processed", progress=False)
-    shown, exported = overview_and_export(tmp_path / "processed", "GM0344", tmp_path / "report")
+def test_new_indicator_reaches_the_real_report_overview_and_export(pleegzorg_snapshot, tmp_path, monkeypatch):
+    monkeypatch.setenv(CATALOGUE_ENV, str(pleegzorg_snapshot.catalogue))
+    res = pleegzorg_snapshot
+    shown, exported = overview_and_export(res.out_dir, "GM0344", tmp_path / "report")
     row = shown[shown.Indicator == "Trajecten pleegzorg"].iloc[0]
     out = exported.set_index(["indicator", "region_code"]).loc[("trajecten_pleegzorg", "GM0344")]
     assert row["Domein"] == "Jeugdhulp" and row["Utrecht"] == f"{out.value:,.0f}".replace(",", ".")

@@ -8,9 +8,11 @@ from kompas_lib.pipeline.batch import run_many
 pytestmark = pytest.mark.slow
 
 
-def test_batch_on_a_dask_cluster_writes_reports_and_index(demo_processed, tmp_path):
+def test_batch_on_a_dask_cluster_writes_reports_and_index(demo_processed, tmp_path, monkeypatch):
     from distributed import LocalCluster
+    from test_kernel import _probe_notebooks  # one small notebook per report: the test is about the executor
 
+    monkeypatch.setenv("KOMPAS_NOTEBOOKS_DIR", str(_probe_notebooks(tmp_path / "notebooks")))
     with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None) as cluster:
         results = run_many(["GM9001", "GM0000"], processed=demo_processed, out_root=tmp_path, progress=False,
                            executor="dask", scheduler=cluster.scheduler_address)

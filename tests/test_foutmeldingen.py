@@ -204,8 +204,9 @@ def test_damaged_prepared_data_say_to_prepare_again(env, real, tmp_path, monkeyp
 
 
 # --- property-based: random input is accepted or refused with the library's own error ------------
+# (how many examples: the hypothesis profile of tests/conftest.py, few in `make test-fast`)
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(max_size=300))
 def test_params_loader_accepts_or_refuses_any_text(tmp_path, text):
     f = tmp_path / "p.yml"
@@ -216,7 +217,7 @@ def test_params_loader_accepts_or_refuses_any_text(tmp_path, text):
         pass
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.dictionaries(st.sampled_from(["gemeente", "periode", "benchmarks", "privacy", "naam", "k", "indicatoren",
                                         "vergelijkbare_gemeenten", "ambities"]),
                        st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False)
@@ -237,7 +238,7 @@ CELL = st.one_of(st.text(max_size=10), st.integers(-5, 10 ** 6).map(str), st.flo
                  st.sampled_from(["", "GM0344", "GM0345", "2023", "2023-13", "1-1-2024", "=1+1", "-5", "12,5"]))
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(list(sjablonen.SPECS)), rows=st.lists(st.lists(CELL, min_size=1, max_size=12),
                                                                   max_size=6))
 def test_own_file_validator_accepts_or_refuses_any_table(tmp_path, name, rows):
@@ -251,7 +252,7 @@ def test_own_file_validator_accepts_or_refuses_any_table(tmp_path, name, rows):
         pass
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.binary(max_size=400))
 def test_own_file_reader_accepts_or_refuses_any_bytes(tmp_path, data):
     f = tmp_path / "aanbieders.csv"
