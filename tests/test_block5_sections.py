@@ -115,25 +115,26 @@ def test_the_catalogue_decides_the_national_indicators(demo_scope):
 def test_funnel_signals_name_providers_outside_the_limits_without_ranking(own_scope):
     sec = uitkomsten.aanbieder_trechter(own_scope, "volgens_plan")
     verdicts = dict(zip(sec.table["Aanbieder"], sec.table["Ten opzichte van de grenzen"]))
-    assert verdicts["Aanbieder B"] == "onder de grenzen" and verdicts["Horizon"] == "binnen de grenzen"
+    assert verdicts["Horizon"] == "binnen de grenzen"
+    b = sec.data.set_index("aanbieder").loc["Aanbieder B"]
+    assert verdicts["Aanbieder B"] == "onder de 99,8 %-grenzen (uitzonderlijk)" == b["oordeel"]
     assert sec.signals == (Signal(block=5, subject="Beëindigd volgens plan", kind="buiten de grenzen", period="2024",
-                                  text="Aanbieder B valt onder de grenzen voor trajecten beëindigd volgens plan (2024).",
-                                  section="aanbieders_volgens_plan"),)
-    early = uitkomsten.aanbieder_trechter(own_scope, "voortijdig")
-    assert [s.text for s in early.signals] == [
-        "Aanbieder B valt boven de grenzen voor voortijdig afgesloten trajecten (2024)."]
-    # every signal of the block: one per provider outside the 95 % limits, pointing at its section
+                                  text="Aanbieder B valt onder de 99,8 %-grenzen voor trajecten beëindigd volgens plan "
+                                       "(2024).", section="aanbieders_volgens_plan"),)
+    # every signal of the block: one per provider outside the 99,8 % limits (the level of 'uitzonderlijk'),
+    # pointing at its section; outside only the 95 % limits is in the table and the figure, not on the agenda
     signals = uitkomsten.signalen(own_scope)
-    outside = [(s.id, r.Aanbieder) for s in uitkomsten.aanbieders_trechters(own_scope)
-               for r in s.table.itertuples() if r[-1] in ("boven de grenzen", "onder de grenzen")]
-    assert len(signals) == len(outside) == 2
+    rows = [(s.id, r.Aanbieder, r[-1]) for s in uitkomsten.aanbieders_trechters(own_scope) for r in s.table.itertuples()]
+    assert len(signals) == sum(v.endswith("(uitzonderlijk)") for _, _, v in rows)
+    assert all(v in ("binnen de grenzen", "niet beoordeeld (te klein)") or "%-grenzen" in v for _, _, v in rows)
     for s in signals:
         assert s.block == 5 and s.kind == "buiten de grenzen" and s.section in MEASURE_IDS
         assert not any(w in s.text.lower() for w in ("beste", "slechtste", "rang", "hoogste", "laagste", "plaats"))
-    # a provider name not starting with 'Aanbieder' gets the word in front
-    named = uitkomsten.provider_signals(pd.DataFrame({"code": ["Horizon"], "oordeel_95": ["boven de grenzen"]}),
-                                        "tevredenheid", "2024")
-    assert named[0].text == "Aanbieder Horizon valt boven de grenzen voor cliënttevredenheid (2024)."
+    # a provider outside only the 95 % limits puts nothing on the agenda
+    both = pd.DataFrame({"code": ["Horizon", "Jeugdhulp Noord"], "oordeel_95": ["boven de grenzen"] * 2,
+                         "oordeel_998": ["boven de grenzen", "binnen de grenzen"]})
+    named = uitkomsten.provider_signals(both, "tevredenheid", "2024")
+    assert [n.text for n in named] == ["Aanbieder Horizon valt boven de 99,8 %-grenzen voor cliënttevredenheid (2024)."]
 
 
 def test_providers_are_alphabetical_not_ranked(own_scope):

@@ -246,14 +246,28 @@ def _named(provider: str) -> str:
 
 
 def provider_signals(verdicts: pd.DataFrame, measure: str, year: str) -> tuple[Signal, ...]:
-    """One signal per provider outside the 95 % limits (columns code, oordeel_95), alphabetical."""
+    """One signal per provider outside the 99,8 % limits (columns code, oordeel_998), alphabetical: the
+    level at which the report calls any difference uitzonderlijk. The 95 % limits stay in the figure and
+    the table, as a first look, but put nothing on the agenda (with six providers and five measures they
+    would give a signal by chance alone in about 40 % of reports)."""
     m = provider_data.MEASURES[measure]
     phrase = MEASURE_PHRASE.get(measure, m.titel[:1].lower() + m.titel[1:])
     label = parse_period(year).label
-    out = verdicts[verdicts["oordeel_95"] != "binnen de grenzen"].sort_values("code")
+    out = verdicts[verdicts["oordeel_998"] != "binnen de grenzen"].sort_values("code")
     return tuple(Signal(block=BLOCK, subject=m.titel, kind="buiten de grenzen", period=year,
-                        text=f"{_named(p)} valt {v} voor {phrase} ({label}).", section=f"aanbieders_{measure}")
-                 for p, v in zip(out["code"], out["oordeel_95"]))
+                        text=f"{_named(p)} valt {v.replace('grenzen', '99,8 %-grenzen')} voor {phrase} ({label}).",
+                        section=f"aanbieders_{measure}")
+                 for p, v in zip(out["code"], out["oordeel_998"]))
+
+
+def _limits_cell(v95: str, v998: str) -> str:
+    """Where a provider lies: 'binnen de grenzen', 'onder de 95 %-grenzen' or 'onder de 99,8 %-grenzen
+    (uitzonderlijk)'."""
+    if v998 != "binnen de grenzen":
+        return v998.replace("grenzen", "99,8 %-grenzen (uitzonderlijk)")
+    if v95 != "binnen de grenzen":
+        return v95.replace("grenzen", "95 %-grenzen")
+    return v95
 
 
 def aanbieder_trechter(scope: Scope, measure: str, df: pd.DataFrame | None = None) -> Section | None:
@@ -275,9 +289,10 @@ def aanbieder_trechter(scope: Scope, measure: str, df: pd.DataFrame | None = Non
                        text=f"{m.titel}: te weinig aanbieders met genoeg trajecten voor een vergelijking.")
     units = pd.DataFrame({"code": ok["aanbieder"], "name": ok["aanbieder"], "k": ok["k"], "n": ok["n"]})
     table, par = funnel_table(units)
-    verdict = dict(zip(table["code"], table["oordeel_95"]))
+    verdict = {c: _limits_cell(a, b) for c, a, b in zip(table["code"], table["oordeel_95"], table["oordeel_998"])}
     counts = table["oordeel_95"].value_counts()
-    title = f"{m.titel} {label}: {counts.get('binnen de grenzen', 0)} van {len(table)} aanbieders binnen de grenzen"
+    title = (f"{m.titel} {label}: {counts.get('binnen de grenzen', 0)} van {len(table)} aanbieders binnen de "
+             "95 %-grenzen")
     caption = wording.source_line(
         provider_who(scope), periods=[year],
         extra=f"Grenzen rond het gemiddelde van deze aanbieders ({fmt.pct(par['p_bar'] * 100)})"
@@ -301,8 +316,9 @@ def aanbieder_trechter(scope: Scope, measure: str, df: pd.DataFrame | None = Non
         shown.insert(3, "Respons", [cells.pct(resp["rate"].get(a) * 100) if pd.notna(resp["rate"].get(a)) else None
                                     for a in r["aanbieder"]])
     sentence = (f"{m.titel}, {label}: per aanbieder met een 95 %-marge, in alfabetische volgorde. Binnen de grenzen "
-                "betekent dat het verschil met het gemiddelde past bij de gebruikelijke spreiding; erbuiten is een "
-                "reden voor een gesprek.")
+                "betekent dat het verschil met het gemiddelde past bij de gebruikelijke spreiding; buiten de "
+                "95 %-grenzen is een reden om door te vragen, buiten de 99,8 %-grenzen is het verschil uitzonderlijk "
+                "en komt het op de agenda van blok 6.")
     if measure == "tevredenheid":
         sentence += " Lees tevredenheid altijd samen met de respons: bij een lage respons zegt het percentage weinig."
     export = r.assign(oordeel=[verdict.get(a) for a in r["aanbieder"]], periode=year)
