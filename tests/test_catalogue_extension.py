@@ -231,7 +231,9 @@ def overview_and_export(processed: Path, code: str, out_dir: Path) -> tuple[pd.D
     section = staat.alle_indicatoren(ctx.scope)
     nb.show(ctx, section)
     exported = pd.read_csv(out_dir / "data" / "alle_indicatoren.csv", sep=";", decimal=",", encoding="utf-8-sig")
-    return section.table, exported
+    from kompas_lib.presentation.cells import shown
+
+    return shown(section.table), exported  # as the reader sees it
 
 
 def test_new_indicators_reach_the_demo_report_overview_and_export(demo, tmp_path, monkeypatch):
@@ -249,7 +251,39 @@ def test_skipped_indicators_are_explained_in_the_appendix(demo_scope):
     from kompas_lib.analysis.sections import bijlage
 
     assert bijlage.overgeslagen(demo_scope, 1) is None
-    info = {**demo_scope.prepare_info, "indicators_skipped": [
-        {"indicator": "vsv", "table": "84780NED", "column": "X_1", "reason": SKIP_COLUMN}]}
+    info = dataclasses.replace(demo_scope.prepare_info, indicators_skipped=(
+        {"indicator": "vsv", "table": "84780NED", "column": "X_1", "reason": SKIP_COLUMN},))
     sec = bijlage.overgeslagen(dataclasses.replace(demo_scope, prepare_info=info), 1)
     assert list(sec.table.iloc[0]) == ["Voortijdig schoolverlaters", display_id("84780NED"), SKIP_COLUMN]
+
+
+def test_every_counts_publication_rounding_is_stated_in_the_catalogue(snapshot_dir):
+    """The catalogue states CBS's rounding of every count it reads, checked against the snapshot: all
+    published counts are multiples of it, and no coarser rounding (5, 10, 100) is left unstated — a VSV
+    count published in tens or a maatstaf in hundreds must not pass for an exact count."""
+    import pandas as pd
+
+    from kompas_lib.core.registry import load_registry
+
+    reg = load_registry()
+    checked = 0
+    for ind in reg.indicators.values():
+        stated = reg.rounding(ind.id) or 1
+        for col in {c for k in (ind.teller, ind.noemer) if k for c in ([k] if isinstance(k, str) else k)}:
+            for span in reg.concepts[ind.concept].tables:
+                f = snapshot_dir / span.id / f"{span.id}.csv"
+                if not f.is_file():
+                    continue
+                head = pd.read_csv(f, sep=";", encoding="utf-8-sig", nrows=0).columns
+                if col not in head:
+                    continue
+                v = pd.to_numeric(pd.read_csv(f, sep=";", encoding="utf-8-sig", usecols=[col])[col],
+                                  errors="coerce").dropna()
+                v = v[v != 0]  # as published (a factor such as x 1.000 euro is not a rounding)
+                if v.empty or not (v == v.round()).all():
+                    continue  # not counts (amounts, averages)
+                coarsest = max(r for r in (1, 5, 10, 100) if (v % r == 0).all())
+                assert (v % stated == 0).all(), (ind.id, span.id, col, stated)
+                assert coarsest <= stated, f"{ind.id}: {col} in {span.id} is rounded to {coarsest}, catalogue says {stated}"
+                checked += 1
+    assert checked >= 20

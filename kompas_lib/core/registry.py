@@ -106,6 +106,7 @@ class Indicator(_Strict):
     alleen_landelijk: bool = False  # CBS publishes no regional figure: national context only
     minimaal_verschil: float | None = None  # smallest difference (in the indicator's unit) worth a signal
     basis: str | None = None  # what a percentage is of: 'van de jongeren tot 18 jaar' (headers, axes)
+    afgerond_op: int | None = None  # CBS's rounding of this indicator's counts, where it differs from the concept's
 
     @property
     def unit_label(self) -> str:
@@ -158,8 +159,10 @@ class Registry(_Strict):
         return list(dict.fromkeys(ids))
 
     def rounding(self, indicator: str) -> int:
-        """The rounding step of an indicator's published counts (0 when not rounded)."""
-        return self.concepts[self.indicators[indicator].concept].afgerond_op or 0
+        """The rounding step of an indicator's published counts (0 when not rounded): the indicator's own
+        ``afgerond_op``, else its concept's. A test checks it against the snapshot."""
+        ind = self.indicators[indicator]
+        return ind.afgerond_op or self.concepts[ind.concept].afgerond_op or 0
 
     def value_step(self, indicator: str) -> float:
         """The step of an indicator's published values: CBS publishes percentages and rates with one
