@@ -156,3 +156,31 @@ def test_a_jeugdregio_is_summed_over_its_current_gemeenten(make_demo_scope):
         assert row.value == pytest.approx(sums.loc[period, "numerator"] / sums.loc[period, "denominator"] * 100)
     text = staat.bevolking(scope).text
     assert all(scope.names[c] in text for c in members) and "huidige grenzen" in text
+
+
+def test_every_block_reads_a_region_on_todays_borders(make_demo_scope):
+    """Blocks 1, 2 and 6 show a jeugdregio's own series as the sum of its current gemeenten, never CBS's
+    historical region total — here made 30 % larger, as a region whose territory changed would be."""
+    import dataclasses
+
+    from kompas_lib.analysis.sections import resultaat, verbetercyclus
+    from kompas_lib.core import fmt
+    from kompas_lib.core.params import DoelIndicator
+
+    base = make_demo_scope("JZ91")
+    facts = base.facts.copy()
+    old = (facts.region_code == "JZ91") & (facts.indicator == "jongeren_jeugdzorg")
+    facts.loc[old, ["numerator", "denominator"]] *= 1.3
+    scope = dataclasses.replace(base, facts=facts)
+    members = scope.comparison.members["JZ91"]
+    f = facts[facts.region_code.isin(members) & (facts.indicator == "jongeren_jeugdzorg")
+              & (facts.group_dim == "totaal") & (facts.period_type == "jaar")]
+    sums = f.groupby("period")[["numerator", "denominator"]].sum()
+    sums = sums[sums.index.str[:4].astype(int) >= 2016]
+
+    text = staat.bevolking(scope).text  # block 1: the split into a population and a use effect
+    assert f"van {fmt.count(sums.numerator.iloc[0])} naar {fmt.count(sums.numerator.iloc[-1])}" in text
+    own, *_ = resultaat.indicator_series(scope, DoelIndicator(indicator="jongeren_jeugdzorg", richting="lager"))
+    assert own.set_index("label").loc[sums.index[-1], "numerator"] == sums.numerator.iloc[-1]  # block 2
+    then, now, _ = verbetercyclus._indicator_change(scope, "jongeren_jeugdzorg", "2019-06-01")  # block 6
+    assert now.startswith(fmt.pct(sums.numerator.iloc[-1] / sums.denominator.iloc[-1] * 100))

@@ -94,6 +94,19 @@ class Scope:
         return comparison.verdict(self.comparison, ind, self.ind(ind.id), s, period, ref_code,
                                   self.catalogue.rounding(ind.id), self.shared.spread_rows(ind.id, period))
 
+    def own_series(self, indicator: str, period_type: str | None = "jaar") -> pd.DataFrame:
+        """The focus region's own series of ``indicator`` on today's borders — the one place every block
+        reads it from: a gemeente's series is harmonised for herindelingen in the facts, a jeugdregio or
+        provincie is the sum of its current member gemeenten (not CBS's historical region total, whose
+        territory changed; see :func:`..methods.comparison.on_current_borders`)."""
+        from kompas_lib.analysis.methods import comparison
+        from kompas_lib.analysis.methods.benchmarks import series
+
+        ind = self.catalogue.indicators[indicator]
+        facts = self.ind(indicator)
+        s = series(facts, indicator, [self.focus.code], period_type=period_type)
+        return comparison.on_current_borders(s, ind, facts, self.comparison.members)
+
     def spread(self, ind: Indicator, period: str):
         """The between-gemeente spread of ``ind`` in ``period`` (see :mod:`..methods.spread`)."""
         from kompas_lib.analysis.methods import comparison

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from kompas_lib.analysis.methods.benchmarks import series
 from kompas_lib.analysis.methods.targets import (  # noqa: F401  (re-exported for callers of block 2)
     NIET_OP_KOERS,
     ONZEKER,
@@ -75,7 +74,7 @@ def indicator_series(scope: Scope, spec) -> tuple[pd.DataFrame, str, str, str]:
     result indicator: from the facts (catalogue indicator) or the gemeente's own indicator file."""
     if spec.indicator:
         ind = scope.catalogue.indicators[spec.indicator]
-        s = series(scope.ind(ind.id), ind.id, [scope.focus.code], period_type=None)
+        s = scope.own_series(ind.id, period_type=None)  # on today's borders
         s = s[s["period_type"].isin(["jaar", "schooljaar"])]
         out = pd.DataFrame({"year": [parse_period(p).year for p in s["period"]], "value": s["value"].to_numpy(),
                             "numerator": s["numerator"].to_numpy(), "denominator": s["denominator"].to_numpy(),

@@ -129,7 +129,7 @@ def _decomposition_sentence(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> 
     """Split the change in the number of youths with jeugdzorg into a population and a rate effect."""
     from kompas_lib.analysis.methods.demography import decompose_change
 
-    s = series(scope.ind(indicator), indicator, [scope.focus.code])
+    s = scope.own_series(indicator)  # on today's borders, as the trend of the same report
     s = s[s["numerator"].notna() & s["denominator"].notna() & (s["period_start"].dt.year >= FIRST_FULL_YEAR)]
     if len(s) < 2:
         return None

@@ -27,7 +27,7 @@ from datetime import date
 
 import pandas as pd
 
-from kompas_lib.analysis.methods.benchmarks import series, table_breaks
+from kompas_lib.analysis.methods.benchmarks import table_breaks
 from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.section import Agenda, Section, Signal
 from kompas_lib.analysis.sections import activiteiten, kwaliteit, resultaat, staat, uitkomsten
@@ -356,7 +356,7 @@ def _link_words(scope: Scope, block: str, subject: str) -> str:
 def _indicator_change(scope: Scope, indicator: str, start_iso: str) -> tuple[str, str, str]:
     """(value at the start, value now, sentence) of a catalogue indicator for the focus region."""
     ind = scope.catalogue.indicators[indicator]
-    s = series(scope.ind(ind.id), ind.id, [scope.focus.code], period_type=None)
+    s = scope.own_series(ind.id, period_type=None)  # on today's borders
     s = s[s["period_type"].isin(["jaar", "schooljaar"]) & s["value"].notna()].sort_values("period_start")
     if s.empty:
         return "–", "–", f"Voor '{ind.titel}' zijn nog geen cijfers van deze gemeente."
