@@ -184,3 +184,22 @@ def test_every_block_reads_a_region_on_todays_borders(make_demo_scope):
     assert own.set_index("label").loc[sums.index[-1], "numerator"] == sums.numerator.iloc[-1]  # block 2
     then, now, _ = verbetercyclus._indicator_change(scope, "jongeren_jeugdzorg", "2019-06-01")  # block 6
     assert now.startswith(fmt.pct(sums.numerator.iloc[-1] / sums.denominator.iloc[-1] * 100))
+
+
+@pytest.mark.slow  # 32 scopes: about 15 s
+def test_one_gemeente_gets_one_verdict_in_every_report(make_demo_scope):
+    """A gemeente's verdict against Nederland does not depend on whose report shows it: the funnels of
+    three reports and every gemeente's own verdict agree, for every gemeente in the funnel."""
+    from kompas_lib.analysis.methods.comparison import benchmarked
+
+    funnels = [staat.trechter_jeugdzorg(make_demo_scope(code)).data.set_index("code")["oordeel_998"]
+               for code in ("GM9001", "GM9004", "GM9010")]
+    assert all(f.equals(funnels[0]) for f in funnels[1:])
+    words = {"hoger": "boven de grenzen", "lager": "onder de grenzen", None: "binnen de grenzen"}
+    period = staat.trechter_jeugdzorg(make_demo_scope("GM9001")).data["periode"].iloc[0]
+    for code, shown in funnels[0].items():
+        scope = make_demo_scope(code)
+        ind = scope.catalogue.indicators["jongeren_jeugdzorg"]
+        own = scope.verdict(ind, benchmarked(scope.comparison, ind, scope.ind(ind.id)), period, "NL01")
+        assert words[own.direction] == shown, code
+    assert (funnels[0] != "binnen de grenzen").any()  # Demoland has gemeenten outside the limits

@@ -17,9 +17,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
-from kompas_lib.analysis.methods import profiel, verwacht
+from kompas_lib.analysis.methods import profiel, spread, verwacht
 from kompas_lib.analysis.methods.comparison import members_of
 from kompas_lib.prepare.regions import latest_classification
 
@@ -46,6 +47,7 @@ class Shared:
         self.regions = regions
         self._profiles: dict[tuple[str, ...], pd.DataFrame] = {}
         self._spread_rows: dict[tuple[str, str], pd.DataFrame] = {}
+        self._spreads_without: dict[tuple, dict] = {}
         self._models: dict[tuple, tuple] = {}
         self._focus_key: object = None
         self._focus_values: dict = {}
@@ -106,6 +108,24 @@ class Shared:
             self._spread_rows[key] = f[(f["period"] == period) & (f["group_dim"] == "totaal")
                                        & f["region_code"].isin(self.gemeenten)]
         return self._spread_rows[key]
+
+    def spreads_without(self, ind, period: str, rounding: float) -> dict:
+        """Gemeente code -> the between-gemeente spread of ``ind`` in ``period`` over today's gemeenten
+        without that gemeente: the yardstick of *that* gemeente's verdict, whichever report shows it
+        (its own, a neighbour's funnel). Computed once per indicator and period."""
+        key = (ind.id, period, rounding)
+        if key not in self._spreads_without:
+            rows = self.spread_rows(ind.id, period)
+            k, n, v = (rows[c].to_numpy(float) for c in ("numerator", "denominator", "value"))
+            codes = rows["region_code"].to_numpy()
+            keep = np.ones(len(rows), dtype=bool)
+            out = {}
+            for i, code in enumerate(codes):
+                keep[i] = False
+                out[code] = spread.estimate(k[keep], n[keep], v[keep], ind.eenheid, ind.ratio_scale, rounding)
+                keep[i] = True
+            self._spreads_without[key] = out
+        return self._spreads_without[key]
 
     def for_focus(self, focus_key: object, name: str, make: Callable[[], object]):
         """A value of the current focus (e.g. its comparison), made once and shared by the blocks of

@@ -430,7 +430,10 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
                           "name": [scope.names.get(c, c) for c in units["region_code"]],
                           "k": units["numerator"].to_numpy(), "n": units["denominator"].to_numpy()})
     table["rate"] = table["k"] / table["n"]
-    z = [spread_model.against(r, ref, sp).z for _, r in units.iterrows()]
+    # each gemeente against the spread without itself: its verdict is the same in every report (its own,
+    # or the funnel of any other gemeente's report)
+    without = scope.shared.spreads_without(ind, period, scope.catalogue.rounding(ind.id))
+    z = [spread_model.against(r, ref, without.get(r["region_code"]) or sp).z for _, r in units.iterrows()]
     table["z"] = z
     for label, zc in (("95", spread_model.Z95), ("998", spread_model.Z_ALERT)):
         lo, hi = spread_model.funnel_limits(sp, float(y_ref), table["n"], zc, float(v_ref))
