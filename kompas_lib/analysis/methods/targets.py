@@ -9,8 +9,15 @@ judged *with its uncertainty*, not by the point:
 * ``nog niet te zeggen`` — the margin straddles the path, there is no measurement after the
   baseline yet, or no margin can be given.
 
-The margin is the Wilson interval where counts are known; otherwise ± 1,96 × the standard deviation
-of the earlier year-to-year changes (the indicator's usual wobble), when at least three are known.
+The margin holds both kinds of uncertainty a year's figure has: the sampling margin where counts are
+known (Wilson for a percentage, exact Poisson for a rate per 1.000), and the indicator's real
+year-to-year variation — the spread of the earlier years around their own straight line. A
+near-complete count (all pupils of a gemeente) has a tiny sampling margin, yet the figure moves from
+year to year by more than that (Utrecht's VSV: 0,20 against 0,11 procentpunt); judging a target
+against the sampling margin alone would call 'niet op koers' what is 'nog niet te zeggen'. So the
+margin is ± 1,96 × the larger of the two standard deviations (symmetric) whenever the year-to-year
+variation is the larger one, and the sampling interval otherwise. Without counts only the
+year-to-year variation is used (at least four earlier years).
 
 Pure functions on a series frame (columns year, value[, numerator, denominator]); the section
 builder (:mod:`kompas_lib.analysis.sections.resultaat`) turns judgements into tables and figures.
@@ -51,19 +58,36 @@ def margin(series: pd.DataFrame, scale: float = 100.0, unit: str = "percentage")
     limits for a rate per 1.000 (a count of events) from counts; else — and always for euro amounts
     and plain counts — the wobble of earlier years."""
     last = series.iloc[-1]
+    value = float(last["value"])
+    wobble = year_to_year_sd(series["value"].to_numpy(dtype=float)[:-1])
     counted = pd.notna(last.get("numerator")) and pd.notna(last.get("denominator")) and last["denominator"] > 0
+    sampled = None
     if counted and unit == "percentage":
         lo, hi = wilson(last["numerator"], last["denominator"])
-        return float(lo) * scale, float(hi) * scale, "95 %-marge uit teller en noemer"
-    if counted and unit == "per_1000":
+        sampled = float(lo) * scale, float(hi) * scale, "95 %-marge uit teller en noemer"
+    elif counted and unit == "per_1000":
         lo, hi = poisson_exact(last["numerator"])
         per = scale / last["denominator"]
-        return float(lo) * per, float(hi) * per, "95 %-marge uit het aantal gebeurtenissen (Poisson)"
-    steps = np.diff(series["value"].to_numpy(dtype=float)[:-1])
-    if len(steps) >= 3 and np.std(steps, ddof=1) > 0:
-        half = 1.96 * float(np.std(steps, ddof=1))
-        return max(last["value"] - half, 0.0), last["value"] + half, "marge uit de schommeling van eerdere jaren"
-    return None, None, "geen marge bekend"
+        sampled = float(lo) * per, float(hi) * per, "95 %-marge uit het aantal gebeurtenissen (Poisson)"
+    if sampled is not None and (wobble is None or wobble <= (sampled[1] - sampled[0]) / (2 * 1.96)):
+        return sampled
+    if wobble is None or wobble == 0:
+        return sampled if sampled is not None else (None, None, "geen marge bekend")
+    half = 1.96 * wobble
+    how = ("95 %-marge uit de schommeling van eerdere jaren (groter dan de marge uit teller en noemer)"
+           if sampled is not None else "95 %-marge uit de schommeling van eerdere jaren")
+    return max(value - half, 0.0), value + half, how
+
+
+def year_to_year_sd(earlier, min_years: int = 4) -> float | None:
+    """The standard deviation of earlier years around their own straight line (the indicator's real
+    year-to-year variation, sampling noise included); None with fewer than ``min_years`` years."""
+    v = np.asarray([x for x in earlier if np.isfinite(x)], dtype=float)
+    if len(v) < min_years:
+        return None
+    t = np.arange(len(v), dtype=float)
+    slope, intercept = np.polyfit(t, v, 1)
+    return float(np.sqrt(((v - intercept - slope * t) ** 2).sum() / (len(v) - 2)))
 
 
 def judge(series: pd.DataFrame, *, base_year: int, base_value: float, target: float, target_year: int,
