@@ -15,7 +15,8 @@ scattered over the test files. ``make test-fast`` (``pytest -m "not slow"``) lea
    each); or it computes what a whole report computes to check the demo or a training tool (all
    signals of several Demoland gemeenten; the training widgets with every block's signals and
    their figures);
-4. carries ``@pytest.mark.slow`` itself (older marks; they agree with the rule).
+4. carries ``@pytest.mark.slow`` itself: a heavy test in an otherwise fast module (module marks
+   that predate the rule agree with it).
 
 Everything else stays fast (under a minute): pure methods, synthetic frames, params and own-file
 validation, the section builders on the session's demo (``demo_scope``, ``make_demo_scope``), the
