@@ -144,7 +144,7 @@ def demo_facts(demo_processed):
 @pytest.fixture(scope="session")
 def demo_scope(demo_processed):
     """A Scope for the first Demoland gemeente with its params file (ambities, own files)."""
-    from kompas_lib.presentation.notebook import load_scope
+    from kompas_lib.presentation.session import load_scope
 
     return load_scope("GM9001", ROOT / "params" / "GM9001.yml", processed=demo_processed)
 
@@ -152,7 +152,7 @@ def demo_scope(demo_processed):
 @pytest.fixture(scope="session")
 def make_demo_scope(demo_processed):
     """Build a Scope on the demo for any code and params file: make_demo_scope('JZ91', path_or_None)."""
-    from kompas_lib.presentation.notebook import load_scope
+    from kompas_lib.presentation.session import load_scope
 
     def make(code: str, params_file=None):
         return load_scope(code, params_file, processed=demo_processed)
@@ -203,7 +203,7 @@ def demo_report(demo_batch):
 @pytest.fixture(scope="session")
 def make_real_scope(real):
     """Build a Scope on the real snapshot: make_real_scope('GM0088')."""
-    from kompas_lib.presentation.notebook import load_scope
+    from kompas_lib.presentation.session import load_scope
 
     def make(code: str, params_file=None):
         return load_scope(code, params_file, processed=real.out_dir)

@@ -115,8 +115,9 @@ def test_demoland_is_worth_discussing(make_demo_scope):
     assert (households[own] != households[country]).any()
     funnels = {s.id: s for s in uitkomsten.aanbieders_trechters(waterveen) if s is not None}
     plan = funnels["aanbieders_volgens_plan"].table.set_index("Aanbieder")["Ten opzichte van de grenzen"]
-    assert plan["Jeugdhulp De Linde"] == "onder de grenzen"
-    assert plan["Gezinshuis Het Anker"] == "binnen de grenzen"
+    assert plan["Jeugdhulp De Linde"] == "onder de 99,8 %-grenzen (uitzonderlijk)"
+    assert plan["Jeugd-GGZ Horizon"] == "binnen de grenzen"
+    assert plan["Gezinshuis Het Anker"] == "niet beoordeeld (te klein)"  # 9 of 16: a count below 10
     names = set(waterveen.names.values())
     assert not {"Veldhoven-Demo", "Groenlo-Demo", "Molenbeek"} & names
 

@@ -11,6 +11,7 @@ from conftest import read_cbs
 
 from kompas_lib.analysis.methods.aanbieders import COLUMNS
 from kompas_lib.analysis.sections import uitkomsten
+from kompas_lib.presentation.cells import shown as shown_text
 from kompas_lib.presentation.session import load_scope
 
 pytestmark = pytest.mark.slow  # the real snapshot is prepared once per session (about a minute)
@@ -50,7 +51,7 @@ def test_national_values_equal_cbs(utrecht, snapshot_dir):
     got = data.loc["nl_beeindigd_volgens_plan"]
     assert got.value == pytest.approx(expected["nl_beeindigd_volgens_plan"]) and got.source_table == "85096NED"
     assert got.period == "2023" and got.denominator == pytest.approx(total)
-    shown = sec.table.set_index("Indicator")
+    shown = shown_text(sec.table).set_index("Indicator")
     assert shown.loc["Jeugdhulptrajecten beëindigd volgens plan", "Landelijk"] == (
         f"{expected['nl_beeindigd_volgens_plan']:.1f}".replace(".", ",") + "\u00a0%")
     assert shown.loc["Jeugdhulptrajecten beëindigd volgens plan", "Aantal trajecten"] == f"{total:,.0f}".replace(",", ".")
@@ -60,7 +61,7 @@ def test_national_values_equal_cbs(utrecht, snapshot_dir):
     assert set(trend.data["source_table"]) == {"82970NED", "85096NED"}
     assert trend.figure.title.startswith("Landelijk ") and "volgens plan beëindigd in 2023" in trend.figure.title
     # reasons for ending early: counts as published
-    reasons = uitkomsten.landelijke_redenen(utrecht).table
+    reasons = shown_text(uitkomsten.landelijke_redenen(utrecht).table)
     assert reasons.iloc[0]["Aantal (2023)"] == f"{float(row.InOvereenstemming_18):,.0f}".replace(",", ".")
 
 
@@ -76,12 +77,16 @@ def test_provider_funnels_without_ranking(utrecht):
     assert [s.id for s in secs] == [f"aanbieders_{m}" for m in uitkomsten.PROVIDER_MEASURES]
     for sec in secs:
         assert list(sec.data.aanbieder) == sorted(sec.data.aanbieder)  # alphabetical, not by value
-        assert set(sec.data.oordeel.dropna()) <= {"binnen de grenzen", "boven de grenzen", "onder de grenzen"}
+        assert set(sec.data.oordeel.dropna()) <= {"binnen de grenzen"} | {
+            f"{side} de {level}" for side in ("boven", "onder")
+            for level in ("95 %-grenzen", "99,8 %-grenzen (uitzonderlijk)")}
     tevredenheid = secs[-1]
     assert "Respons" in tevredenheid.table.columns and "respons" in tevredenheid.text
-    assert [s.text for s in uitkomsten.signalen(utrecht)] == [
-        "Aanbieder B valt onder de grenzen voor trajecten beëindigd volgens plan (2024).",
-        "Aanbieder B valt boven de grenzen voor voortijdig afgesloten trajecten (2024)."]
+    # a signal for block 6 only where a provider is uitzonderlijk (outside the 99,8 % limits)
+    out = [(s.id, a) for s in secs for a, o in zip(s.data.aanbieder, s.data.oordeel)
+           if isinstance(o, str) and o.endswith("(uitzonderlijk)")]
+    texts = [s.text for s in uitkomsten.signalen(utrecht)]
+    assert len(texts) == len(out) and all("99,8 %-grenzen" in t for t in texts)
 
 
 def test_small_provider_is_suppressed_in_tables_and_data(utrecht):
@@ -92,7 +97,8 @@ def test_small_provider_is_suppressed_in_tables_and_data(utrecht):
             small = sec.data[sec.data.aanbieder == "Klein Praktijk"]
             assert small.empty or (small.n.isna().all() and small.k.isna().all()), sec.id
         if sec.table is not None and "Aanbieder" in sec.table:
-            row = sec.table[sec.table.Aanbieder == "Klein Praktijk"].iloc[0]
+            table = shown_text(sec.table)
+            row = table[table.Aanbieder == "Klein Praktijk"].iloc[0]
             text = " ".join(row.astype(str))
             # shown as '< 10' and 'te klein', never with its own count of 7
             assert re.search(r"Klein Praktijk\s+<\s*10\s+te klein\s+–\s+(–\s+)?niet beoordeeld", text), text
