@@ -1,5 +1,7 @@
 """The Excel workbook beside the report: every shown table, numbers as numbers, never a formula."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -106,3 +108,19 @@ def test_every_excel_cell_holds_what_the_report_shows(demo_report):
         for r, row in enumerate(shown):
             for c, text in enumerate(row):
                 assert same_cell(text, sheet[r][c]), (name, r + 1, c + 1, text, sheet[r][c])
+    for csv in (folder / "data").glob("*.csv"):  # and the CSVs hold values, never cell objects
+        assert not re.search(r"\b(Number|Margin|Suppressed)\(", csv.read_text(encoding="utf-8-sig")), csv.name
+
+
+def test_csv_exports_hold_values_never_cell_objects(tmp_path):
+    """A section whose data are its typed table exports plain values (a margin as two columns)."""
+    from kompas_lib.presentation import view
+
+    class Ctx:
+        out_dir, exports = tmp_path, []
+
+    table = pd.DataFrame({"Uitkomst": ["A"], "Gemeenten": [c.count(32)], "Binnen": [c.pct(93.75)],
+                          "Interval": [c.margin(0.7, 1.36, 2, spaced=True)], "Klein": [c.below(10)]})
+    text = view.export(Ctx(), table, "kwaliteit").read_text(encoding="utf-8-sig")
+    assert "Number(" not in text and "Margin(" not in text and "Suppressed(" not in text
+    assert text.splitlines() == ["Uitkomst;Gemeenten;Binnen;Interval: van;Interval: tot;Klein", "A;32;93,8;0,7;1,36;"]

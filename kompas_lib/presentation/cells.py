@@ -135,4 +135,14 @@ def excel_table(table: pd.DataFrame) -> tuple[list[str], list[list[tuple]]]:
     return headers, rows
 
 
-__all__ = ["text", "is_number", "numeric_columns", "shown", "excel", "excel_table", "margin_columns"]
+def plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame for CSV: typed cells become their values (a margin two columns 'van' and 'tot', a
+    suppressed count empty); frames without typed cells come back unchanged."""
+    typed = any(isinstance(v, (Number, Margin, Suppressed)) for c in frame.columns for v in frame[c])
+    if not typed:
+        return frame
+    headers, rows = excel_table(frame)
+    return pd.DataFrame([[v for v, _, _ in row] for row in rows], columns=headers)
+
+
+__all__ = ["plain", "text", "is_number", "numeric_columns", "shown", "excel", "excel_table", "margin_columns"]

@@ -70,7 +70,7 @@ def for_people(data: pd.DataFrame) -> pd.DataFrame:
 def export(ctx: Context, data: pd.DataFrame, name: str) -> Path:
     """Write the data behind a figure or table as CSV beside the report (Dutch Excel-friendly)."""
     target = ctx.out_dir / "data" / f"{name}.csv"
-    io.write_csv(for_people(data), target, sep=";", decimal=",", encoding="utf-8-sig")
+    io.write_csv(for_people(cells.plain(data)), target, sep=";", decimal=",", encoding="utf-8-sig")
     ctx.exports.append(str(target))
     return target
 
