@@ -106,8 +106,8 @@ def test_every_excel_cell_holds_what_the_report_shows(demo_report):
         shown = as_excel_layout(table, list(sheet[0]))
         assert len(sheet) >= len(shown)
         for r, row in enumerate(shown):
-            for c, text in enumerate(row):
-                assert same_cell(text, sheet[r][c]), (name, r + 1, c + 1, text, sheet[r][c])
+            for col, text in enumerate(row):
+                assert same_cell(text, sheet[r][col]), (name, r + 1, col + 1, text, sheet[r][col])
     for csv in (folder / "data").glob("*.csv"):  # and the CSVs hold values, never cell objects
         assert not re.search(r"\b(Number|Margin|Suppressed)\(", csv.read_text(encoding="utf-8-sig")), csv.name
 
