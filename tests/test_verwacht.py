@@ -72,6 +72,19 @@ def test_prediction_interval_covers_about_95_percent_of_simulated_gemeenten(coun
     assert 0.92 <= share <= 0.98
 
 
+def test_calibration_by_size_counts_every_gemeente_once_by_hand(country):
+    frame, fit = country
+    loo = model.leave_one_out(fit, frame)
+    by = model.calibration_by_size(fit, loo)
+    assert by["gemeenten"].sum() == len(loo) and list(by["klasse"]) == [
+        k for lo, hi, k in model.SIZE_CLASSES if ((frame["e"] >= lo) & (frame["e"] < hi)).any()]
+    big = frame.index[frame["e"] >= 25_000]
+    row = by.set_index("klasse").loc["25.000 of meer"]
+    assert row["gemeenten"] == len(big) and row["binnen95"] == pytest.approx(loo.loc[big, "binnen95"].mean())
+    assert row["verhouding"] == pytest.approx(loo.loc[big, "ratio"].mean())
+    assert (by["binnen95"] > 0.8).all()  # the synthetic country is the model: every class is calibrated
+
+
 def test_count_interval_by_hand():
     lo, hi = model.count_interval(100.0, 100.0, 0.95)  # no overdispersion: Poisson
     assert (lo, hi) == (stats.poisson.ppf(0.025, 100), stats.poisson.ppf(0.975, 100))

@@ -261,6 +261,25 @@ def calibration(loo: pd.DataFrame) -> float:
     return float(loo["binnen95"].mean()) if len(loo) else float("nan")
 
 
+SIZE_CLASSES = ((0, 2_500, "minder dan 2.500"), (2_500, 5_000, "2.500 tot 5.000"),
+                (5_000, 10_000, "5.000 tot 10.000"), (10_000, 25_000, "10.000 tot 25.000"),
+                (25_000, math.inf, "25.000 of meer"))
+
+
+def calibration_by_size(model: Fit, loo: pd.DataFrame) -> pd.DataFrame:
+    """Calibration per size class of the exposure (the number of young people of the outcome's age):
+    gemeenten, the share inside their own out-of-sample 95 % interval, and the mean of observed /
+    expected. A model that fits the many small gemeenten can miss the few large ones; this shows it."""
+    size = pd.Series(model.e, index=model.codes).reindex(loo.index)
+    rows = []
+    for low, high, label in SIZE_CLASSES:
+        at = loo[(size >= low) & (size < high)]
+        if len(at):
+            rows.append({"klasse": label, "gemeenten": len(at), "binnen95": float(at["binnen95"].mean()),
+                         "verhouding": float(at["ratio"].mean())})
+    return pd.DataFrame(rows, columns=["klasse", "gemeenten", "binnen95", "verhouding"])
+
+
 def reference_profile(model: Fit) -> np.ndarray:
     """The national average profile: the characteristics averaged over the gemeenten, weighted by
     their exposure (so it describes the average youth, as the national figure does)."""

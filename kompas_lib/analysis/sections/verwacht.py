@@ -399,8 +399,19 @@ def bijlage_model(scope: Scope) -> list[Section]:
         "de logaritmisch-gemiddelde Divisia-methode, zodat ze optellen tot het verschil met het gemiddelde profiel.")
     if scope.catalogue.verwacht_gebruik and scope.catalogue.verwacht_gebruik.toelichting:
         text += "\n\n" + scope.catalogue.verwacht_gebruik.toelichting
+    by_size = model.calibration_by_size(main.fit, model.leave_one_out(main.fit, main.frame))
+    size_table = pd.DataFrame({
+        "Aantal jongeren in de gemeente": by_size["klasse"], "Gemeenten": [cells.count(n) for n in by_size["gemeenten"]],
+        "Binnen eigen 95 %-interval": [cells.pct(100 * x, 1) for x in by_size["binnen95"]],
+        "Gemiddeld waargenomen / verwacht": [cells.number(x, 2) for x in by_size["verhouding"]]})
     return [Section("bijlage_verwacht", "Model van het verwachte gebruik", text=text, table=quality,
                     data=quality, caption="Modelkwaliteit per uitkomst (buiten de steekproef gemeten)."),
+            Section("bijlage_verwacht_grootte", f"Modelkwaliteit naar grootte ({main.spec.titel}, {main.year})",
+                    table=size_table, data=by_size.assign(uitkomst=main.outcome, jaar=main.year),
+                    caption=("Per grootteklasse (jongeren van de leeftijd van de uitkomst): het deel van de "
+                             "gemeenten binnen het eigen 95 %-interval (bij een goed model ongeveer 95 %) en de "
+                             "gemiddelde verhouding waargenomen / verwacht (bij een goed model ongeveer 1). Een "
+                             "afwijking in één klasse betekent dat het model voor die gemeenten minder goed past.")),
             Section("bijlage_verwacht_coefficienten", f"Kenmerken in het model ({main.spec.titel}, {main.year})",
                     table=coef_table, data=coef.assign(uitkomst=main.outcome, jaar=main.year),
                     caption=("Hoeveel keer zo hoog het verwachte gebruik is bij een gemeente die één standaardafwijking "
