@@ -393,20 +393,22 @@ def bijlage_model(scope: Scope) -> list[Section]:
         "over de gemeenten. De spreiding tussen gemeenten die de kenmerken niet verklaren, zit in de "
         "overdispersie van het model en daarmee in de voorspellingsintervallen. De verwachting van een gemeente komt "
         "uit een schatting zonder die gemeente (de overdispersie wordt één keer over alle gemeenten geschat). "
-        "'Verklaarde verschillen' is het deel van de verschillen tussen gemeenten (boven wat kleine aantallen al geven) dat de kenmerken "
-        "verklaren (1 − α/α₀). 'Binnen eigen 95 %-interval' is de toets op de echte gegevens: bij een goed model "
+        "'Verklaarde verschillen' is het deel van de verschillen tussen gemeenten (boven wat kleine aantallen al "
+        "geven) dat de kenmerken verklaren (1 − α/α₀). 'Binnen eigen 95 %-interval' is de toets op de echte gegevens: bij een goed model "
         "valt ongeveer 95 % van de gemeenten binnen hun eigen interval. De bijdragen per kenmerk zijn verdeeld met "
         "de logaritmisch-gemiddelde Divisia-methode, zodat ze optellen tot het verschil met het gemiddelde profiel.")
     if scope.catalogue.verwacht_gebruik and scope.catalogue.verwacht_gebruik.toelichting:
         text += "\n\n" + scope.catalogue.verwacht_gebruik.toelichting
     by_size = model.calibration_by_size(main.fit, model.leave_one_out(main.fit, main.frame))
     size_table = pd.DataFrame({
-        "Aantal jongeren in de gemeente": by_size["klasse"], "Gemeenten": [cells.count(n) for n in by_size["gemeenten"]],
+        "Aantal jongeren in de gemeente": by_size["klasse"],
+        "Gemeenten": [cells.count(n) for n in by_size["gemeenten"]],
         "Binnen eigen 95 %-interval": [cells.pct(100 * x, 1) for x in by_size["binnen95"]],
         "Gemiddeld waargenomen / verwacht": [cells.number(x, 2) for x in by_size["verhouding"]]})
     return [Section("bijlage_verwacht", "Model van het verwachte gebruik", text=text, table=quality,
                     data=quality, caption="Modelkwaliteit per uitkomst (buiten de steekproef gemeten)."),
             Section("bijlage_verwacht_grootte", f"Modelkwaliteit naar grootte ({main.spec.titel}, {main.year})",
+                    heading=4,
                     table=size_table, data=by_size.assign(uitkomst=main.outcome, jaar=main.year),
                     caption=("Per grootteklasse (jongeren van de leeftijd van de uitkomst): het deel van de "
                              "gemeenten binnen het eigen 95 %-interval (bij een goed model ongeveer 95 %) en de "
