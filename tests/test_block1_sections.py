@@ -203,3 +203,17 @@ def test_one_gemeente_gets_one_verdict_in_every_report(make_demo_scope):
         own = scope.verdict(ind, benchmarked(scope.comparison, ind, scope.ind(ind.id)), period, "NL01")
         assert words[own.direction] == shown, code
     assert (funnels[0] != "binnen de grenzen").any()  # Demoland has gemeenten outside the limits
+
+
+def test_no_comparison_with_peers_on_what_they_were_chosen_for(demo_scope):
+    """The comparable gemeenten are chosen for a similar share of minderjarigen in low-income households:
+    a difference with them on that very figure is not a finding, and it is not counted as a comparison."""
+    ind = "pct_minderjarigen_laag_inkomen"
+    assert "minderjarigen_laag_inkomen" in demo_scope.params.vergelijkbare_gemeenten.profiel
+    sec = staat.signalen(planted(demo_scope, ind, 3.0))
+    title = demo_scope.catalogue.indicators[ind].titel
+    found = [t for i, t in zip(sec.table["Indicator"], sec.table["Wat valt op"]) if i == title]
+    assert found and all("vergelijkbare" not in t for t in found)  # against Nederland only
+    fixed = demo_scope.params.model_copy(update={"vergelijkbare_gemeenten": demo_scope.params.vergelijkbare_gemeenten
+                                                 .model_copy(update={"vaste_lijst": ["GM9002", "GM9003"]})})
+    assert staat._peer_selection_indicators(dataclasses.replace(demo_scope, params=fixed)) == set()

@@ -61,6 +61,7 @@ def signalen(scope: Scope) -> Section:
     cmp = scope.comparison
     rows, signals = [], []
     tests = 0
+    chosen_on = _peer_selection_indicators(scope)
     for ind in scope.placed(BLOCK, "signaal"):
         facts = scope.ind(ind.id)
         s, last = latest_block(cmp, ind, facts)
@@ -70,8 +71,8 @@ def signalen(scope: Scope) -> Section:
         at = s[s["period"] == last["period"]].set_index("region_code")
         found: dict[str, list[str]] = {}
         for code in (COUNTRY, PEERS):
-            if code not in at.index:
-                continue
+            if code not in at.index or (code == PEERS and ind.id in chosen_on):
+                continue  # peers chosen for being alike on this figure cannot differ on it: no comparison
             v = scope.verdict(ind, s, last["period"], code)
             tests += v.possible
             ref_value = at.loc[code, "value"]
@@ -106,6 +107,14 @@ def signalen(scope: Scope) -> Section:
     return Section("signalen", "Wat valt op", text=text, table=table, data=table,
                    caption="Vergeleken met het meest recente cijfer van Nederland en van de vergelijkbare gemeenten.",
                    signals=tuple(signals))
+
+
+def _peer_selection_indicators(scope: Scope) -> set[str]:
+    """The indicators the comparable gemeenten were chosen on (their profile), not on a fixed list."""
+    cfg = scope.params.vergelijkbare_gemeenten
+    if cfg.vaste_lijst:
+        return set()
+    return {profiel.PROFILE[v][0] for v in cfg.profiel if v in profiel.PROFILE and profiel.PROFILE[v][0]}
 
 
 # --- jongeren in de gemeente ---------------------------------------------------------------------
