@@ -217,3 +217,15 @@ def test_no_comparison_with_peers_on_what_they_were_chosen_for(demo_scope):
     fixed = demo_scope.params.model_copy(update={"vergelijkbare_gemeenten": demo_scope.params.vergelijkbare_gemeenten
                                                  .model_copy(update={"vaste_lijst": ["GM9002", "GM9003"]})})
     assert staat._peer_selection_indicators(dataclasses.replace(demo_scope, params=fixed)) == set()
+
+
+def test_a_count_below_its_rounding_unit_is_shown_as_such(demo_scope):
+    """A published 0 of 200, rounded to hundreds, is 0 to 49: 'minder dan 50 van 200', never 0,0 %."""
+    from kompas_lib.presentation.cells import text
+
+    ind = demo_scope.catalogue.indicators["pct_minderjarigen_laag_inkomen"]
+    assert demo_scope.catalogue.rounding(ind.id) == 100
+    cell = staat._value_or_rounded(demo_scope, ind, {"numerator": 0.0, "denominator": 200.0, "value": 0.0})
+    assert text(cell) == "minder dan 50 van 200" and "honderdtallen" in cell.reason
+    shown = staat._value_or_rounded(demo_scope, ind, {"numerator": 300.0, "denominator": 2000.0, "value": 15.0})
+    assert text(shown) == "15,0\u00a0%"

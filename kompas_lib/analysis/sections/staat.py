@@ -301,7 +301,7 @@ def alle_indicatoren(scope: Scope) -> Section:
             comparable = ind.eenheid != "aantal"  # counts of other regions are not comparable with the focus's
             rows.append({"Domein": dom_title, "Indicator": ind.titel, "Eenheid": ind.unit_label,
                          "Periode": parse_period(last["period"]).label,
-                         scope.focus.name: cells.value(last["value"], ind.eenheid), "95 %-marge": margin,
+                         scope.focus.name: _value_or_rounded(scope, ind, last), "95 %-marge": margin,
                          cmp.labels.get(COUNTRY, scope.country): cells.value(at.get(COUNTRY), ind.eenheid)
                          if comparable else None,
                          "Vergelijkbare gemeenten": cells.value(at.get(PEERS), ind.eenheid) if comparable else None})
@@ -312,6 +312,20 @@ def alle_indicatoren(scope: Scope) -> Section:
     data = _suppress(pd.concat(data, ignore_index=True) if data else pd.DataFrame(), scope.threshold)
     return Section("alle_indicatoren", "Alle indicatoren naar domein", table=table, data=data, detail=True,
                    source=f"Bron: {scope.who}; zie de bijlage voor tabellen en definities.")
+
+
+ROUNDED = {5: "vijftallen", 10: "tientallen", 100: "honderdtallen"}
+
+
+def _value_or_rounded(scope: Scope, ind, last) -> cells.Cell:
+    """The focus's figure; a count CBS publishes below its rounding unit (a published 0 of 200, rounded
+    to hundreds, is 0 to 49) is shown as 'minder dan 50 van 200', never as 0,0 %."""
+    step = scope.catalogue.rounding(ind.id)
+    k, n = last.get("numerator"), last.get("denominator")
+    if step > 1 and ind.eenheid == "percentage" and pd.notna(k) and pd.notna(n) and k < step:
+        return cells.Suppressed(shown=f"minder dan {fmt.count(step / 2)} van {fmt.count(n)}",
+                                reason=f"CBS publiceert dit aantal afgerond op {ROUNDED.get(step, fmt.count(step))}")
+    return cells.value(last["value"], ind.eenheid)
 
 
 # --- vergelijkbare gemeenten ---------------------------------------------------------------------
