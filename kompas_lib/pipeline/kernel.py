@@ -31,11 +31,11 @@ READY_TIMEOUT = 120  # seconds for a new kernel to start and load the tables
 
 def warm(processed: str) -> None:
     """Import what the notebooks use and load the tables, so the first report does not pay for it."""
-    import matplotlib
+    from kompas_lib.presentation import render
 
-    matplotlib.use("module://matplotlib_inline.backend_inline")
+    render.use_inline_backend()
     import kompas_lib.analysis.sections  # noqa: F401 - imported for its cost, once
-    from kompas_lib.presentation import notebook, render, session  # noqa: F401
+    from kompas_lib.presentation import notebook, session  # noqa: F401
 
     folder = Path(processed)
     if (folder / "facts.parquet").is_file() and (folder / "regions.parquet").is_file():
@@ -45,18 +45,15 @@ def warm(processed: str) -> None:
 def fresh_start(env: dict[str, str | None]) -> None:
     """Before the next gemeente: the run's folders in the environment, no figures, and an empty
     namespace (nothing of the previous gemeente is visible)."""
-    import matplotlib.pyplot as plt
-    from IPython import get_ipython
+    from kompas_lib.presentation import render, view
 
     for key, value in env.items():
         if value is None:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
-    plt.close("all")
-    shell = get_ipython()
-    if shell is not None:
-        shell.reset(new_session=False)
+    render.close_all()
+    view.reset_namespace()
 
 
 # --- parent side ---------------------------------------------------------------------------------

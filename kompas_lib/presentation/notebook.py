@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from kompas_lib.core import fmt
 from kompas_lib.prepare.regions import COUNTRY_CODE
-from kompas_lib.presentation.session import Context, cached_tables, load_scope, start
-from kompas_lib.presentation.view import export, header, md, section_html, show
+from kompas_lib.presentation.session import Context, cached_tables, load_scope
+from kompas_lib.presentation.view import export, header, md, section_html, show, start
 
 __all__ = ["start", "load_scope", "cached_tables", "Context", "header", "md", "show", "section_html", "export",
            "COUNTRY_CODE", "fmt"]

@@ -97,6 +97,18 @@ def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: s
     return fig
 
 
+def use_inline_backend() -> None:
+    """Figures shown inline in a notebook kernel (a batch worker's warm kernel sets it once)."""
+    import matplotlib
+
+    matplotlib.use("module://matplotlib_inline.backend_inline")
+
+
+def close_all() -> None:
+    """Forget every open figure (between two gemeenten in one kernel)."""
+    plt.close("all")
+
+
 def to_png(fig) -> bytes:
     """Render a figure to PNG bytes (works the same in JupyterLab, papermill and scripts)."""
     buf = io.BytesIO()

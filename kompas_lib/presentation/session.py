@@ -1,7 +1,8 @@
 """A notebook's session: everything one report needs, loaded once per kernel.
 
-:func:`start` reads the params, the prepared facts and regions, the catalogue and the gemeente's own
-files and returns a :class:`Context` whose ``scope`` every section builder takes. The fact and region
+:func:`load_scope` reads the params, the prepared facts and regions, the catalogue and the gemeente's own
+files into the ``scope`` every section builder takes (``view.start`` wraps it in a :class:`Context`).
+Nothing here draws or talks to Jupyter. The fact and region
 tables are kept per kernel (a batch worker's warm kernel makes many reports with them), and so is the
 scope of the report being made: the six notebooks of one report share one validated params object
 and one reading of the own files (see :func:`load_scope`).
@@ -9,8 +10,6 @@ and one reading of the own files (see :func:`load_scope`).
 
 from __future__ import annotations
 
-import logging
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,11 +18,10 @@ import pandas as pd
 from kompas_lib.analysis.scope import Focus, Scope
 from kompas_lib.analysis.shared import shared
 from kompas_lib.core import paths
-from kompas_lib.core.errors import DataError, KompasError
+from kompas_lib.core.errors import DataError
 from kompas_lib.core.prepare_info import PrepareInfo
 from kompas_lib.core.registry import load_registry
 from kompas_lib.prepare.facts import load_facts, load_regions
-from kompas_lib.presentation.report import report_dir
 from kompas_lib.sources.local import read_local
 
 
@@ -54,37 +52,6 @@ class Context:
     @property
     def threshold(self) -> int:
         return self.scope.threshold
-
-
-def _quiet() -> None:
-    warnings.filterwarnings("ignore")
-    logging.getLogger().setLevel(logging.ERROR)
-    pd.set_option("display.max_rows", 200)
-
-
-def start(gemeente: str, params_file: str | None = None, *, processed: Path | None = None) -> Context:
-    """Load everything one gemeente or jeugdregio needs (prepare data first if needed)."""
-    _quiet()
-    _short_errors()
-    scope = load_scope(gemeente, params_file, processed=processed)
-    return Context(scope, report_dir(scope.focus.code, scope.focus.name))
-
-
-def _short_errors() -> None:
-    """In a notebook, a problem the user can fix (a :class:`KompasError`) shows its Dutch message, as
-    on the command line, instead of a traceback; the cell still fails (papermill sees the error)."""
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return
-    shell = get_ipython()
-    if shell is None or not hasattr(shell, "_showtraceback"):
-        return
-
-    def handler(sh, etype, evalue, tb, tb_offset=None):
-        sh._showtraceback(etype, evalue, [f"Fout: {evalue}"])
-
-    shell.set_custom_exc((KompasError,), handler)
 
 
 _FACTS: dict = {}

@@ -1,5 +1,7 @@
 """How a section looks in a notebook and in the report: HTML in the house style, and its exports.
 
+:func:`start` begins a notebook (quiet warnings, Dutch messages instead of tracebacks, the scope).
+
 :func:`show` puts sections into the notebook (heading, text, figure, table of typed cells, note), saves
 each shown table for the Excel workbook, the block-6 agenda for the front page, and the data behind
 each section as CSV beside the report. Cells become Dutch text in :mod:`kompas_lib.presentation.cells`.
@@ -8,7 +10,9 @@ each section as CSV beside the report. Cells become Dutch text in :mod:`kompas_l
 from __future__ import annotations
 
 import html
+import logging
 import re
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -16,9 +20,51 @@ import pandas as pd
 
 from kompas_lib.analysis.section import Section
 from kompas_lib.core import io
+from kompas_lib.core.errors import KompasError
 from kompas_lib.presentation import cells, workbook
-from kompas_lib.presentation.report import save_agenda
-from kompas_lib.presentation.session import Context
+from kompas_lib.presentation.report import report_dir, save_agenda
+from kompas_lib.presentation.session import Context, load_scope
+
+
+
+def _quiet() -> None:
+    warnings.filterwarnings("ignore")
+    logging.getLogger().setLevel(logging.ERROR)
+    pd.set_option("display.max_rows", 200)
+
+
+def start(gemeente: str, params_file: str | None = None, *, processed: Path | None = None) -> Context:
+    """Load everything one gemeente or jeugdregio needs (prepare data first if needed)."""
+    _quiet()
+    _short_errors()
+    scope = load_scope(gemeente, params_file, processed=processed)
+    return Context(scope, report_dir(scope.focus.code, scope.focus.name))
+
+
+def _short_errors() -> None:
+    """In a notebook, a problem the user can fix (a :class:`KompasError`) shows its Dutch message, as
+    on the command line, instead of a traceback; the cell still fails (papermill sees the error)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "_showtraceback"):
+        return
+
+    def handler(sh, etype, evalue, tb, tb_offset=None):
+        sh._showtraceback(etype, evalue, [f"Fout: {evalue}"])
+
+    shell.set_custom_exc((KompasError,), handler)
+
+
+def reset_namespace() -> None:
+    """Empty the notebook kernel's namespace (a batch worker's kernel between two gemeenten)."""
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is not None:
+        shell.reset(new_session=False)
 
 
 def md(text: str) -> None:
