@@ -90,13 +90,14 @@ class Shared:
         """provincie or jeugdregio code -> its gemeenten on today's indeling."""
         return members_of(self.current)
 
-    def expected_model(self, outcome: str, noemer: tuple[str, ...], variables: tuple[str, ...], year: int):
+    def expected_model(self, outcome: str, noemer: tuple[str, ...], variables: tuple[str, ...], year: int,
+                       curved: tuple[str, ...] = ()):
         """(fit, frame) of the expected-use model of one outcome and year over all gemeenten
         (:mod:`.methods.verwacht`); the fit is None when the data do not carry it."""
-        key = (outcome, noemer, variables, year)
+        key = (outcome, noemer, variables, year, curved)
         if key not in self._models:
             frame = verwacht.model_frame(self.ind, self.regions, outcome, list(noemer), variables, year)
-            self._models[key] = (verwacht.fit(frame, variables), frame)
+            self._models[key] = (verwacht.fit(frame, variables, curved), frame)
         return self._models[key]
 
     def spread_rows(self, indicator: str, period: str) -> pd.DataFrame:

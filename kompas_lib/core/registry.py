@@ -139,6 +139,8 @@ class VerwachtGebruik(_Strict):
 
     uitkomsten: dict[str, Uitkomst]
     kenmerken: list[str]
+    # characteristics that also enter squared (a curved effect): size, whose effect flattens at both ends
+    kromming: list[str] = Field(default_factory=list)
     toelichting: str = ""  # why an outcome that one might expect is not modelled
 
 

@@ -24,6 +24,12 @@ and those of small ones too wide.
 * **Contributions**: how many youths each characteristic adds to or takes from the expectation
   compared with a gemeente with the national average profile — a log-mean Divisia split, so the
   parts add up exactly to the difference (Ang 2004).
+* **Curvature**: a characteristic named in ``curved`` also enters squared (standardised, then squared),
+  so its effect may flatten or steepen towards the extremes. Size is curved: a straight line in
+  log(inwoners) overestimated the use of the largest gemeenten (chosen by leave-one-out deviance).
+* **Outside the fitted range**: an expectation for a gemeente whose characteristic lies beyond the
+  lowest or highest value of the gemeenten it was estimated from is an extrapolation;
+  :attr:`Expectation.outside` names those characteristics, and the report says so.
 * **Explained spread**: 1 − α / α₀ (α₀ of the model without characteristics): the share of the
   differences between gemeenten beyond chance that the profile accounts for.
 """
@@ -55,13 +61,14 @@ class Fit:
     codes: pd.Index  # the gemeenten it was fitted on (rows of y, e, z)
     y: np.ndarray
     e: np.ndarray
-    z: np.ndarray  # standardised characteristics (no constant)
+    z: np.ndarray  # design without the constant: standardised characteristics, then squares of the curved ones
     centre: np.ndarray  # mean and sd used to standardise
     scale: np.ndarray
-    params: np.ndarray  # β₀, β_1 … β_K
+    params: np.ndarray  # β₀, β_1 … β_K, then γ of each curved characteristic
     cov: np.ndarray
     alpha: float
     alpha0: float  # overdispersion without characteristics
+    curved: tuple[str, ...] = ()
     _loo: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
@@ -69,18 +76,42 @@ class Fit:
         """Share of the between-gemeente spread beyond chance that the profile explains (0–1)."""
         return max(0.0, 1 - self.alpha / self.alpha0) if self.alpha0 > 0 else float("nan")
 
+    @property
+    def raw(self) -> np.ndarray:
+        """The characteristics of the fitted gemeenten as given (rows × variables)."""
+        return self.z[:, :len(self.variables)] * self.scale + self.centre
+
     def x(self, raw: np.ndarray) -> np.ndarray:
         """Design rows (with constant) for raw characteristics (rows × variables)."""
         z = (np.atleast_2d(raw) - self.centre) / self.scale
-        return np.column_stack([np.ones(len(z)), z])
+        return _design(_expand(z, self.variables, self.curved))
 
     def coefficients(self) -> pd.DataFrame:
-        """Rate ratio per standard deviation of each characteristic, with its 95 % interval."""
+        """Rate ratio per standard deviation of each characteristic, with its 95 % interval; a curved
+        characteristic has a second row (``kwadraat``): the ratio per squared standard deviation."""
         se = np.sqrt(np.diag(self.cov))[1:]
         b = self.params[1:]
         q = stats.norm.ppf(0.975)
-        return pd.DataFrame({"variable": self.variables, "sd": self.scale, "ratio": np.exp(b),
-                             "laag": np.exp(b - q * se), "hoog": np.exp(b + q * se)})
+        names = [*self.variables, *self.curved]
+        sd = [*self.scale, *(self.scale[self.variables.index(v)] for v in self.curved)]
+        return pd.DataFrame({"variable": names, "kwadraat": [False] * len(self.variables) + [True] * len(self.curved),
+                             "sd": sd, "ratio": np.exp(b), "laag": np.exp(b - q * se), "hoog": np.exp(b + q * se)})
+
+    def log_terms(self, raw: np.ndarray, ref: np.ndarray) -> np.ndarray:
+        """Per characteristic, the log of the expectation at ``raw`` minus that at ``ref`` (one profile
+        each): β_k Δz_k, plus γ_k Δ(z_k²) for a curved one."""
+        z, z0 = (raw - self.centre) / self.scale, (ref - self.centre) / self.scale
+        k = len(self.variables)
+        terms = self.params[1:k + 1] * (z - z0)
+        for j, v in enumerate(self.curved):
+            i = self.variables.index(v)
+            terms[i] += self.params[k + 1 + j] * (z[i] ** 2 - z0[i] ** 2)
+        return terms
+
+
+def _expand(z: np.ndarray, variables: tuple[str, ...], curved: tuple[str, ...]) -> np.ndarray:
+    """Standardised characteristics followed by the squares of the curved ones."""
+    return np.column_stack([z, *(z[:, variables.index(v)] ** 2 for v in curved)])
 
 
 def _design(z: np.ndarray) -> np.ndarray:
@@ -123,20 +154,23 @@ def _nb_alpha(y, e, xd) -> tuple[float, np.ndarray]:
     return float(res.params[-1]), np.asarray(res.params[:-1])
 
 
-def fit(frame: pd.DataFrame, variables: list[str] | tuple[str, ...]) -> Fit | None:
-    """Fit the model on ``frame`` (index gemeente code; columns y, e and the characteristics).
+def fit(frame: pd.DataFrame, variables: list[str] | tuple[str, ...], curved: list[str] | tuple[str, ...] = ()
+        ) -> Fit | None:
+    """Fit the model on ``frame`` (index gemeente code; columns y, e and the characteristics); the
+    characteristics in ``curved`` (a subset of ``variables``) also enter squared.
 
     Rows with a missing or non-positive exposure, or a missing count or characteristic, are left out.
     None when fewer than 30 gemeenten remain or the model cannot be estimated."""
     variables = tuple(variables)
+    curved = tuple(v for v in variables if v in set(curved))
     d = frame.loc[:, ["y", "e", *variables]].astype(float)
     d = d[(d["e"] > 0) & d.notna().all(axis=1) & (d["y"] >= 0)]
-    if len(d) < max(MIN_GEMEENTEN, len(variables) + 10):
+    if len(d) < max(MIN_GEMEENTEN, len(variables) + len(curved) + 10):
         return None
     raw = d[list(variables)].to_numpy()
     centre, scale = raw.mean(axis=0), raw.std(axis=0, ddof=1)
     scale = np.where(scale > 0, scale, 1.0)
-    z = (raw - centre) / scale
+    z = _expand((raw - centre) / scale, variables, curved)
     y, e = d["y"].to_numpy(), d["e"].to_numpy()
     xd = _design(z)
     try:
@@ -148,7 +182,7 @@ def fit(frame: pd.DataFrame, variables: list[str] | tuple[str, ...]) -> Fit | No
     if not (np.isfinite(alpha) and alpha > 0 and np.all(np.isfinite(res.params))):
         return None
     return Fit(variables, d.index, y, e, z, centre, scale, np.asarray(res.params), np.asarray(res.cov_params()),
-               alpha, alpha0)
+               alpha, alpha0, curved)
 
 
 @dataclass(frozen=True)
@@ -160,6 +194,9 @@ class Expectation:
     log_var: float  # variance of log(expected) from the coefficients
     variance: float  # of the count around the expectation (all sources)
     parts: pd.DataFrame  # per member: code, observed, expected, x (raw characteristics)
+    # characteristics of a member beyond the range of the gemeenten the expectation was estimated from:
+    # (member code, variable, its value, lowest, highest of the others)
+    outside: tuple[tuple[str, str, float, float, float], ...] = ()
 
     @property
     def ratio(self) -> float:
@@ -215,7 +252,7 @@ def expect(model: Fit, frame: pd.DataFrame, members, *, refit: bool = True) -> E
     own = own[own["e"] > 0]
     if own.empty:
         return None
-    keep = ~model.codes.isin(own.index)
+    keep = ~model.codes.isin(own.index) if refit else np.ones(len(model.codes), dtype=bool)
     if refit and not keep.all():
         xd = _design(model.z[keep])
         params, cov = irls(model.y[keep], model.e[keep], xd, model.alpha, model.params)
@@ -229,7 +266,23 @@ def expect(model: Fit, frame: pd.DataFrame, members, *, refit: bool = True) -> E
     parts = pd.DataFrame({"code": own.index, "observed": own["y"].to_numpy(), "expected": mu})
     for k, v in enumerate(model.variables):
         parts[v] = own[v].to_numpy()
-    return Expectation(float(own["y"].sum()), float(mu.sum()), log_var, count_variance(mu, model.alpha, log_var), parts)
+    return Expectation(float(own["y"].sum()), float(mu.sum()), log_var, count_variance(mu, model.alpha, log_var), parts,
+                       outside_range(model, own[list(model.variables)], keep))
+
+
+def outside_range(model: Fit, raw: pd.DataFrame, keep: np.ndarray) -> tuple[tuple[str, str, float, float, float], ...]:
+    """The characteristics of ``raw`` (rows: members) beyond the lowest or highest value among the
+    gemeenten ``keep`` selects from the fit (those the expectation was estimated from)."""
+    base = model.raw[keep]
+    if not len(base):
+        return ()
+    lo, hi = base.min(axis=0), base.max(axis=0)
+    out = []
+    for code, row in zip(raw.index, raw.to_numpy(dtype=float)):
+        for k, v in enumerate(model.variables):
+            if row[k] < lo[k] - 1e-12 or row[k] > hi[k] + 1e-12:
+                out.append((str(code), v, float(row[k]), float(lo[k]), float(hi[k])))
+    return tuple(out)
 
 
 def leave_one_out(model: Fit, frame: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -238,6 +291,9 @@ def leave_one_out(model: Fit, frame: pd.DataFrame | None = None) -> pd.DataFrame
     numbers as :func:`expect` for that one gemeente, computed on the fit's arrays."""
     if "table" not in model._loo:
         xd = _design(model.z)
+        raw = model.raw
+        rest_lo = _min_without_each(raw)
+        rest_hi = -_min_without_each(-raw)
         rows = []
         for i, code in enumerate(model.codes):
             keep = np.ones(len(model.y), dtype=bool)
@@ -251,9 +307,17 @@ def leave_one_out(model: Fit, frame: pd.DataFrame | None = None) -> pd.DataFrame
             lo2, hi2 = ex.interval(LEVEL_ALERT)
             rows.append({"code": code, "observed": ex.observed, "expected": mu, "ratio": ex.ratio, "log_var": log_var,
                          "laag95": lo, "hoog95": hi, "laag998": lo2, "hoog998": hi2,
-                         "binnen95": lo <= ex.observed <= hi, "oordeel": ex.verdict()})
+                         "binnen95": lo <= ex.observed <= hi, "oordeel": ex.verdict(),
+                         "buiten_bereik": bool(np.any((raw[i] < rest_lo[i]) | (raw[i] > rest_hi[i])))})
         model._loo["table"] = pd.DataFrame(rows).set_index("code")
     return model._loo["table"]
+
+
+def _min_without_each(a: np.ndarray) -> np.ndarray:
+    """Row i: the column minima of ``a`` without row i (the smallest, or for the row holding it the second)."""
+    order = np.sort(a, axis=0)
+    first, second = order[0], order[1] if len(a) > 1 else np.full(a.shape[1], np.inf)
+    return np.where(a == first, second, first)
 
 
 def calibration(loo: pd.DataFrame) -> float:
@@ -283,8 +347,7 @@ def calibration_by_size(model: Fit, loo: pd.DataFrame) -> pd.DataFrame:
 def reference_profile(model: Fit) -> np.ndarray:
     """The national average profile: the characteristics averaged over the gemeenten, weighted by
     their exposure (so it describes the average youth, as the national figure does)."""
-    raw = model.z * model.scale + model.centre
-    return np.average(raw, axis=0, weights=model.e)
+    return np.average(model.raw, axis=0, weights=model.e)
 
 
 def contributions(model: Fit, ex: Expectation) -> pd.DataFrame:
@@ -292,11 +355,9 @@ def contributions(model: Fit, ex: Expectation) -> pd.DataFrame:
     to (+) or takes from (−) the expectation compared with a gemeente of the same size with the
     average profile. Log-mean Divisia: the parts add up to expected − expected at the average profile."""
     ref = reference_profile(model)
-    beta = model.params[1:]
-    shares = np.zeros(len(beta))
+    shares = np.zeros(len(model.variables))
     for _, row in ex.parts.iterrows():
-        x = row[list(model.variables)].to_numpy(dtype=float)
-        terms = beta * (x - ref) / model.scale  # log contribution of each characteristic
+        terms = model.log_terms(row[list(model.variables)].to_numpy(dtype=float), ref)
         mu, mu0 = float(row["expected"]), float(row["expected"]) / math.exp(terms.sum())
         lmean = (mu - mu0) / math.log(mu / mu0) if abs(mu - mu0) > 1e-9 * mu else mu
         shares += lmean * terms
@@ -355,5 +416,6 @@ __all__ = [
     "full_years",
     "leave_one_out",
     "model_frame",
+    "outside_range",
     "reference_profile",
 ]

@@ -77,7 +77,8 @@ def _years(scope: Scope, outcome: str) -> list[int]:
 
 
 def _judge(scope: Scope, outcome: str, spec: Uitkomst, variables, year: int) -> Uitkomstoordeel | None:
-    fit, frame = scope.shared.expected_model(outcome, tuple(spec.noemer), tuple(variables), year)
+    curved = tuple(v for v in scope.catalogue.verwacht_gebruik.kromming if v in variables)
+    fit, frame = scope.shared.expected_model(outcome, tuple(spec.noemer), tuple(variables), year, curved)
     if fit is None or not members(scope):
         return None
     ex = model.expect(fit, frame, members(scope))
@@ -140,7 +141,26 @@ def sentence(scope: Scope, o: Uitkomstoordeel) -> str:
                 f"{o.spec.titel.removeprefix('jongeren met ')}; dat aantal is te klein om te tonen. {expected}")
     return (f"In {o.year} waren er in {name} {_count(o.ex.observed)} {o.spec.titel} (van de "
             f"{o.spec.noemer_titel}). {expected} Waargenomen gedeeld door verwacht is {_ratio(o.ex.ratio)}. Dat is "
-            f"{verdict_words(o)}.")
+            f"{verdict_words(o)}.{extrapolation_words(scope, o)}")
+
+
+def extrapolation_words(scope: Scope, o: Uitkomstoordeel) -> str:
+    """' Let op: …' when a member's profile lies beyond the gemeenten the expectation was estimated
+    from (the expectation then extends the model past its data), else ''."""
+    if not o.ex.outside:
+        return ""
+    said = []
+    for code, var, value, lo, hi in o.ex.outside:
+        side = f"meer dan de grootste andere gemeente ({_value_text(var, hi)})" if value > hi else \
+            f"minder dan de kleinste andere gemeente ({_value_text(var, lo)})"
+        if var != "inwoners":
+            side = f"{'hoger' if value > hi else 'lager'} dan bij elke andere gemeente " \
+                   f"({_value_text(var, hi if value > hi else lo)})"
+        who = "" if scope.focus.level == "gemeente" else f" van {scope.names.get(code, code)}"
+        said.append(f"{profiel.NOUN[var]}{who}: {_value_text(var, value)}, {side}")
+    return (" Let op: het profiel valt buiten wat het model bij de andere gemeenten heeft gezien ("
+            + "; ".join(said) + "). De verwachting is daar een doortrekking van het model en onzekerder dan het "
+            "interval zegt.")
 
 
 def _value_text(var: str, value: float) -> str:
@@ -280,7 +300,8 @@ def gebruik(scope: Scope) -> list[Section]:
                              "geschat (te weinig gemeenten met alle kenmerken).")]
     main = found[0]
     n = len(main.fit.codes)
-    names = ", ".join(profiel.NOUN[v] for v in main.fit.variables)
+    names = ", ".join(profiel.NOUN[v] + (" (met een gebogen verband)" if v in main.fit.curved else "")
+                      for v in main.fit.variables)
     intro = (f"Is het gebruik van jeugdzorg hoog voor een gemeente als {scope.focus.name}? Een model over alle {n} "
              f"gemeenten schat hoeveel jongeren je bij het profiel van een gemeente zou verwachten, uit: {names}. "
              f"{'De gemeente telt' if scope.focus.level == 'gemeente' else 'De gemeenten van de regio tellen'} "
@@ -351,7 +372,9 @@ def signaal_rijen(scope: Scope) -> list[dict]:
         rows.append({"Indicator": f"{o.spec.titel.capitalize()} (verwacht gebruik)", "Soort": "verschil",
                      "Periode": str(o.year),
                      "Wat valt op": (f"{o.spec.titel.capitalize()}: {v} dan verwacht voor een gemeente met dit profiel "
-                                     f"(waargenomen / verwacht {_ratio(o.ex.ratio)}). Een verwachting is geen norm — "
+                                     f"(waargenomen / verwacht {_ratio(o.ex.ratio)}"
+                                     f"{'; het profiel valt buiten het bereik van het model' if o.ex.outside else ''}"
+                                     "). Een verwachting is geen norm — "
                                      "wat verklaart het verschil: aanbod, toegang, registratie?")})
     return rows
 
@@ -380,17 +403,22 @@ def bijlage_model(scope: Scope) -> list[Section]:
     main = found[0]
     coef = main.fit.coefficients()
     coef_table = pd.DataFrame({
-        "Kenmerk": [profiel.label(v) for v in coef["variable"]],
-        "Eén standaardafwijking": [_value_cell(v, s) if v not in ("inwoners", "stedelijkheid") else
+        "Kenmerk": [profiel.label(v) + (", kwadraat (kromming)" if sq else "")
+                    for v, sq in zip(coef["variable"], coef["kwadraat"])],
+        "Eén standaardafwijking": [None if sq else _value_cell(v, s) if v not in ("inwoners", "stedelijkheid") else
                                    (cells.number(10 ** s, 1, prefix="factor") if v == "inwoners"
                                     else cells.number(s, 1, unit="klasse"))
-                                   for v, s in zip(coef["variable"], coef["sd"])],
+                                   for v, s, sq in zip(coef["variable"], coef["sd"], coef["kwadraat"])],
         "Gebruik × (per standaardafwijking)": [cells.number(x, 3) for x in coef["ratio"]],
         "95 %-interval": [cells.margin(a, b, 3, spaced=True) for a, b in zip(coef["laag"], coef["hoog"])]})
     text = (
         "Het verwachte gebruik komt uit een negatief-binomiaal regressiemodel (log-link) van het aantal jongeren "
         "per gemeente, met het aantal jongeren van die leeftijd als blootstelling en de kenmerken gestandaardiseerd "
-        "over de gemeenten. De spreiding tussen gemeenten die de kenmerken niet verklaren, zit in de "
+        "over de gemeenten. "
+        + (f"{'; '.join(profiel.NOUN[v].capitalize() for v in main.fit.curved)} telt ook gekwadrateerd mee, zodat "
+           "het verband naar de kleinste en grootste gemeenten toe mag afbuigen (gekozen omdat het model zo buiten de "
+           "steekproef beter voorspelt). " if main.fit.curved else "")
+        + "De spreiding tussen gemeenten die de kenmerken niet verklaren, zit in de "
         "overdispersie van het model en daarmee in de voorspellingsintervallen. De verwachting van een gemeente komt "
         "uit een schatting zonder die gemeente (de overdispersie wordt één keer over alle gemeenten geschat). "
         "'Verklaarde verschillen' is het deel van de verschillen tussen gemeenten (boven wat kleine aantallen al "
@@ -418,4 +446,6 @@ def bijlage_model(scope: Scope) -> list[Section]:
                     table=coef_table, data=coef.assign(uitkomst=main.outcome, jaar=main.year),
                     caption=("Hoeveel keer zo hoog het verwachte gebruik is bij een gemeente die één standaardafwijking "
                              "hoger scoort op het kenmerk en gelijk op de andere; 1 = geen verband. Een interval "
-                             "dat 1 bevat, betekent: geen duidelijk verband."))]
+                             "dat 1 bevat, betekent: geen duidelijk verband. Bij een kwadraat (kromming) gaat "
+                             "het om het gekwadrateerde aantal standaardafwijkingen vanaf het gemiddelde: onder 1 "
+                             "betekent dat het verband naar de uitersten toe afvlakt."))]
