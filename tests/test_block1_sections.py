@@ -214,9 +214,13 @@ def test_no_comparison_with_peers_on_what_they_were_chosen_for(demo_scope):
     title = demo_scope.catalogue.indicators[ind].titel
     found = [t for i, t in zip(sec.table["Indicator"], sec.table["Wat valt op"]) if i == title]
     assert found and all("vergelijkbare" not in t for t in found)  # against Nederland only
+    others = [c for c in demo_scope.shared.gemeenten if c != demo_scope.focus.code][:5]
     fixed = demo_scope.params.model_copy(update={"vergelijkbare_gemeenten": demo_scope.params.vergelijkbare_gemeenten
-                                                 .model_copy(update={"vaste_lijst": ["GM9002", "GM9003"]})})
-    assert staat._peer_selection_indicators(dataclasses.replace(demo_scope, params=fixed)) == set()
+                                                 .model_copy(update={"vaste_lijst": others})})
+    with_list = dataclasses.replace(demo_scope, params=fixed)  # a list the user chose: every comparison stays
+    found = with_list.findings([demo_scope.catalogue.indicators[ind]])
+    assert "VERGELIJKBAAR" in set(found["ref"])
+    assert "VERGELIJKBAAR" not in set(demo_scope.findings([demo_scope.catalogue.indicators[ind]])["ref"])
 
 
 def test_a_count_below_its_rounding_unit_is_shown_as_such(demo_scope):

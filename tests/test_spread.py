@@ -114,3 +114,60 @@ def test_cbs_rounding_to_five_widens_margins_where_counts_are_small():
     assert v_big == pytest.approx(1 / 400_000, rel=1e-3)  # irrelevant for large counts
     lo, hi = wilson_rounded(10, 200, 5)
     assert lo == pytest.approx(wilson(7.5, 200)[0]) and hi == pytest.approx(wilson(12.5, 200)[1])
+
+
+@pytest.mark.parametrize("counted", [True, False])
+def test_spread_without_each_equals_estimating_without_that_gemeente(counted):
+    """The closed form for all gemeenten at once against the plain estimate on the other gemeenten."""
+    df = country(np.random.default_rng(11), units=60, outliers=[(3, 0.2)])
+    if not counted:  # only published one-decimal percentages, as CBS gives for pct_jeugdbescherming
+        df = df.assign(numerator=np.nan, denominator=np.nan, value=df["value"].round(1))
+    df.loc[5, "value"] = np.nan  # a gemeente without a figure is still given its yardstick
+    df.loc[5, ["numerator", "denominator"]] = np.nan
+    fast = spread.estimate_without_each(df.numerator, df.denominator, df.value, "percentage", 100, 5, 0.1)
+    for i in range(len(df)):
+        rest = df.drop(index=i)
+        slow = spread.estimate(rest.numerator, rest.denominator, rest.value, "percentage", 100, 5, 0.1)
+        assert fast[i].with_counts == slow.with_counts and fast[i].units == slow.units
+        assert fast[i].tau2 == pytest.approx(slow.tau2, rel=1e-9, abs=1e-15)
+        assert fast[i].mu == pytest.approx(slow.mu, rel=1e-9)
+
+
+def test_a_difference_rounding_can_explain_is_no_verdict():
+    sp = spread.Spread("percentage", 100, 0.0, 0.0, 300, True, rounding=10)
+    ref = pd.Series({"numerator": 50_000.0, "denominator": 1_000_000.0, "value": 5.0})  # 5,0 %
+    # 0 of 1.000 (published in tens: really 0–4) against 5 %: beyond −3,09 on the count as published …
+    own = pd.Series({"numerator": 0.0, "denominator": 1000.0, "value": 0.0})
+    v = spread.against(own, ref, sp)
+    assert v.z < -spread.Z_ALERT
+    # … but not for 5 of 1.000 against 49.995 of a million: by hand on the arcsine scale, with the variance of
+    # the published counts
+    y_up, _ = spread.transform(5, 1000, "percentage")
+    y_ref_low, _ = spread.transform(49_995, 1_000_000, "percentage")
+    _, v_ref = spread.transform(50_000, 1_000_000, "percentage", 10)
+    _, v_own = spread.transform(0, 1000, "percentage", 10)
+    assert v.z_least == pytest.approx((y_up - y_ref_low) / math.sqrt(v_own + v_ref), rel=1e-9)
+    assert -spread.Z_ALERT < v.z_least < 0 and v.direction is None
+    far = spread.against(pd.Series({"numerator": 10.0, "denominator": 1000.0, "value": 1.0}), ref, sp)
+    assert far.z_least < -spread.Z_ALERT and far.direction == "lager"  # 1 % of 1.000: no rounding explains it
+    # one decimal, no counts: 0,3 against 0,1 with a tiny spread differs by more than rounding, 0,2 against 0,1 not
+    values = spread.Spread("percentage", 100, 1e-7, 0.0, 300, False, step=0.1)
+    assert spread.against(pd.Series({"value": 0.3}), pd.Series({"value": 0.1}), values).direction == "hoger"
+    near = spread.against(pd.Series({"value": 0.2}), pd.Series({"value": 0.1}), values)
+    assert near.z > spread.Z_ALERT and near.z_least == 0 and near.direction is None
+
+
+def test_trend_break_moves_every_value_within_its_rounding_first():
+    # earlier 4 values flat at 1,0, last 1,4, published in steps of 0,1 (slack 0,05 each):
+    # the prediction's weights for m = 4 are −0,5, 0, 0,5, 1 (Σ|w| = 2), so rounding can close
+    # 0,05 + 2·0,05 = 0,15 of the gap of 0,4; the residuals (0 here) can grow by at most
+    # ‖slack‖ = √(4 · 0,05²) = 0,1, so s = 0,1/√(m − 2)
+    values = [1.0, 1.0, 1.0, 1.0, 1.4]
+    se = 0.1 / math.sqrt(2) * math.sqrt(1 + 1 / 4 + 2.5 ** 2 / 5)
+    crit = float(spread.stats.t.ppf(1 - spread.ALPHA / 2, 2)) * se
+    assert (0.4 - 0.15 > crit) == (signals.trend_break(values, resolution=0.1) is not None)
+    assert signals.trend_break([1.0, 1.0, 1.0, 1.0, 1.0 + 0.15 + crit * 0.99], resolution=0.1) is None
+    assert signals.trend_break([1.0, 1.0, 1.0, 1.0, 1.0 + 0.15 + crit * 1.01], resolution=0.1) == "stijging"
+    # counts rounded to 10 of 2.400 pupils: slack 5/2.400 of 100 = 0,21 procentpunt per value
+    assert signals.count_slack([2400.0], 10, 100, 0.1)[0] == pytest.approx(500 / 2400)
+    assert signals.count_slack([np.nan], 10, 100, 0.1)[0] == 0.05

@@ -91,8 +91,35 @@ class Scope:
         (``s``: the benchmarked series), with the indicator's CBS rounding."""
         from kompas_lib.analysis.methods import comparison
 
-        return comparison.verdict(self.comparison, ind, self.ind(ind.id), s, period, ref_code,
-                                  self.catalogue.rounding(ind.id), self.shared.spread_rows(ind.id, period))
+        return comparison.verdict(self.comparison, ind, s, period, ref_code, self.spread(ind, period),
+                                  self.shared.spread_rows(ind.id, period))
+
+    def findings(self, indicators: list[Indicator]) -> pd.DataFrame:
+        """What stands out for the focus on each of ``indicators`` (:mod:`..methods.findings`): one row
+        per comparison made with the benchmarks the params choose (Nederland, the comparable gemeenten —
+        not on the characteristics they were chosen on) and per trend test. Made once per report."""
+        from kompas_lib.analysis.methods import findings, profiel
+        from kompas_lib.analysis.methods.benchmarks import series
+        from kompas_lib.analysis.methods.comparison import PEERS, on_current_borders
+
+        def make():
+            cmp = self.comparison
+            cfg = self.params.vergelijkbare_gemeenten
+            no_peers = set() if cfg.vaste_lijst else profiel.indicators_of(cfg.profiel)
+            peers = {self.focus.code: cmp.peer_codes} if PEERS in cmp.codes.values() else {}
+            records = []
+            for ind in indicators:
+                facts = self.ind(ind.id)
+                own = on_current_borders(series(facts, ind.id, [self.focus.code], None), ind, facts, cmp.members)
+                country = (series(facts, ind.id, [findings.COUNTRY], None) if findings.COUNTRY in cmp.codes.values()
+                           else facts.iloc[0:0])
+                records += findings.indicator_findings(
+                    ind, own, country, lambda period, ind=ind: self.shared.spread_rows(ind.id, period),
+                    lambda code, period, ind=ind: self.spread(ind, period), {} if ind.id in no_peers else peers,
+                    self.catalogue.rounding(ind.id), self.catalogue.value_step(ind.id))
+            return findings.frame(records)
+
+        return self.shared.for_focus(self.focus_key, ("findings", tuple(i.id for i in indicators)), make)
 
     def own_series(self, indicator: str, period_type: str | None = "jaar") -> pd.DataFrame:
         """The focus region's own series of ``indicator`` on today's borders — the one place every block
@@ -108,11 +135,14 @@ class Scope:
         return comparison.on_current_borders(s, ind, facts, self.comparison.members)
 
     def spread(self, ind: Indicator, period: str):
-        """The between-gemeente spread of ``ind`` in ``period`` (see :mod:`..methods.spread`)."""
-        from kompas_lib.analysis.methods import comparison
-
-        return comparison.spread_of(self.comparison, ind, self.shared.spread_rows(ind.id, period), period,
-                                    self.catalogue.rounding(ind.id))
+        """The between-gemeente spread of ``ind`` in ``period`` the focus is judged against (see
+        :mod:`..methods.spread`): for a gemeente the spread of all other gemeenten — the same yardstick in
+        its own report and in any other — for a region as a whole that of all gemeenten."""
+        rounding, step = self.catalogue.rounding(ind.id), self.catalogue.value_step(ind.id)
+        without = self.shared.spreads_without(ind, period, rounding, step)
+        if self.focus.code in without:
+            return without[self.focus.code]
+        return self.shared.spread_all(ind, period, rounding, step)
 
     def tables_used(self) -> set[str]:
         return set(self.prepare_info.tables_used)

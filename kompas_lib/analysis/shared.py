@@ -20,7 +20,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from kompas_lib.analysis.methods import profiel, spread, verwacht
+from kompas_lib.analysis.methods import findings, peers, profiel, spread, verwacht
 from kompas_lib.analysis.methods.comparison import members_of
 from kompas_lib.prepare.regions import latest_classification
 
@@ -110,23 +110,47 @@ class Shared:
                                        & f["region_code"].isin(self.gemeenten)]
         return self._spread_rows[key]
 
-    def spreads_without(self, ind, period: str, rounding: float) -> dict:
+    def spreads_without(self, ind, period: str, rounding: float, step: float = 0.0) -> dict:
         """Gemeente code -> the between-gemeente spread of ``ind`` in ``period`` over today's gemeenten
         without that gemeente: the yardstick of *that* gemeente's verdict, whichever report shows it
-        (its own, a neighbour's funnel). Computed once per indicator and period."""
-        key = (ind.id, period, rounding)
+        (its own, a neighbour's funnel). Computed once per indicator and period, for all at once."""
+        key = (ind.id, period, rounding, step)
         if key not in self._spreads_without:
             rows = self.spread_rows(ind.id, period)
             k, n, v = (rows[c].to_numpy(float) for c in ("numerator", "denominator", "value"))
-            codes = rows["region_code"].to_numpy()
-            keep = np.ones(len(rows), dtype=bool)
-            out = {}
-            for i, code in enumerate(codes):
-                keep[i] = False
-                out[code] = spread.estimate(k[keep], n[keep], v[keep], ind.eenheid, ind.ratio_scale, rounding)
-                keep[i] = True
-            self._spreads_without[key] = out
+            found = spread.estimate_without_each(k, n, v, ind.eenheid, ind.ratio_scale, rounding, step)
+            self._spreads_without[key] = dict(zip(rows["region_code"].to_numpy(), found))
         return self._spreads_without[key]
+
+    def spread_all(self, ind, period: str, rounding: float, step: float = 0.0):
+        """The between-gemeente spread of ``ind`` in ``period`` over all of today's gemeenten (the
+        yardstick of a region as a whole)."""
+        rows = self.spread_rows(ind.id, period)
+        if rows.empty:
+            return None
+        return spread.estimate(rows["numerator"], rows["denominator"], rows["value"], ind.eenheid, ind.ratio_scale,
+                               rounding, step)
+
+    def peers_of_all(self, variables: tuple[str, ...], k: int) -> dict[str, list[str]]:
+        """Every current gemeente's comparable gemeenten (k nearest on the profile ``variables``); a
+        gemeente whose profile is incomplete has none."""
+        key = ("peers", variables, k)
+        if key not in self._models:
+            found = peers.nearest_all(self.profile(variables), k)
+            self._models[key] = {code: found.get(code, []) for code in self.gemeenten}
+        return self._models[key]
+
+    def country_findings(self, catalogue, indicators, variables: tuple[str, ...], k: int) -> pd.DataFrame:
+        """The findings of every current gemeente (:func:`.methods.findings.country`) on ``indicators``,
+        against Nederland and its k comparable gemeenten on the profile ``variables``: the country table
+        a report's own findings agree with (the same rule on the same rows)."""
+        key = ("findings", tuple(i.id for i in indicators), variables, k)
+        if key not in self._models:
+            self._models[key] = findings.country(
+                indicators, self.ind, self.gemeenten, self.spread_rows, self.spreads_without,
+                self.peers_of_all(variables, k), catalogue.rounding, catalogue.value_step,
+                profiel.indicators_of(variables))
+        return self._models[key]
 
     def for_focus(self, focus_key: object, name: str, make: Callable[[], object]):
         """A value of the current focus (e.g. its comparison), made once and shared by the blocks of

@@ -34,7 +34,6 @@ class Comparison:
     gemeenten: tuple[str, ...] = ()  # today's gemeenten: the population of the between-gemeente spread
     members: dict = field(default_factory=dict)  # provincie/jeugdregio code -> today's member gemeenten
     _by_indicator: dict = field(default_factory=dict, repr=False)
-    _spreads: dict = field(default_factory=dict, repr=False)
     _verdicts: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -186,38 +185,23 @@ def latest_block(cmp: Comparison, ind: Indicator, facts: pd.DataFrame) -> tuple[
     return cmp._by_indicator[ind.id]
 
 
-def spread_of(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, period: str,
-              rounding: float = 0.0) -> spread.Spread | None:
-    """The between-gemeente spread of one indicator in one period (cached): over today's gemeenten
-    except the focus itself, so that an outlying focus cannot widen its own yardstick."""
-    key = (ind.id, period)
-    if key not in cmp._spreads:
-        at = facts[(facts["period"] == period) & (facts["group_dim"] == "totaal")
-                   & facts["region_code"].isin(cmp.gemeenten) & (facts["region_code"] != cmp.focus.code)]
-        cmp._spreads[key] = spread.estimate(at["numerator"], at["denominator"], at["value"], ind.eenheid,
-                                            ind.ratio_scale, rounding) if len(at) else None
-    return cmp._spreads[key]
-
-
-def verdict(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, s: pd.DataFrame, period: str,
-            ref_code: str, rounding: float = 0.0, spread_facts: pd.DataFrame | None = None) -> spread.Verdict:
+def verdict(cmp: Comparison, ind: Indicator, s: pd.DataFrame, period: str, ref_code: str,
+            sp: spread.Spread | None, gemeente_rows: pd.DataFrame) -> spread.Verdict:
     """The one verdict for the focus's figure of ``period`` against region ``ref_code`` (or the
     comparable gemeenten, :data:`PEERS`). ``s`` is the benchmarked series (:func:`benchmarked`);
-    ``spread_facts``: rows the between-gemeente spread is taken from (default ``facts``; a batch
-    passes the indicator's gemeente rows of that period, selected once). Cached per comparison."""
-    key = (ind.id, period, ref_code, rounding)
+    ``sp`` the between-gemeente spread the focus is judged against (for a gemeente: the spread without
+    it, the same in every report); ``gemeente_rows``: the indicator's gemeente rows of that period
+    (the peers are taken from them). Cached per comparison."""
+    key = (ind.id, period, ref_code)
     if key in cmp._verdicts:
         return cmp._verdicts[key]
-    pool = facts if spread_facts is None else spread_facts
     at = s[s["period"] == period].set_index("region_code")
     if cmp.focus.code not in at.index:
         result = spread.NO_VERDICT
     else:
         own = at.loc[cmp.focus.code]
-        sp = spread_of(cmp, ind, pool, period, rounding)
         if ref_code == PEERS:
-            rows = pool[(pool["period"] == period) & (pool["group_dim"] == "totaal")
-                        & pool["region_code"].isin(cmp.peer_codes)]
+            rows = gemeente_rows[gemeente_rows["region_code"].isin(cmp.peer_codes)]
             result = spread.against_peers(own, [r for _, r in rows.iterrows()], sp)
         elif ref_code not in at.index:
             result = spread.NO_VERDICT

@@ -34,3 +34,16 @@ def nearest(profile: pd.DataFrame, focus: str, k: int = 15, fixed: list[str] | N
     out = complete.loc[chosen].copy()
     out.insert(0, "distance", dist.loc[chosen])
     return out.sort_values("distance")
+
+
+def nearest_all(profile: pd.DataFrame, k: int = 15) -> dict[str, list[str]]:
+    """For every gemeente with a complete profile, the codes of its ``k`` nearest gemeenten, nearest
+    first — :func:`nearest` for all of them at once (one distance matrix; ties in the order of the
+    profile, as ``nsmallest`` keeps them)."""
+    complete = profile.dropna()
+    z = standardise(complete).to_numpy(dtype=float)
+    codes = complete.index.to_numpy()
+    d = np.sqrt(((z[:, None, :] - z[None, :, :]) ** 2).sum(axis=2))
+    np.fill_diagonal(d, np.inf)
+    order = np.argsort(d, axis=1, kind="stable")[:, :k]
+    return {str(code): [str(c) for c in codes[row]] for code, row in zip(codes, order)}

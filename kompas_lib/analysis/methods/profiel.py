@@ -32,6 +32,11 @@ NOUN = {
 }
 
 
+def indicators_of(variables) -> set[str]:
+    """The indicators behind profile ``variables`` (those that come from an indicator)."""
+    return {PROFILE[v][0] for v in variables if v in PROFILE and PROFILE[v][0]}
+
+
 def latest_values(facts: pd.DataFrame, indicator: str, codes) -> pd.Series:
     sel = facts[(facts["indicator"] == indicator) & facts["region_code"].isin(codes) & (facts["group_dim"] == "totaal")
                 & facts["value"].notna()]

@@ -17,6 +17,13 @@ verdict in the signal list, the sentences, the kerncijfers and the funnel.
   about 0,1 false signal per report by chance alone (0,2 % per comparison).
 * **Comparable gemeenten** are a distribution, not one pooled sample: the figure is compared with
   the prediction interval of the peers' values (t-distribution, k − 1 degrees of freedom).
+* **Publication rounding never makes a verdict.** CBS rounds counts (to 5, 10 or 100) and publishes
+  percentages with one decimal, so a published figure stands for an interval. A difference stands out
+  only when it still does after moving both figures to the ends of their intervals that lie nearest to
+  each other (``z_least``): nothing rounding can explain becomes a signal.
+* **One verdict per gemeente.** The spread a gemeente is judged against leaves that gemeente out;
+  :func:`estimate_without_each` gives it for every gemeente at once (closed form, the same numbers as
+  :func:`estimate` on the other gemeenten), so every report uses the same yardstick for it.
 """
 
 from __future__ import annotations
@@ -78,6 +85,7 @@ class Spread:
     units: int  # number of gemeenten it rests on
     with_counts: bool  # False: only published values, s² unknown (tau2 = variance of the values)
     rounding: float = 0.0  # CBS rounds the counts to multiples of this
+    step: float = 0.0  # CBS publishes the values in steps of this (0,1 for one decimal)
 
 
 def dersimonian_laird(y, v) -> tuple[float, float]:
@@ -92,32 +100,92 @@ def dersimonian_laird(y, v) -> tuple[float, float]:
     return tau2, float((wr * y).sum() / wr.sum())
 
 
-def estimate(k, n, value, unit: str, scale: float, rounding: float = 0.0) -> Spread | None:
+def _uses_counts(k, n, value) -> tuple[np.ndarray, bool]:
+    counted = np.isfinite(k) & np.isfinite(n) & (n > 0)
+    return counted, bool(counted.sum() >= MIN_UNITS and counted.sum() >= 0.8 * np.isfinite(value).sum())
+
+
+def estimate(k, n, value, unit: str, scale: float, rounding: float = 0.0, step: float = 0.0) -> Spread | None:
     """The spread over the gemeenten of one period (arrays of counts, denominators, values).
 
     None for units without a verdict (euro, aantal) or fewer than 10 gemeenten with a figure."""
     if unit not in SCALES:
         return None
     k, n, value = (np.asarray(a, dtype=float) for a in (k, n, value))
-    counted = np.isfinite(k) & np.isfinite(n) & (n > 0)
-    if counted.sum() >= MIN_UNITS and counted.sum() >= 0.8 * np.isfinite(value).sum():
+    counted, with_counts = _uses_counts(k, n, value)
+    if with_counts:
         y, v = transform(k[counted], n[counted], unit, rounding)
         tau2, mu = dersimonian_laird(y, v)
-        return Spread(unit, scale, tau2, mu, int(counted.sum()), True, rounding)
+        return Spread(unit, scale, tau2, mu, int(counted.sum()), True, rounding, step)
     shown = np.isfinite(value)
     if shown.sum() < MIN_UNITS:
         return None
     y = from_value(value[shown], unit, scale)
-    return Spread(unit, scale, float(np.var(y, ddof=1)), float(np.mean(y)), int(shown.sum()), False)
+    return Spread(unit, scale, float(np.var(y, ddof=1)), float(np.mean(y)), int(shown.sum()), False, 0.0, step)
+
+
+def estimate_without_each(k, n, value, unit: str, scale: float, rounding: float = 0.0, step: float = 0.0
+                          ) -> list[Spread | None]:
+    """For every unit i, :func:`estimate` over all units but i — in one pass: DerSimonian–Laird's
+    sums (Σw, Σwy, Σwy², Σw²) less unit i's terms, and the random-effects mean with each τ²₋ᵢ as a
+    matrix product. The same numbers as calling :func:`estimate` 342 times, in a few milliseconds."""
+    k, n, value = (np.asarray(a, dtype=float) for a in (k, n, value))
+    count = len(value)
+    if unit not in SCALES or not count:
+        return [None] * count
+    counted, with_counts = _uses_counts(k, n, value)
+    # which rule applies without unit i can differ from the rule with it at the edge: those few use the loop
+    edge = np.zeros(count, dtype=bool)
+    for i in range(count):
+        c = counted.sum() - counted[i]
+        shown = np.isfinite(value).sum() - np.isfinite(value[i])
+        edge[i] = (c >= MIN_UNITS and c >= 0.8 * shown) != with_counts
+    out: list[Spread | None] = [None] * count
+    if with_counts:
+        y, v = np.full(count, np.nan), np.full(count, np.nan)
+        y[counted], v[counted] = transform(k[counted], n[counted], unit, rounding)
+        w = np.where(counted, 1 / v, 0.0)
+        yw = np.where(counted, y, 0.0)
+        s0, s1, s2, w2 = w.sum() - w, (w * yw).sum() - w * yw, (w * yw ** 2).sum() - w * yw ** 2, (w ** 2).sum() - w ** 2
+        units = counted.sum() - counted
+        with np.errstate(divide="ignore", invalid="ignore"):
+            q = s2 - s1 ** 2 / s0
+            c = s0 - w2 / s0
+            tau2 = np.where(c > 0, np.maximum(0.0, (q - (units - 1)) / c), 0.0)
+        vv, yy = v[counted], y[counted]
+        wr = 1 / (vv[None, :] + tau2[:, None])  # row i: weights with τ²₋ᵢ
+        wr_all, wry_all = wr.sum(axis=1), wr @ yy
+        own = np.where(counted, 1 / (np.where(counted, v, 1.0) + tau2), 0.0)
+        mu = (wry_all - own * yw) / (wr_all - own)
+        for i in range(count):
+            if not edge[i] and units[i] >= MIN_UNITS:
+                out[i] = Spread(unit, scale, float(tau2[i]), float(mu[i]), int(units[i]), True, rounding, step)
+    else:
+        shown = np.isfinite(value)
+        y = np.where(shown, from_value(np.where(shown, value, 0.0), unit, scale), 0.0)
+        m = shown.sum() - shown
+        with np.errstate(divide="ignore", invalid="ignore"):
+            mean = (y.sum() - y) / m
+            var = ((y ** 2).sum() - y ** 2 - m * mean ** 2) / (m - 1)
+        for i in range(count):
+            if not edge[i] and m[i] >= MIN_UNITS:
+                out[i] = Spread(unit, scale, float(max(var[i], 0.0)), float(mean[i]), int(m[i]), False, 0.0, step)
+    for i in np.flatnonzero(edge):
+        keep = np.arange(count) != i
+        out[i] = estimate(k[keep], n[keep], value[keep], unit, scale, rounding, step)
+    return out
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """A figure against a reference: z on the comparison scale and the direction when it stands out."""
+    """A figure against a reference: z on the comparison scale, ``z_least`` — the z left when both
+    figures move within their publication rounding towards each other (0 when rounding can close the
+    gap) — and the direction when that stands out."""
 
     z: float
-    direction: str | None  # 'hoger' | 'lager' | None (not larger than chance, or no verdict possible)
+    direction: str | None  # 'hoger' | 'lager' | None (within the usual differences, or no verdict possible)
     possible: bool = True  # False: no verdict for this unit or these data
+    z_least: float = float("nan")
 
     @property
     def stands_out(self) -> bool:
@@ -127,58 +195,102 @@ class Verdict:
 NO_VERDICT = Verdict(float("nan"), None, False)
 
 
+def _finite(x) -> bool:
+    return x is not None and bool(np.isfinite(x))
+
+
 def _y_v(row, spread: Spread):
+    """(y, v, y_low, y_high): the figure on the comparison scale, its variance, and y at the two ends of
+    the interval its publication rounding allows (the count ± half the rounding, or the value ± half a step).
+    A row that is a dict with a ``_yv`` dict keeps its results there (a country table judges each
+    gemeente's figure against many others)."""
+    cache = row.get("_yv") if isinstance(row, dict) else None
+    if cache is None:
+        return _y_v_of(row, spread)
+    key = (spread.with_counts, spread.unit, spread.scale, spread.rounding, spread.step)
+    if key not in cache:
+        cache[key] = _y_v_of(row, spread)
+    return cache[key]
+
+
+def _y_v_of(row, spread: Spread):
     k, n, value = row.get("numerator"), row.get("denominator"), row.get("value")
-    if spread.with_counts and k is not None and n is not None and np.isfinite(k) and np.isfinite(n) and n > 0:
+    if spread.with_counts and _finite(k) and _finite(n) and n > 0:
         y, v = transform(k, n, spread.unit, spread.rounding)
-        return float(y), float(v)
-    if value is None or not np.isfinite(value):
-        return None, None
-    return float(from_value(value, spread.unit, spread.scale)), 0.0
+        half = spread.rounding / 2
+        lo, hi = (transform(max(k - half, 0.0), n, spread.unit)[0], transform(k + half, n, spread.unit)[0]) \
+            if half else (y, y)
+        return float(y), float(v), float(lo), float(hi)
+    if not _finite(value):
+        return None, None, None, None
+    y = float(from_value(value, spread.unit, spread.scale))
+    half = spread.step / 2
+    lo, hi = (float(from_value(max(value - half, 0.0), spread.unit, spread.scale)),
+              float(from_value(value + half, spread.unit, spread.scale))) if half else (y, y)
+    return y, 0.0, lo, hi
+
+
+def _least(diff: float, gap_down: float, gap_up: float, se: float) -> float:
+    """The standardised difference after rounding moves the figures towards each other: ``gap_down``
+    (``gap_up``) is the difference when the own figure is at the low (high) end and the reference at
+    its high (low) end."""
+    if diff > 0:
+        return max(gap_down, 0.0) / se
+    if diff < 0:
+        return min(gap_up, 0.0) / se
+    return 0.0
 
 
 def against(own, ref, spread: Spread | None, z_crit: float = Z_ALERT) -> Verdict:
     """``own`` (a row with numerator, denominator, value) against the figure ``ref`` of a region
-    (Nederland, provincie, …), allowing for the spread between gemeenten."""
+    (Nederland, provincie, …), allowing for the spread between gemeenten and for publication rounding."""
     if spread is None:
         return NO_VERDICT
-    y, v = _y_v(own, spread)
-    y_ref, v_ref = _y_v(ref, spread)
+    y, v, lo, hi = _y_v(own, spread)
+    y_ref, v_ref, lo_ref, hi_ref = _y_v(ref, spread)
     if y is None or y_ref is None:
         return NO_VERDICT
-    z = (y - y_ref) / np.sqrt(v + v_ref + spread.tau2) if (v + v_ref + spread.tau2) > 0 else float("nan")
-    if not np.isfinite(z):
+    total = v + v_ref + spread.tau2
+    if not total > 0:
         return NO_VERDICT
-    return Verdict(float(z), ("hoger" if z > 0 else "lager") if abs(z) >= z_crit else None)
+    se = float(np.sqrt(total))
+    z = (y - y_ref) / se
+    least = _least(y - y_ref, lo - hi_ref, hi - lo_ref, se)
+    return Verdict(float(z), ("hoger" if z > 0 else "lager") if abs(least) >= z_crit else None, True, float(least))
 
 
 def against_peers(own, peers, spread: Spread | None, alpha: float = ALPHA) -> Verdict:
     """``own`` against the distribution of the comparable gemeenten (rows ``peers``): outside the
-    (1 − alpha) prediction interval of a new member, t-distribution with k − 1 degrees of freedom."""
+    (1 − alpha) prediction interval of a new member, t-distribution with k − 1 degrees of freedom
+    (rounding as in :func:`against`: the own figure and the peers' mean moved towards each other)."""
     if spread is None:
         return NO_VERDICT
-    y, v = _y_v(own, spread)
-    ys = [yy for yy, _ in (_y_v(r, spread) for r in peers) if yy is not None]
-    if y is None or len(ys) < 3:
+    y, v, lo, hi = _y_v(own, spread)
+    found = [r for r in (_y_v(p, spread) for p in peers) if r[0] is not None]
+    if y is None or len(found) < 3:
         return NO_VERDICT
-    ys = np.asarray(ys)
+    ys, ys_lo, ys_hi = (np.asarray([r[i] for r in found]) for i in (0, 2, 3))
     k = len(ys)
     sd = float(np.std(ys, ddof=1))
-    se = np.sqrt(sd ** 2 * (1 + 1 / k) + v)
+    se = float(np.sqrt(sd ** 2 * (1 + 1 / k) + v))
     if se <= 0:
         return NO_VERDICT
     t = (y - ys.mean()) / se
+    least = _least(y - ys.mean(), lo - ys_hi.mean(), hi - ys_lo.mean(), se)
     crit = float(stats.t.ppf(1 - alpha / 2, k - 1))
-    return Verdict(float(t), ("hoger" if t > 0 else "lager") if abs(t) >= crit else None)
+    return Verdict(float(t), ("hoger" if t > 0 else "lager") if abs(least) >= crit else None, True, float(least))
 
 
 def funnel_limits(spread: Spread, y_ref: float, n, z: float, v_ref: float = 0.0):
     """Funnel limits in the indicator's unit for denominators ``n`` around the reference ``y_ref``
-    (comparison scale, sampling variance ``v_ref``): y_ref ± z·√(1/(4n) + v_ref + τ²), back-transformed —
-    the same z as :func:`against`, so a point is outside exactly when its verdict stands out."""
+    (comparison scale, sampling variance ``v_ref``): y_ref ± z·√(1/(4n) + v_ref + τ²), back-transformed
+    and widened by half the count rounding (rounding/2 of n) — the z of :func:`against`, so a point lies
+    outside about exactly when its verdict stands out (the rounding variance of small counts aside)."""
     n = np.asarray(n, dtype=float)
     half = z * np.sqrt(1 / (4 * n) + v_ref + spread.tau2)
-    return back(y_ref - half, spread.unit, spread.scale), back(y_ref + half, spread.unit, spread.scale)
+    widen = (spread.rounding / 2 / n * spread.scale) if spread.with_counts else spread.step / 2
+    return (np.clip(back(y_ref - half, spread.unit, spread.scale) - widen, 0, None),
+            back(y_ref + half, spread.unit, spread.scale) + widen)
 
 
 def expected_false_alarms(tests: int, alpha: float = ALPHA) -> float:

@@ -22,7 +22,7 @@ from kompas_lib.analysis.methods.benchmarks import (
     table_breaks,
 )
 from kompas_lib.analysis.methods.comparison import PEERS, benchmarked, latest_block
-from kompas_lib.analysis.methods.signals import trend_break, word, word_trend
+from kompas_lib.analysis.methods.signals import word, word_trend
 from kompas_lib.analysis.methods.uncertainty import wilson_rounded
 from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.figures import FunnelFigure, TrendFigure
@@ -55,41 +55,28 @@ CBS_ROUNDING = 5  # CBS rounds youth-care counts to multiples of 5
 
 def signalen(scope: Scope) -> Section:
     """'Wat valt op': figures that stand out against Nederland or the comparable gemeenten by more than
-    the usual differences between gemeenten, and trend breaks — worded by polarity, in catalogue order
-    (not sorted by size). Verdicts from the one comparison model; the text says how many signals one
-    would expect by chance alone."""
-    cmp = scope.comparison
+    the usual differences between gemeenten (and more than publication rounding explains), and trend
+    breaks — worded by polarity, in catalogue order (not sorted by size). Verdicts from the one rule
+    (:mod:`..methods.findings`, the same for this region in every report and in the country table);
+    the text says how many signals one would expect by chance alone."""
+    found = scope.findings(scope.placed(BLOCK, "signaal"))
     rows, signals = [], []
-    tests = 0
-    chosen_on = _peer_selection_indicators(scope)
+    tests = int(found["possible"].sum())
+    labels = scope.comparison.labels
     for ind in scope.placed(BLOCK, "signaal"):
-        facts = scope.ind(ind.id)
-        s, last = latest_block(cmp, ind, facts)
-        if last is None:
+        mine = found[(found["indicator"] == ind.id) & found["direction"].notna()]
+        if mine.empty:
             continue
-        label = parse_period(last["period"]).label
-        at = s[s["period"] == last["period"]].set_index("region_code")
-        found: dict[str, list[str]] = {}
-        for code in (COUNTRY, PEERS):
-            if code not in at.index or (code == PEERS and ind.id in chosen_on):
-                continue  # peers chosen for being alike on this figure cannot differ on it: no comparison
-            v = scope.verdict(ind, s, last["period"], code)
-            tests += v.possible
-            ref_value = at.loc[code, "value"]
-            too_small = ind.minimaal_verschil is not None and abs(last["value"] - ref_value) < ind.minimaal_verschil
-            if v.stands_out and not too_small:
-                found.setdefault(v.direction, []).append(cmp.labels.get(code, code))
-        for direction, refs in found.items():
+        label = parse_period(mine["period"].iloc[0]).label
+        diff = mine[mine["soort"] == "verschil"]
+        for direction, refs in diff.groupby("direction", sort=False)["ref"]:
             rows.append({"Indicator": ind.titel, "Soort": "verschil", "Periode": label,
-                         "Wat valt op": word(ind.titel, ind.polariteit, direction, " en ".join(refs))})
-        own = s[(s["region_code"] == scope.focus.code) & (s["period_start"].dt.year >= FIRST_FULL_YEAR)]
-        own = own.sort_values("period_start")
-        if ind.eenheid in spread_model.SCALES and len(own) >= 5:
-            tests += 1
-            brk = trend_break(own["value"].tolist(), resolution=scope.catalogue.value_step(ind.id))
-            if brk:
-                rows.append({"Indicator": ind.titel, "Soort": "trendbreuk", "Periode": label,
-                             "Wat valt op": word_trend(ind.titel, ind.polariteit, brk)})
+                         "Wat valt op": word(ind.titel, ind.polariteit, direction,
+                                             " en ".join(labels.get(c, c) for c in refs))})
+        for direction in mine.loc[mine["soort"] == "trendbreuk", "direction"]:
+            rows.append({"Indicator": ind.titel, "Soort": "trendbreuk", "Periode": label,
+                         "Wat valt op": word_trend(ind.titel, ind.polariteit,
+                                                   "stijging" if direction == "hoger" else "daling")})
     expected_rows = verwacht.signaal_rijen(scope)
     tests += verwacht.tests(scope)
     table = pd.DataFrame(rows + expected_rows, columns=["Indicator", "Soort", "Periode", "Wat valt op"])
@@ -99,7 +86,8 @@ def signalen(scope: Scope) -> Section:
     chance = spread_model.expected_false_alarms(tests)
     how_many = f"ongeveer {fmt.number(chance, 1)}" if chance >= 0.05 else "minder dan 0,1"
     text = (f"Er zijn {tests} vergelijkingen gemaakt. Een verschil telt pas als het buiten de 99,8 %-grenzen van "
-            "de gewone verschillen tussen gemeenten valt (uitzonderlijk); als geen enkele gemeente echt afwijkt, "
+            "de gewone verschillen tussen gemeenten valt (uitzonderlijk) en niet door de afronding van de gepubliceerde "
+            "cijfers te verklaren is; als geen enkele gemeente echt afwijkt, "
             f"levert een lijst als deze er {how_many} op.")
     if not len(table):
         text = ("Er zijn geen verschillen die buiten de gewone verschillen tussen gemeenten vallen, en geen "
@@ -108,16 +96,6 @@ def signalen(scope: Scope) -> Section:
                    caption="Vergeleken met het meest recente cijfer van Nederland en van de vergelijkbare gemeenten.",
                    signals=tuple(signals))
 
-
-def _peer_selection_indicators(scope: Scope) -> set[str]:
-    """The indicators the comparable gemeenten were chosen on (their profile), not on a fixed list."""
-    cfg = scope.params.vergelijkbare_gemeenten
-    if cfg.vaste_lijst:
-        return set()
-    return {profiel.PROFILE[v][0] for v in cfg.profiel if v in profiel.PROFILE and profiel.PROFILE[v][0]}
-
-
-# --- jongeren in de gemeente ---------------------------------------------------------------------
 
 def _population_sentence(scope: Scope) -> str:
     s = series(scope.ind("jongeren_0_17"), "jongeren_0_17", [scope.focus.code])
@@ -455,14 +433,16 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
     table["rate"] = table["k"] / table["n"]
     # each gemeente against the spread without itself: its verdict is the same in every report (its own,
     # or the funnel of any other gemeente's report)
-    without = scope.shared.spreads_without(ind, period, scope.catalogue.rounding(ind.id))
-    z = [spread_model.against(r, ref, without.get(r["region_code"]) or sp).z for _, r in units.iterrows()]
-    table["z"] = z
+    without = scope.shared.spreads_without(ind, period, sp.rounding, sp.step)
+    verdicts = [spread_model.against(r, ref, without.get(r["region_code"]) or sp) for _, r in units.iterrows()]
+    table["z"] = [v.z for v in verdicts]
+    table["z_afronding"] = [v.z_least for v in verdicts]  # what rounding cannot explain: the verdict's z
     for label, zc in (("95", spread_model.Z95), ("998", spread_model.Z_ALERT)):
         lo, hi = spread_model.funnel_limits(sp, float(y_ref), table["n"], zc, float(v_ref))
         table[f"lo{label}"], table[f"hi{label}"] = lo / ind.ratio_scale, hi / ind.ratio_scale
-        table[f"oordeel_{label}"] = np.where(table["z"] >= zc, "boven de grenzen",
-                                             np.where(table["z"] <= -zc, "onder de grenzen", "binnen de grenzen"))
+        table[f"oordeel_{label}"] = np.where(table["z_afronding"] >= zc, "boven de grenzen",
+                                             np.where(table["z_afronding"] <= -zc, "onder de grenzen",
+                                                      "binnen de grenzen"))
     n_grid = np.geomspace(max(table["n"].min() * 0.8, 10), table["n"].max() * 1.2, 300)
     curve = pd.DataFrame({"n": n_grid})
     for label, zc in (("95", spread_model.Z95), ("998", spread_model.Z_ALERT)):

@@ -1,0 +1,159 @@
+"""Findings: what stands out for a region on one indicator — the block-1 signal rules in one place.
+
+For each region (a gemeente, or a jeugdregio or provincie on today's borders) and indicator: its latest
+figure (full years or school years where it has them) against Nederland and against the
+distribution of its comparable gemeenten (:mod:`.spread`), and a trend break in its own series
+(:mod:`.signals`). Publication rounding is allowed for in both (a difference or break that rounding
+can explain is none).
+
+The one function :func:`indicator_findings` judges any number of regions at once; a report judges
+its own region with it, and :func:`country` judges every gemeente with it — so a gemeente gets the
+same verdict in its own report, in any other report and in the table of the whole country.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from kompas_lib.analysis.methods import spread as spread_model
+from kompas_lib.analysis.methods.comparison import PEERS
+from kompas_lib.analysis.methods.signals import count_slack, trend_break
+from kompas_lib.core.periods import FIRST_FULL_YEAR
+from kompas_lib.prepare.regions import COUNTRY_CODE as COUNTRY
+YEARLY = ("jaar", "schooljaar")
+COLUMNS = ["region_code", "indicator", "soort", "ref", "period", "value", "ref_value", "direction", "z",
+           "z_least", "possible"]
+MIN_PEERS = 3
+
+
+FIELDS = ["region_code", "period", "period_type", "period_start", "numerator", "denominator", "value"]
+
+
+def _shown(r: dict) -> bool:
+    v = r["value"]
+    return v is not None and v == v  # not missing, not nan
+
+
+def _latest(rows: list[dict]) -> tuple[list[dict], dict | None]:
+    """A region's rows (sorted by time) on full years (or school years) when it has those, and its
+    latest row with a value."""
+    yearly = [r for r in rows if r["period_type"] in YEARLY]
+    if any(_shown(r) for r in yearly):
+        rows = yearly
+    shown = [r for r in rows if _shown(r)]
+    return rows, (shown[-1] if shown else None)
+
+
+def pooled_value(rows: list[dict], ind) -> float:
+    """The comparable gemeenten as one figure (to test a minimum difference against): the sum of counts
+    over the sum of denominators, the mean count for plain counts, else the mean of the values."""
+    num = np.array([r["numerator"] for r in rows], dtype=float)
+    den = np.array([r["denominator"] for r in rows], dtype=float)
+    if np.isfinite(num).all() and np.isfinite(den).all() and den.sum() > 0:
+        return float(num.sum() / den.sum() * ind.ratio_scale)
+    if np.isfinite(num).all() and ind.eenheid == "aantal":
+        return float(num.mean())
+    return float(np.mean([r["value"] for r in rows]))
+
+
+def _record(code, ind, soort, ref, period, value, ref_value, verdict) -> dict:
+    return {"region_code": code, "indicator": ind.id, "soort": soort, "ref": ref, "period": period, "value": value,
+            "ref_value": ref_value, "direction": verdict.direction, "z": verdict.z, "z_least": verdict.z_least,
+            "possible": verdict.possible}
+
+
+def indicator_findings(ind, own: pd.DataFrame, country: pd.DataFrame, gemeente_rows: Callable[[str], pd.DataFrame],
+                       spread_for: Callable[[str, str], spread_model.Spread | None],
+                       peers_of: Mapping[str, Sequence[str]], rounding: float, step: float) -> list[dict]:
+    """The findings of the regions in ``own`` (rows of the 'totaal' group of one indicator, any period
+    type) on indicator ``ind``: one record per comparison made (against Nederland when ``country`` has
+    rows; against the comparable gemeenten where ``peers_of`` names them) and per trend test.
+
+    ``gemeente_rows(period)``: the gemeente rows of that period (the peers come from them);
+    ``spread_for(code, period)``: the between-gemeente spread region ``code`` is judged against. A
+    difference smaller than the indicator's ``minimaal_verschil`` never stands out (it is still a
+    comparison made)."""
+    out = []
+    nl = {r["period"]: r for r in _records(country)}
+    by_period: dict[str, dict[str, dict]] = {}
+    units: dict[str, list[dict]] = {}
+    for r in _records(own.sort_values("period_start", kind="stable")):
+        units.setdefault(r["region_code"], []).append(r)
+    for code, rows in units.items():
+        rows, last = _latest(rows)
+        if last is None:
+            continue
+        period = last["period"]
+        sp = spread_for(code, period)
+        if period in nl:
+            ref = nl[period]
+            verdict = spread_model.against(last, ref, sp)
+            out.append(_record(code, ind, "verschil", COUNTRY, period, last["value"], ref["value"],
+                               _at_least(verdict, ind, last["value"], ref["value"])))
+        chosen = peers_of.get(code, ())
+        if chosen:
+            if period not in by_period:
+                by_period[period] = {r["region_code"]: r for r in _records(gemeente_rows(period))}
+            at = by_period[period]
+            rows_p = [at[c] for c in chosen if c in at]
+            shown = [r for r in rows_p if _shown(r)]
+            if len(shown) >= max(MIN_PEERS, len(chosen) // 2):
+                verdict = spread_model.against_peers(last, rows_p, sp)
+                pooled = pooled_value(shown, ind)
+                out.append(_record(code, ind, "verschil", PEERS, period, last["value"], pooled,
+                                   _at_least(verdict, ind, last["value"], pooled)))
+        trend = [r for r in rows if r["period_start"].year >= FIRST_FULL_YEAR]
+        if ind.eenheid in spread_model.SCALES and len(trend) >= 5:
+            slack = count_slack([r["denominator"] for r in trend], rounding, ind.ratio_scale, step)
+            brk = trend_break([r["value"] for r in trend], resolution=step, slack=slack)
+            direction = {"stijging": "hoger", "daling": "lager"}.get(brk)
+            out.append(_record(code, ind, "trendbreuk", None, period, last["value"], np.nan,
+                               spread_model.Verdict(np.nan, direction, True)))
+    return out
+
+
+def _records(rows: pd.DataFrame) -> list[dict]:
+    """Rows as plain dicts with float counts (missing = nan): cheap to take apart one region at a time."""
+    cols = {c: rows[c].to_numpy(dtype=float, na_value=np.nan) if c in ("numerator", "denominator", "value")
+            else rows[c].tolist() for c in FIELDS}
+    return [dict(zip(FIELDS, values), _yv={}) for values in zip(*(cols[c] for c in FIELDS))]
+
+
+def _at_least(verdict: spread_model.Verdict, ind, value: float, ref_value: float) -> spread_model.Verdict:
+    """No direction when the difference is below the indicator's ``minimaal_verschil``."""
+    if verdict.direction and ind.minimaal_verschil is not None and abs(value - ref_value) < ind.minimaal_verschil:
+        return spread_model.Verdict(verdict.z, None, verdict.possible, verdict.z_least)
+    return verdict
+
+
+def frame(records: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(records, columns=COLUMNS)
+
+
+def country(indicators, facts_of: Callable[[str], pd.DataFrame], gemeenten: Sequence[str],
+            gemeente_rows: Callable[[str, str], pd.DataFrame], spreads: Callable[..., dict],
+            peers_of: Mapping[str, Sequence[str]], rounding: Callable[[str], float],
+            step: Callable[[str], float], no_peers_on: set[str] = frozenset()) -> pd.DataFrame:
+    """The findings of every gemeente in ``gemeenten`` on each of ``indicators`` (the country table):
+    ``facts_of(id)`` an indicator's facts, ``gemeente_rows(id, period)`` its gemeente rows of a period,
+    ``spreads(ind, period, rounding, step)`` each gemeente's spread without itself, ``peers_of`` each
+    gemeente's comparable gemeenten (not used for the indicators in ``no_peers_on``: the peers were
+    chosen on them)."""
+    records = []
+    codes = set(gemeenten)
+    for ind in indicators:
+        f = facts_of(ind.id)
+        f = f[f["group_dim"] == "totaal"]
+        own = f[f["region_code"].isin(codes)]
+        r, s = rounding(ind.id), step(ind.id)
+
+        def spread_for(code, period, ind=ind, r=r, s=s):
+            return spreads(ind, period, r, s).get(code)
+
+        records += indicator_findings(ind, own, f[f["region_code"] == COUNTRY],
+                                      lambda period, ind=ind: gemeente_rows(ind.id, period), spread_for,
+                                      {} if ind.id in no_peers_on else peers_of, r, s)
+    return frame(records)

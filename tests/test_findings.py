@@ -1,0 +1,174 @@
+"""Findings of the whole country: every signal of all 342 real gemeenten, none that publication rounding
+explains, and the same finding for a gemeente in its own report as in the country table.
+
+The rounding check does not use the rule's own allowance for rounding: it moves the published figures
+themselves within their rounding interval (a count by half its rounding unit, a one-decimal value by
+0,05, the reference towards the gemeente, earlier years of a trend so that the line moves towards the
+last year) and runs the rule again on the moved rows. The spread between the other gemeenten is kept:
+their rounding moves it by far less than one gemeente's own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from kompas_lib.analysis.methods import findings, signals, verwacht
+from kompas_lib.analysis.methods.comparison import PEERS
+from kompas_lib.analysis.sections import verwacht as verwacht_section
+
+
+@pytest.fixture(scope="module")
+def country(make_real_scope):
+    scope = make_real_scope("GM0344")  # default params: Nederland and 15 comparable gemeenten
+    cfg = scope.params.vergelijkbare_gemeenten
+    indicators = scope.placed(1, "signaal")
+    table = scope.shared.country_findings(scope.catalogue, indicators, tuple(cfg.profiel), cfg.k)
+    return scope, indicators, table
+
+
+def _half_unit(scope, ind, row: dict, spread) -> tuple[str, float]:
+    """What rounding moves in this figure ('numerator' or 'value') and by how much at most."""
+    if spread.with_counts and np.isfinite(row["numerator"]) and np.isfinite(row["denominator"]):
+        return "numerator", scope.catalogue.rounding(ind.id) / 2
+    return "value", scope.catalogue.value_step(ind.id) / 2
+
+
+def _moved(row: dict, what: str, by: float, scale: float) -> dict:
+    out = {k: v for k, v in row.items() if k != "_yv"}
+    if what == "numerator":
+        out["numerator"] = max(row["numerator"] + by, 0.0)
+        out["value"] = out["numerator"] / row["denominator"] * scale
+    else:
+        out["value"] = max(row["value"] + by, 0.0)
+    return out
+
+
+def _rerun_difference(scope, table, ind, finding) -> str | None:
+    """The difference finding again, with the gemeente, Nederland and the peers moved within their
+    rounding towards each other."""
+    code, period = finding["region_code"], finding["period"]
+    sp = scope.shared.spreads_without(ind, period, scope.catalogue.rounding(ind.id),
+                                      scope.catalogue.value_step(ind.id))[code]
+    rows = {r["region_code"]: r for r in findings._records(scope.shared.spread_rows(ind.id, period))}
+    towards = -1.0 if finding["direction"] == "hoger" else 1.0  # the gemeente moves towards the reference
+    what, half = _half_unit(scope, ind, rows[code], sp)
+    own = _moved(rows[code], what, towards * half, ind.ratio_scale)
+    f = scope.ind(ind.id)
+    if finding["ref"] == "NL01":
+        nl = findings._records(f[(f["region_code"] == "NL01") & (f["period"] == period) & (f["group_dim"] == "totaal")])[0]
+        what_nl, half_nl = _half_unit(scope, ind, nl, sp)
+        ref = _moved(nl, what_nl, -towards * half_nl, ind.ratio_scale)
+        z, crit = findings.spread_model.against(own, ref, sp).z, findings.spread_model.Z_ALERT
+    else:
+        cfg = scope.params.vergelijkbare_gemeenten
+        peer_codes = scope.shared.peers_of_all(tuple(cfg.profiel), cfg.k)[code]
+        peer_rows = []
+        for c in peer_codes:
+            if c in rows and np.isfinite(rows[c]["value"]):
+                what_p, half_p = _half_unit(scope, ind, rows[c], sp)
+                peer_rows.append(_moved(rows[c], what_p, -towards * half_p, ind.ratio_scale))
+        z = findings.spread_model.against_peers(own, peer_rows, sp).z
+        crit = float(stats.t.ppf(1 - findings.spread_model.ALPHA / 2, len(peer_rows) - 1))
+    # the plain statistic of the moved figures (the rule's own allowance for rounding would move them twice)
+    return ("hoger" if z > 0 else "lager") if abs(z) >= crit else None
+
+
+def _rerun_trend(scope, ind, finding) -> str | None:
+    """The trend test again, every year moved within its rounding so that the line and the last year
+    come closer (the earlier years by the sign of their weight in the line's prediction)."""
+    code = finding["region_code"]
+    rows = findings._records(scope.ind(ind.id)[lambda f: (f["region_code"] == code) & (f["group_dim"] == "totaal")]
+                             .sort_values("period_start"))
+    rows, _ = findings._latest(rows)
+    rows = [r for r in rows if r["period_start"].year >= findings.FIRST_FULL_YEAR]
+    values = np.array([r["value"] for r in rows], dtype=float)
+    h = signals.count_slack([r["denominator"] for r in rows], scope.catalogue.rounding(ind.id), ind.ratio_scale,
+                            scope.catalogue.value_step(ind.id))
+    shown = np.isfinite(values)
+    v, h = values[shown], h[shown]
+    m = len(v) - 1
+    t = np.arange(m, dtype=float)
+    weights = 1 / m + (m - t.mean()) * (t - t.mean()) / ((t - t.mean()) ** 2).sum()
+    up = 1.0 if finding["direction"] == "hoger" else -1.0  # a rise: lift the line, lower the last year
+    moved = np.concatenate([v[:-1] + up * np.sign(weights) * h[:-1], [v[-1] - up * h[-1]]])
+    found = signals.trend_break(moved.tolist(), resolution=scope.catalogue.value_step(ind.id), slack=np.zeros(len(h)))
+    return {"stijging": "hoger", "daling": "lager"}.get(found)
+
+
+def test_no_signal_of_any_gemeente_is_explained_by_rounding(country, capsys):
+    scope, indicators, table = country
+    by_id = {i.id: i for i in indicators}
+    signals_found = table[table["direction"].notna()]
+    lost, expected_use = [], []
+    for finding in signals_found.to_dict("records"):
+        ind = by_id[finding["indicator"]]
+        again = (_rerun_trend(scope, ind, finding) if finding["soort"] == "trendbreuk"
+                 else _rerun_difference(scope, table, ind, finding))
+        if again != finding["direction"]:
+            lost.append((finding["region_code"], ind.id, finding["soort"], finding["ref"]))
+    # expected use: the observed count is a one-decimal percentage of the youths, so it can move by 0,05 %
+    # of them; a verdict outside the 99,8 % interval must survive that
+    for outcome, spec in scope.catalogue.verwacht_gebruik.uitkomsten.items():
+        o = next((j for j in verwacht_section.oordelen(scope) if j.outcome == outcome), None)
+        if o is None:
+            continue
+        loo = verwacht.leave_one_out(o.fit, o.frame)
+        for code, r in loo[loo["oordeel"] != "zoals verwacht"].iterrows():
+            if r["observed"] >= scope.threshold:  # the report's signal list leaves out counts it does not show
+                expected_use.append(code)
+            room = 0.0005 * o.frame.loc[code, "e"] if spec.noemer else 0.0
+            moved = r["observed"] - room if r["oordeel"] == "hoger" else r["observed"] + room
+            if r["laag998"] <= moved <= r["hoog998"]:
+                lost.append((code, outcome, "verwacht", None))
+    per_report = (pd.concat([signals_found["region_code"], pd.Series(expected_use, dtype=object)]).value_counts()
+                  .reindex(list(scope.shared.gemeenten), fill_value=0))
+    with capsys.disabled():
+        counts = per_report.value_counts().sort_index()
+        print(f"\nsignals over {len(per_report)} real gemeenten: {int(per_report.sum())} "
+              f"({', '.join(f'{n} gemeenten with {k}' for k, n in counts.items())}); "
+              f"by kind: {signals_found.groupby('soort').size().to_dict()} and {len(expected_use)} on expected use; "
+              f"lost to rounding: {len(lost)}")
+    assert len(per_report) == 342 and not lost, lost
+    assert 0 < len(signals_found) < 0.02 * table["possible"].sum()  # real differences exist, but are rare
+
+
+def test_a_reports_findings_are_the_country_tables(country, make_real_scope):
+    """The same rule on the same rows: a gemeente's findings in its own report are its rows of the
+    country table — for gemeenten with signals, a large and a small one."""
+    _, indicators, table = country
+    with_signals = list(table.loc[table["direction"].notna(), "region_code"].unique()[:4])
+    for code in [*with_signals, "GM0363", "GM0088"]:
+        own = make_real_scope(code).findings(indicators)
+        theirs = table[table["region_code"] == code]
+        columns = ["indicator", "soort", "ref", "period", "direction", "possible"]
+        assert own[columns].fillna("-").values.tolist() == theirs[columns].fillna("-").values.tolist(), code
+        assert np.allclose(own["z"].to_numpy(float), theirs["z"].to_numpy(float), equal_nan=True)
+
+
+def test_peers_for_all_equal_peers_one_by_one(country):
+    from kompas_lib.analysis.methods import peers
+
+    scope, _, _ = country
+    cfg = scope.params.vergelijkbare_gemeenten
+    profile = scope.shared.profile(tuple(cfg.profiel))
+    every = peers.nearest_all(profile, cfg.k)
+    for code in list(scope.shared.gemeenten)[::17]:
+        assert every[code] == list(peers.nearest(profile, code, cfg.k).index), code
+    assert PEERS == findings.PEERS
+
+
+def test_the_funnel_and_the_country_table_give_every_gemeente_one_verdict(country, make_real_scope):
+    """All 342 points of a report's funnel carry the verdict the country table gives that gemeente."""
+    from kompas_lib.analysis.sections import staat
+
+    _, _, table = country
+    funnel = staat.trechter_jeugdzorg(make_real_scope("GM0344")).data.set_index("code")
+    mine = table[(table["indicator"] == "jongeren_jeugdzorg") & (table["ref"] == "NL01")
+                 & (table["period"] == funnel["periode"].iloc[0])].set_index("region_code")
+    assert len(mine) == len(funnel) == 342
+    words = {"hoger": "boven de grenzen", "lager": "onder de grenzen"}
+    expected = mine["direction"].map(lambda d: words.get(d, "binnen de grenzen"))
+    assert funnel["oordeel_998"].equals(expected.reindex(funnel.index))
