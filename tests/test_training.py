@@ -134,7 +134,7 @@ def test_training_notebooks_run_headless(demo_processed, monkeypatch, tmp_path):
                   for o in c.outputs if "text/html" in o.get("data", {})]
         assert static and all("Waterveen" in h and "Momentopname" in h for h in static), path.name
         if path.stem == "1_verkenner":
-            assert "uitzonderlijk" in static[0] and "data:image/png;base64" in static[0]
+            assert "uitzonderlijk" in static[0] and "data:image/svg+xml;base64" in static[0]
 
 
 def test_snapshot_of_a_widget_state_shows_choices_outputs_and_escapes_text():

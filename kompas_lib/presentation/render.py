@@ -12,6 +12,7 @@ Section builders describe a figure as a typed specification (:mod:`kompas_lib.an
 from __future__ import annotations
 
 import io
+import textwrap
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -39,7 +40,10 @@ STYLE = {
     "grid.color": "#DDDDDD",
     "grid.linewidth": 0.8,
     "legend.frameon": False,
-    "font.family": "DejaVu Sans",
+    # figures are SVG with real text: the reader's browser sets it in the first of these fonts it has
+    "font.family": ["sans-serif"],
+    "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans"],
+    "svg.fonttype": "none",
 }
 
 
@@ -52,8 +56,14 @@ def use_style() -> None:
     plt.rcParams.update(STYLE)
 
 
+CAPTION_CHARS = 130  # characters of an 8-point caption line across the 8-inch figure
+
+
 def add_caption(fig, caption: str) -> None:
-    fig.text(0.01, 0.01, caption, ha="left", va="bottom", fontsize=8, color="#555555", wrap=True)
+    """The source line under the figure, wrapped by characters (matplotlib's own wrapping measures the
+    text again for every word: a third of a figure's drawing time)."""
+    fig.text(0.01, 0.01, textwrap.fill(caption, CAPTION_CHARS), ha="left", va="bottom", fontsize=8,
+             color="#555555")
 
 
 def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: str,
@@ -109,13 +119,14 @@ def close_all() -> None:
     plt.close("all")
 
 
-def to_png(fig) -> bytes:
-    """Render a figure to PNG bytes (works the same in JupyterLab, papermill and scripts)."""
+def to_svg(fig) -> bytes:
+    """Render a figure to SVG with its text as text (the report's figures): less than half the PNG's
+    size, faster to make (no rasterising, no text outlines), and sharp at any print size. Cropped to
+    what is drawn, legends outside the axes included (the tight box, measured with the canvas's renderer
+    rather than the extra draw of ``bbox_inches="tight"``)."""
     buf = io.BytesIO()
-    # the tight box measured with the canvas's renderer, without the extra draw that
-    # bbox_inches="tight" makes (same pixels, a quarter faster)
     box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
-    fig.savefig(buf, format="png", bbox_inches=box)
+    fig.savefig(buf, format="svg", bbox_inches=box, metadata={"Date": None})
     plt.close(fig)
     return buf.getvalue()
 
@@ -215,7 +226,9 @@ def band(data: pd.DataFrame, *, title: str, caption: str, x: str, y: str, lo: st
                     textcoords="offset points", fontsize=8, color="#555555", va="top")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(axis_formatter(2))
-    ax.set_ylim(min(0.5, float(d[lo].min()) * 0.95), max(1.5, float(d[hi].max()) * 1.05))
+    low = min(float(d[lo].min()), float(d[y].min()))  # the observed ratio may lie outside its band
+    high = max(float(d[hi].max()), float(d[y].max()))
+    ax.set_ylim(min(0.5, low * 0.95), max(1.5, high * 1.05))
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))

@@ -141,10 +141,10 @@ def paragraphs(text: str) -> str:
 def _figure_html(spec) -> str:
     import base64
 
-    from kompas_lib.presentation.render import draw, to_png
+    from kompas_lib.presentation.render import draw, to_svg
 
-    png = base64.b64encode(to_png(draw(spec))).decode("ascii")
-    return f'<img class="kompas-figuur" src="data:image/png;base64,{png}" alt="{html.escape(spec.title)}">'
+    svg = base64.b64encode(to_svg(draw(spec))).decode("ascii")
+    return f'<img class="kompas-figuur" src="data:image/svg+xml;base64,{svg}" alt="{html.escape(spec.title)}">'
 
 
 def section_html(sec: Section, on_table=None) -> str:

@@ -34,6 +34,7 @@ class Comparison:
     gemeenten: tuple[str, ...] = ()  # today's gemeenten: the population of the between-gemeente spread
     members: dict = field(default_factory=dict)  # provincie/jeugdregio code -> today's member gemeenten
     _by_indicator: dict = field(default_factory=dict, repr=False)
+    _benchmarked: dict = field(default_factory=dict, repr=False)
     _verdicts: dict = field(default_factory=dict, repr=False)
 
     @property
@@ -168,9 +169,13 @@ def with_peers(cmp: Comparison, s: pd.DataFrame, ind: Indicator, facts: pd.DataF
 
 def benchmarked(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, period_type: str | None = "jaar") -> pd.DataFrame:
     """One indicator for the focus and all its benchmarks (peers pooled; provincies and jeugdregio's
-    summed over today's member gemeenten)."""
-    s = on_current_borders(series(facts, ind.id, cmp.region_codes, period_type=period_type), ind, facts, cmp.members)
-    return with_peers(cmp, s, ind, facts)
+    summed over today's member gemeenten), on periods of ``period_type`` (None: all). Built once per
+    indicator and report, for all period types; do not change the frame returned."""
+    if ind.id not in cmp._benchmarked:
+        s = on_current_borders(series(facts, ind.id, cmp.region_codes, period_type=None), ind, facts, cmp.members)
+        cmp._benchmarked[ind.id] = with_peers(cmp, s, ind, facts)
+    s = cmp._benchmarked[ind.id]
+    return s if period_type is None else s[s["period_type"] == period_type].reset_index(drop=True)
 
 
 def latest_block(cmp: Comparison, ind: Indicator, facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None]:
