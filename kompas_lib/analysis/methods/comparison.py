@@ -7,6 +7,7 @@ with the same regions, under the same names, everywhere in the report.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -89,31 +90,10 @@ def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, mem
     regions = [c for c in s["region_code"].unique() if c in members]
     if not regions:
         return s
-    region_of = {g: code for code in regions for g in members[code]}
-    own = facts[facts["region_code"].isin(region_of) & (facts["group_dim"] == "totaal")
-                & facts["period"].isin(s["period"].unique())]
-    if own.empty:
+    sums = [member_sums(facts, ind, code, members[code]) for code in regions]
+    agg = pd.concat([a for a in sums if len(a)]) if any(len(a) for a in sums) else None
+    if agg is None:
         return s
-    own = own.assign(_region=own["region_code"].map(region_of), _num_missing=own["numerator"].isna(),
-                     _den_missing=own["denominator"].isna(), _val_missing=own["value"].isna())
-    keys = ["_region", "period"]
-    g = own.groupby(keys, observed=True)
-    agg = pd.DataFrame({
-        "rows": g.size(), "gemeenten": g["region_code"].nunique(),
-        "num": g["numerator"].sum(min_count=1), "den": g["denominator"].sum(min_count=1),
-        "val": g["value"].sum(min_count=1),
-        "num_missing": g["_num_missing"].any(), "den_missing": g["_den_missing"].any(),
-        "val_missing": g["_val_missing"].any(), "harm": g["harmonised"].any(),
-        "tables": _tables_per(own, keys),
-    })
-    agg["size"] = [len(members[r]) for r in agg.index.get_level_values(0)]
-    complete = (agg["rows"] == agg["size"]) & (agg["gemeenten"] == agg["size"])
-    if ind.eenheid == "aantal":
-        agg = agg[complete & ~agg["val_missing"]]
-        agg = agg.assign(num=agg["val"], den=float("nan"), value=agg["val"])
-    else:
-        agg = agg[complete & ~agg["num_missing"] & ~agg["den_missing"] & (agg["den"] > 0)]
-        agg = agg.assign(value=agg["num"] / agg["den"] * ind.ratio_scale)
     out = s.copy()
     keys = list(zip(out["region_code"], out["period"]))
     hit = [k in agg.index for k in keys]
@@ -128,6 +108,44 @@ def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, mem
     out.loc[idx, "harmonised"] = out.loc[idx, "harmonised"].astype(bool).to_numpy() | sel["harm"].to_numpy()
     out.loc[idx, "source_table"] = sel["tables"].to_numpy()
     return out
+
+
+_MEMBER_SUMS: dict[tuple, tuple[weakref.ref, pd.DataFrame]] = {}
+
+
+def member_sums(facts: pd.DataFrame, ind: Indicator, region: str, gemeenten: tuple[str, ...]) -> pd.DataFrame:
+    """Per period (index: region, period) the sums of a region's current member gemeenten where every
+    member has its figure: num, den, value, harm (any member harmonised), tables (their source tables).
+    The same for every report that shows this region, so kept while ``facts`` lives."""
+    key = (id(facts), ind.id, region, tuple(gemeenten))
+    found = _MEMBER_SUMS.get(key)
+    if found is not None and found[0]() is facts:
+        return found[1]
+    own = series(facts, ind.id, list(gemeenten), period_type=None)
+    agg = pd.DataFrame()
+    if len(own):
+        own = own.assign(_region=region, _num_missing=own["numerator"].isna(), _den_missing=own["denominator"].isna(),
+                         _val_missing=own["value"].isna())
+        keys = ["_region", "period"]
+        g = own.groupby(keys, observed=True)
+        agg = pd.DataFrame({
+            "rows": g.size(), "gemeenten": g["region_code"].nunique(),
+            "num": g["numerator"].sum(min_count=1), "den": g["denominator"].sum(min_count=1),
+            "val": g["value"].sum(min_count=1),
+            "num_missing": g["_num_missing"].any(), "den_missing": g["_den_missing"].any(),
+            "val_missing": g["_val_missing"].any(), "harm": g["harmonised"].any(),
+            "tables": _tables_per(own, keys),
+        })
+        size = len(gemeenten)
+        complete = (agg["rows"] == size) & (agg["gemeenten"] == size)
+        if ind.eenheid == "aantal":
+            agg = agg[complete & ~agg["val_missing"]]
+            agg = agg.assign(num=agg["val"], den=float("nan"), value=agg["val"])
+        else:
+            agg = agg[complete & ~agg["num_missing"] & ~agg["den_missing"] & (agg["den"] > 0)]
+            agg = agg.assign(value=agg["num"] / agg["den"] * ind.ratio_scale)
+    _MEMBER_SUMS[key] = (weakref.ref(facts, lambda _ref, key=key: _MEMBER_SUMS.pop(key, None)), agg)
+    return agg
 
 
 def _tables_per(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
