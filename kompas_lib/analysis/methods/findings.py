@@ -25,8 +25,13 @@ from kompas_lib.core.periods import FIRST_FULL_YEAR
 from kompas_lib.prepare.regions import COUNTRY_CODE as COUNTRY
 YEARLY = ("jaar", "schooljaar")
 COLUMNS = ["region_code", "indicator", "soort", "ref", "period", "value", "ref_value", "direction", "z",
-           "z_least", "possible"]
+           "z_least", "possible", "earlier"]
 MIN_PEERS = 3
+GEMEENTEN = "GEMEENTEN"  # pseudo reference: the position among all gemeenten
+# the 'opvallend' tier (a descriptive position, not a test), in both of the latest two periods:
+RATIO = 1.5  # at least 1,5 times, or at most 1/1,5 times, the figure of Nederland
+DECILE = 0.10  # among the 10 % gemeenten with the highest or the lowest figure
+MIN_PEERS_POSITION = 5  # the highest or lowest of the gemeente and at least this many comparable gemeenten
 
 
 FIELDS = ["region_code", "period", "period_type", "period_start", "numerator", "denominator", "value"]
@@ -59,10 +64,71 @@ def pooled_value(rows: list[dict], ind) -> float:
     return float(np.mean([r["value"] for r in rows]))
 
 
-def _record(code, ind, soort, ref, period, value, ref_value, verdict) -> dict:
+def _record(code, ind, soort, ref, period, value, ref_value, verdict, earlier=None) -> dict:
     return {"region_code": code, "indicator": ind.id, "soort": soort, "ref": ref, "period": period, "value": value,
             "ref_value": ref_value, "direction": verdict.direction, "z": verdict.z, "z_least": verdict.z_least,
-            "possible": verdict.possible}
+            "possible": verdict.possible, "earlier": earlier}
+
+
+def _bounds(r: dict, rounding: float, scale: float, step: float) -> tuple[float, float]:
+    """The interval a published figure stands for (its rounding: see :func:`.signals.count_slack`)."""
+    h = float(count_slack([r["denominator"]], rounding, scale, step)[0])
+    return max(r["value"] - h, 0.0), r["value"] + h
+
+
+def _position(rule: str, r: dict, ind, nl: dict, at: dict | None, chosen, rounding: float, step: float):
+    """'hoger' / 'lager' when figure ``r`` holds the position of ``rule`` whatever its rounding, else None.
+    ``verhouding``: at least RATIO times (or at most 1/RATIO times) Nederland's figure; ``deciel``: among
+    the DECILE gemeenten with the highest (lowest) figure; ``vergelijkbaar``: higher (lower) than each
+    comparable gemeente. ``at``: the gemeente rows of the period (None for a region as a whole)."""
+    lo, hi = _bounds(r, rounding, ind.ratio_scale, step)
+    if rule == "verhouding":
+        ref = nl.get(r["period"])
+        if ref is None or not _shown(ref):
+            return None
+        ref_lo, ref_hi = _bounds(ref, rounding, ind.ratio_scale, step)
+        if ref_hi > 0 and lo / ref_hi >= RATIO:
+            return "hoger"
+        if ref_lo > 0 and hi / ref_lo <= 1 / RATIO:
+            return "lager"
+        return None
+    if at is None or r["region_code"] not in at:
+        return None
+    if rule == "deciel":
+        values = np.array([x["value"] for x in at.values() if _shown(x)], dtype=float)
+        if len(values) < 1 / DECILE * 3:
+            return None
+        low, high = np.quantile(values, [DECILE, 1 - DECILE])
+        return "hoger" if lo >= high else "lager" if hi <= low else None
+    others = [at[c] for c in chosen if c in at and _shown(at[c])]
+    if len(others) < MIN_PEERS_POSITION:
+        return None
+    bounds = [_bounds(x, rounding, ind.ratio_scale, step) for x in others]
+    if lo > max(b[1] for b in bounds):
+        return "hoger"
+    if hi < min(b[0] for b in bounds):
+        return "lager"
+    return None
+
+
+def _standing(code, ind, rows: list[dict], nl: dict, rows_of, chosen, rounding: float, step: float) -> list[dict]:
+    """The 'opvallend' records of one region: each rule that holds, in the same direction, in both of
+    its latest two periods (the rule of :func:`_position`; not a test, so not counted as one)."""
+    shown = [r for r in rows if _shown(r)][-2:]
+    if len(shown) < 2:
+        return []
+    out = []
+    for rule, ref in (("verhouding", COUNTRY), ("deciel", GEMEENTEN), ("vergelijkbaar", PEERS)):
+        if rule == "vergelijkbaar" and not chosen:
+            continue
+        found = [_position(rule, r, ind, nl, rows_of(r["period"]), chosen, rounding, step) for r in shown]
+        if found[0] is not None and found[0] == found[1]:
+            last = shown[-1]
+            ratio = last["value"] / nl[last["period"]]["value"] if rule == "verhouding" else np.nan
+            ref_value = nl[last["period"]]["value"] if rule == "verhouding" else np.nan
+            out.append(_record(code, ind, "positie", ref, last["period"], last["value"], ref_value,
+                               spread_model.Verdict(ratio, found[1], False), earlier=shown[0]["period"]))
+    return out
 
 
 def indicator_findings(ind, own: pd.DataFrame, country: pd.DataFrame, gemeente_rows: Callable[[str], pd.DataFrame],
@@ -79,6 +145,11 @@ def indicator_findings(ind, own: pd.DataFrame, country: pd.DataFrame, gemeente_r
     out = []
     nl = {r["period"]: r for r in _records(country)}
     by_period: dict[str, dict[str, dict]] = {}
+
+    def rows_of(period: str) -> dict[str, dict]:
+        if period not in by_period:
+            by_period[period] = {r["region_code"]: r for r in _records(gemeente_rows(period))}
+        return by_period[period]
     units: dict[str, list[dict]] = {}
     for r in _records(own.sort_values("period_start", kind="stable")):
         units.setdefault(r["region_code"], []).append(r)
@@ -95,9 +166,7 @@ def indicator_findings(ind, own: pd.DataFrame, country: pd.DataFrame, gemeente_r
                                _at_least(verdict, ind, last["value"], ref["value"])))
         chosen = peers_of.get(code, ())
         if chosen:
-            if period not in by_period:
-                by_period[period] = {r["region_code"]: r for r in _records(gemeente_rows(period))}
-            at = by_period[period]
+            at = rows_of(period)
             rows_p = [at[c] for c in chosen if c in at]
             shown = [r for r in rows_p if _shown(r)]
             if len(shown) >= max(MIN_PEERS, len(chosen) // 2):
@@ -112,6 +181,13 @@ def indicator_findings(ind, own: pd.DataFrame, country: pd.DataFrame, gemeente_r
             direction = {"stijging": "hoger", "daling": "lager"}.get(brk)
             out.append(_record(code, ind, "trendbreuk", None, period, last["value"], np.nan,
                                spread_model.Verdict(np.nan, direction, True)))
+        if ind.eenheid in spread_model.SCALES:
+            is_gemeente = code in rows_of(period)
+
+            def at_of(p, is_gemeente=is_gemeente):
+                return rows_of(p) if is_gemeente else None
+
+            out += _standing(code, ind, rows, nl, at_of, chosen, rounding, step)
     return out
 
 

@@ -97,6 +97,64 @@ def signalen(scope: Scope) -> Section:
                    signals=tuple(signals))
 
 
+OPVALLEND_RULE = (
+    "Opvallend is een plaats, geen toets: een cijfer staat hier als het in beide laatste jaren minstens "
+    "anderhalf keer zo hoog is als dat van Nederland (of hooguit twee derde ervan), bij de 10 % gemeenten met het "
+    "hoogste of laagste cijfer hoort, of hoger of lager is dan dat van elke vergelijkbare gemeente — ook als de "
+    "afgeronde cijfers van CBS zo ongunstig mogelijk worden gelezen. Het is een begin van een gesprek: het zegt "
+    "niet dat het verschil groter is dan de gewone verschillen tussen gemeenten (dat heet hierboven "
+    "uitzonderlijk, en die cijfers staan hier niet nog een keer).")
+
+
+def _position_words(scope: Scope, ind, row, peers: int) -> str:
+    """One reason, in words: 'half zo hoog als …', 'bij de 10 % gemeenten met het hoogste cijfer', …"""
+    years = f"in {parse_period(row['earlier']).label} en {parse_period(row['period']).label}"
+    up = row["direction"] == "hoger"
+    if row["ref"] == COUNTRY:
+        return (f"{fmt.pct(row['z'] * 100, 0)} van het cijfer van {scope.country} "
+                f"({fmt.value(row['value'], ind.eenheid)} tegen {fmt.value(row['ref_value'], ind.eenheid)} in "
+                f"{parse_period(row['period']).label}; ook in {parse_period(row['earlier']).label} "
+                f"{'minstens anderhalf keer zo hoog' if up else 'hooguit twee derde'})")
+    if row["ref"] == PEERS:
+        return f"{'hoger' if up else 'lager'} dan elk van de {peers} vergelijkbare gemeenten, {years}"
+    return f"bij de 10 % gemeenten met het {'hoogste' if up else 'laagste'} cijfer, {years}"
+
+
+def opvallend(scope: Scope) -> Section:
+    """'Waar staat de gemeente?': the descriptive tier — figures whose position among the gemeenten,
+    the comparable gemeenten or against Nederland stands out in both latest periods (the rule of
+    :func:`..methods.findings._position`, rounding-proof), except those already uitzonderlijk.
+    Indicators without a direction stay questions."""
+    found = scope.findings(scope.placed(BLOCK, "signaal"))
+    exceptional = set(found.loc[(found["soort"] == "verschil") & found["direction"].notna(), "indicator"])
+    pos = found[(found["soort"] == "positie") & ~found["indicator"].isin(exceptional)]
+    peers = len(scope.comparison.peer_codes)
+    rows, signals = [], []
+    title = f"Opvallend: waar {scope.focus.name} staat tussen de gemeenten"
+    for ind in scope.placed(BLOCK, "signaal"):
+        mine = pos[pos["indicator"] == ind.id]
+        if mine.empty:
+            continue
+        reasons = "; ".join(_position_words(scope, ind, r, peers) for r in mine.to_dict("records"))
+        direction = mine["direction"].iloc[0]
+        if ind.polariteit == "neutraal":
+            ask = "Meer of minder is hier niet vanzelf goed of slecht — herkennen we het, en past het bij wat we willen?"
+        else:
+            good = (ind.polariteit == "hoger_beter") == (direction == "hoger")
+            ask = f"Dat is {'gunstig' if good else 'ongunstig'} — wat zit erachter?"
+        text = f"{ind.titel}: {'hoog' if direction == 'hoger' else 'laag'} — {reasons}. {ask}"
+        period = parse_period(mine["period"].iloc[0]).label
+        rows.append({"Indicator": ind.titel, "Periode": period, "Waarom het opvalt": text})
+        signals.append(Signal(BLOCK, ind.titel, "opvallend", period, text, "opvallend"))
+    table = pd.DataFrame(rows, columns=["Indicator", "Periode", "Waarom het opvalt"])
+    if table.empty:
+        return Section("opvallend", title, text="Geen cijfer van " + scope.focus.name + " valt op volgens deze regel. "
+                       + OPVALLEND_RULE, heading=3)
+    return Section("opvallend", title, text=OPVALLEND_RULE, table=table, data=pos.drop(columns=["z_least", "possible"]),
+                   heading=3, signals=tuple(signals),
+                   caption="Vergeleken met alle gemeenten, de vergelijkbare gemeenten en Nederland, in de laatste twee jaren.")
+
+
 def _population_sentence(scope: Scope) -> str:
     s = series(scope.ind("jongeren_0_17"), "jongeren_0_17", [scope.focus.code])
     inw = series(scope.ind("inwoners"), "inwoners", [scope.focus.code])

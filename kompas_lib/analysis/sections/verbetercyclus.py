@@ -97,7 +97,7 @@ OWN_FILES = {  # LocalData attribute -> (what it holds, block)
 def alle_signalen(scope: Scope) -> list[Signal]:
     """Every signal of blocks 1–5, by calling the blocks' own builders: block order, and within a
     block the order in which the block lists them."""
-    out: list[Signal] = list(staat.signalen(scope).signals)
+    out: list[Signal] = list(staat.signalen(scope).signals) + list(staat.opvallend(scope).signals)
     out += resultaat.resultaten(scope).signals
     for sections in (activiteiten.secties(scope), kwaliteit.secties(scope),
                      uitkomsten.aanbieders_trechters(scope)):
