@@ -10,6 +10,7 @@ import dataclasses
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 from kompas_lib.analysis.methods.targets import NIET_OP_KOERS, OP_KOERS, judge
 from kompas_lib.analysis.methods.uncertainty import wilson
@@ -138,6 +139,41 @@ ambities:
     assert [(s.subject, s.kind) for s in sec.signals] == [
         ("R7 · Minder jongeren verlaten school zonder startkwalificatie", "niet meetbaar")]
     assert "Voortijdig schoolverlaters" in sec.signals[0].text
+
+
+def test_an_ambition_shows_its_source_and_an_example_is_stamped_everywhere(make_demo_scope, tmp_path):
+    params = tmp_path / "GM9001.yml"
+    params.write_text("""gemeente: GM9001
+ambities:
+  - ambitie: Meer jongeren halen een startkwalificatie.
+    bron: Raadsbesluit Jeugdbeleid 2024-2027, 12 maart 2024
+    resultaten:
+      - {id: R1, titel: Minder schoolverlaters, soort: inhoudelijk, indicatoren: [{indicator: vsv, richting: lager}]}
+  - ambitie: Meer kinderen groeien veilig op.
+    voorbeeld: true
+    resultaten:
+      - {id: R2, titel: Minder jeugdbescherming, soort: inhoudelijk, indicatoren: []}
+""", encoding="utf-8")
+    scope = make_demo_scope("GM9001", params)
+    sec = resultaat.resultaten(scope)
+    labels = list(sec.table["Ambitie"])
+    assert labels[0] == "Meer jongeren halen een startkwalificatie. (bron: Raadsbesluit Jeugdbeleid 2024-2027, 12 maart 2024)"
+    assert labels[1].startswith("VOORBEELD (geen vastgesteld beleid) — Meer kinderen") and "bron niet vermeld" in labels[1]
+    stamped = [s for s in sec.signals if "R2" in s.subject]
+    assert stamped and all(s.subject.startswith("VOORBEELD") and s.text.startswith("VOORBEELD") for s in stamped)
+    assert not any(s.text.startswith("VOORBEELD") for s in sec.signals if "R1" in s.subject)
+    assert "een deel van de ambities" in sec.text and "geen vastgesteld beleid" in sec.text
+    # the stamp travels with the signal to block 6 (its overview and agenda, which the front page reads)
+    from kompas_lib.analysis.sections import verbetercyclus
+
+    assert any(s.text.startswith("VOORBEELD") for s in verbetercyclus.alle_signalen(scope) if "R2" in s.subject)
+
+
+def test_the_shipped_utrecht_ambitions_are_examples():
+    from kompas_lib.core.params import load_params
+
+    params = load_params(ROOT / "params" / "GM0344.yml")
+    assert params.ambities and all(a.voorbeeld for a in params.ambities)
 
 
 # --- block 3 ------------------------------------------------------------------------------------

@@ -112,6 +112,8 @@ class Resultaat(_Strict):
 class Ambitie(_Strict):
     ambitie: str
     resultaten: list[Resultaat] = Field(default_factory=list)
+    bron: str = ""  # where the ambition was decided: 'Raadsbesluit Jeugdbeleid 2024–2027, 12 maart 2024'
+    voorbeeld: bool = False  # an example (shipped with the workbook): stamped VOORBEELD wherever it appears
 
 
 class LokaleGegevens(_Strict):
@@ -187,7 +189,8 @@ ALLOWED = {
     "vergelijkbare_gemeenten.vaste_lijst": "een lijst met gemeentecodes zoals GM0344",
     "privacy.drempel": f"een geheel getal van minstens {MIN_THRESHOLD} (standaard 10)",
     "indicatoren": "een lijst met indicator-id's uit kompas_lib/data/tables.yml (leeg = alle)",
-    "ambities": "een lijst met ambities, elk met 'ambitie' en 'resultaten' (zie params/default.yml)",
+    "ambities": "een lijst met ambities, elk met 'ambitie', 'resultaten' en liefst 'bron' (het besluit en de "
+                "datum; zie params/default.yml)",
     "aanbieders.bestand": "het pad van uw bestand met uitkomsten van aanbieders (vanaf de map van het params-bestand), of laat het weg",
     "naam": "een tekst", "rapport.titel": "een tekst", "rapport.organisatie": "een tekst",
     "verwacht_gebruik.uitkomsten": "een lijst met uitkomsten onder verwacht_gebruik in kompas_lib/data/tables.yml",
@@ -422,9 +425,14 @@ privacy:
   drempel: 10
 
 # Ambities en maatschappelijke resultaten (blok 2). Formuleer positief ('we willen dat meer kinderen …'),
-# en maak elk resultaat meetbaar: een indicator met richting, basis, doel en doeljaar. Een voorbeeld:
+# en maak elk resultaat meetbaar: een indicator met richting, basis, doel en doeljaar. Noem bij elke ambitie
+# het besluit waarin ze is vastgesteld (bron: 'Raadsbesluit Jeugdbeleid 2024-2027, 12 maart 2024').
+# Hieronder een voorbeeld: het rapport zet er overal VOORBEELD bij, tot u het vervangt en 'voorbeeld: true'
+# weghaalt.
 ambities:
   - ambitie: We willen dat meer kinderen veilig en gezond thuis opgroeien.
+    voorbeeld: true
+    # bron: Raadsbesluit Jeugdbeleid 2024-2027, 12 maart 2024
     resultaten:
       - id: R1
         titel: Minder jongeren hebben een jeugdbeschermingsmaatregel nodig

@@ -14,7 +14,7 @@ Builders (pure, take a :class:`~kompas_lib.analysis.scope.Scope`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -119,56 +119,75 @@ def _label(s: pd.DataFrame, year: int) -> str:
     return str(at.iloc[-1]) if len(at) else str(year)
 
 
+EXAMPLE = "VOORBEELD"
+
+
+def ambition_label(amb) -> str:
+    """How the report names an ambition: with the decision it comes from, and stamped VOORBEELD when it
+    is an example rather than the gemeente's own policy."""
+    source = f" (bron: {amb.bron})" if amb.bron else " (bron niet vermeld)"
+    return (f"{EXAMPLE} (geen vastgesteld beleid) — " if amb.voorbeeld else "") + amb.ambitie + source
+
+
 def assess(scope: Scope) -> tuple[pd.DataFrame, list[Judged], list[Signal]]:
-    """(overview table, judged indicators, signals) of every ambition's results."""
+    """(overview table, judged indicators, signals) of every ambition's results; the signals of an
+    example ambition say so."""
     rows: list[dict] = []
     judged: list[Judged] = []
     signals: list[Signal] = []
     for amb in scope.params.ambities:
-        for res in amb.resultaten:
-            base = {"Ambitie": amb.ambitie, "Resultaat": f"{res.id} · {res.titel}", "Soort": res.soort}
-            if not res.indicatoren:
-                rows.append({**base, "Indicator": "–", "Norm": "–", "Laatste meting": "–",
-                             "Oordeel": "niet meetbaar: kies een indicator met een norm (SMART)"})
-                signals.append(_not_measurable(res, None))
-                continue
-            for spec in res.indicatoren:
-                s, title, unit, source = indicator_series(scope, spec)
-                if not spec.has_norm:
-                    last = s.dropna(subset=["value"]).tail(1)
-                    rows.append({**base, "Indicator": title, "Norm": "–",
-                                 "Laatste meting": "–" if last.empty else
-                                 f"{fmt.value(last['value'].iloc[0], unit)} ({last['label'].iloc[0]})",
-                                 "Oordeel": "geen norm: leg basis, doel en doeljaar vast"})
-                    signals.append(_not_measurable(res, title))
-                    continue
-                base_period = parse_period(spec.basis.periode)
-                base_year = base_period.year
-                base_value = spec.basis.waarde
-                if base_value is None:
-                    at = s[(s["year"] == base_year) & s["value"].notna()]
-                    base_value = float(at["value"].iloc[0]) if len(at) else None
-                if base_value is None:
-                    rows.append({**base, "Indicator": title,
-                                 "Norm": f"doel {fmt.value(spec.doel, unit)} in {spec.doeljaar}", "Laatste meting": "–",
-                                 "Oordeel": f"nog niet te zeggen: geen basiswaarde voor {spec.basis.periode}"})
-                    continue
-                scale = scope.catalogue.indicators[spec.indicator].ratio_scale if spec.indicator else 100.0
-                j = judge(s, base_year=base_year, base_value=base_value, target=spec.doel, target_year=spec.doeljaar,
-                          direction=spec.richting, scale=scale, unit=unit)
-                measured = "–" if j.value is None else f"{fmt.value(j.value, unit)} ({j.year})"
-                if j.low is not None:
-                    measured += f", marge {fmt.number(j.low, 1)}–{fmt.number(j.high, 1)}"
-                rows.append({**base, "Indicator": title,
-                             "Norm": (f"van {fmt.value(base_value, unit)} ({base_period.label}) naar "
-                                      f"{fmt.value(spec.doel, unit)} in {spec.doeljaar}"),
-                             "Laatste meting": measured,
-                             "Oordeel": j.verdict + ("" if j.expected is None
-                                                     else f" (norm {j.year}: {fmt.value(j.expected, unit)})")})
-                judged.append(Judged(res.id, spec, s, title, unit, source, base_year, base_value, j))
-                if j.verdict == NIET_OP_KOERS:
-                    signals.append(_off_course(res, title, unit, j, _label(s, j.year)))
+        before = len(signals)
+        _assess_ambition(scope, amb, rows, judged, signals)
+        if amb.voorbeeld:
+            signals[before:] = [replace(sig, subject=f"{EXAMPLE}: {sig.subject}", text=f"{EXAMPLE} — {sig.text}")
+                                for sig in signals[before:]]
     return pd.DataFrame(rows), judged, signals
+
+
+def _assess_ambition(scope: Scope, amb, rows: list[dict], judged: list[Judged], signals: list[Signal]) -> None:
+    for res in amb.resultaten:
+        base = {"Ambitie": ambition_label(amb), "Resultaat": f"{res.id} · {res.titel}", "Soort": res.soort}
+        if not res.indicatoren:
+            rows.append({**base, "Indicator": "–", "Norm": "–", "Laatste meting": "–",
+                         "Oordeel": "niet meetbaar: kies een indicator met een norm (SMART)"})
+            signals.append(_not_measurable(res, None))
+            continue
+        for spec in res.indicatoren:
+            s, title, unit, source = indicator_series(scope, spec)
+            if not spec.has_norm:
+                last = s.dropna(subset=["value"]).tail(1)
+                rows.append({**base, "Indicator": title, "Norm": "–",
+                             "Laatste meting": "–" if last.empty else
+                             f"{fmt.value(last['value'].iloc[0], unit)} ({last['label'].iloc[0]})",
+                             "Oordeel": "geen norm: leg basis, doel en doeljaar vast"})
+                signals.append(_not_measurable(res, title))
+                continue
+            base_period = parse_period(spec.basis.periode)
+            base_year = base_period.year
+            base_value = spec.basis.waarde
+            if base_value is None:
+                at = s[(s["year"] == base_year) & s["value"].notna()]
+                base_value = float(at["value"].iloc[0]) if len(at) else None
+            if base_value is None:
+                rows.append({**base, "Indicator": title,
+                             "Norm": f"doel {fmt.value(spec.doel, unit)} in {spec.doeljaar}", "Laatste meting": "–",
+                             "Oordeel": f"nog niet te zeggen: geen basiswaarde voor {spec.basis.periode}"})
+                continue
+            scale = scope.catalogue.indicators[spec.indicator].ratio_scale if spec.indicator else 100.0
+            j = judge(s, base_year=base_year, base_value=base_value, target=spec.doel, target_year=spec.doeljaar,
+                      direction=spec.richting, scale=scale, unit=unit)
+            measured = "–" if j.value is None else f"{fmt.value(j.value, unit)} ({j.year})"
+            if j.low is not None:
+                measured += f", marge {fmt.number(j.low, 1)}–{fmt.number(j.high, 1)}"
+            rows.append({**base, "Indicator": title,
+                         "Norm": (f"van {fmt.value(base_value, unit)} ({base_period.label}) naar "
+                                  f"{fmt.value(spec.doel, unit)} in {spec.doeljaar}"),
+                         "Laatste meting": measured,
+                         "Oordeel": j.verdict + ("" if j.expected is None
+                                                 else f" (norm {j.year}: {fmt.value(j.expected, unit)})")})
+            judged.append(Judged(res.id, spec, s, title, unit, source, base_year, base_value, j))
+            if j.verdict == NIET_OP_KOERS:
+                signals.append(_off_course(res, title, unit, j, _label(s, j.year)))
 
 
 def _local_problem_note(scope: Scope) -> str:
@@ -186,7 +205,13 @@ def resultaten(scope: Scope) -> Section:
     table, _, signals = assess(scope)
     if table.empty:
         return Section(id="resultaten", title="Maatschappelijke resultaten", text=NO_AMBITIONS)
-    return Section(id="resultaten", title="Maatschappelijke resultaten", table=table, data=table,
+    examples = [a for a in scope.params.ambities if a.voorbeeld]
+    text = "" if not examples else (
+        f"Let op: {'alle ambities' if len(examples) == len(scope.params.ambities) else 'een deel van de ambities'} "
+        f"in dit rapport {'zijn voorbeelden' if len(examples) > 1 else 'is een voorbeeld'} bij de werkmap, geen "
+        f"vastgesteld beleid van {scope.focus.name}. Ze laten zien hoe een resultaat wordt gevolgd; vervang ze door "
+        "de eigen ambities, met het besluit waarin ze zijn vastgesteld.")
+    return Section(id="resultaten", title="Maatschappelijke resultaten", text=text, table=table, data=table,
                    caption=TABLE_CAPTION, note=_local_problem_note(scope), signals=tuple(signals))
 
 
