@@ -103,8 +103,11 @@ def excel_cells(path: Path) -> dict[str, list[list]]:
 
     if not Path(path).is_file():
         return {}
+    from kompas_lib.presentation.workbook import INDEX_SHEET
+
     wb = load_workbook(path, read_only=True)
-    return {ws.title: [[c for c in row] for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
+    return {ws.title: [[c for c in row] for row in ws.iter_rows(values_only=True)] for ws in wb.worksheets
+            if ws.title != INDEX_SHEET}
 
 
 def digest(report_folder: Path) -> dict:

@@ -65,6 +65,27 @@ def test_text_from_a_users_file_never_becomes_a_formula(tmp_path):
     assert [c.value for c in ws[1]] == ["Aanbieder", "Trajecten", "95 %-marge: van", "95 %-marge: tot"]
     assert [c.value for c in ws[2]][2:] == [10.0, 20.0] and ws["C"][1].number_format == "#,##0.0"
     assert ws.cell(row=6, column=1).value == "Bron: eigen gegevens."
+    assert ws.freeze_panes == "A2" and ws.auto_filter.ref == "A1:D4"  # header kept in view, a filter on it
+
+
+def test_the_workbook_opens_on_an_index_and_names_sheets_by_whole_words(tmp_path):
+    from openpyxl import load_workbook
+
+    table = pd.DataFrame({"Indicator": ["a"], "Waarde": [c.count(3)]})
+    long = "Jongeren met jeugdzorg per wijk en naar leeftijd in de gemeente"
+    for i, title in enumerate([long, long, "Vergelijkbare gemeenten: profiel / afstand"], start=1):
+        workbook.save_table(tmp_path, i, f"t{i}", title, table, f"Toelichting {i}.")
+    wb = load_workbook(workbook.build(tmp_path))
+    assert wb.sheetnames[0] == "Inhoud"
+    names = wb.sheetnames[1:]
+    assert names == ["Jongeren met jeugdzorg per wijk", "Jongeren met jeugdzorg per (2)",
+                     "Vergelijkbare gemeenten profiel"]
+    assert all(len(n) <= 31 for n in names)
+    index = wb["Inhoud"]
+    rows = list(index.iter_rows(min_row=2, values_only=True))
+    assert [r[0] for r in rows] == names and rows[0][1] == long and rows[2][2] == "Toelichting 3."
+    assert index.cell(row=2, column=1).hyperlink.location == "'Jongeren met jeugdzorg per wijk'!A1" or \
+        index.cell(row=2, column=1).hyperlink.target == "#'Jongeren met jeugdzorg per wijk'!A1"
 
 
 @pytest.mark.slow

@@ -2,7 +2,8 @@
 
 While a notebook shows a section (:func:`kompas_lib.presentation.notebook.show`), its display table
 is saved in ``tabellen/`` of the report folder; after all notebooks ran, :func:`build` turns those
-into ``tabellen.xlsx``: one sheet per table in report order, the Dutch headers as shown, numbers as
+into ``tabellen.xlsx``: an index sheet with a link to each table first, then one sheet per table in
+report order (named by whole words, header frozen, a filter on the columns), the Dutch headers as shown,
 numbers as numbers with the report's number format (percentages, counts, amounts; a margin as two
 columns 'van' and 'tot'; a suppressed count as an empty cell with a comment saying why) and text as text —
 text from a user's file can never become a formula. The cells come typed from the section
@@ -34,11 +35,24 @@ def save_table(folder: Path, order: int, section_id: str, title: str, table: pd.
     return io.write_json(Path(folder) / TABLES_DIR / f"{order:05d}_{section_id}.json", record)
 
 
+SHEET_CHARS = 31  # Excel's limit for a sheet name
+INDEX_SHEET = "Inhoud"
+
+
+def _words_within(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary (never mid-word when avoidable)."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:·-–—(")
+    return cut if len(cut) >= limit // 2 else text[:limit]
+
+
 def _sheet_name(title: str, used: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:28] or "Tabel"
-    name, i = base, 2
-    while name.lower() in used:
-        name, i = f"{base[:25]} ({i})", i + 1
+    base = re.sub(r"\s+", " ", re.sub(r"[\[\]:*?/\\']", " ", title)).strip() or "Tabel"
+    name, i = _words_within(base, SHEET_CHARS), 2
+    while name.lower() in used or name.lower() == INDEX_SHEET.lower():
+        suffix = f" ({i})"
+        name, i = _words_within(base, SHEET_CHARS - len(suffix)) + suffix, i + 1
     used.add(name.lower())
     return name
 
@@ -53,11 +67,19 @@ def build(report_folder: Path) -> Path | None:
     if not files:
         return None
     wb = Workbook()
-    wb.remove(wb.active)
+    index = wb.active
+    index.title = INDEX_SHEET
+    index.append(["Tabblad", "Tabel", "Toelichting"])
     used: set[str] = set()
     for f in files:
         rec = json.loads(f.read_text(encoding="utf-8"))
         ws = wb.create_sheet(_sheet_name(rec["title"], used))
+        index.append([ws.title, str(rec["title"]), str(rec.get("caption") or "")])
+        link = index.cell(row=index.max_row, column=1)
+        link.hyperlink = f"#'{ws.title}'!A1"
+        link.style = "Hyperlink"
+        for cell in index[index.max_row]:
+            cell.data_type = "s"
         ws.append([str(c) for c in rec["columns"]])
         for cell in ws[1]:
             cell.font = Font(bold=True)
@@ -73,11 +95,19 @@ def build(report_folder: Path) -> Path | None:
                     cell.number_format = number_format
                 if comment:
                     cell.comment = Comment(comment, "Kwaliteitskompas")
+        ws.freeze_panes = "A2"  # the header stays in view
+        if rec["rows"] and rec["columns"]:
+            ws.auto_filter.ref = f"A1:{ws.cell(row=1, column=len(rec['columns'])).column_letter}{len(rec['rows']) + 1}"
         if rec.get("caption"):
             ws.cell(row=len(rec["rows"]) + 3, column=1, value=rec["caption"]).data_type = "s"
         for col in ws.columns:
             width = max(len(str(c.value)) if c.value is not None else 0 for c in col[: len(rec["rows"]) + 1])
             ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
+    for cell in index[1]:
+        cell.font = Font(bold=True)
+    index.freeze_panes = "A2"
+    for letter, width in (("A", 34), ("B", 50), ("C", 80)):
+        index.column_dimensions[letter].width = width
     with io.atomic_path(Path(report_folder) / WORKBOOK) as tmp:
         wb.save(tmp)
     return Path(report_folder) / WORKBOOK
