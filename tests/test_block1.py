@@ -179,3 +179,18 @@ def test_funnel_of_2023_holds_about_five_percent_outside_its_95_limits(make_real
     assert data.periode.iloc[0] == "2023" and len(data) == 342
     share = (data.oordeel_95 != "binnen de grenzen").mean()
     assert 0.02 <= share <= 0.10, share  # measured: 21 of 342 = 6,1 %
+
+
+def test_a_region_report_lists_its_gemeenten_as_their_own_reports_read(make_real_scope):
+    """Each member of a jeugdregio with its latest kerncijfers and what stands out for it — the same
+    tier as in the member's own report (the country table)."""
+    scope = make_real_scope("JZ33")  # Noordoost Brabant: 10 gemeenten today, after the mergers of 2022
+    sec = staat.gemeenten_van_de_regio(scope)
+    members = scope.comparison.members["JZ33"]
+    assert len(sec.table) == len(members) == 10 and "10 gemeenten" in sec.text
+    assert set(sec.table["Gemeente"]) == {scope.names[c] for c in members}
+    oss = make_real_scope("GM0828")  # Oss: its own report's opvallend section names what the region row says
+    row = sec.table.set_index("Gemeente").loc["Oss", "Wat valt op"]
+    own = staat.opvallend(oss).table
+    assert all(f"{title}:" in row for title in own["Indicator"])
+    assert staat.gemeenten_van_de_regio(make_real_scope("GM0344")) is None

@@ -155,6 +155,61 @@ def opvallend(scope: Scope) -> Section:
                    caption="Vergeleken met alle gemeenten, de vergelijkbare gemeenten en Nederland, in de laatste twee jaren.")
 
 
+MEMBER_INDICATORS = 4  # the first kerncijfers shown per member gemeente
+
+
+def _finding_words(ind, row) -> str:
+    """'Jeugdhulp met verblijf: lager dan Nederland (uitzonderlijk)' / '…: laag (opvallend)'."""
+    if row["soort"] == "verschil":
+        ref = "Nederland" if row["ref"] == COUNTRY else "de vergelijkbare gemeenten"
+        return f"{ind.titel}: {row['direction']} dan {ref} (uitzonderlijk)"
+    if row["soort"] == "trendbreuk":
+        return f"{ind.titel}: trendbreuk ({'stijging' if row['direction'] == 'hoger' else 'daling'})"
+    return f"{ind.titel}: {'hoog' if row['direction'] == 'hoger' else 'laag'} (opvallend)"
+
+
+def gemeenten_van_de_regio(scope: Scope) -> Section | None:
+    """For a jeugdregio or provincie: each member gemeente's latest kerncijfers and what stands out for
+    it — from the country table, so a member reads here exactly as in its own report. None for a
+    gemeente."""
+    if scope.focus.level == "gemeente":
+        return None
+    members = list(scope.shared.members.get(scope.focus.code, ()))
+    title = f"De gemeenten van {scope.focus.name}"
+    if not members:
+        return Section("regio_gemeenten", title, text=f"Voor {scope.focus.name} zijn geen gemeenten bekend.", heading=2)
+    cfg = scope.params.vergelijkbare_gemeenten
+    indicators = scope.placed(BLOCK, "signaal")
+    table = scope.shared.country_findings(scope.catalogue, indicators, tuple(cfg.profiel), cfg.k)
+    table = table[table["region_code"].isin(members)]
+    shown = scope.placed(BLOCK, "kerncijfer")[:MEMBER_INDICATORS]
+    rows = []
+    for code in sorted(members, key=lambda c: scope.names.get(c, c)):
+        row = {"Gemeente": scope.names.get(code, code)}
+        for ind in shown:
+            f = scope.ind(ind.id)
+            own = f[(f["region_code"] == code) & (f["group_dim"] == "totaal") & f["value"].notna()
+                    & f["period_type"].isin(["jaar", "schooljaar"])]
+            last = own.loc[own["period_start"].idxmax()] if len(own) else None
+            row[f"{ind.titel} ({ind.unit_label})"] = None if last is None else cells.value(last["value"], ind.eenheid)
+        mine = table[(table["region_code"] == code) & table["direction"].notna()]
+        words = []
+        for ind in indicators:  # per indicator the strongest tier only: uitzonderlijk before opvallend
+            found = mine[mine["indicator"] == ind.id]
+            tested = found[found["soort"] != "positie"]
+            words += [_finding_words(ind, r) for r in (tested if len(tested) else found.head(1)).to_dict("records")]
+        row["Wat valt op"] = "; ".join(words) or "–"
+        rows.append(row)
+    text = (f"{scope.focus.name} telt {len(members)} {'gemeente' if len(members) == 1 else 'gemeenten'} (indeling "
+            "van nu). Per gemeente het laatste cijfer "
+            "en wat er voor die gemeente opvalt — uitzonderlijk (buiten de gewone verschillen tussen gemeenten) of "
+            "opvallend (een plaats tussen de gemeenten, geen toets) — precies zoals in het eigen rapport van die "
+            "gemeente.")
+    return Section("regio_gemeenten", title, text=text, table=pd.DataFrame(rows), heading=2,
+                   data=table.drop(columns=["z_least", "possible"]),
+                   caption=f"Bron: {scope.who}; eigen berekening. Laatste jaar per gemeente.")
+
+
 def _population_sentence(scope: Scope) -> str:
     s = series(scope.ind("jongeren_0_17"), "jongeren_0_17", [scope.focus.code])
     inw = series(scope.ind("inwoners"), "inwoners", [scope.focus.code])
