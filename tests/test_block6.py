@@ -57,9 +57,10 @@ def test_discussed_and_not_discussed(demo_scope, signals):
 def test_agenda_rule_at_most_seven():
     sig = lambda b, subj, kind: Signal(b, subj, kind, "2023", f"{subj} {kind}", "s")  # noqa: E731
 
-    class Cat:  # the agenda only needs titles and polarity of the catalogue
-        indicators = {"a": type("I", (), {"titel": "Met richting", "polariteit": "lager_beter"})(),
-                      "b": type("I", (), {"titel": "Zonder richting", "polariteit": "neutraal"})()}
+    class Cat:  # the agenda only needs titles, polarity and domain of the catalogue
+        indicators = {
+            "a": type("I", (), {"titel": "Met richting", "polariteit": "lager_beter", "domein": "onderwijs"})(),
+            "b": type("I", (), {"titel": "Zonder richting", "polariteit": "neutraal", "domein": "jeugdhulp"})()}
 
     class S:
         catalogue = Cat()
@@ -81,12 +82,22 @@ def test_front_page_reads_the_agenda_as_data_whatever_the_table_headers_say(tmp_
     from kompas_lib.analysis.section import Agenda
     from kompas_lib.presentation.report import NO_AGENDA, load_agenda, save_agenda
 
-    assert load_agenda(tmp_path) == ([], "")  # block 6 did not run: nothing said
+    from kompas_lib.presentation.report import FrontAgenda, FrontPage, front_page_html
+
+    assert load_agenda(tmp_path) == FrontAgenda()  # block 6 did not run: nothing said
     save_agenda(tmp_path, Agenda())
-    assert load_agenda(tmp_path) == ([], NO_AGENDA)
+    assert load_agenda(tmp_path) == FrontAgenda(rule=NO_AGENDA)
     hostile = Signal(2, "R1 · <b>x</b>", "niet op koers", "2023", "=cmd() & <script>", "resultaten")
-    save_agenda(tmp_path, Agenda((hostile,)))
-    assert load_agenda(tmp_path) == ([("2", "=cmd() & <script>")], "")  # escaped where it is shown
+    good = Signal(1, "Vsv", "verschil", "2023", "Vsv: lager dan Nederland — gunstiger.", "signalen", "gunstig")
+    save_agenda(tmp_path, Agenda((hostile,), ("de partners", ), ("Wat is er nodig?",), (good,), ("Blok 3 · x.",)))
+    found = load_agenda(tmp_path)
+    assert found == FrontAgenda([("2", "=cmd() & <script>", "de partners", "Wat is er nodig?")], "",
+                                ["Vsv: lager dan Nederland — gunstiger."], ["Blok 3 · x."])
+    page = front_page_html(FrontPage("T", "R", "GM1", "vandaag", "CBS", None, [], found.items, found.rule,
+                                     found.going_well, found.missing), [])
+    assert "=cmd() &amp; &lt;script&gt;" in page and "<script>" not in page  # escaped where it is shown
+    for heading in ("Wat gaat goed", "Wat we met u willen bespreken", "Met wie:", "Vraag aan u:", "Wat we nog missen"):
+        assert heading in page
 
 
 def test_agenda_puts_settled_signals_last(demo_scope, signals):

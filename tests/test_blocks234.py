@@ -167,6 +167,10 @@ ambities:
     from kompas_lib.analysis.sections import verbetercyclus
 
     assert any(s.text.startswith("VOORBEELD") for s in verbetercyclus.alle_signalen(scope) if "R2" in s.subject)
+    order = verbetercyclus.agenda_order(scope, verbetercyclus.alle_signalen(scope))
+    example = [i for i, (s, _, settled) in enumerate(order) if s.subject.startswith("VOORBEELD") and not settled]
+    own = [i for i, (s, _, settled) in enumerate(order) if not s.subject.startswith("VOORBEELD") and not settled]
+    assert example and own and max(own) < min(example)  # the gemeente's own signals lead the agenda
 
 
 def test_the_shipped_utrecht_ambitions_are_examples():

@@ -26,14 +26,21 @@ class Signal:
     period: str
     text: str  # the Dutch sentence shown to partners
     section: str  # id of the section that shows the figures behind it
+    tone: str = "vraag"  # gunstig | ongunstig | vraag (no direction is better): what the front page sorts by
 
 
 @dataclass(frozen=True)
 class Agenda:
-    """Block 6's agenda as data: the signals for the next conversation, in agenda order. The notebook
-    saves it beside the report and the front page reads it from there (never from a shown table)."""
+    """Block 6's agenda as data: the signals for the next conversation, in agenda order, with whom
+    to discuss each (``who``) and what is asked of them (``ask``); what goes well (favourable signals);
+    and what the report still misses (one line per block without own data). The notebook saves it
+    beside the report and the front page reads it from there (never from a shown table)."""
 
     items: tuple[Signal, ...] = ()
+    who: tuple[str, ...] = ()
+    ask: tuple[str, ...] = ()
+    going_well: tuple[Signal, ...] = ()
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

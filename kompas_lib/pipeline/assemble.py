@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 
 from kompas_lib.core.prepare_info import PrepareInfo
-from kompas_lib.presentation.report import FrontPage, load_agenda, postprocess_html
+from kompas_lib.presentation.report import FrontAgenda, FrontPage, load_agenda, postprocess_html
 
 
 def _strip_for_sharing(nb) -> None:
@@ -40,9 +40,10 @@ def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_fo
     status = facts.loc[facts["region_code"] == code, "status"].astype(str)
     if status.str.contains("voorlopig", case=False).any():
         notes.append("Een deel van de cijfers is voorlopig; CBS kan ze later nog aanpassen.")
-    agenda, rule = load_agenda(report_folder) if report_folder else ([], "")
+    agenda = load_agenda(report_folder) if report_folder else FrontAgenda()
     return FrontPage(params.rapport.titel or f"Kwaliteitskompas jeugd — {name}", name, code, fmt_date(date.today()),
-                     info.source.label, params.rapport.organisatie, notes, agenda, rule)
+                     info.source.label, params.rapport.organisatie, notes, agenda.items, agenda.rule,
+                     agenda.going_well, agenda.missing)
 
 
 @lru_cache(maxsize=1)

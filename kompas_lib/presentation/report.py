@@ -87,8 +87,10 @@ class FrontPage:
     source: str  # 'CBS StatLine (offline kopie)' …
     organisation: str | None = None
     notes: list[str] = field(default_factory=list)  # data status lines (table dates, voorlopig …)
-    agenda: list[tuple[str, str]] = field(default_factory=list)  # (blok, what stands out), from block 6
+    agenda: list[tuple[str, str, str, str]] = field(default_factory=list)  # (blok, what stands out, met wie, vraag)
     agenda_rule: str = ""
+    going_well: list[str] = field(default_factory=list)  # favourable signals, in words
+    missing: list[str] = field(default_factory=list)  # one line per block without own data
 
 
 AGENDA_FILE = "agenda.json"  # beside the shown tables
@@ -97,22 +99,37 @@ NO_AGENDA = ("Er staan geen signalen op de agenda: geen verschil valt buiten de 
 
 
 def save_agenda(folder: Path, agenda: Agenda) -> Path:
-    """Keep block 6's agenda for the front page (JSON, atomic): block and sentence of each item."""
+    """Keep block 6's agenda for the front page (JSON, atomic): per item block, sentence, with whom and
+    what is asked; what goes well; what is still missing."""
+    who = list(agenda.who) + [""] * (len(agenda.items) - len(agenda.who))
+    ask = list(agenda.ask) + [""] * (len(agenda.items) - len(agenda.ask))
     items = [{"blok": s.block, "onderwerp": s.subject, "soort": s.kind, "periode": s.period, "tekst": s.text,
-              "sectie": s.section} for s in agenda.items]
-    return io.write_json(Path(folder) / AGENDA_DIR / AGENDA_FILE, {"items": items})
+              "sectie": s.section, "met_wie": w, "vraag": a} for s, w, a in zip(agenda.items, who, ask)]
+    good = [{"blok": s.block, "tekst": s.text} for s in agenda.going_well]
+    return io.write_json(Path(folder) / AGENDA_DIR / AGENDA_FILE,
+                         {"items": items, "gaat_goed": good, "nog_niet": list(agenda.missing)})
 
 
-def load_agenda(folder: Path) -> tuple[list[tuple[str, str]], str]:
-    """(agenda items as (blok, sentence), the line shown instead when there are none) for the front page;
-    nothing when block 6 did not run."""
+@dataclass(frozen=True)
+class FrontAgenda:
+    """What the front page takes from block 6: the agenda items (blok, sentence, met wie, vraag), the
+    line shown instead when there are none, what goes well, and what is still missing."""
+
+    items: list[tuple[str, str, str, str]] = field(default_factory=list)
+    rule: str = ""
+    going_well: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def load_agenda(folder: Path) -> FrontAgenda:
+    """Block 6's agenda for the front page; empty when block 6 did not run."""
     f = Path(folder) / AGENDA_DIR / AGENDA_FILE
     if not f.is_file():
-        return [], ""
-    items = json.loads(f.read_text(encoding="utf-8"))["items"]
-    if not items:
-        return [], NO_AGENDA
-    return [(str(i["blok"]), i["tekst"]) for i in items], ""
+        return FrontAgenda()
+    data = json.loads(f.read_text(encoding="utf-8"))
+    items = [(str(i["blok"]), i["tekst"], i.get("met_wie", ""), i.get("vraag", "")) for i in data["items"]]
+    return FrontAgenda(items, "" if items else NO_AGENDA, [g["tekst"] for g in data.get("gaat_goed", [])],
+                       list(data.get("nog_niet", [])))
 
 
 def ascii_id(text: str) -> str:
@@ -159,12 +176,24 @@ def front_page_html(front: FrontPage, headings: list[tuple[int, str, str]]) -> s
     if open_sub:
         items.append("</ol></li>")
     glance = ""
-    if front.agenda:
-        glance = ("<h2>In één oogopslag</h2><p>Wat partners het eerst zouden moeten bespreken (de agenda van blok 6"
-                  + (f"; {e(front.agenda_rule)}" if front.agenda_rule else "") + "):</p><ol>"
-                  + "".join(f"<li><strong>Blok {e(b)}</strong> — {e(t)}</li>" for b, t in front.agenda) + "</ol>")
-    elif front.agenda_rule:
-        glance = f"<h2>In één oogopslag</h2><p>{e(front.agenda_rule)}</p>"
+    if front.agenda or front.agenda_rule or front.going_well or front.missing:
+        glance = "<h2>In één oogopslag</h2>"
+        if front.going_well:
+            glance += ("<h3>Wat gaat goed</h3><ul>" + "".join(f"<li>{e(t)}</li>" for t in front.going_well)
+                       + "</ul>")
+        if front.agenda:
+            glance += ("<h3>Wat we met u willen bespreken</h3><p>De agenda van blok 6, in een vaste volgorde"
+                       + (f" ({e(front.agenda_rule)})" if front.agenda_rule else "") + ":</p><ol>"
+                       + "".join(f"<li><strong>Blok {e(b)}</strong> — {e(t)}"
+                                 + (f"<br><em>Met wie:</em> {e(w)}" if w else "")
+                                 + (f"<br><em>Vraag aan u:</em> {e(a)}" if a else "") + "</li>"
+                                 for b, t, w, a in front.agenda) + "</ol>")
+        elif front.agenda_rule:
+            glance += f"<p>{e(front.agenda_rule)}</p>"
+        if front.missing:
+            glance += ("<h3>Wat we nog missen</h3><p>Wat we partners vragen aan te leveren, zodat het volgende "
+                       "rapport er meer over kan zeggen:</p><ul>" + "".join(f"<li>{e(m)}</li>" for m in front.missing)
+                       + "</ul>")
     return (f'<section class="kompas-voorblad"><h1>{e(front.title)}</h1>'
             f'<p class="kompas-meta">{" · ".join(meta)}</p>'
             + (f'<ul class="kompas-meta">{notes}</ul>' if notes else "") + glance

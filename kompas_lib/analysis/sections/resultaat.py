@@ -110,7 +110,8 @@ def _off_course(res, title: str, unit: str, j: Judgement, label: str) -> Signal:
     text = (f"{subject} is niet op koers: '{title}' was {fmt.value(j.value, unit)} in {label}, terwijl de lijn van "
             f"basis naar doel voor die periode op {fmt.value(j.expected, unit)} uitkomt. De hele marge "
             f"({fmt.number(j.low, 1)}–{fmt.number(j.high, 1)}) ligt aan de verkeerde kant van die lijn.")
-    return Signal(block=2, subject=subject, kind=NIET_OP_KOERS, period=label, text=text, section="resultaten")
+    return Signal(block=2, subject=subject, kind=NIET_OP_KOERS, period=label, text=text, section="resultaten",
+                  tone="ongunstig")
 
 
 def _label(s: pd.DataFrame, year: int) -> str:

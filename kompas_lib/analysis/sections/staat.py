@@ -53,6 +53,13 @@ def _table_source(scope: Scope, data: pd.DataFrame) -> str:
 CBS_ROUNDING = 5  # CBS rounds youth-care counts to multiples of 5
 
 
+def tone(polariteit: str, direction: str) -> str:
+    """'gunstig' / 'ongunstig' for an indicator with a wanted direction, 'vraag' for one without."""
+    if polariteit == "neutraal":
+        return "vraag"
+    return "gunstig" if (polariteit == "hoger_beter") == (direction == "hoger") else "ongunstig"
+
+
 def signalen(scope: Scope) -> Section:
     """'Wat valt op': figures that stand out against Nederland or the comparable gemeenten by more than
     the usual differences between gemeenten (and more than publication rounding explains), and trend
@@ -60,7 +67,7 @@ def signalen(scope: Scope) -> Section:
     (:mod:`..methods.findings`, the same for this region in every report and in the country table);
     the text says how many signals one would expect by chance alone."""
     found = scope.findings(scope.placed(BLOCK, "signaal"))
-    rows, signals = [], []
+    rows, signals, tones = [], [], []
     tests = int(found["possible"].sum())
     labels = scope.comparison.labels
     for ind in scope.placed(BLOCK, "signaal"):
@@ -73,16 +80,19 @@ def signalen(scope: Scope) -> Section:
             rows.append({"Indicator": ind.titel, "Soort": "verschil", "Periode": label,
                          "Wat valt op": word(ind.titel, ind.polariteit, direction,
                                              " en ".join(labels.get(c, c) for c in refs))})
+            tones.append(tone(ind.polariteit, direction))
         for direction in mine.loc[mine["soort"] == "trendbreuk", "direction"]:
             rows.append({"Indicator": ind.titel, "Soort": "trendbreuk", "Periode": label,
                          "Wat valt op": word_trend(ind.titel, ind.polariteit,
                                                    "stijging" if direction == "hoger" else "daling")})
+            tones.append(tone(ind.polariteit, direction))
     expected_rows = verwacht.signaal_rijen(scope)
     tests += verwacht.tests(scope)
     table = pd.DataFrame(rows + expected_rows, columns=["Indicator", "Soort", "Periode", "Wat valt op"])
-    for r in table.itertuples(index=False):
+    tones += ["vraag"] * len(expected_rows)  # an expectation is no norm
+    for r, t in zip(table.itertuples(index=False), tones):
         section = "verwacht_gebruik" if r.Indicator in {e["Indicator"] for e in expected_rows} else "signalen"
-        signals.append(Signal(BLOCK, r.Indicator, r.Soort, r.Periode, r._3, section))
+        signals.append(Signal(BLOCK, r.Indicator, r.Soort, r.Periode, r._3, section, t))
     chance = spread_model.expected_false_alarms(tests)
     how_many = f"ongeveer {fmt.number(chance, 1)}" if chance >= 0.05 else "minder dan 0,1"
     text = (f"Er zijn {tests} vergelijkingen gemaakt. Een verschil telt pas als het buiten de 99,8 %-grenzen van "
@@ -145,7 +155,8 @@ def opvallend(scope: Scope) -> Section:
         text = f"{ind.titel}: {'hoog' if direction == 'hoger' else 'laag'} — {reasons}. {ask}"
         period = parse_period(mine["period"].iloc[0]).label
         rows.append({"Indicator": ind.titel, "Periode": period, "Waarom het opvalt": text})
-        signals.append(Signal(BLOCK, ind.titel, "opvallend", period, text, "opvallend"))
+        signals.append(Signal(BLOCK, ind.titel, "opvallend", period, text, "opvallend",
+                              tone(ind.polariteit, direction)))
     table = pd.DataFrame(rows, columns=["Indicator", "Periode", "Waarom het opvalt"])
     if table.empty:
         return Section("opvallend", title, text="Geen cijfer van " + scope.focus.name + " valt op volgens deze regel. "

@@ -67,8 +67,8 @@ AGENDA_RULE = (
     "De agenda volgt een vaste volgorde: eerst resultaten die niet op koers liggen, dan verschillen en trendbreuken "
     "bij cijfers waarvan we weten welke kant beter is, dan witte vlekken, dan aanbieders buiten de grenzen en daarna "
     "de rest, binnen elke groep in de volgorde van de blokken en van de lijst, met signalen die al besproken zijn "
-    "en een afgesproken actie hebben achteraan — hoe groot een verschil is of om welke gemeente of aanbieder het "
-    "gaat, telt niet mee.")
+    "en een afgesproken actie hebben, en signalen bij voorbeeldambities, achteraan — hoe groot een verschil is of "
+    "om welke gemeente of aanbieder het gaat, telt niet mee.")
 
 NO_DUIDING = (
     "Er is nog geen bestand met de duiding van de signalen. Leg na elk gesprek per signaal vast: blok en "
@@ -263,21 +263,66 @@ def agenda_group(scope: Scope, sig: Signal) -> int:
 
 def agenda_order(scope: Scope, signals: list[Signal]) -> list[tuple[Signal, int, bool]]:
     """(signal, group, settled) in agenda order: settled signals (discussed and with an agreed action)
-    last, then by group, block and the order of the list. Sizes of differences play no part."""
+    and signals of example ambitions (VOORBEELD, not the gemeente's policy) last, then by group, block
+    and the order of the list. Sizes of differences play no part."""
     rows, actions = _duiding_rows(scope), _actions(scope)
     marked = [(s, agenda_group(scope, s), duiding_of(s, rows) is not None and _has_action(s, actions), i)
               for i, s in enumerate(signals)]
-    marked.sort(key=lambda m: (m[2], m[1], m[0].block, m[3]))
+    marked.sort(key=lambda m: (m[2], m[0].subject.startswith(resultaat.EXAMPLE), m[1], m[0].block, m[3]))
     return [(s, g, settled) for s, g, settled, _ in marked]
+
+
+# with whom a signal is discussed, by the indicator's domain (block 1) or the block it comes from
+PARTNERS = {
+    "jeugdhulp": "jeugdhulpaanbieders, de toegang en het wijkteam",
+    "veiligheid": "Veilig Thuis, het wijkteam en de gecertificeerde instellingen",
+    "onderwijs": "scholen, het samenwerkingsverband en leerplicht",
+    "participatie": "werk en inkomen, schuldhulpverlening en het wijkteam",
+    "gezondheid": "de GGD, huisartsen en de jeugdgezondheidszorg",
+    "context": "de partners van het jeugdbeleid",
+}
+PARTNERS_BY_BLOCK = {2: "de partners die aan dit resultaat werken", 3: "de uitvoerders van de activiteiten",
+                     4: "de teams en aanbieders die de input leveren", 5: "de aanbieder, in het eigen gesprek"}
+ASK = {
+    "verschil": ("Herkent u dit verschil, en wat verklaart het volgens u: de vraag, het aanbod, de toegang of "
+                 "de registratie?"),
+    "trendbreuk": "Wat is er in het laatste jaar veranderd in uw werk of bij uw cliënten?",
+    "opvallend": "Herkent u dit beeld, en hoort het bij wat we samen willen bereiken?",
+    resultaat.NIET_OP_KOERS: "Wat is er nodig om dit resultaat alsnog te halen, en wat kunt u daaraan bijdragen?",
+    resultaat.NIET_MEETBAAR: "Welke gegevens heeft u die laten zien of dit resultaat dichterbij komt?",
+    "witte vlek": "Kunt u dit resultaat met een activiteit ondersteunen, of weet u wie dat kan?",
+    "buiten de grenzen": "Herkent u dit bij uw eigen cliënten, en wat verklaart het?",
+}
+MISSING = {
+    "activiteiten": "Blok 3 · activiteiten: welke activiteiten bijdragen aan welk resultaat, en wie ze uitvoert.",
+    "inputkwaliteit": "Blok 4 · kwaliteit van de input: hoe teams en aanbieders de kwaliteit van hun werk zien.",
+    "aanbieders": "Blok 5 · uitkomsten per aanbieder: doelrealisatie, uitval en tevredenheid per aanbieder.",
+}
+MAX_GOING_WELL = 5
+
+
+def partners_for(scope: Scope, sig: Signal) -> str:
+    """With whom a signal is best discussed: by its indicator's domain, or by its block."""
+    if sig.block == 1:
+        domain = {i.titel: i.domein for i in scope.catalogue.indicators.values()}.get(sig.subject)
+        return PARTNERS.get(domain, PARTNERS["context"])
+    return PARTNERS_BY_BLOCK.get(sig.block, PARTNERS["context"])
+
+
+def still_missing(scope: Scope) -> tuple[str, ...]:
+    """One line per block that has no own data yet: what the gemeente would like partners to deliver."""
+    return tuple(line for name, line in MISSING.items() if not getattr(scope.local, name).present)
 
 
 def agenda(scope: Scope, signals: list[Signal] | None = None) -> Section:
     """At most seven signals for the next conversation, by the rule in :data:`AGENDA_RULE`."""
     signals = _signals(scope, signals)
     title = "Agenda voor het gesprek"
+    going_well = tuple(s for s in signals if s.tone == "gunstig")[:MAX_GOING_WELL]
     if not signals:
         return Section(id="verbetercyclus_agenda", title=title,
-                       text="Er staan geen signalen op de agenda. " + AGENDA_RULE, agenda=Agenda())
+                       text="Er staan geen signalen op de agenda. " + AGENDA_RULE,
+                       agenda=Agenda(missing=still_missing(scope)))
     rows = _duiding_rows(scope)
     order = agenda_order(scope, signals)[:MAX_AGENDA]
     table = pd.DataFrame([{"Nr.": str(i), "Blok": str(s.block), "Onderwerp": s.subject, "Soort": s.kind,
@@ -292,7 +337,10 @@ def agenda(scope: Scope, signals: list[Signal] | None = None) -> Section:
                                  "Wat valt op": "tekst",
                                  "Waarom hier": "groep", "Besproken?": "besproken"})
     return Section(id="verbetercyclus_agenda", title=title, text=text, table=table, data=data, heading=3,
-                   row_links=tuple(s.section for s, _, _ in order), agenda=Agenda(tuple(s for s, _, _ in order)))
+                   row_links=tuple(s.section for s, _, _ in order),
+                   agenda=Agenda(tuple(s for s, _, _ in order), tuple(partners_for(scope, s) for s, _, _ in order),
+                                 tuple(ASK.get(s.kind, ASK["verschil"]) for s, _, _ in order), going_well,
+                                 still_missing(scope)))
 
 
 # --- duiding -------------------------------------------------------------------------------------
