@@ -89,7 +89,8 @@ def test_front_page_reads_the_agenda_as_data_whatever_the_table_headers_say(tmp_
     assert load_agenda(tmp_path) == FrontAgenda(rule=NO_AGENDA)
     hostile = Signal(2, "R1 · <b>x</b>", "niet op koers", "2023", "=cmd() & <script>", "resultaten")
     good = Signal(1, "Vsv", "verschil", "2023", "Vsv: lager dan Nederland — gunstiger.", "signalen", "gunstig")
-    save_agenda(tmp_path, Agenda((hostile,), ("de partners", ), ("Wat is er nodig?",), (good,), ("Blok 3 · x.",)))
+    save_agenda(tmp_path, Agenda((hostile,), who=("de partners",), ask=("Wat is er nodig?",), going_well=(good,),
+                                 missing=("Blok 3 · x.",)))
     found = load_agenda(tmp_path)
     assert found == FrontAgenda([("2", "=cmd() & <script>", "de partners", "Wat is er nodig?")], "",
                                 ["Vsv: lager dan Nederland — gunstiger."], ["Blok 3 · x."])
@@ -187,3 +188,13 @@ def test_without_own_files_the_templates_are_shown(demo_scope, signals):
     assert any("R4" in w for w in nxt["Wat"])
     assert any("duiding" in w for w in nxt["Wat"]) and any("verbeteracties" in w for w in nxt["Wat"])
     assert f"{len(signals)} van de {len(signals)} signalen" in set(nxt["Wat"])
+
+
+def test_the_front_page_never_names_a_provider():
+    provider = Signal(5, "Voortijdig afgesloten trajecten", "buiten de grenzen", "2024",
+                      "Aanbieder Jeugdhulp De Linde valt boven de 99,8 %-grenzen voor voortijdig afgesloten trajecten.",
+                      "uitkomsten_aanbieders")
+    said = v.front_text(provider)
+    assert "De Linde" not in said and "Voortijdig afgesloten trajecten" in said and "2024" in said
+    other = Signal(1, "Vsv", "verschil", "2023", "Vsv: hoger dan Nederland.", "signalen")
+    assert v.front_text(other) == other.text

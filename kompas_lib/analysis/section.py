@@ -38,6 +38,9 @@ class Agenda:
 
     items: tuple[Signal, ...] = ()
     who: tuple[str, ...] = ()
+    # each item as the front page says it: a provider is never named there (that is for the conversation
+    # with the provider itself); empty: the item's own sentence
+    front: tuple[str, ...] = ()
     ask: tuple[str, ...] = ()
     going_well: tuple[Signal, ...] = ()
     missing: tuple[str, ...] = ()

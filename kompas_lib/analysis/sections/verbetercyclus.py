@@ -301,6 +301,15 @@ MISSING = {
 MAX_GOING_WELL = 5
 
 
+def front_text(sig: Signal) -> str:
+    """An agenda item as the front page says it, for every partner to read: a provider's finding
+    without the provider's name."""
+    if sig.kind == "buiten de grenzen":
+        return (f"Een aanbieder valt buiten de grenzen bij '{sig.subject}' ({sig.period}). Dat bespreken we eerst "
+                "met die aanbieder zelf; hier staat het zonder naam.")
+    return sig.text
+
+
 def partners_for(scope: Scope, sig: Signal) -> str:
     """With whom a signal is best discussed: by its indicator's domain, or by its block."""
     if sig.block == 1:
@@ -339,6 +348,7 @@ def agenda(scope: Scope, signals: list[Signal] | None = None) -> Section:
     return Section(id="verbetercyclus_agenda", title=title, text=text, table=table, data=data, heading=3,
                    row_links=tuple(s.section for s, _, _ in order),
                    agenda=Agenda(tuple(s for s, _, _ in order), tuple(partners_for(scope, s) for s, _, _ in order),
+                                 tuple(front_text(s) for s, _, _ in order),
                                  tuple(ASK.get(s.kind, ASK["verschil"]) for s, _, _ in order), going_well,
                                  still_missing(scope)))
 
