@@ -214,3 +214,31 @@ def test_a_killed_batch_continues_where_it_stopped(demo_processed, tmp_path):
     assert "GM9004: niets veranderd" in again.stdout and "0 mislukt" in again.stdout
     assert len(list(reports.glob("*/.kompas-invoer.json"))) == 2
     assert not list(reports.rglob("*.tmp"))
+
+
+def test_a_folded_table_is_printed_open(tmp_path):
+    """A reference table folded on screen prints whole: 200 folded rows take pages, not one line."""
+    import shutil
+
+    from kompas_lib.analysis.section import Section
+    from kompas_lib.presentation.report import postprocess_html
+    from kompas_lib.presentation.view import section_html
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
+    table = pd.DataFrame({"Indicator": [f"Regel {i}" for i in range(200)], "Toelichting": ["tekst"] * 200})
+    folded = section_html(Section("alle", "Alle indicatoren", table=table, detail=True))
+    assert "<details" in folded
+    pages = {}
+    for name, css in (("printed", True), ("screen", False)):
+        page = postprocess_html(f"<html><head></head><body>{folded}</body></html>", False)
+        if not css:  # the same page without the print rule: the table stays folded
+            page = re.sub(r"details\.kompas-detail::details-content[^}]*}", "", page)
+        html_file, pdf = tmp_path / f"{name}.html", tmp_path / f"{name}.pdf"
+        html_file.write_text(page, encoding="utf-8")
+        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                        f"--user-data-dir={tmp_path / name}", f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
+                        html_file.as_uri()], capture_output=True, timeout=120, check=False)
+        pages[name] = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+    assert pages["screen"] == 1 and pages["printed"] >= 3, pages

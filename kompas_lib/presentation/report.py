@@ -71,6 +71,9 @@ details.kompas-detail > summary { cursor: pointer; color: #0B4F8A; margin: .4rem
   table.kompas tr, table.kompas caption { break-inside: avoid; }
   .jp-OutputArea-output { overflow: visible; }
   .kompas-fictief { position: static; }
+  /* folded reference tables are printed open: nothing of the report is lost on paper */
+  details.kompas-detail::details-content { content-visibility: visible; display: block; }
+  details.kompas-detail > summary { display: none; }
 }
 </style>
 """
