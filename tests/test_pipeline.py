@@ -131,7 +131,9 @@ def test_report_prints_on_a4_in_headless_chromium(demo_report, tmp_path):
     subprocess.run([*common, "--window-size=1280,2000", f"--screenshot={png}", url], capture_output=True, timeout=120,
                    check=False)
     pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
-    assert 8 <= pages <= 45, pages  # Demoland has every block filled, and the expected-use sections (≈ 4 pages)
+    # Demoland has every block filled, the expected-use sections (≈ 4 pages) and its folded reference tables
+    # printed open (≈ 5 pages): 50 measured
+    assert 8 <= pages <= 60, pages
     assert png.stat().st_size > 50_000  # a rendered page, not a blank one
 
 
