@@ -55,25 +55,34 @@ def benchmark_codes(regions: pd.DataFrame, focus: Focus, wanted: list[str]) -> d
     return out
 
 
-_TOTAAL_ROWS: dict[tuple[int, str], tuple[weakref.ref, dict[str, np.ndarray]]] = {}
+_BESIDE: dict[tuple, tuple[weakref.ref, object]] = {}
+
+
+def kept_beside(frame: pd.DataFrame, key: tuple, make):
+    """``make()`` once per live ``frame`` and ``key``: a value derived from a table that does not change
+    (an index, a sum), kept for as long as that table lives and forgotten with it."""
+    full = (id(frame), *key)
+    found = _BESIDE.get(full)
+    if found is not None and found[0]() is frame:
+        return found[1]
+    value = make()
+    _BESIDE[full] = (weakref.ref(frame, lambda _ref, full=full: _BESIDE.pop(full, None)), value)
+    return value
 
 
 def _totaal_rows(facts: pd.DataFrame, indicator: str) -> dict[str, np.ndarray]:
-    """Region code -> positions of the indicator's 'totaal' rows in ``facts``, kept while that frame
-    lives (a report asks for the same indicator's rows of a few regions many times; a mask over the
+    """Region code -> positions of the indicator's 'totaal' rows in ``facts``, kept beside that frame
+    (a report asks for the same indicator's rows of a few regions many times; a mask over the
     whole frame each time was a fifth of a report's computing time)."""
-    key = (id(facts), indicator)
-    found = _TOTAAL_ROWS.get(key)
-    if found is not None and found[0]() is facts:
-        return found[1]
-    mask = ((facts["indicator"] == indicator) & (facts["group_dim"] == "totaal")).to_numpy(dtype=bool)
-    positions = np.flatnonzero(mask)
-    codes = facts["region_code"].to_numpy()[positions].astype(str)
-    order = np.argsort(codes, kind="stable")  # per code its positions stay in frame order
-    unique, starts = np.unique(codes[order], return_index=True)
-    index = dict(zip(unique.tolist(), np.split(positions[order], starts[1:])))
-    _TOTAAL_ROWS[key] = (weakref.ref(facts, lambda _ref, key=key: _TOTAAL_ROWS.pop(key, None)), index)
-    return index
+    def make():
+        mask = ((facts["indicator"] == indicator) & (facts["group_dim"] == "totaal")).to_numpy(dtype=bool)
+        positions = np.flatnonzero(mask)
+        codes = facts["region_code"].to_numpy()[positions].astype(str)
+        order = np.argsort(codes, kind="stable")  # per code its positions stay in frame order
+        unique, starts = np.unique(codes[order], return_index=True)
+        return dict(zip(unique.tolist(), np.split(positions[order], starts[1:])))
+
+    return kept_beside(facts, ("totaal", indicator), make)
 
 
 def series(facts: pd.DataFrame, indicator: str, codes: list[str], period_type: str | None = "jaar") -> pd.DataFrame:

@@ -7,13 +7,12 @@ with the same regions, under the same names, everywhere in the report.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from kompas_lib.analysis.methods import peers, spread
-from kompas_lib.analysis.methods.benchmarks import Focus, benchmark_codes, latest_common_period, series
+from kompas_lib.analysis.methods.benchmarks import Focus, benchmark_codes, kept_beside, latest_common_period, series
 from kompas_lib.core.errors import KompasError
 from kompas_lib.core.registry import Indicator
 
@@ -110,42 +109,37 @@ def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, mem
     return out
 
 
-_MEMBER_SUMS: dict[tuple, tuple[weakref.ref, pd.DataFrame]] = {}
-
-
 def member_sums(facts: pd.DataFrame, ind: Indicator, region: str, gemeenten: tuple[str, ...]) -> pd.DataFrame:
     """Per period (index: region, period) the sums of a region's current member gemeenten where every
     member has its figure: num, den, value, harm (any member harmonised), tables (their source tables).
-    The same for every report that shows this region, so kept while ``facts`` lives."""
-    key = (id(facts), ind.id, region, tuple(gemeenten))
-    found = _MEMBER_SUMS.get(key)
-    if found is not None and found[0]() is facts:
-        return found[1]
-    own = series(facts, ind.id, list(gemeenten), period_type=None)
-    agg = pd.DataFrame()
-    if len(own):
-        own = own.assign(_region=region, _num_missing=own["numerator"].isna(), _den_missing=own["denominator"].isna(),
-                         _val_missing=own["value"].isna())
-        keys = ["_region", "period"]
-        g = own.groupby(keys, observed=True)
-        agg = pd.DataFrame({
-            "rows": g.size(), "gemeenten": g["region_code"].nunique(),
-            "num": g["numerator"].sum(min_count=1), "den": g["denominator"].sum(min_count=1),
-            "val": g["value"].sum(min_count=1),
-            "num_missing": g["_num_missing"].any(), "den_missing": g["_den_missing"].any(),
-            "val_missing": g["_val_missing"].any(), "harm": g["harmonised"].any(),
-            "tables": _tables_per(own, keys),
-        })
-        size = len(gemeenten)
-        complete = (agg["rows"] == size) & (agg["gemeenten"] == size)
-        if ind.eenheid == "aantal":
-            agg = agg[complete & ~agg["val_missing"]]
-            agg = agg.assign(num=agg["val"], den=float("nan"), value=agg["val"])
-        else:
-            agg = agg[complete & ~agg["num_missing"] & ~agg["den_missing"] & (agg["den"] > 0)]
-            agg = agg.assign(value=agg["num"] / agg["den"] * ind.ratio_scale)
-    _MEMBER_SUMS[key] = (weakref.ref(facts, lambda _ref, key=key: _MEMBER_SUMS.pop(key, None)), agg)
-    return agg
+    The same for every report that shows this region, so kept beside ``facts``."""
+    def make() -> pd.DataFrame:
+        own = series(facts, ind.id, list(gemeenten), period_type=None)
+        agg = pd.DataFrame()
+        if len(own):
+            own = own.assign(_region=region, _num_missing=own["numerator"].isna(),
+                             _den_missing=own["denominator"].isna(), _val_missing=own["value"].isna())
+            keys = ["_region", "period"]
+            g = own.groupby(keys, observed=True)
+            agg = pd.DataFrame({
+                "rows": g.size(), "gemeenten": g["region_code"].nunique(),
+                "num": g["numerator"].sum(min_count=1), "den": g["denominator"].sum(min_count=1),
+                "val": g["value"].sum(min_count=1),
+                "num_missing": g["_num_missing"].any(), "den_missing": g["_den_missing"].any(),
+                "val_missing": g["_val_missing"].any(), "harm": g["harmonised"].any(),
+                "tables": _tables_per(own, keys),
+            })
+            size = len(gemeenten)
+            complete = (agg["rows"] == size) & (agg["gemeenten"] == size)
+            if ind.eenheid == "aantal":
+                agg = agg[complete & ~agg["val_missing"]]
+                agg = agg.assign(num=agg["val"], den=float("nan"), value=agg["val"])
+            else:
+                agg = agg[complete & ~agg["num_missing"] & ~agg["den_missing"] & (agg["den"] > 0)]
+                agg = agg.assign(value=agg["num"] / agg["den"] * ind.ratio_scale)
+        return agg
+
+    return kept_beside(facts, ("member_sums", ind.id, region, tuple(gemeenten)), make)
 
 
 def _tables_per(frame: pd.DataFrame, keys: list[str]) -> pd.Series:

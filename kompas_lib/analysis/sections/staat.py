@@ -22,12 +22,16 @@ from kompas_lib.analysis.methods.benchmarks import (
     table_breaks,
 )
 from kompas_lib.analysis.methods.comparison import PEERS, benchmarked, latest_block
-from kompas_lib.analysis.methods.signals import word, word_trend
 from kompas_lib.analysis.methods.uncertainty import wilson_rounded
 from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.figures import FunnelFigure, TrendFigure
-from kompas_lib.analysis.section import Section, Signal
-from kompas_lib.analysis.sections import verwacht  # observed vs expected use: same signal list, same rules
+from kompas_lib.analysis.section import Section
+from kompas_lib.analysis.sections.signalen import (  # noqa: F401 - block 1's 'wat valt op', shown as staat.*
+    gemeenten_van_de_regio,
+    opvallend,
+    signalen,
+    tone,
+)
 from kompas_lib.analysis.sections import wijken as wijk_tables
 from kompas_lib.analysis.sections.wijken import groep, groepen, landelijke_context, wijken  # noqa: F401 - block 1's
 # wijk and group sections live beside their tables; notebook 01 shows them as staat.wijken, staat.groepen, ...
@@ -48,177 +52,9 @@ def _table_source(scope: Scope, data: pd.DataFrame) -> str:
                                      "'–' = geen cijfer gepubliceerd.")
 
 
-# --- wat valt op ---------------------------------------------------------------------------------
+# --- jongeren in de gemeente ----------------------------------------------------------------------
 
 CBS_ROUNDING = 5  # CBS rounds youth-care counts to multiples of 5
-
-
-def tone(polariteit: str, direction: str) -> str:
-    """'gunstig' / 'ongunstig' for an indicator with a wanted direction, 'vraag' for one without."""
-    if polariteit == "neutraal":
-        return "vraag"
-    return "gunstig" if (polariteit == "hoger_beter") == (direction == "hoger") else "ongunstig"
-
-
-def signalen(scope: Scope) -> Section:
-    """'Wat valt op': figures that stand out against Nederland or the comparable gemeenten by more than
-    the usual differences between gemeenten (and more than publication rounding explains), and trend
-    breaks — worded by polarity, in catalogue order (not sorted by size). Verdicts from the one rule
-    (:mod:`..methods.findings`, the same for this region in every report and in the country table);
-    the text says how many signals one would expect by chance alone."""
-    found = scope.findings(scope.placed(BLOCK, "signaal"))
-    rows, signals, tones = [], [], []
-    tests = int(found["possible"].sum())
-    labels = scope.comparison.labels
-    for ind in scope.placed(BLOCK, "signaal"):
-        mine = found[(found["indicator"] == ind.id) & found["direction"].notna()]
-        if mine.empty:
-            continue
-        label = parse_period(mine["period"].iloc[0]).label
-        diff = mine[mine["soort"] == "verschil"]
-        for direction, refs in diff.groupby("direction", sort=False)["ref"]:
-            rows.append({"Indicator": ind.titel, "Soort": "verschil", "Periode": label,
-                         "Wat valt op": word(ind.titel, ind.polariteit, direction,
-                                             " en ".join(labels.get(c, c) for c in refs))})
-            tones.append(tone(ind.polariteit, direction))
-        for direction in mine.loc[mine["soort"] == "trendbreuk", "direction"]:
-            rows.append({"Indicator": ind.titel, "Soort": "trendbreuk", "Periode": label,
-                         "Wat valt op": word_trend(ind.titel, ind.polariteit,
-                                                   "stijging" if direction == "hoger" else "daling")})
-            tones.append(tone(ind.polariteit, direction))
-    expected_rows = verwacht.signaal_rijen(scope)
-    tests += verwacht.tests(scope)
-    table = pd.DataFrame(rows + expected_rows, columns=["Indicator", "Soort", "Periode", "Wat valt op"])
-    tones += ["vraag"] * len(expected_rows)  # an expectation is no norm
-    for r, t in zip(table.itertuples(index=False), tones):
-        section = "verwacht_gebruik" if r.Indicator in {e["Indicator"] for e in expected_rows} else "signalen"
-        signals.append(Signal(BLOCK, r.Indicator, r.Soort, r.Periode, r._3, section, t))
-    chance = spread_model.expected_false_alarms(tests)
-    how_many = f"ongeveer {fmt.number(chance, 1)}" if chance >= 0.05 else "minder dan 0,1"
-    text = (f"Er zijn {tests} vergelijkingen gemaakt. Een verschil telt pas als het buiten de 99,8 %-grenzen van "
-            "de gewone verschillen tussen gemeenten valt (uitzonderlijk) en niet door de afronding van de gepubliceerde "
-            "cijfers te verklaren is; als geen enkele gemeente echt afwijkt, "
-            f"levert een lijst als deze er {how_many} op.")
-    if not len(table):
-        text = ("Er zijn geen verschillen die buiten de gewone verschillen tussen gemeenten vallen, en geen "
-                "trendbreuken. " + text)
-    return Section("signalen", "Wat valt op", text=text, table=table, data=table,
-                   caption="Vergeleken met het meest recente cijfer van Nederland en van de vergelijkbare gemeenten.",
-                   signals=tuple(signals))
-
-
-OPVALLEND_RULE = (
-    "Opvallend is een plaats, geen toets: een cijfer staat hier als het in beide laatste jaren minstens "
-    "anderhalf keer zo hoog is als dat van Nederland (of hooguit twee derde ervan), bij de 10 % gemeenten met het "
-    "hoogste of laagste cijfer hoort, of hoger of lager is dan dat van elke vergelijkbare gemeente — ook als de "
-    "afgeronde cijfers van CBS zo ongunstig mogelijk worden gelezen. Het is een begin van een gesprek: het zegt "
-    "niet dat het verschil groter is dan de gewone verschillen tussen gemeenten (dat heet hierboven "
-    "uitzonderlijk, en die cijfers staan hier niet nog een keer).")
-
-
-def _position_words(scope: Scope, ind, row, peers: int) -> str:
-    """One reason, in words: 'half zo hoog als …', 'bij de 10 % gemeenten met het hoogste cijfer', …"""
-    years = f"in {parse_period(row['earlier']).label} en {parse_period(row['period']).label}"
-    up = row["direction"] == "hoger"
-    if row["ref"] == COUNTRY:
-        return (f"{fmt.pct(row['z'] * 100, 0)} van het cijfer van {scope.country} "
-                f"({fmt.value(row['value'], ind.eenheid)} tegen {fmt.value(row['ref_value'], ind.eenheid)} in "
-                f"{parse_period(row['period']).label}; ook in {parse_period(row['earlier']).label} "
-                f"{'minstens anderhalf keer zo hoog' if up else 'hooguit twee derde'})")
-    if row["ref"] == PEERS:
-        return f"{'hoger' if up else 'lager'} dan elk van de {peers} vergelijkbare gemeenten, {years}"
-    return f"bij de 10 % gemeenten met het {'hoogste' if up else 'laagste'} cijfer, {years}"
-
-
-def opvallend(scope: Scope) -> Section:
-    """'Waar staat de gemeente?': the descriptive tier — figures whose position among the gemeenten,
-    the comparable gemeenten or against Nederland stands out in both latest periods (the rule of
-    :func:`..methods.findings._position`, rounding-proof), except those already uitzonderlijk.
-    Indicators without a direction stay questions."""
-    found = scope.findings(scope.placed(BLOCK, "signaal"))
-    exceptional = set(found.loc[(found["soort"] == "verschil") & found["direction"].notna(), "indicator"])
-    pos = found[(found["soort"] == "positie") & ~found["indicator"].isin(exceptional)]
-    peers = len(scope.comparison.peer_codes)
-    rows, signals = [], []
-    title = f"Opvallend: waar {scope.focus.name} staat tussen de gemeenten"
-    for ind in scope.placed(BLOCK, "signaal"):
-        mine = pos[pos["indicator"] == ind.id]
-        if mine.empty:
-            continue
-        reasons = "; ".join(_position_words(scope, ind, r, peers) for r in mine.to_dict("records"))
-        direction = mine["direction"].iloc[0]
-        if ind.polariteit == "neutraal":
-            ask = "Meer of minder is hier niet vanzelf goed of slecht — herkennen we het, en past het bij wat we willen?"
-        else:
-            good = (ind.polariteit == "hoger_beter") == (direction == "hoger")
-            ask = f"Dat is {'gunstig' if good else 'ongunstig'} — wat zit erachter?"
-        text = f"{ind.titel}: {'hoog' if direction == 'hoger' else 'laag'} — {reasons}. {ask}"
-        period = parse_period(mine["period"].iloc[0]).label
-        rows.append({"Indicator": ind.titel, "Periode": period, "Waarom het opvalt": text})
-        signals.append(Signal(BLOCK, ind.titel, "opvallend", period, text, "opvallend",
-                              tone(ind.polariteit, direction)))
-    table = pd.DataFrame(rows, columns=["Indicator", "Periode", "Waarom het opvalt"])
-    if table.empty:
-        return Section("opvallend", title, text="Geen cijfer van " + scope.focus.name + " valt op volgens deze regel. "
-                       + OPVALLEND_RULE, heading=3)
-    return Section("opvallend", title, text=OPVALLEND_RULE, table=table, data=pos.drop(columns=["z_least", "possible"]),
-                   heading=3, signals=tuple(signals),
-                   caption="Vergeleken met alle gemeenten, de vergelijkbare gemeenten en Nederland, in de laatste twee jaren.")
-
-
-MEMBER_INDICATORS = 4  # the first kerncijfers shown per member gemeente
-
-
-def _finding_words(ind, row) -> str:
-    """'Jeugdhulp met verblijf: lager dan Nederland (uitzonderlijk)' / '…: laag (opvallend)'."""
-    if row["soort"] == "verschil":
-        ref = "Nederland" if row["ref"] == COUNTRY else "de vergelijkbare gemeenten"
-        return f"{ind.titel}: {row['direction']} dan {ref} (uitzonderlijk)"
-    if row["soort"] == "trendbreuk":
-        return f"{ind.titel}: trendbreuk ({'stijging' if row['direction'] == 'hoger' else 'daling'})"
-    return f"{ind.titel}: {'hoog' if row['direction'] == 'hoger' else 'laag'} (opvallend)"
-
-
-def gemeenten_van_de_regio(scope: Scope) -> Section | None:
-    """For a jeugdregio or provincie: each member gemeente's latest kerncijfers and what stands out for
-    it — from the country table, so a member reads here exactly as in its own report. None for a
-    gemeente."""
-    if scope.focus.level == "gemeente":
-        return None
-    members = list(scope.shared.members.get(scope.focus.code, ()))
-    title = f"De gemeenten van {scope.focus.name}"
-    if not members:
-        return Section("regio_gemeenten", title, text=f"Voor {scope.focus.name} zijn geen gemeenten bekend.", heading=2)
-    cfg = scope.params.vergelijkbare_gemeenten
-    indicators = scope.placed(BLOCK, "signaal")
-    table = scope.shared.country_findings(scope.catalogue, indicators, tuple(cfg.profiel), cfg.k)
-    table = table[table["region_code"].isin(members)]
-    shown = scope.placed(BLOCK, "kerncijfer")[:MEMBER_INDICATORS]
-    rows = []
-    for code in sorted(members, key=lambda c: scope.names.get(c, c)):
-        row = {"Gemeente": scope.names.get(code, code)}
-        for ind in shown:
-            f = scope.ind(ind.id)
-            own = f[(f["region_code"] == code) & (f["group_dim"] == "totaal") & f["value"].notna()
-                    & f["period_type"].isin(["jaar", "schooljaar"])]
-            last = own.loc[own["period_start"].idxmax()] if len(own) else None
-            row[f"{ind.titel} ({ind.unit_label})"] = None if last is None else cells.value(last["value"], ind.eenheid)
-        mine = table[(table["region_code"] == code) & table["direction"].notna()]
-        words = []
-        for ind in indicators:  # per indicator the strongest tier only: uitzonderlijk before opvallend
-            found = mine[mine["indicator"] == ind.id]
-            tested = found[found["soort"] != "positie"]
-            words += [_finding_words(ind, r) for r in (tested if len(tested) else found.head(1)).to_dict("records")]
-        row["Wat valt op"] = "; ".join(words) or "–"
-        rows.append(row)
-    text = (f"{scope.focus.name} telt {len(members)} {'gemeente' if len(members) == 1 else 'gemeenten'} (indeling "
-            "van nu). Per gemeente het laatste cijfer "
-            "en wat er voor die gemeente opvalt — uitzonderlijk (buiten de gewone verschillen tussen gemeenten) of "
-            "opvallend (een plaats tussen de gemeenten, geen toets) — precies zoals in het eigen rapport van die "
-            "gemeente.")
-    return Section("regio_gemeenten", title, text=text, table=pd.DataFrame(rows), heading=2,
-                   data=table.drop(columns=["z_least", "possible"]),
-                   caption=f"Bron: {scope.who}; eigen berekening. Laatste jaar per gemeente.")
 
 
 def _population_sentence(scope: Scope) -> str:

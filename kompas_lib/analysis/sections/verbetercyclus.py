@@ -31,6 +31,13 @@ from kompas_lib.analysis.methods.benchmarks import table_breaks
 from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.section import Agenda, Section, Signal
 from kompas_lib.analysis.sections import activiteiten, kwaliteit, resultaat, staat, uitkomsten
+from kompas_lib.analysis.sections.partners import (
+    ASK,
+    MAX_GOING_WELL,
+    front_text,
+    partners_for,
+    still_missing,
+)
 from kompas_lib.analysis.sections.sjabloon import missing_file_sections
 from kompas_lib.analysis.wording import break_note, change_sentence
 from kompas_lib.core import fmt
@@ -270,57 +277,6 @@ def agenda_order(scope: Scope, signals: list[Signal]) -> list[tuple[Signal, int,
               for i, s in enumerate(signals)]
     marked.sort(key=lambda m: (m[2], m[0].subject.startswith(resultaat.EXAMPLE), m[1], m[0].block, m[3]))
     return [(s, g, settled) for s, g, settled, _ in marked]
-
-
-# with whom a signal is discussed, by the indicator's domain (block 1) or the block it comes from
-PARTNERS = {
-    "jeugdhulp": "jeugdhulpaanbieders, de toegang en het wijkteam",
-    "veiligheid": "Veilig Thuis, het wijkteam en de gecertificeerde instellingen",
-    "onderwijs": "scholen, het samenwerkingsverband en leerplicht",
-    "participatie": "werk en inkomen, schuldhulpverlening en het wijkteam",
-    "gezondheid": "de GGD, huisartsen en de jeugdgezondheidszorg",
-    "context": "de partners van het jeugdbeleid",
-}
-PARTNERS_BY_BLOCK = {2: "de partners die aan dit resultaat werken", 3: "de uitvoerders van de activiteiten",
-                     4: "de teams en aanbieders die de input leveren", 5: "de aanbieder, in het eigen gesprek"}
-ASK = {
-    "verschil": ("Herkent u dit verschil, en wat verklaart het volgens u: de vraag, het aanbod, de toegang of "
-                 "de registratie?"),
-    "trendbreuk": "Wat is er in het laatste jaar veranderd in uw werk of bij uw cliënten?",
-    "opvallend": "Herkent u dit beeld, en hoort het bij wat we samen willen bereiken?",
-    resultaat.NIET_OP_KOERS: "Wat is er nodig om dit resultaat alsnog te halen, en wat kunt u daaraan bijdragen?",
-    resultaat.NIET_MEETBAAR: "Welke gegevens heeft u die laten zien of dit resultaat dichterbij komt?",
-    "witte vlek": "Kunt u dit resultaat met een activiteit ondersteunen, of weet u wie dat kan?",
-    "buiten de grenzen": "Herkent u dit bij uw eigen cliënten, en wat verklaart het?",
-}
-MISSING = {
-    "activiteiten": "Blok 3 · activiteiten: welke activiteiten bijdragen aan welk resultaat, en wie ze uitvoert.",
-    "inputkwaliteit": "Blok 4 · kwaliteit van de input: hoe teams en aanbieders de kwaliteit van hun werk zien.",
-    "aanbieders": "Blok 5 · uitkomsten per aanbieder: doelrealisatie, uitval en tevredenheid per aanbieder.",
-}
-MAX_GOING_WELL = 5
-
-
-def front_text(sig: Signal) -> str:
-    """An agenda item as the front page says it, for every partner to read: a provider's finding
-    without the provider's name."""
-    if sig.kind == "buiten de grenzen":
-        return (f"Een aanbieder valt buiten de grenzen bij '{sig.subject}' ({sig.period}). Dat bespreken we eerst "
-                "met die aanbieder zelf; hier staat het zonder naam.")
-    return sig.text
-
-
-def partners_for(scope: Scope, sig: Signal) -> str:
-    """With whom a signal is best discussed: by its indicator's domain, or by its block."""
-    if sig.block == 1:
-        domain = {i.titel: i.domein for i in scope.catalogue.indicators.values()}.get(sig.subject)
-        return PARTNERS.get(domain, PARTNERS["context"])
-    return PARTNERS_BY_BLOCK.get(sig.block, PARTNERS["context"])
-
-
-def still_missing(scope: Scope) -> tuple[str, ...]:
-    """One line per block that has no own data yet: what the gemeente would like partners to deliver."""
-    return tuple(line for name, line in MISSING.items() if not getattr(scope.local, name).present)
 
 
 def agenda(scope: Scope, signals: list[Signal] | None = None) -> Section:
