@@ -110,9 +110,25 @@ def excel_cells(path: Path) -> dict[str, list[list]]:
             if ws.title != INDEX_SHEET}
 
 
+def excel_notes(path: Path) -> dict[str, dict[tuple[int, int], str]]:
+    """Per sheet the comments of the workbook's cells by (row, column), both counted from 0 as in
+    :func:`excel_cells` (a read-only workbook has no comments, so this one loads it in full)."""
+    from openpyxl import load_workbook
+
+    if not Path(path).is_file():
+        return {}
+    from kompas_lib.presentation.workbook import INDEX_SHEET
+
+    wb = load_workbook(path)
+    return {ws.title: {(c.row - 1, c.column - 1): c.comment.text for row in ws.iter_rows() for c in row if c.comment}
+            for ws in wb.worksheets if ws.title != INDEX_SHEET}
+
+
 def digest(report_folder: Path) -> dict:
     folder = Path(report_folder)
-    return {"html": html_text(folder / "rapport.html"), "excel": excel_cells(folder / "tabellen.xlsx")}
+    notes = excel_notes(folder / "tabellen.xlsx")
+    return {"html": html_text(folder / "rapport.html"), "excel": excel_cells(folder / "tabellen.xlsx"),
+            "notes": {sheet: [[r, c, t] for (r, c), t in sorted(n.items())] for sheet, n in notes.items()}}
 
 
 def dutch_number(text: str) -> float | None:
@@ -122,15 +138,22 @@ def dutch_number(text: str) -> float | None:
     return float(m.group(1).replace("−", "-").replace(".", "").replace(",", ".")) if m else None
 
 
-def same_cell(shown, value) -> bool:
+def same_cell(shown, value, note: str | None = None) -> bool:
     """An Excel cell holds what the report shows: the same text, the same number, a text period
-    where an older workbook had a number, or an empty cell for a suppressed count ('< 10')."""
+    where an older workbook had a number, or an empty cell for a figure not shown ('< 10', 'te klein')
+    whose ``note`` (the cell's comment) says so ('Leeg: minder dan 10 — …', 'Leeg: te klein — …'); an
+    older workbook left '< 10' empty without a note of that form."""
     if shown == value:
         return True
     if isinstance(shown, str) and isinstance(value, str):
         return " ".join(shown.split()) == " ".join(value.split())  # the HTML parser reads a no-break space
     if value is None:
-        return shown in ("–", "", None) or (isinstance(shown, str) and re.match(r"<\s\d", shown) is not None)
+        if shown in ("–", "", None):
+            return True
+        if isinstance(shown, str) and note and note.startswith("Leeg: "):
+            words = re.sub(r"^<\s*(?=\d)", "minder dan ", " ".join(shown.split()))
+            return note.startswith(f"Leeg: {words}")
+        return isinstance(shown, str) and re.match(r"<\s\d", shown) is not None
     if isinstance(shown, (int, float)) and isinstance(value, (int, float)):
         return abs(shown - value) < 1e-9
     if isinstance(shown, (int, float)) and isinstance(value, str):
@@ -146,14 +169,14 @@ MARGIN = re.compile(r"([\d.,]+) ?– ?([\d.,]+)")
 
 def as_excel_layout(rows: list[list], header: list) -> list[list]:
     """Rows of shown text laid out as the workbook lays them out: a margin column ('7,2–9,1') as two
-    columns '<name>: van' and '<name>: tot'."""
+    columns '<name> ondergrens' and '<name> bovengrens' (in older workbooks '<name>: van' and '<name>: tot')."""
     out = []
     for i, row in enumerate(rows):
         r, col = [], 0
         while len(r) < len(header):
             h = header[len(r)]
             v = row[col] if col < len(row) else None
-            if isinstance(h, str) and h.endswith(": van"):
+            if isinstance(h, str) and h.endswith((" ondergrens", ": van")):
                 m = MARGIN.fullmatch(v) if isinstance(v, str) else None
                 r += [h, header[len(r) + 1]] if i == 0 else (
                     [dutch_number(m.group(1)), dutch_number(m.group(2))] if m else [v, None])
@@ -166,7 +189,7 @@ def as_excel_layout(rows: list[list], header: list) -> list[list]:
 
 def differences(before: dict, after: dict, limit: int = 40) -> list[str]:
     """What a reader would see change: HTML lines, and Excel cells apart from the typed-cell layout
-    (margins in two columns, suppressed counts empty, numbers with units as numbers)."""
+    (margins in two columns, suppressed figures empty with a note, numbers with units as numbers)."""
     import difflib
 
     out = [line for line in difflib.unified_diff(before["html"], after["html"], "before", "after", lineterm="", n=0)
@@ -176,14 +199,16 @@ def differences(before: dict, after: dict, limit: int = 40) -> list[str]:
         if a is None or b is None:
             out.append(f"sheet {sheet!r}: only {'after' if a is None else 'before'}")
             continue
-        a = as_excel_layout(a, b[0]) if b else a
+        split = a and any(isinstance(h, str) and h.endswith((" ondergrens", ": van")) for h in a[0])
+        a = as_excel_layout(a, b[0]) if b and not split else a  # a workbook from before typed cells
+        notes = {(r, c): t for r, c, t in after.get("notes", {}).get(sheet, [])}
         for r in range(max(len(a), len(b))):
             ra = a[r] if r < len(a) else []
             rb = b[r] if r < len(b) else []
             for c in range(max(len(ra), len(rb))):
                 va = ra[c] if c < len(ra) else None
                 vb = rb[c] if c < len(rb) else None
-                if not same_cell(va, vb):
+                if not same_cell(va, vb, notes.get((r, c))):
                     out.append(f"sheet {sheet!r} R{r + 1}C{c + 1}: {va!r} -> {vb!r}")
     return out[:limit] if limit else out
 

@@ -7,6 +7,7 @@ Nothing here parses text back into a number: a cell is a number because the buil
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 
@@ -76,8 +77,12 @@ def shown(table: pd.DataFrame) -> pd.DataFrame:
     return table.apply(lambda col: col.map(text)) if len(table) else table.astype(object)
 
 
+def _plain_format(decimals: int) -> str:
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
 def _excel_format(cell: Number) -> str:
-    f = "#,##0" + ("." + "0" * cell.decimals if cell.decimals else "")
+    f = _plain_format(cell.decimals)
     if cell.kind == "percentage":
         return f + ' "%"'
     if cell.kind == "per_1000":
@@ -95,49 +100,95 @@ def _rounded(x: float, decimals: int):
     return int(v) if decimals == 0 else v
 
 
-def excel(cell) -> list[tuple]:
-    """A cell as Excel cells: ``[(value, number_format, comment)]``; a margin gives two (low, high)."""
+def note(cell: Suppressed) -> str:
+    """Why an Excel cell is empty: 'Leeg: minder dan 10 — niet getoond om privacyredenen' (a count below
+    the privacy threshold), else 'Leeg: <what the report shows> — <reason>'."""
+    if cell.threshold is not None:
+        return f"Leeg: minder dan {cell.threshold} — niet getoond om privacyredenen"
+    shown = cell.shown or "niet getoond"
+    reason = cell.reason
+    if reason.startswith(shown):  # 'minder dan 10: niet getoond (privacy)' repeats what is shown
+        reason = reason[len(shown):].lstrip(" :—–-")
+    return f"Leeg: {shown} — {reason}" if reason else f"Leeg: {shown}"
+
+
+def excel(cell, value: Number | None = None) -> list[tuple]:
+    """A cell as Excel cells: ``[(value, number_format, comment)]``. A margin gives two (low, high) in the
+    number format of ``value``, the figure it belongs to, with the margin's decimals (a percentage's margin
+    '7,2 %'); a suppressed figure is an empty cell with a note why (:func:`note`)."""
     if isinstance(cell, Number):
         if cell.missing:
             return [(None, None, None)]
         return [(_rounded(cell.x, cell.decimals), _excel_format(cell), None)]
     if isinstance(cell, Margin):
-        f = "#,##0" + ("." + "0" * cell.decimals if cell.decimals else "")
         if cell.missing:
             return [(None, None, None), (None, None, None)]
+        f = (_excel_format(replace(value, decimals=cell.decimals)) if isinstance(value, Number)
+             else _plain_format(cell.decimals))
         return [(_rounded(cell.low, cell.decimals), f, None), (_rounded(cell.high, cell.decimals), f, None)]
     if isinstance(cell, Suppressed):
-        return [(None if cell.threshold is not None else cell.shown, None, cell.reason or None)]
+        return [(None, None, note(cell))]
     t = text(cell)
     return [(None if t == MISSING else t, None, None)]
 
 
+MARGIN_LOW, MARGIN_HIGH = "ondergrens", "bovengrens"
+
+
 def margin_columns(table: pd.DataFrame) -> list[bool]:
-    """Per column: it holds margins (two Excel columns, 'van' and 'tot')."""
+    """Per column: it holds margins (two Excel columns, '<header> ondergrens' and '<header> bovengrens')."""
     return [any(isinstance(v, Margin) for v in table.iloc[:, c]) for c in range(table.shape[1])]
 
 
+def _margin_owners(table: pd.DataFrame) -> dict[int, tuple[int | None, Number | None]]:
+    """Per margin column: the number column it belongs to (the nearest one to its left) and a figure of
+    that column beside a margin, for rows whose own figure is not a number (suppressed or missing)."""
+    numeric, margins = numeric_columns(table), margin_columns(table)
+    owners: dict[int, tuple[int | None, Number | None]] = {}
+    for c, is_margin in enumerate(margins):
+        if not is_margin:
+            continue
+        left = [j for j in range(c) if numeric[j] and not margins[j]]
+        owner = left[-1] if left else None
+        fallback = None
+        if owner is not None:
+            fallback = next((table.iat[r, owner] for r in range(len(table))
+                             if isinstance(table.iat[r, owner], Number) and isinstance(table.iat[r, c], Margin)
+                             and not table.iat[r, c].missing), None)
+        owners[c] = (owner, fallback)
+    return owners
+
+
 def excel_table(table: pd.DataFrame) -> tuple[list[str], list[list[tuple]]]:
-    """Headers and rows of Excel cells; a margin column becomes '<header>: van' and '<header>: tot'."""
+    """Headers and rows of Excel cells; a margin column becomes '<header> ondergrens' and '<header>
+    bovengrens', numbers in the format of the figure the margin belongs to (the nearest number column to
+    its left, e.g. '95 %-marge' beside a percentage). Number columns hold only numbers or empty cells."""
     margins = margin_columns(table)
+    owners = _margin_owners(table)
     headers: list[str] = []
     for name, is_margin in zip(table.columns, margins):
-        headers += [f"{name}: van", f"{name}: tot"] if is_margin else [str(name)]
+        headers += [f"{name} {MARGIN_LOW}", f"{name} {MARGIN_HIGH}"] if is_margin else [str(name)]
     rows = []
-    for r in table.itertuples(index=False):
+    for i in range(len(table)):
         row: list[tuple] = []
-        for v, is_margin in zip(r, margins):
-            cells = excel(v)
-            if is_margin and len(cells) == 1:  # a missing or text cell in a margin column
-                cells = cells + [(None, None, None)]
+        for c, is_margin in enumerate(margins):
+            v = table.iat[i, c]
+            if is_margin:
+                owner, fallback = owners[c]
+                mine = table.iat[i, owner] if owner is not None else None
+                cells = excel(v, mine if isinstance(mine, Number) else fallback)
+                if len(cells) == 1:  # a missing or text cell in a margin column
+                    cells = cells + [(None, None, None)]
+            else:
+                cells = excel(v)
             row += cells
         rows.append(row)
     return headers, rows
 
 
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """A frame for CSV: typed cells become their values (a margin two columns 'van' and 'tot', a
-    suppressed count empty); frames without typed cells come back unchanged."""
+    """A frame for CSV: typed cells become their values (a margin two columns '<header> ondergrens' and
+    '<header> bovengrens', a suppressed figure empty); frames without typed cells come back unchanged."""
     typed = any(isinstance(v, (Number, Margin, Suppressed)) for c in frame.columns for v in frame[c])
     if not typed:
         return frame
@@ -145,4 +196,4 @@ def plain(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame([[v for v, _, _ in row] for row in rows], columns=headers)
 
 
-__all__ = ["plain", "text", "is_number", "numeric_columns", "shown", "excel", "excel_table", "margin_columns"]
+__all__ = ["plain", "text", "is_number", "numeric_columns", "shown", "excel", "excel_table", "margin_columns", "note"]

@@ -5,8 +5,10 @@ is saved in ``tabellen/`` of the report folder; after all notebooks ran, :func:`
 into ``tabellen.xlsx``: an index sheet with a link to each table first, then one sheet per table in
 report order (named by whole words, header frozen, a filter on the columns), the Dutch headers as shown,
 numbers as numbers with the report's number format (percentages, counts, amounts; a margin as two
-columns 'van' and 'tot'; a suppressed count as an empty cell with a comment saying why) and text as text —
-text from a user's file can never become a formula. The cells come typed from the section
+number columns '<header> ondergrens' and '<header> bovengrens' in the format of the figure it belongs to;
+a suppressed figure as an empty cell with a comment saying why, repeated as a note line under the table,
+so that a number column holds only numbers or empty cells) and text as text — text from a user's file can
+never become a formula. The cells come typed from the section
 (:mod:`kompas_lib.presentation.cells`); nothing is parsed back from shown text.
 """
 
@@ -98,8 +100,10 @@ def build(report_folder: Path) -> Path | None:
         ws.freeze_panes = "A2"  # the header stays in view
         if rec["rows"] and rec["columns"]:
             ws.auto_filter.ref = f"A1:{ws.cell(row=1, column=len(rec['columns'])).column_letter}{len(rec['rows']) + 1}"
-        if rec.get("caption"):
-            ws.cell(row=len(rec["rows"]) + 3, column=1, value=rec["caption"]).data_type = "s"
+        below = [rec["caption"]] if rec.get("caption") else []
+        below += list(dict.fromkeys(comment for row in rec["rows"] for _, _, comment in row if comment))
+        for i, line in enumerate(below):  # the caption, then why cells are empty (comments do not print)
+            ws.cell(row=len(rec["rows"]) + 3 + i, column=1, value=str(line)).data_type = "s"
         for col in ws.columns:
             width = max(len(str(c.value)) if c.value is not None else 0 for c in col[: len(rec["rows"]) + 1])
             ws.column_dimensions[col[0].column_letter].width = min(max(10, width + 2), 60)
