@@ -97,7 +97,8 @@ def _run(args) -> int:
               file=sys.stderr)
         return 2
     results = run_many(codes, Path(args.params) if args.params else None, jobs=jobs, force=args.opnieuw,
-                       timeout=args.timeout, executor=args.executor, scheduler=args.scheduler)
+                       timeout=args.timeout, executor=args.executor, scheduler=args.scheduler,
+                       analyst=args.voor_analist)
     failed = [r for r in results if not r.ok]
     if len(results) <= 10:
         for r in results:
@@ -206,6 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="lokaal: werkprocessen op deze machine; dask: taken naar een Dask-cluster (zie --scheduler)")
     sr.add_argument("--scheduler", help="adres van de Dask-scheduler, bv. tcp://host:8786 (bij --executor dask)")
     sr.add_argument("--opnieuw", action="store_true", help="ook rapporten maken waarvan niets veranderd is")
+    sr.add_argument("--voor-analist", action="store_true",
+                    help="ook rapport-voor-analist.html maken: het rapport met de aanwijzingen voor eigen bestanden")
     sr.add_argument("--timeout", type=float, default=600, help="seconden per notebookcel voordat die gemeente mislukt")
     sr.add_argument("--params", help="params-bestand (standaard params/<code>.yml als dat bestaat)")
     sr.add_argument("--bron", **bron)

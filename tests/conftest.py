@@ -169,12 +169,12 @@ def text_of(html: str) -> str:
 
 @pytest.fixture(scope="session")
 def utrecht_report(real, tmp_path_factory):
-    """The full Utrecht report on the real snapshot, built once end to end (papermill):
-    (report folder, visible text, html)."""
+    """The full Utrecht report on the real snapshot, built once end to end (papermill), with the analyst's
+    edition beside it: (report folder, visible text, html)."""
     from kompas_lib.pipeline.run import run_one
 
     out = tmp_path_factory.mktemp("rep_utrecht")
-    r = run_one("GM0344", processed=real.out_dir, out_root=out)
+    r = run_one("GM0344", processed=real.out_dir, out_root=out, analyst=True)
     assert r.ok, r.message
     page = r.report.read_text(encoding="utf-8")
     return r.report.parent, text_of(page), page

@@ -203,15 +203,18 @@ def test_jeugdregio_takes_the_rows_of_its_gemeenten(make_demo_scope, demo_scope)
     assert df["aanbieder"].nunique() >= 4
 
 
-def test_without_a_file_the_report_says_what_to_collect_and_shows_the_template(demo_scope):
+def test_without_a_file_partners_read_what_is_asked_and_the_analyst_gets_the_template(demo_scope):
     scope = with_providers(demo_scope, OwnFile("aanbieders"))
     intro = uitkomsten.aanbieders_intro(scope)
-    assert "Er is nog geen bestand met uitkomsten van aanbieders" in intro.text
-    assert list(intro.table["Kolom"]) == list(sjablonen.template("aanbieders").columns) == COLUMNS
+    assert intro.text.startswith("Er zijn nog geen uitkomsten per aanbieder. Wat we aanbieders vragen aan te leveren")
+    assert intro.table is None and not intro.for_analyst and "sjabloon" not in intro.text
+    template = uitkomsten.aanbieders_sjabloon(scope)
+    assert template.for_analyst and "instellingenbestand" in template.text
+    assert list(template.table["Kolom"]) == list(sjablonen.template("aanbieders").columns) == COLUMNS
     assert uitkomsten.aanbieders_trechters(scope) == [] and uitkomsten.signalen(scope) == []
     dev = uitkomsten.ontwikkeling(scope)
     assert [s.text for s in dev] == ["Zonder gegevens van aanbieders zijn er geen trends per aanbieder."]
-    assert [s.id for s in uitkomsten.aanbieders(scope)] == ["aanbieders_bestand"]
+    assert [s.id for s in uitkomsten.aanbieders(scope)] == ["aanbieders_bestand", "aanbieders_sjabloon"]
 
 
 def test_an_invalid_file_is_explained_without_its_folders(demo_scope):

@@ -177,11 +177,12 @@ def test_file_text_stays_plain_text(demo_scope, tmp_path, signals):
 def test_without_own_files_the_templates_are_shown(demo_scope, signals):
     scope = replace(demo_scope, local=LocalData())
     d = v.duiding(scope, signals)
-    assert [s.id for s in d] == ["duiding_sjabloon"]
-    assert list(d[0].table["Kolom"]) == SPECS["duiding"].names
-    assert "datum (bijvoorbeeld 2025-03-12)" in set(d[0].table["Inhoud"])
+    assert [s.id for s in d] == ["duiding_ontbreekt", "duiding_sjabloon"]
+    assert not d[0].for_analyst and d[0].table is None and d[1].for_analyst
+    assert list(d[1].table["Kolom"]) == SPECS["duiding"].names
+    assert "datum (bijvoorbeeld 2025-03-12)" in set(d[1].table["Inhoud"])
     a = v.verbeteracties(scope)
-    assert [s.id for s in a] == ["verbeteracties_sjabloon"]
+    assert [s.id for s in a] == ["verbeteracties_ontbreekt", "verbeteracties_sjabloon"]
     overview = v.signalen_overzicht(scope, signals)
     assert set(overview.table["Besproken?"]) == {v.NOT_DISCUSSED}
     nxt = v.volgende_cyclus(scope, signals).table

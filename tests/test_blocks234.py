@@ -116,7 +116,7 @@ def test_without_ambities_block_2_explains_in_plain_words(make_demo_scope, tmp_p
     scope = make_demo_scope("GM9001", params)
     sec = resultaat.resultaten(scope)
     assert sec.id == "resultaten" and sec.table is None and sec.data is None and not sec.signals
-    assert "nog geen ambities" in sec.text and "instellingenbestand" in sec.text
+    assert "nog geen ambities" in sec.text and "instellingenbestand" not in sec.text and "doeljaar" in sec.text
     assert "kompas" not in sec.text.lower() and "params" not in sec.text and "`" not in sec.text
     assert resultaat.resultaat_figuren(scope) == []
 
@@ -217,18 +217,21 @@ def test_one_period_has_no_trend_figure_and_every_unserved_result_is_a_gap(demo_
     assert secs["output_per_type"].figure is None and len(secs["output_per_type"].data) == 1
 
 
-def test_without_own_files_blocks_3_and_4_say_what_to_collect(demo_scope):
+def test_without_own_files_blocks_3_and_4_are_one_line_for_partners_and_a_template_for_the_analyst(demo_scope):
     scope = dataclasses.replace(demo_scope, local=LocalData())
     act = activiteiten.secties(scope)
-    assert [s.id for s in act] == ["activiteiten_sjabloon"]
-    assert act[0].text.startswith("Er is nog geen bestand met activiteiten.") and act[0].data is None
-    assert list(act[0].table["Kolom"]) == list(sjablonen.template("activiteiten").columns)
+    assert [s.id for s in act] == ["activiteiten_ontbreekt", "activiteiten_sjabloon"]
+    assert [s.for_analyst for s in act] == [False, True]
+    assert act[0].text.startswith("Dit blok is nog leeg") and "Wat we partners vragen aan te leveren" in act[0].text
+    assert act[0].table is None and act[0].data is None
+    assert act[1].text.startswith("Er is nog geen bestand met activiteiten.")
+    assert list(act[1].table["Kolom"]) == list(sjablonen.template("activiteiten").columns)
     kw = kwaliteit.secties(scope)
-    assert [s.id for s in kw] == ["inputkwaliteit_sjabloon", "input_effectieve_interventies",
-                                  "input_geregistreerde_professionals", "input_caseload"]
-    assert kw[0].text.startswith("Er is nog geen bestand met kwaliteitsgegevens.")
-    assert list(kw[0].table["Kolom"]) == list(sjablonen.template("inputkwaliteit").columns)
-    assert all(s.text == "Nog geen gegevens." and s.heading == 3 and s.data is None for s in kw[1:])
+    assert [s.id for s in kw] == ["inputkwaliteit_ontbreekt", "inputkwaliteit_sjabloon"]
+    assert "drie vragen" in kw[0].text and kw[0].table is None and kw[1].for_analyst
+    assert list(kw[1].table["Kolom"]) == list(sjablonen.template("inputkwaliteit").columns)
+    partner_text = " ".join(s.text for s in act + kw if not s.for_analyst)
+    assert not any(w in partner_text for w in ("sjabloon", "instellingenbestand", "kolom", "_"))
 
 
 def test_unusable_own_files_are_explained(make_demo_scope, tmp_path):

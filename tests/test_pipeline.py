@@ -16,6 +16,29 @@ pytestmark = pytest.mark.slow
 BAD_SIGNS = ["Traceback", "Error:", "Warning", "warnings.warn", "<Figure size"]
 
 
+def chromium() -> str:
+    """Headless Chromium's command, or skip the test that needs it."""
+    import shutil
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
+    return browser
+
+
+def print_pdf(html_file, pdf, profile, screenshot=None) -> int:
+    """Print an HTML file to an A4 PDF as a reader would (and optionally a screenshot); its page count."""
+    common = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+              "--disable-background-networking", f"--user-data-dir={profile}"]
+    url = html_file.as_uri()
+    subprocess.run([*common, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", url], capture_output=True,
+                   timeout=120, check=False)
+    if screenshot is not None:
+        subprocess.run([*common, "--window-size=1280,2000", f"--screenshot={screenshot}", url], capture_output=True,
+                       timeout=120, check=False)
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+
+
 def test_demo_report_is_complete_and_marked_fictitious(demo_report):
     folder, text, html = demo_report
     assert "FICTIEVE GEGEVENS" in html and "Demoland" in text
@@ -115,26 +138,46 @@ def test_report_is_self_contained_dutch_and_navigable(demo_report):
 
 
 def test_report_prints_on_a4_in_headless_chromium(demo_report, tmp_path):
-    import re
-    import shutil
-
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
     folder, _, _ = demo_report
     pdf, png = tmp_path / "rapport.pdf", tmp_path / "rapport.png"
-    common = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-              f"--user-data-dir={tmp_path / 'profile'}"]
-    url = (folder / "rapport.html").as_uri()
-    subprocess.run([*common, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", url], capture_output=True, timeout=120,
-                   check=False)
-    subprocess.run([*common, "--window-size=1280,2000", f"--screenshot={png}", url], capture_output=True, timeout=120,
-                   check=False)
-    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
-    # Demoland has every block filled, the expected-use sections (≈ 4 pages) and its folded reference tables
-    # printed open (≈ 5 pages): 50 measured
-    assert 8 <= pages <= 60, pages
+    pages = print_pdf(folder / "rapport.html", pdf, tmp_path / "profile", png)
+    # Demoland has every block filled, the expected-use sections and its folded reference tables printed open
+    assert 8 <= pages <= 40, pages
     assert png.stat().st_size > 50_000  # a rendered page, not a blank one
+
+
+def _plain(fragment: str) -> str:
+    """Text of an HTML fragment as a PDF's text layer has it: no tags, entities, ligatures or spaces."""
+    import html as html_lib
+    import unicodedata
+
+    text = html_lib.unescape(re.sub(r"<[^>]+>", " ", fragment))
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).replace("\u00ad", "")
+
+
+def test_utrecht_is_a_partners_report_that_prints_whole_on_at_most_20_pages(utrecht_report, tmp_path):
+    """The partners' edition has no how-to for the analyst (that is in the analyst's edition beside it);
+    on A4 it takes at most 20 pages and nothing is cut: every table's header row and last column are in
+    the PDF's text."""
+    from pypdf import PdfReader
+
+    folder, text, html = utrecht_report
+    assert "Voor de analist" not in text and "instellingenbestand" not in text and "Sjabloon voor" not in text
+    assert "Wat we aanbieders vragen aan te leveren" in text
+    analyst = (folder / "rapport-voor-analist.html").read_text(encoding="utf-8")
+    assert "Uitgave voor de analist" in analyst and "Sjabloon voor activiteiten" in analyst
+    pdf = tmp_path / "utrecht.pdf"
+    pages = print_pdf(folder / "rapport.html", pdf, tmp_path / "profile")
+    assert pages <= 20, pages
+    printed = _plain(" ".join(page.extract_text() for page in PdfReader(pdf).pages))
+    tables = re.findall(r'<table class="kompas">.*?</table>', html, flags=re.S)
+    assert len(tables) >= 20
+    for table in tables:
+        for head in re.findall(r"<th[^>]*>(.*?)</th>", table, flags=re.S):
+            assert _plain(head) in printed, head
+        for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[-1], flags=re.S):
+            last = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)[-1]
+            assert _plain(last) in printed, last
 
 
 def test_unchanged_gemeente_is_skipped_and_a_changed_input_is_not(demo_batch, demo_processed, tmp_path):
@@ -220,15 +263,11 @@ def test_a_killed_batch_continues_where_it_stopped(demo_processed, tmp_path):
 
 def test_a_folded_table_is_printed_open(tmp_path):
     """A reference table folded on screen prints whole: 200 folded rows take pages, not one line."""
-    import shutil
-
     from kompas_lib.analysis.section import Section
     from kompas_lib.presentation.report import postprocess_html
     from kompas_lib.presentation.view import section_html
 
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        pytest.skip("headless Chromium is not installed (Debian: apt-get install chromium); .ci/run installs it")
+    chromium()
     table = pd.DataFrame({"Indicator": [f"Regel {i}" for i in range(200)], "Toelichting": ["tekst"] * 200})
     folded = section_html(Section("alle", "Alle indicatoren", table=table, detail=True))
     assert "<details" in folded
@@ -237,10 +276,7 @@ def test_a_folded_table_is_printed_open(tmp_path):
         page = postprocess_html(f"<html><head></head><body>{folded}</body></html>", False)
         if not css:  # the same page without the print rule: the table stays folded
             page = re.sub(r"details\.kompas-detail::details-content[^}]*}", "", page)
-        html_file, pdf = tmp_path / f"{name}.html", tmp_path / f"{name}.pdf"
+        html_file = tmp_path / f"{name}.html"
         html_file.write_text(page, encoding="utf-8")
-        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                        f"--user-data-dir={tmp_path / name}", f"--print-to-pdf={pdf}", "--no-pdf-header-footer",
-                        html_file.as_uri()], capture_output=True, timeout=120, check=False)
-        pages[name] = len(re.findall(rb"/Type\s*/Page[^s]", pdf.read_bytes()))
+        pages[name] = print_pdf(html_file, tmp_path / f"{name}.pdf", tmp_path / name)
     assert pages["screen"] == 1 and pages["printed"] >= 3, pages

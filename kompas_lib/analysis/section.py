@@ -69,6 +69,9 @@ class Section:
     detail: bool = False  # a reference table: folded away in the report (opens on click), not printed
     row_links: tuple[str | None, ...] = ()  # per table row: id of the section its first cell links to
     agenda: Agenda | None = None  # block 6's agenda section only: its items, for the front page
+    # how-to for the analyst (a template's columns, where a file goes): shown in the notebook and in the
+    # analyst's edition of the report, left out of the report partners read
+    for_analyst: bool = False
 
     @property
     def table_caption(self) -> str:

@@ -55,8 +55,10 @@ def _exporter():
                         embed_images=True)
 
 
-def to_html(executed: list, fictitious: bool, title: str, front: FrontPage | None = None) -> str:
-    """One HTML page of the executed notebooks, in their order, without code."""
+def to_html(executed: list, fictitious: bool, title: str, front: FrontPage | None = None,
+            *, analyst: bool = False) -> str | tuple[str, str]:
+    """One HTML page of the executed notebooks, in their order, without code: the partners' edition;
+    with ``analyst=True`` the pair (partners' edition, analyst's edition), from one template pass."""
     combined = nbformat.v4.new_notebook()
     combined.metadata = executed[0].metadata
     combined.metadata["title"] = title
@@ -64,4 +66,5 @@ def to_html(executed: list, fictitious: bool, title: str, front: FrontPage | Non
         _strip_for_sharing(nb)
         combined.cells.extend(nb.cells)
     body, _ = _exporter().from_notebook_node(combined)
-    return postprocess_html(body, fictitious, front)
+    page = postprocess_html(body, fictitious, front)
+    return (page, postprocess_html(body, fictitious, front, analyst=True)) if analyst else page

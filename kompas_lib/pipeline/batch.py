@@ -49,21 +49,23 @@ def select_codes(*, alle: bool = False, regio: str | None = None, provincie: str
 
 def run_many(codes: list[str], params_file: Path | None = None, *, processed: Path | None = None,
              out_root: Path | None = None, progress: bool = True, jobs: int = 1, force: bool = True,
-             timeout: float | None = None, executor: str = "lokaal", scheduler=None) -> list[RunResult]:
+             timeout: float | None = None, executor: str = "lokaal", scheduler=None,
+             analyst: bool = False) -> list[RunResult]:
     """Reports for many codes. ``executor``: "lokaal" (``jobs`` worker processes on this machine, each
     with its warm kernel) or "dask" (one task per code on the Dask cluster at ``scheduler``). A failing
-    code never stops the others; the index is written at the end (and kept from earlier batches)."""
+    code never stops the others; the index is written at the end (and kept from earlier batches).
+    ``analyst`` also writes each report's analyst's edition."""
     from tqdm.auto import tqdm
 
     processed = Path(processed or paths.processed_dir()).resolve()
     out_root = Path(out_root or paths.reports_dir()).resolve()
     results: dict[str, RunResult] = {}
-    if not force:  # unchanged reports are found here, with the facts' region columns read once
+    if not force and not analyst:  # unchanged reports are found here, with the facts' region columns read once
         with folders(processed, out_root):
             results = unchanged(codes, params_file)
     todo = [c for c in codes if c not in results]
     bar = tqdm(total=len(todo), desc="Rapporten maken", unit="rapport", disable=not progress or len(todo) < 2)
-    kwargs = dict(processed=processed, out_root=out_root, force=force, timeout=timeout)
+    kwargs = dict(processed=processed, out_root=out_root, force=force, timeout=timeout, analyst=analyst)
     if executor == "dask":
         from kompas_lib.pipeline.cluster import run_on_cluster
 

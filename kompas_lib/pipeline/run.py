@@ -248,11 +248,19 @@ def _execute(job: _Job, timeout: float | None, running: list[str]) -> list:
     return executed
 
 
-def _write_report(job: _Job, executed: list) -> Path:
-    """rapport.html and tabellen.xlsx, then the fingerprint (last: a report without it is made again
-    next time)."""
+ANALYST_REPORT = "rapport-voor-analist.html"  # the report with the how-to for the analyst (--voor-analist)
+
+
+def _write_report(job: _Job, executed: list, analyst: bool = False) -> Path:
+    """rapport.html (and with ``analyst`` the analyst's edition beside it) and tabellen.xlsx, then the
+    fingerprint (last: a report without it is made again next time)."""
     front = front_page(job.params.gemeente, job.name, job.params, job.info, job.facts, job.target_dir)
-    page = to_html(executed, job.info.fictitious, front.title, front)
+    page = to_html(executed, job.info.fictitious, front.title, front, analyst=analyst)
+    if analyst:
+        page, for_analyst = page
+        io.write_text(job.target_dir / ANALYST_REPORT, for_analyst)
+    else:
+        (job.target_dir / ANALYST_REPORT).unlink(missing_ok=True)  # never an analyst's page older than the report
     report = io.write_text(job.target_dir / "rapport.html", page)
     workbook.build(job.target_dir)
     io.write_json(job.target_dir / FINGERPRINT, job.inputs)
@@ -260,25 +268,29 @@ def _write_report(job: _Job, executed: list) -> Path:
 
 
 def run_one(code: str, params_file: Path | None = None, *, processed: Path | None = None,
-            out_root: Path | None = None, force: bool = True, timeout: float | None = None) -> RunResult:
+            out_root: Path | None = None, force: bool = True, timeout: float | None = None,
+            analyst: bool = False) -> RunResult:
     """Make the report of one gemeente or region; never raises for a problem of that one run.
     ``force=False`` skips a gemeente whose inputs are unchanged since its last good report;
-    ``timeout`` (seconds per notebook cell) fails a hung notebook for this gemeente only."""
+    ``timeout`` (seconds per notebook cell) fails a hung notebook for this gemeente only; ``analyst``
+    also writes the analyst's edition (:data:`ANALYST_REPORT`, with the how-to for own files)."""
     with folders(processed, out_root):
-        return _run_one(code, params_file, force, timeout)
+        return _run_one(code, params_file, force, timeout, analyst)
 
 
-def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: float | None = None) -> RunResult:
+def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: float | None = None,
+             analyst: bool = False) -> RunResult:
     t0 = time.perf_counter()
     running: list[str] = []  # the notebooks started, for the message of a timeout
     try:
         job = _job(code, params_file)
         with _one_at_a_time(job.work):
-            if not force and made_from(job.target_dir, job.inputs):
+            if not force and made_from(job.target_dir, job.inputs) and (
+                    not analyst or (job.target_dir / ANALYST_REPORT).is_file()):
                 return RunResult(code, True, job.target_dir / "rapport.html", "", time.perf_counter() - t0,
                                  skipped=True, name=job.name)
             _clear_earlier(job.target_dir)
-            report = _write_report(job, _execute(job, timeout, running))
+            report = _write_report(job, _execute(job, timeout, running), analyst)
             return RunResult(code, True, report, "", time.perf_counter() - t0, name=job.name)
     except KompasError as exc:
         return RunResult(code, False, None, str(exc), time.perf_counter() - t0)

@@ -25,6 +25,13 @@ def report_dir(code: str, name: str, root: Path | None = None) -> Path:
     return Path(root or paths.reports_dir()) / f"{code}-{slug(name)}"
 
 
+# around a section for the analyst only (Section.for_analyst): the partners' report leaves it out
+ANALYST_START, ANALYST_END = "<!--kompas-analist-->", "<!--/kompas-analist-->"
+ANALYST_BANNER = (
+    '<div class="kompas-analist-uitleg" role="note">Uitgave voor de analist: dit rapport bevat ook de aanwijzingen '
+    "voor het aanleveren van eigen gegevens (gemarkeerd met 'Voor de analist'). Stuur partners het gewone rapport."
+    "</div>")
+
 FICTIEF_BANNER = (
     '<div class="kompas-fictief" role="note">FICTIEVE GEGEVENS – dit rapport gebruikt verzonnen '
     "cijfers voor Demoland (oefen- en trainingsdata). Het zegt niets over een echte gemeente.</div>"
@@ -55,23 +62,35 @@ nav.kompas-inhoud ol { line-height: 1.6; }
 nav.kompas-inhoud > ol > li > a { font-weight: bold; font-size: 1rem; }
 nav.kompas-inhoud ol ol { font-size: .9rem; font-weight: normal; }
 nav.kompas-inhoud a { color: #0B4F8A; text-decoration: none; }
+.kompas-analist { border-left: 4px solid #8A6D3B; background: #FBF8F1; padding: .3rem .8rem; margin: .5rem 0; }
+.kompas-analist-kop { font-weight: bold; color: #8A6D3B; margin: .2rem 0; }
+.kompas-analist-uitleg { background: #FBF8F1; border: 2px solid #8A6D3B; padding: .6rem 1rem; margin: .5rem 0 1rem 0; }
 details.kompas-detail > summary { cursor: pointer; color: #0B4F8A; margin: .4rem 0; }
 @media print {
-  @page { size: A4; margin: 15mm 12mm; }
-  body { font-size: 9.5pt; }
-  .jp-Cell { break-inside: auto; }
-  .kompas-voorblad { break-after: page; font-size: 9pt; }
+  @page { size: A4; margin: 11mm 10mm; }
+  :root { --jp-content-font-size0: 7.5pt; --jp-content-font-size1: 9pt; --jp-content-font-size2: 10.5pt;
+          --jp-content-font-size3: 12pt; --jp-content-font-size4: 14pt; --jp-content-font-size5: 17pt;
+          --jp-content-line-height: 1.4; }
+  body { font-size: 9pt; }
+  .jp-Cell { break-inside: auto; padding: 0; }
+  /* nbconvert keeps every output on one page, which leaves half-empty pages before long tables */
+  .jp-OutputArea-child { break-inside: auto !important; }
+  .jp-RenderedHTMLCommon p, .jp-RenderedHTMLCommon li { font-size: 9pt; margin-bottom: .45em; }
+  .jp-RenderedHTMLCommon h1 { font-size: 16pt; } .jp-RenderedHTMLCommon h2 { font-size: 13pt; }
+  .jp-RenderedHTMLCommon h3 { font-size: 11pt; }
+  .kompas-voorblad { font-size: 9pt; }
   .kompas-voorblad h1 { font-size: 18pt; }
   nav.kompas-inhoud ol { line-height: 1.25; margin-top: .2rem; margin-bottom: .2rem; }
-  h1 { break-before: page; }
-  .kompas-voorblad h1 { break-before: avoid; }
-  h2, h3 { break-after: avoid; }
-  img.kompas-figuur { break-inside: avoid; max-height: 120mm; width: auto; }
-  table.kompas { font-size: 7.5pt; width: 100%; }
+  nav.kompas-inhoud > ol { columns: 2; }
+  /* blocks follow each other without a forced page break (an empty block is one line) */
+  h1, h2, h3, h4 { break-after: avoid; }
+  img.kompas-figuur { break-inside: avoid; max-height: 66mm; max-width: 100%; width: auto; display: block; }
+  table.kompas { font-size: 7pt; width: 100%; margin: .3rem 0 .6rem 0; }
+  table.kompas th, table.kompas td { padding: .12rem .35rem; }
+  table.kompas td.lang { min-width: 0; }  /* wide tables fit A4: long text wraps at word ends */
   table.kompas tr, table.kompas caption { break-inside: avoid; }
   .jp-OutputArea-output { overflow: visible; }
   .kompas-fictief { position: static; }
-  /* folded reference tables are printed open: nothing of the report is lost on paper */
   details.kompas-detail::details-content { content-visibility: visible; display: block; }
   details.kompas-detail > summary { display: none; }
 }
@@ -206,17 +225,21 @@ def front_page_html(front: FrontPage, headings: list[tuple[int, str, str]]) -> s
             "</section>")
 
 
-def postprocess_html(html: str, fictitious: bool, front: FrontPage | None = None) -> str:
+def postprocess_html(html: str, fictitious: bool, front: FrontPage | None = None, *, analyst: bool = False) -> str:
     """Make the exported notebooks one report to mail: Dutch, no scripts (nothing loaded from the
     internet, nothing that runs), house CSS, plain heading ids, a front page with the table of
-    contents, and — for demo data — a banner on top."""
+    contents, and — for demo data — a banner on top. The partners' edition (the default) leaves out the
+    sections for the analyst; ``analyst=True`` keeps them, under a banner that says so."""
+    if not analyst:
+        html = re.sub(re.escape(ANALYST_START) + ".*?" + re.escape(ANALYST_END), "", html, flags=re.S)
     html = re.sub(r"<script\b[^>]*>.*?</script>", "", html, flags=re.S | re.I)
     html = re.sub(r'<link\b[^>]*href="https?://[^"]*"[^>]*>', "", html, flags=re.I)
     html = re.sub(r'<html lang="[^"]*"', '<html lang="nl"', html, count=1)
     html = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", html, flags=re.S)  # '¶' links with old ids
     html = html.replace("</head>", REPORT_CSS + "</head>", 1)
     html, headings = _headings(html)
-    top = (FICTIEF_BANNER if fictitious else "") + (front_page_html(front, headings) if front else "")
+    top = ((FICTIEF_BANNER if fictitious else "") + (ANALYST_BANNER if analyst else "")
+           + (front_page_html(front, headings) if front else ""))
     if top:
         html = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + top, html, count=1)
     return html

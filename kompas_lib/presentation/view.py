@@ -22,7 +22,7 @@ from kompas_lib.analysis.section import Section
 from kompas_lib.core import io
 from kompas_lib.core.errors import KompasError
 from kompas_lib.presentation import cells, workbook
-from kompas_lib.presentation.report import report_dir, save_agenda
+from kompas_lib.presentation.report import ANALYST_END, ANALYST_START, report_dir, save_agenda
 from kompas_lib.presentation.session import Context, load_scope
 
 
@@ -172,6 +172,9 @@ def section_html(sec: Section, on_table=None) -> str:
         parts.append(f"<p><em>{_inline(sec.note)}</em></p>")
     if not parts:
         return ""
+    if sec.for_analyst:
+        return (f'{ANALYST_START}<div class="kompas-sectie kompas-analist" id="sectie-{html.escape(sec.id)}">'
+                '<p class="kompas-analist-kop">Voor de analist</p>' + "\n".join(parts) + f"</div>{ANALYST_END}")
     return f'<div class="kompas-sectie" id="sectie-{html.escape(sec.id)}">' + "\n".join(parts) + "</div>"
 
 
@@ -188,7 +191,7 @@ def show(ctx: Context, *sections: Section | None) -> None:
     for sec in sections:
         if sec is None:
             continue
-        shown = section_html(sec, save)
+        shown = section_html(sec, None if sec.for_analyst else save)  # the how-to stays out of the workbook
         if sec.agenda is not None:
             save_agenda(ctx.out_dir, sec.agenda)
         if sec.data is not None and not sec.data.empty:

@@ -21,8 +21,11 @@ from kompas_lib.analysis import cells
 NO_FILE = ("Er is nog geen bestand met activiteiten. Verzamel per activiteit: partner, type (preventie, "
            "basisvoorziening, eerstelijn, intensief), de resultaten die ze dient, de beleidstheorie in één zin en "
            "per periode bereik, trajecten, wachttijd en doorlooptijd. Het sjabloon heeft deze kolommen:")
-NO_RESULTS = ("Het instellingenbestand van de gemeente bevat nog geen resultaten (blok 2); activiteiten kunnen daarom "
-              "nergens aan gekoppeld worden. Leg eerst ambities en resultaten vast.")
+FOR_PARTNERS = ("Dit blok is nog leeg: er zijn nog geen gegevens over activiteiten. Wat we partners vragen aan te "
+                "leveren: per activiteit wie haar uitvoert, voor welk resultaat ze werkt, en per jaar het bereik, het "
+                "aantal trajecten en de wachttijd.")
+NO_RESULTS = ("Er zijn nog geen resultaten vastgelegd (blok 2); activiteiten kunnen daarom nergens aan gekoppeld "
+              "worden. Eerst komen de ambities en resultaten.")
 
 
 def result_ids(params) -> dict[str, str]:
@@ -109,7 +112,7 @@ def secties(scope: Scope) -> list[Section]:
     the output per type of activity."""
     own = scope.local.activiteiten
     if not own.present:
-        return missing_file_sections("activiteiten", "activiteiten", NO_FILE, own)
+        return missing_file_sections("activiteiten", "activiteiten", NO_FILE, own, FOR_PARTNERS)
     data = own.frame
     who = own_data_who(scope.fictitious)
     results = result_ids(scope.params)

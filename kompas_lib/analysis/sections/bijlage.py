@@ -90,7 +90,7 @@ METHODS = [
     ("Trendbreuk", "Het laatste jaar valt buiten de 99,8 %-voorspelmarge van een rechte lijn door de eerdere jaren "
                    "(vanaf 2016, minstens vier jaren)."),
     ("Vergelijkbare gemeenten", "k dichtstbijzijnde gemeenten (euclidische afstand) op gestandaardiseerde "
-                                "kenmerken; het aantal en de kenmerken staan in het instellingenbestand."),
+                                "kenmerken; het aantal en de kenmerken kiest de gemeente zelf (standaard: zie hierboven)."),
     ("Bevolkingseffect en gebruikseffect", "Verandering in aantallen = verandering in aantal jongeren × gemiddeld "
                                            "gebruik + verandering in gebruik × gemiddeld aantal jongeren."),
     ("Herindelingen", "Aantallen van voorgangers opgeteld; percentages opnieuw berekend, of gewogen naar het aantal "

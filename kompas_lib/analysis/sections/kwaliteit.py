@@ -17,6 +17,10 @@ from kompas_lib.sources.template_specs import INPUT_INDICATORS, SHARE_INDICATORS
 
 NO_FILE = ("Er is nog geen bestand met kwaliteitsgegevens. Vraag aanbieders per periode om teller en noemer van: "
            + "; ".join(INPUT_INDICATORS.values()) + ". Het sjabloon heeft deze kolommen:")
+FOR_PARTNERS = ("Dit blok is nog leeg: er zijn nog geen gegevens over de kwaliteit van de input. Het beantwoordt "
+                "drie vragen — werken aanbieders met interventies waarvan bekend is dat ze werken, zijn de "
+                "professionals goed opgeleid en geregistreerd, en hebben ze genoeg tijd en continuïteit voor hun "
+                "cliënten? Wat we aanbieders vragen aan te leveren: per jaar teller en noemer van die indicatoren.")
 
 QUESTIONS = [
     ("Werken aanbieders met interventies waarvan bekend is dat ze werken?", ["effectieve_interventies"]),
@@ -54,14 +58,13 @@ def secties(scope: Scope) -> list[Section]:
     """Block 4: without a usable file what to collect (or what is wrong); then per question of step 4
     a heading with the latest value per provider (``input_<first indicator>.csv``)."""
     own = scope.local.inputkwaliteit
-    sections = [] if own.present else missing_file_sections("inputkwaliteit", "kwaliteitsgegevens", NO_FILE, own)
+    if not own.present:  # one line for partners (the questions in it), the template for the analyst
+        return missing_file_sections("inputkwaliteit", "kwaliteitsgegevens", NO_FILE, own, FOR_PARTNERS)
+    sections = []
     who = own_data_who(scope.fictitious)
     caption = f"Aandelen op minder dan {scope.threshold} personen of interventies worden niet getoond."
     for question, indicators in QUESTIONS:
         sid = "input_" + indicators[0]
-        if not own.present:
-            sections.append(Section(id=sid, title=question, heading=3, text="Nog geen gegevens."))
-            continue
         table = question_table(own.frame, indicators, scope.threshold)
         if table.empty:
             sections.append(Section(id=sid, title=question, heading=3,

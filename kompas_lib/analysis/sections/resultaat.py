@@ -37,9 +37,9 @@ from kompas_lib.core.periods import parse_period
 SERIES_COLUMNS = ["year", "value", "numerator", "denominator", "label", "source"]
 NIET_MEETBAAR = "niet meetbaar"
 
-NO_AMBITIONS = ("Er zijn nog geen ambities en resultaten vastgelegd. Leg ambities, resultaten en indicatoren vast in "
-                "het instellingenbestand van de gemeente (een voorbeeld staat in het sjabloon). Maak elk resultaat "
-                "meetbaar: een indicator met een richting, een basiswaarde, een doel en een doeljaar.")
+NO_AMBITIONS = ("Er zijn nog geen ambities en resultaten vastgelegd. Zodra de gemeente ze heeft vastgesteld — elk "
+                "resultaat meetbaar gemaakt met een indicator, een richting, een basiswaarde, een doel en een "
+                "doeljaar — volgt dit blok of ze op koers liggen.")
 TABLE_CAPTION = ("Soort: inhoudelijk, proces of randvoorwaardelijk. Een resultaat zonder indicator of zonder norm "
                  "wordt genoemd, niet overgeslagen: maak het SMART.")
 

@@ -1,5 +1,7 @@
-"""What a block shows when a gemeente's own file is missing or unusable: the template's columns in
-plain words, or what is wrong with the file. Shared by blocks 2–5."""
+"""What a block shows when a gemeente's own file is missing or unusable: for partners one line (what the
+block will show and what we ask them to deliver), for the analyst the template's columns in plain
+words (a section for the analyst, left out of the partners' report), or what is wrong with the file.
+Shared by blocks 3–6."""
 
 from __future__ import annotations
 
@@ -24,11 +26,18 @@ def template_table(name: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Kolom", "Inhoud", "Verplicht"])
 
 
-def missing_file_sections(kind: str, what: str, no_file_text: str, own) -> list[Section]:
-    """What to show when an own file is absent (what to collect and the template's columns) or unusable
-    (why: one paragraph per problem found in the file)."""
+def template_section(kind: str, what: str, no_file_text: str) -> Section:
+    """For the analyst: what to collect and the template's columns (not in the partners' report)."""
+    return Section(id=f"{kind}_sjabloon", title=f"Sjabloon voor {what}", text=no_file_text,
+                   table=template_table(kind), detail=True, for_analyst=True)
+
+
+def missing_file_sections(kind: str, what: str, no_file_text: str, own, partners: str) -> list[Section]:
+    """What to show when an own file is absent — for partners the one line ``partners`` (what is still
+    missing and what we ask), for the analyst the template — or unusable (why: one paragraph per
+    problem found in the file)."""
     if own.problem:
         text = f"**Het bestand met {what} is niet te gebruiken.**\n\n" + "\n\n".join(own.problem.splitlines())
         return [Section(id=f"{kind}_probleem", title=f"Bestand met {what}", text=text)]
-    return [Section(id=f"{kind}_sjabloon", title=f"Sjabloon voor {what}", text=no_file_text,
-                    table=template_table(kind), detail=True)]
+    return [Section(id=f"{kind}_ontbreekt", title=f"Nog geen {what}", text=partners),
+            template_section(kind, what, no_file_text)]

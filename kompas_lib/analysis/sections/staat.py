@@ -283,7 +283,7 @@ def vergelijkbare_gemeenten(scope: Scope) -> Section:
         vals = 10 ** t[var] if var == "inwoners" else t[var]
         shown[profiel.label(var).replace(" (log)", "")] = [
             cells.count(v) if var == "inwoners" else cells.number(v, 1) for v in vals]
-    how = ("de eigen lijst uit het instellingenbestand van de gemeente" if cfg.vaste_lijst else
+    how = ("een lijst die de gemeente zelf heeft gekozen" if cfg.vaste_lijst else
            f"de {cfg.k} gemeenten met het meest gelijke profiel (afstand op gestandaardiseerde kenmerken)")
     return Section("vergelijkbare_gemeenten", title, text=f"Vergelijkbare gemeenten voor {scope.focus.name}: {how}.",
                    table=shown, data=t.reset_index(),

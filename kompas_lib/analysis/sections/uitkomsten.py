@@ -46,6 +46,11 @@ MEASURE_PHRASE = {
     "doelrealisatie": "doelrealisatie",
     "tevredenheid": "cliënttevredenheid",
 }
+NO_PROVIDER_FILE = ("Er zijn nog geen uitkomsten per aanbieder. Wat we aanbieders vragen aan te leveren (zelf of via "
+                    "een vertrouwde derde): per aanbieder, gemeente, jaar en zorgvorm het aantal afgesloten trajecten, "
+                    "hoeveel volgens plan eindigden, hoeveel doelen bereikt werden en hoe tevreden cliënten waren.")
+FOR_ANALYST = ("Vraag aanbieders (of een vertrouwde derde) per aanbieder, gemeente, periode en zorgvorm om de aantallen "
+               "in het sjabloon hieronder, en zet de naam van het bestand in het instellingenbestand van de gemeente.")
 TEMPLATE_INTRO = "Het sjabloon heeft deze kolommen (de betekenis staat in de toelichting bij de sjablonen):"
 
 
@@ -210,9 +215,7 @@ def provider_rows(scope: Scope) -> tuple[pd.DataFrame | None, str]:
         if own.problem:
             problem = _without_folders(own.problem, own.name)
             return None, f"Het bestand met uitkomsten van aanbieders is niet te gebruiken. {problem}"
-        return None, ("Er is nog geen bestand met uitkomsten van aanbieders. Vraag aanbieders (of een vertrouwde derde) "
-                      "per aanbieder, gemeente, periode en zorgvorm om de aantallen in het sjabloon hieronder, en zet "
-                      "de naam van het bestand in het instellingenbestand van de gemeente.")
+        return None, NO_PROVIDER_FILE
     members = _members(scope)
     df = own.frame if members is None else own.frame[own.frame["gemeente_code"].isin(members)]
     if df.empty:
@@ -226,9 +229,21 @@ def aanbieders_intro(scope: Scope) -> Section:
     if df is not None:
         return Section("aanbieders_bestand", "Uitkomsten per aanbieder", text=message)
     paragraphs = [p.strip() for p in message.splitlines() if p.strip()]
+    if message == NO_PROVIDER_FILE:  # for partners one line; the template is for the analyst
+        return Section("aanbieders_bestand", "Uitkomsten per aanbieder", text=message)
     text = "\n\n".join([*paragraphs, TEMPLATE_INTRO])
     return Section("aanbieders_bestand", "Uitkomsten per aanbieder", text=text, table=template_table("aanbieders"),
                    detail=True)
+
+
+def aanbieders_sjabloon(scope: Scope) -> Section | None:
+    """For the analyst, without a provider file: what to ask providers and the template's columns."""
+    own = scope.local.aanbieders
+    if own.frame is not None or own.problem:
+        return None
+    return Section("aanbieders_sjabloon", "Sjabloon voor uitkomsten per aanbieder",
+                   text=FOR_ANALYST + "\n\n" + TEMPLATE_INTRO, table=template_table("aanbieders"), detail=True,
+                   for_analyst=True)
 
 
 def latest_year(df: pd.DataFrame) -> str:
@@ -336,7 +351,7 @@ def aanbieders_trechters(scope: Scope) -> list[Section]:
 
 def aanbieders(scope: Scope) -> list[Section]:
     """'Uitkomsten per aanbieder': which file, then a section per measure (or the template)."""
-    return [aanbieders_intro(scope), *aanbieders_trechters(scope)]
+    return [s for s in (aanbieders_intro(scope), aanbieders_sjabloon(scope), *aanbieders_trechters(scope)) if s]
 
 
 def aanbieders_trend(scope: Scope, measure: str = "volgens_plan") -> Section | None:

@@ -88,6 +88,10 @@ NO_ACTIONS = (
     "aanspreekpunt is, of de actie bij de gemeente of bij een aanbieder ligt, bij welk signaal of resultaat ze "
     "hoort, eventueel de indicator die we volgen, de startdatum, de datum waarop we evalueren en de stand van zaken "
     "(open, lopend, afgerond of gestopt). Het sjabloon heeft deze kolommen:")
+DUIDING_FOR_PARTNERS = ("De signalen zijn nog niet samen met partners geduid. Na het gesprek staat hier per signaal "
+                        "wat we herkennen, hoe we het verklaren, wat we ervan vinden en wat nodig is.")
+ACTIONS_FOR_PARTNERS = ("Er zijn nog geen verbeteracties afgesproken. Ze volgen uit het gesprek over de signalen; "
+                        "hier komt dan per actie wie haar trekt, wanneer we evalueren en hoe ver ze is.")
 
 OWN_FILES = {  # LocalData attribute -> (what it holds, block)
     "indicatoren": ("eigen indicatoren", 2),
@@ -327,7 +331,7 @@ def duiding(scope: Scope, signals: list[Signal] | None = None) -> list[Section]:
     own = scope.local.duiding
     signals = _signals(scope, signals)
     if not own.present:
-        return missing_file_sections("duiding", "de duiding van de signalen", NO_DUIDING, own)
+        return missing_file_sections("duiding", "duiding van de signalen", NO_DUIDING, own, DUIDING_FOR_PARTNERS)
     rows = own.frame
     sections, open_signals = [], []
     for i, sig in enumerate(signals):
@@ -408,7 +412,7 @@ def verbeteracties(scope: Scope, today: date | None = None) -> list[Section]:
     Without a usable file: what to collect and the template (or what is wrong with the file)."""
     own = scope.local.verbeteracties
     if not own.present:
-        return missing_file_sections("verbeteracties", "verbeteracties", NO_ACTIONS, own)
+        return missing_file_sections("verbeteracties", "verbeteracties", NO_ACTIONS, own, ACTIONS_FOR_PARTNERS)
     today = today or date.today()
     df = own.frame
     late = [is_late(s, e, today) for s, e in zip(df["status"], df["evaluatiedatum"])]
@@ -476,7 +480,7 @@ def volgende_cyclus(scope: Scope, signals: list[Signal] | None = None, today: da
                          "Wat te doen": f"Het bestand is niet te gebruiken; zie blok {block} voor wat er mis is."})
         elif not own.present:
             rows.append({"Wat": f"Bestand met {what} (blok {block})",
-                         "Wat te doen": "Nog niet aanwezig: vul het sjabloon en neem het op in het instellingenbestand."})
+                         "Wat te doen": "Nog niet aangeleverd: zie wat we partners vragen aan te leveren (voorpagina)."})
     actions = _actions(scope)
     if actions is not None:
         late = [a for a, s, e in zip(actions["actie"], actions["status"], actions["evaluatiedatum"])
