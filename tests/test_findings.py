@@ -246,3 +246,31 @@ def test_opvallend_rule_by_hand():
                               lambda p: None, (), 0, 0.1)
     assert [(r["ref"], r["direction"], r["earlier"]) for r in both] == [("NL01", "hoger", "2022")] and once == []
     assert both[0]["z"] == pytest.approx(1.6) and not both[0]["possible"]  # a position, not a test
+
+
+def test_a_sum_over_member_gemeenten_carries_the_rounding_of_each_member():
+    """A jeugdregio's figure is a sum of k rounded counts: its interval is k times as wide (k·r/2)."""
+    one = {"region_code": "GM1", "period": "2023", "value": 10.0, "denominator": 1000.0}
+    region = dict(one, region_code="JZ1", _k=5)
+    lo1, hi1 = findings._bounds(one, 5, 100.0, 0.1)  # 5 / 2 / 1000 · 100 = 0,25
+    lo5, hi5 = findings._bounds(region, 5, 100.0, 0.1)
+    assert (lo1, hi1) == pytest.approx((9.75, 10.25)) and (lo5, hi5) == pytest.approx((8.75, 11.25))
+
+
+def test_a_jeugdregio_stands_among_the_jeugdregios(make_real_scope):
+    """For a jeugdregio the decile is among the 42 jeugdregio's (each a sum of today's gemeenten), said so;
+    Rijnmond has at least three opvallend positions in both latest years."""
+    from kompas_lib.analysis.sections import staat
+
+    scope = make_real_scope("JZ29")
+    sec = staat.opvallend(scope)
+    assert len(sec.table) >= 3
+    reasons = list(sec.table["Waarom het opvalt"])
+    assert any("jeugdregio's met het" in t for t in reasons) and not any("gemeenten met het" in t for t in reasons)
+    rows = scope._level_rows(scope.catalogue.indicators["jongeren_jeugdzorg"], scope.ind("jongeren_jeugdzorg"), "2023")
+    assert len(rows) == 42 and set(rows["_k"]) > {1} and "JZ29" in set(rows["region_code"])
+    own = scope.own_series("jongeren_jeugdzorg")
+    mine = rows.set_index("region_code").loc["JZ29", "value"]
+    assert mine == pytest.approx(own.loc[own["period"] == "2023", "value"].iloc[0])
+    low = np.quantile(rows["value"], 0.10)
+    assert mine <= low

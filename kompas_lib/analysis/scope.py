@@ -113,13 +113,36 @@ class Scope:
                 own = on_current_borders(series(facts, ind.id, [self.focus.code], None), ind, facts, cmp.members)
                 country = (series(facts, ind.id, [findings.COUNTRY], None) if findings.COUNTRY in cmp.codes.values()
                            else facts.iloc[0:0])
+                level = None if self.focus.level == "gemeente" else (
+                    lambda period, ind=ind, facts=facts: self._level_rows(ind, facts, period))
                 records += findings.indicator_findings(
                     ind, own, country, lambda period, ind=ind: self.shared.spread_rows(ind.id, period),
                     lambda code, period, ind=ind: self.spread(ind, period), {} if ind.id in no_peers else peers,
-                    self.catalogue.rounding(ind.id), self.catalogue.value_step(ind.id))
+                    self.catalogue.rounding(ind.id), self.catalogue.value_step(ind.id), level,
+                    {c: len(m) for c, m in cmp.members.items()})
             return findings.frame(records)
 
         return self.shared.for_focus(self.focus_key, ("findings", tuple(i.id for i in indicators)), make)
+
+    def _level_rows(self, ind: Indicator, facts: pd.DataFrame, period: str) -> pd.DataFrame:
+        """Every region of the focus's level (all jeugdregio's, or all provincies) in ``period``, each the
+        sum of its current member gemeenten (as the focus itself), with ``_k`` its number of members."""
+        from kompas_lib.analysis.methods.comparison import member_sums
+
+        prefix = self.focus.code[:2]
+        at = facts[facts["period"] == period].head(1)
+        rows = []
+        for code, gemeenten in self.shared.members.items():
+            if not code.startswith(prefix):
+                continue
+            sums = member_sums(facts, ind, code, tuple(gemeenten))
+            if (code, period) in sums.index and len(at):
+                r = sums.loc[(code, period)]
+                rows.append({"region_code": code, "period": period, "period_type": at["period_type"].iloc[0],
+                             "period_start": at["period_start"].iloc[0], "numerator": r["num"],
+                             "denominator": r["den"], "value": r["value"], "_k": len(gemeenten)})
+        return pd.DataFrame(rows, columns=["region_code", "period", "period_type", "period_start", "numerator",
+                                           "denominator", "value", "_k"])
 
     def own_series(self, indicator: str, period_type: str | None = "jaar") -> pd.DataFrame:
         """The focus region's own series of ``indicator`` on today's borders — the one place every block

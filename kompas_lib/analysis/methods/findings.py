@@ -28,6 +28,7 @@ COLUMNS = ["region_code", "indicator", "soort", "ref", "period", "value", "ref_v
            "z_least", "possible", "earlier"]
 MIN_PEERS = 3
 GEMEENTEN = "GEMEENTEN"  # pseudo reference: the position among all gemeenten
+SAME_LEVEL = "REGIO'S"  # pseudo reference: a jeugdregio's position among all jeugdregio's (on today's borders)
 # the 'opvallend' tier (a descriptive position, not a test), in both of the latest two periods:
 RATIO = 1.5  # at least 1,5 times, or at most 1/1,5 times, the figure of Nederland
 DECILE = 0.10  # among the 10 % gemeenten with the highest or the lowest figure
@@ -71,8 +72,9 @@ def _record(code, ind, soort, ref, period, value, ref_value, verdict, earlier=No
 
 
 def _bounds(r: dict, rounding: float, scale: float, step: float) -> tuple[float, float]:
-    """The interval a published figure stands for (its rounding: see :func:`.signals.count_slack`)."""
-    h = float(count_slack([r["denominator"]], rounding, scale, step)[0])
+    """The interval a published figure stands for (its rounding: see :func:`.signals.count_slack`); a
+    region's figure is a sum over its ``_k`` member gemeenten, each count rounded, so off by k·r/2."""
+    h = float(count_slack([r["denominator"] / r.get("_k", 1)], rounding, scale, step)[0])
     return max(r["value"] - h, 0.0), r["value"] + h
 
 
@@ -111,14 +113,16 @@ def _position(rule: str, r: dict, ind, nl: dict, at: dict | None, chosen, roundi
     return None
 
 
-def _standing(code, ind, rows: list[dict], nl: dict, rows_of, chosen, rounding: float, step: float) -> list[dict]:
+def _standing(code, ind, rows: list[dict], nl: dict, rows_of, chosen, rounding: float, step: float,
+              among: str = GEMEENTEN) -> list[dict]:
     """The 'opvallend' records of one region: each rule that holds, in the same direction, in both of
-    its latest two periods (the rule of :func:`_position`; not a test, so not counted as one)."""
+    its latest two periods (the rule of :func:`_position`; not a test, so not counted as one). The
+    decile is among ``among``: the gemeenten, or for a jeugdregio the regions of its level."""
     shown = [r for r in rows if _shown(r)][-2:]
     if len(shown) < 2:
         return []
     out = []
-    for rule, ref in (("verhouding", COUNTRY), ("deciel", GEMEENTEN), ("vergelijkbaar", PEERS)):
+    for rule, ref in (("verhouding", COUNTRY), ("deciel", among), ("vergelijkbaar", PEERS)):
         if rule == "vergelijkbaar" and not chosen:
             continue
         found = [_position(rule, r, ind, nl, rows_of(r["period"]), chosen, rounding, step) for r in shown]
@@ -133,7 +137,9 @@ def _standing(code, ind, rows: list[dict], nl: dict, rows_of, chosen, rounding: 
 
 def indicator_findings(ind, own: pd.DataFrame, country: pd.DataFrame, gemeente_rows: Callable[[str], pd.DataFrame],
                        spread_for: Callable[[str, str], spread_model.Spread | None],
-                       peers_of: Mapping[str, Sequence[str]], rounding: float, step: float) -> list[dict]:
+                       peers_of: Mapping[str, Sequence[str]], rounding: float, step: float,
+                       level_rows: Callable[[str], pd.DataFrame] | None = None,
+                       members: Mapping[str, int] | None = None) -> list[dict]:
     """The findings of the regions in ``own`` (rows of the 'totaal' group of one indicator, any period
     type) on indicator ``ind``: one record per comparison made (against Nederland when ``country`` has
     rows; against the comparable gemeenten where ``peers_of`` names them) and per trend test.
@@ -141,9 +147,21 @@ def indicator_findings(ind, own: pd.DataFrame, country: pd.DataFrame, gemeente_r
     ``gemeente_rows(period)``: the gemeente rows of that period (the peers come from them);
     ``spread_for(code, period)``: the between-gemeente spread region ``code`` is judged against. A
     difference smaller than the indicator's ``minimaal_verschil`` never stands out (it is still a
-    comparison made)."""
+    comparison made). For a region that is no gemeente, ``level_rows(period)`` are the rows of every
+    region of its level (sums over their members, with column ``_k``, the number of members): its
+    position is taken among those; ``members`` gives each region's number of member gemeenten (the
+    rounding of a sum)."""
     out = []
     nl = {r["period"]: r for r in _records(country)}
+    level: dict[str, dict[str, dict]] = {}
+
+    def level_of(period: str) -> dict[str, dict] | None:
+        if level_rows is None:
+            return None
+        if period not in level:
+            rows = level_rows(period)
+            level[period] = {r["region_code"]: dict(r, _k=k) for r, k in zip(_records(rows), rows["_k"])}
+        return level[period]
     by_period: dict[str, dict[str, dict]] = {}
 
     def rows_of(period: str) -> dict[str, dict]:
@@ -152,6 +170,7 @@ def indicator_findings(ind, own: pd.DataFrame, country: pd.DataFrame, gemeente_r
         return by_period[period]
     units: dict[str, list[dict]] = {}
     for r in _records(own.sort_values("period_start", kind="stable")):
+        r["_k"] = (members or {}).get(r["region_code"], 1)
         units.setdefault(r["region_code"], []).append(r)
     for code, rows in units.items():
         rows, last = _latest(rows)
@@ -185,9 +204,10 @@ def indicator_findings(ind, own: pd.DataFrame, country: pd.DataFrame, gemeente_r
             is_gemeente = code in rows_of(period)
 
             def at_of(p, is_gemeente=is_gemeente):
-                return rows_of(p) if is_gemeente else None
+                return rows_of(p) if is_gemeente else level_of(p)
 
-            out += _standing(code, ind, rows, nl, at_of, chosen, rounding, step)
+            out += _standing(code, ind, rows, nl, at_of, chosen, rounding, step,
+                             GEMEENTEN if is_gemeente else SAME_LEVEL)
     return out
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 
 from kompas_lib.analysis.methods import spread as spread_model
 from kompas_lib.analysis.methods.comparison import PEERS
-from kompas_lib.analysis.methods.findings import COUNTRY
+from kompas_lib.analysis.methods.findings import COUNTRY, SAME_LEVEL
 from kompas_lib.analysis.methods.signals import word, word_trend
 from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.section import Section, Signal
@@ -79,10 +79,13 @@ def signalen(scope: Scope) -> Section:
 OPVALLEND_RULE = (
     "Opvallend is een plaats, geen toets: een cijfer staat hier als het in beide laatste jaren minstens "
     "anderhalf keer zo hoog is als dat van Nederland (of hooguit twee derde ervan), bij de 10 % gemeenten met het "
-    "hoogste of laagste cijfer hoort, of hoger of lager is dan dat van elke vergelijkbare gemeente — ook als de "
+    "hoogste of laagste cijfer hoort (bij een jeugdregio: de 10 % jeugdregio's, elk als som van de gemeenten van nu), of hoger of lager is dan dat van elke vergelijkbare gemeente — ook als de "
     "afgeronde cijfers van CBS zo ongunstig mogelijk worden gelezen. Het is een begin van een gesprek: het zegt "
     "niet dat het verschil groter is dan de gewone verschillen tussen gemeenten (dat heet hierboven "
     "uitzonderlijk, en die cijfers staan hier niet nog een keer).")
+
+
+LEVEL_WORDS = {"jeugdregio": "jeugdregio's", "provincie": "provincies"}
 
 
 def _position_words(scope: Scope, ind, row, peers: int) -> str:
@@ -96,7 +99,8 @@ def _position_words(scope: Scope, ind, row, peers: int) -> str:
                 f"{'minstens anderhalf keer zo hoog' if up else 'hooguit twee derde'})")
     if row["ref"] == PEERS:
         return f"{'hoger' if up else 'lager'} dan elk van de {peers} vergelijkbare gemeenten, {years}"
-    return f"bij de 10 % gemeenten met het {'hoogste' if up else 'laagste'} cijfer, {years}"
+    among = "gemeenten" if row["ref"] != SAME_LEVEL else LEVEL_WORDS.get(scope.focus.level, "regio's")
+    return f"bij de 10 % {among} met het {'hoogste' if up else 'laagste'} cijfer, {years}"
 
 
 def opvallend(scope: Scope) -> Section:
