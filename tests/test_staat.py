@@ -43,3 +43,19 @@ def test_benchmark_codes_from_latest_year():
     assert got == {"nederland": "NL01", "jeugdregio": "JZ19", "grootteklasse": "GK250"}
     assert benchmark_codes(regions, Focus("JZ19", "Utrecht Stad", "jeugdregio"), ["nederland", "jeugdregio"]) == {
         "nederland": "NL01"}
+
+
+def test_a_jeugdregio_counts_its_young_people_as_the_sum_of_its_gemeenten(make_real_scope):
+    """CBS publishes no population per jeugdregio: the report adds up today's member gemeenten (JZ19 Utrecht
+    West: 2.789 + 1.977 + 11.016 + 8.758 + 13.215 = 37.755 in 2024), and says that it did."""
+    from kompas_lib.analysis.methods.benchmarks import series
+    from kompas_lib.analysis.sections import staat, verwacht
+
+    scope = make_real_scope("JZ19")
+    members = scope.shared.members["JZ19"]
+    own = series(scope.ind("jongeren_0_17"), "jongeren_0_17", list(members))
+    total = own[own["period"] == "2024"]["value"].sum()
+    sentence = staat._population_sentence(scope)
+    assert total == 37755 and "37.755 jongeren tot 18 jaar" in sentence
+    assert "opgeteld over de gemeenten van nu" in sentence and "niet beschikbaar" not in sentence
+    assert "de gemeenten van Utrecht West samen" in " ".join(s.text for s in verwacht.gebruik(scope))

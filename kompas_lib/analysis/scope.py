@@ -155,7 +155,7 @@ class Scope:
         ind = self.catalogue.indicators[indicator]
         facts = self.ind(indicator)
         s = series(facts, indicator, [self.focus.code], period_type=period_type)
-        return comparison.on_current_borders(s, ind, facts, self.comparison.members)
+        return comparison.on_current_borders(s, ind, facts, self.comparison.members, (self.focus.code,))
 
     def spread(self, ind: Indicator, period: str):
         """The between-gemeente spread of ``ind`` in ``period`` the focus is judged against (see

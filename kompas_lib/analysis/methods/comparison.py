@@ -81,18 +81,24 @@ def members_of(current: pd.DataFrame) -> dict[str, tuple[str, ...]]:
             for code, g in current.groupby(col)}
 
 
-def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, members: dict) -> pd.DataFrame:
+def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, members: dict,
+                       wanted: tuple[str, ...] = ()) -> pd.DataFrame:
     """Provincies and jeugdregio's as wholes on today's borders: each period of such a region is the
     sum of its *current* member gemeenten (whose series are already harmonised for herindelingen),
     not CBS's historical region total, whose territory changed. A period keeps CBS's figure only when
-    not every member has counts (e.g. indicators CBS publishes as a percentage only)."""
-    regions = [c for c in s["region_code"].unique() if c in members]
+    not every member has counts (e.g. indicators CBS publishes as a percentage only). A region in
+    ``wanted`` for which CBS publishes no figure at all (e.g. the population of a jeugdregio) gets its
+    member sums as rows of its own."""
+    regions = [c for c in dict.fromkeys([*s["region_code"].unique(), *wanted]) if c in members]
     if not regions:
         return s
     sums = [member_sums(facts, ind, code, members[code]) for code in regions]
     agg = pd.concat([a for a in sums if len(a)]) if any(len(a) for a in sums) else None
     if agg is None:
         return s
+    absent = [c for c in regions if c not in set(s["region_code"])]
+    if absent:
+        s = pd.concat([s, _rows_from_sums(facts, ind, agg, absent, members)], ignore_index=True)
     out = s.copy()
     keys = list(zip(out["region_code"], out["period"]))
     hit = [k in agg.index for k in keys]
@@ -107,6 +113,22 @@ def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, mem
     out.loc[idx, "harmonised"] = out.loc[idx, "harmonised"].astype(bool).to_numpy() | sel["harm"].to_numpy()
     out.loc[idx, "source_table"] = sel["tables"].to_numpy()
     return out
+
+
+def _rows_from_sums(facts: pd.DataFrame, ind: Indicator, agg: pd.DataFrame, regions: list[str],
+                    members: dict) -> pd.DataFrame:
+    """Fact rows for regions CBS gives no figure of: the shape of a member's rows, per period of the sums
+    (the values themselves are filled in from the sums by :func:`on_current_borders`)."""
+    parts = []
+    for code in regions:
+        if code not in agg.index.get_level_values(0):
+            continue
+        periods = agg.loc[code].index
+        rows = series(facts, ind.id, list(members[code]), period_type=None)
+        rows = rows[rows["period"].isin(periods)].drop_duplicates("period")
+        level = {"JZ": "jeugdregio", "PV": "provincie"}.get(code[:2], "regio")
+        parts.append(rows.assign(region_code=code, region_name=code, region_level=level))
+    return pd.concat(parts, ignore_index=True) if parts else facts.iloc[0:0]
 
 
 def member_sums(facts: pd.DataFrame, ind: Indicator, region: str, gemeenten: tuple[str, ...]) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from kompas_lib.analysis.sections.signalen import (  # noqa: F401 - block 1's 'w
     signalen,
     tone,
 )
+from kompas_lib.analysis.sections.kaart import kaart  # noqa: F401 - block 1's map, shown as staat.kaart
 from kompas_lib.analysis.sections import wijken as wijk_tables
 from kompas_lib.analysis.sections.wijken import groep, groepen, landelijke_context, wijken  # noqa: F401 - block 1's
 # wijk and group sections live beside their tables; notebook 01 shows them as staat.wijken, staat.groepen, ...
@@ -58,8 +59,9 @@ CBS_ROUNDING = 5  # CBS rounds youth-care counts to multiples of 5
 
 
 def _population_sentence(scope: Scope) -> str:
-    s = series(scope.ind("jongeren_0_17"), "jongeren_0_17", [scope.focus.code])
-    inw = series(scope.ind("inwoners"), "inwoners", [scope.focus.code])
+    """How many young people live in the focus region (for a jeugdregio or provincie: the sum over its
+    current gemeenten, as every other figure of the region) and their share of all inwoners."""
+    s, inw = scope.own_series("jongeren_0_17"), scope.own_series("inwoners")
     last = latest_common_period(s, scope.focus.code)
     if last is None:
         return "Het aantal jongeren tot 18 jaar is voor deze regio niet beschikbaar in de gebruikte tabellen."
@@ -68,8 +70,10 @@ def _population_sentence(scope: Scope) -> str:
     if not total.empty and total.iloc[0]["value"] > 0:
         share = (f", {fmt.pct(last['value'] / total.iloc[0]['value'] * 100)} van alle "
                  f"{fmt.count(total.iloc[0]['value'])} inwoners")
+    summed = " (opgeteld over de gemeenten van nu)" if scope.focus.level != "gemeente" else ""
     return (f"In {scope.focus.name} woonden in {parse_period(last['period']).label} "
-            f"{fmt.count(last['value'])} jongeren tot 18 jaar{share} (bron: tabel {last['source_table']}).")
+            f"{fmt.count(last['value'])} jongeren tot 18 jaar{share}{summed} (bron: tabel "
+            f"{', '.join(wording.table_ids([last['source_table']]))}).")
 
 
 def _decomposition_sentence(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> str | None:

@@ -302,7 +302,9 @@ def gebruik(scope: Scope) -> list[Section]:
     n = len(main.fit.codes)
     names = ", ".join(profiel.NOUN[v] + (" (met een gebogen verband)" if v in main.fit.curved else "")
                       for v in main.fit.variables)
-    intro = (f"Is het gebruik van jeugdzorg hoog voor een gemeente als {scope.focus.name}? Een model over alle {n} "
+    who = (f"een gemeente als {scope.focus.name}" if scope.focus.level == "gemeente"
+           else f"de gemeenten van {scope.focus.name} samen")
+    intro = (f"Is het gebruik van jeugdzorg hoog voor {who}? Een model over alle {n} "
              f"gemeenten schat hoeveel jongeren je bij het profiel van een gemeente zou verwachten, uit: {names}. "
              f"{'De gemeente telt' if scope.focus.level == 'gemeente' else 'De gemeenten van de regio tellen'} "
              "niet mee in de schatting van de eigen verwachting. Het voorspellingsinterval bevat de gewone "
