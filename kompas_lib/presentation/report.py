@@ -122,13 +122,15 @@ NO_AGENDA = ("Er staan geen signalen op de agenda: geen verschil valt buiten de 
 
 def save_agenda(folder: Path, agenda: Agenda) -> Path:
     """Keep block 6's agenda for the front page (JSON, atomic): per item block, sentence, with whom and
-    what is asked; what goes well; what is still missing."""
+    what is asked; what goes well; what is still missing. A favourable item is said once on the front
+    page, under what goes well (block 6 keeps it on its agenda)."""
     def padded(values: tuple[str, ...]) -> list[str]:
         return list(values) + [""] * (len(agenda.items) - len(values))
 
     items = [{"blok": s.block, "onderwerp": s.subject, "soort": s.kind, "periode": s.period, "tekst": f or s.text,
               "sectie": s.section, "met_wie": w, "vraag": a}
-             for s, w, f, a in zip(agenda.items, padded(agenda.who), padded(agenda.front), padded(agenda.ask))]
+             for s, w, f, a in zip(agenda.items, padded(agenda.who), padded(agenda.front), padded(agenda.ask))
+             if s not in agenda.going_well]
     good = [{"blok": s.block, "tekst": s.text} for s in agenda.going_well]
     return io.write_json(Path(folder) / AGENDA_DIR / AGENDA_FILE,
                          {"items": items, "gaat_goed": good, "nog_niet": list(agenda.missing)})

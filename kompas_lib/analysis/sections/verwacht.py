@@ -367,13 +367,14 @@ def _breaks(scope: Scope, outcome: str) -> list[tuple[int, str]]:
 def signaal_rijen(scope: Scope) -> list[dict]:
     """Rows for 'Wat valt op': each outcome outside its 99,8 % prediction interval."""
     rows = []
+    who = "een gemeente" if scope.focus.level == "gemeente" else "gemeenten"
     for o in oordelen(scope):
         v = o.ex.verdict()
         if v == "zoals verwacht" or _small(scope, o):
             continue
         rows.append({"Indicator": f"{o.spec.titel.capitalize()} (verwacht gebruik)", "Soort": "verschil",
                      "Periode": str(o.year),
-                     "Wat valt op": (f"{o.spec.titel.capitalize()}: {v} dan verwacht voor een gemeente met dit profiel "
+                     "Wat valt op": (f"{o.spec.titel.capitalize()}: {v} dan verwacht voor {who} met dit profiel "
                                      f"(waargenomen / verwacht {_ratio(o.ex.ratio)}"
                                      f"{'; het profiel valt buiten het bereik van het model' if o.ex.outside else ''}"
                                      "). Een verwachting is geen norm — "
