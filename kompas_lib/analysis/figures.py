@@ -8,7 +8,8 @@ statistical. ``options`` gives the kind's own fields as keyword arguments for it
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 import pandas as pd
@@ -104,4 +105,28 @@ class BandFigure(FigureSpec):
     kind: ClassVar[str] = "band"
 
 
-__all__ = ["FigureSpec", "TrendFigure", "FunnelFigure", "BarsFigure", "TargetFigure", "BandFigure"]
+@dataclass(frozen=True)
+class MapFigure(FigureSpec):
+    """Areas coloured by class, one map (panel) per entry of ``panels``, side by side.
+
+    ``data``: one row per panel and area (``panel``, ``code``, ``name``, ``klasse``); ``shapes``: each
+    code's rings (x, y on an equal scale: km, or tiles of a schematic map); ``classes``: (legend label,
+    step) in legend order, where step places the class on a diverging scale (2, 1 high; 0 the middle;
+    -1, -2 low; None: no figure); ``outlines``: (legend label, lines, 'focus' | 'regio') drawn over every
+    panel; ``labels``: (x, y, text, 'focus' | 'groep') written on every panel: a name beside an outline,
+    or a group's name above it."""
+
+    panels: tuple[str, ...] = ()
+    shapes: Mapping[str, tuple] = field(default_factory=dict)
+    classes: tuple[tuple[str, int | None], ...] = ()
+    outlines: tuple[tuple[str, tuple, str], ...] = ()
+    labels: tuple[tuple[float, float, str, str], ...] = ()
+    kind: ClassVar[str] = "map"
+
+    def __post_init__(self):
+        known = {label for label, _ in self.classes}
+        if not {"panel", "code", "klasse"} <= set(self.data.columns) or not set(self.data["klasse"]) <= known:
+            raise ValueError("a map figure needs rows (panel, code, klasse) whose klasse is one of its classes")
+
+
+__all__ = ["FigureSpec", "TrendFigure", "FunnelFigure", "BarsFigure", "TargetFigure", "BandFigure", "MapFigure"]

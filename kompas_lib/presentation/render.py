@@ -12,10 +12,17 @@ Section builders describe a figure as a typed specification (:mod:`kompas_lib.an
 from __future__ import annotations
 
 import io
+import re
 import textwrap
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
+from matplotlib import patheffects
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.path import Path as MPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
 from kompas_lib.analysis.figures import FigureSpec
@@ -128,7 +135,55 @@ def to_svg(fig) -> bytes:
     box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
     fig.savefig(buf, format="svg", bbox_inches=box, metadata={"Date": None})
     plt.close(fig)
-    return buf.getvalue()
+    return compact_path_data(buf.getvalue())
+
+
+_PATH_DATA = re.compile(rb' d="([^"]*)"')
+_PATH_COMMAND = re.compile(rb"([A-Za-z])([^A-Za-z]*)")
+
+
+def _tenths(v: int) -> str:
+    """A coordinate in tenths of a point as short text: 12.5, -.5, 3."""
+    text = f"{v / 10:.1f}".rstrip("0").rstrip(".")
+    text = "0" if text in ("-0", "") else text
+    return text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
+
+
+def _compact(match: re.Match) -> bytes:
+    """One path's data with coordinates to 0,1 pt and every line-to relative to the point before it."""
+    out: list[str] = []
+    here = start = (0, 0)
+    relative = False  # the last command written is 'l': further pairs need no letter
+    for letter, numbers in _PATH_COMMAND.findall(match.group(1)):
+        letter = letter.decode("ascii")
+        values = [round(float(v) * 10) for v in numbers.split()]
+        pairs = list(zip(values[::2], values[1::2]))
+        if letter in "Zz":
+            out.append("z")
+            here, relative = start, False
+            continue
+        if letter not in "ML":  # curves (markers) stay absolute
+            out += [letter, *(_tenths(v) for v in values)]
+            here, relative = (pairs[-1] if pairs else here), False
+            continue
+        if letter == "M" and pairs:
+            here = start = pairs[0]
+            out += ["M", _tenths(here[0]), _tenths(here[1])]
+            pairs, relative = pairs[1:], False
+        for x, y in pairs:
+            if not relative:
+                out.append("l")
+                relative = True
+            out += [_tenths(x - here[0]), _tenths(y - here[1])]
+            here = (x, y)
+    return b' d="' + " ".join(out).replace(" -", "-").encode("ascii") + b'"'
+
+
+def compact_path_data(svg: bytes) -> bytes:
+    """Path coordinates to 0,1 pt (0,035 mm: nothing visible moves) instead of matplotlib's six decimals,
+    each line-to relative to the point before: a map of all gemeenten is mostly coordinates, and this
+    makes it less than half as large."""
+    return _PATH_DATA.sub(_compact, svg)
 
 
 def funnel(units: pd.DataFrame, *, title: str, caption: str, p_bar: float, curve: pd.DataFrame,
@@ -237,7 +292,119 @@ def band(data: pd.DataFrame, *, title: str, caption: str, x: str, y: str, lo: st
     return fig
 
 
-DRAWERS = {"trend": trend, "funnel": funnel, "bars": bars, "target": target, "band": band}
+# the map's diverging scale (ColorBrewer PuOr): high warm, low cool, the middle light grey; the low side is
+# hatched so that high and low differ in black and white too; no figure: white with a grey border
+MAP_FILL = {2: "#B35806", 1: "#F1A340", 0: "#E4E4E4", -1: "#998EC3", -2: "#542788", None: "#FFFFFF"}
+MAP_HATCH = {-1: "///", -2: "///"}
+MAP_EDGE = {None: "#9A9A9A"}  # the border between two gemeenten: white, except around 'no figure'
+MAP_WIDTH = 8.0  # inches, as the other figures
+MAP_PANEL_MAX = 3.4  # the widest a single map is drawn (its legend beside it)
+# outlines: line width (pt) and style, over a white casing this much wider so they show on every colour
+MAP_OUTLINE = {"focus": (1.2, "solid"), "regio": (0.8, (0, (3, 1.5)))}
+MAP_CASING = 1.4
+MAP_PANEL_FONT = 8.5
+
+
+def _rings_path(rings) -> MPath:
+    """One compound path of many closed rings (drawn as one SVG path: a map's size is its coordinates)."""
+    rings = [np.asarray(r, dtype=float) for r in rings]
+    codes = np.full(sum(len(r) for r in rings), MPath.LINETO, dtype=MPath.code_type)
+    at = 0
+    for r in rings:
+        codes[at], codes[at + len(r) - 1] = MPath.MOVETO, MPath.CLOSEPOLY
+        at += len(r)
+    return MPath(np.concatenate(rings), codes)
+
+
+def _map_layout(panels: tuple, aspect: float, caption: str) -> dict:
+    """Sizes in inches: the maps side by side under the title, the legend beside them, the caption below —
+    about as wide for its height as the other figures, so that it prints as large; and each panel's
+    title wrapped to its width."""
+    n = max(len(panels), 1)
+    gap, margin, legend = 0.2, 0.1, 1.95
+    width = min(MAP_PANEL_MAX, (MAP_WIDTH - 2 * margin - gap * n - legend) / n)
+    height = min(width * aspect, 3.6)
+    width = height / aspect
+    chars = max(18, int((width + gap * 0.8) * 72 / (MAP_PANEL_FONT * 0.55)))
+    titles = ["\n".join(textwrap.fill(line, chars) for line in panel.split("\n")) for panel in panels]
+    caption_h = 0.16 * len(textwrap.wrap(caption, CAPTION_CHARS)) + 0.12
+    title_h = 0.45
+    panel_h = 0.05 + MAP_PANEL_FONT / 72 * 1.25 * max((t.count("\n") + 1 for t in titles), default=1)
+    return {"gap": gap, "margin": margin, "width": width, "height": height, "caption": caption_h,
+            "title": title_h, "panel": panel_h, "titles": titles,
+            "total": caption_h + height + panel_h + title_h}
+
+
+def map_(data: pd.DataFrame, *, title: str, caption: str, panels: tuple, shapes, classes: tuple,
+         outlines: tuple = (), labels: tuple = ()):
+    """Small multiples of one map (:class:`~kompas_lib.analysis.figures.MapFigure`): in each panel every
+    area filled by its class (one compound path per class, in one collection per panel), the outlines
+    (focus thick, its region dashed) and labels over it; one legend for all panels, beside the maps."""
+    use_style()
+    rings = [np.asarray(r, dtype=float) for shape in shapes.values() for r in shape]
+    lo = np.min([r.min(axis=0) for r in rings], axis=0)
+    hi = np.max([r.max(axis=0) for r in rings], axis=0)
+    pad = 0.02 * float(max(hi - lo))
+    if any(kind == "groep" for *_, kind in labels):  # room for the names above the top row
+        hi = hi + np.array([0.0, 0.07 * float(hi[1] - lo[1])])
+    aspect = float(hi[1] - lo[1] + 2 * pad) / float(hi[0] - lo[0] + 2 * pad)
+    n = max(len(panels), 1)
+    box = _map_layout(panels, aspect, caption)
+    W, H = MAP_WIDTH, box["total"]
+    fig = plt.figure(figsize=(W, H))
+    fig.text(box["margin"] / W, 1 - 0.06 / H, textwrap.fill(title, 78), ha="left", va="top",
+             fontsize=plt.rcParams["axes.titlesize"], fontweight="bold")
+    step = dict(classes)
+    bottom = box["caption"]
+    for i, panel in enumerate(panels):
+        ax = fig.add_axes([(box["margin"] + i * (box["width"] + box["gap"])) / W, bottom / H,
+                           box["width"] / W, box["height"] / H])
+        ax.set_axis_off()
+        ax.set_xlim(lo[0] - pad, hi[0] + pad)
+        ax.set_ylim(lo[1] - pad, hi[1] + pad)
+        ax.set_aspect("equal")
+        here = data[data["panel"] == panel]
+        by_class = dict(tuple(here.groupby("klasse", sort=False)["code"]))
+        for hatched in (False, True):
+            drawn = [(label, step[label]) for label, _ in classes
+                     if label in by_class and (step[label] in MAP_HATCH) == hatched]
+            if not drawn:
+                continue
+            paths = [_rings_path([r for c in by_class[label] for r in shapes.get(c, ())]) for label, _ in drawn]
+            areas = PathCollection(paths, facecolors=[MAP_FILL[s] for _, s in drawn],
+                                   edgecolors=[MAP_EDGE.get(s, "white") for _, s in drawn], linewidths=0.3,
+                                   hatch=MAP_HATCH.get(drawn[0][1]) if hatched else None, hatchcolors="white",
+                                   zorder=1)
+            areas.set_hatch_linewidth(0.7)
+            ax.add_collection(areas)
+        for _, lines, style in outlines:
+            width, dash = MAP_OUTLINE[style]
+            z = 3 if style == "focus" else 2
+            ax.add_collection(LineCollection(lines, colors="white", linewidths=width + MAP_CASING, zorder=z,
+                                             joinstyle="round"))
+            ax.add_collection(LineCollection(lines, colors="black", linewidths=width, linestyles=dash, zorder=z,
+                                             joinstyle="round"))
+        for x, y, text, kind in labels:
+            if kind == "focus":  # beside its outline, over the map
+                ax.annotate(text, (x, y), xytext=(4, 0), textcoords="offset points", fontsize=8, ha="left",
+                            va="center", fontweight="bold", zorder=4,
+                            path_effects=[patheffects.withStroke(linewidth=2.2, foreground="white")])
+            else:  # a group's name just above it
+                ax.annotate(text, (x, y), xytext=(0, 2), textcoords="offset points", fontsize=7, ha="left",
+                            va="bottom", color="#555555", zorder=4)
+        ax.text(0, 1.01, box["titles"][i], transform=ax.transAxes, ha="left", va="bottom", fontsize=MAP_PANEL_FONT)
+    handles = [Patch(facecolor=MAP_FILL[s], edgecolor=MAP_EDGE.get(s, "#CCCCCC"), hatch=MAP_HATCH.get(s),
+                     hatchcolor="white", linewidth=0.5, label=label) for label, s in classes]
+    handles += [Line2D([], [], color="black", linewidth=MAP_OUTLINE[style][0], linestyle=MAP_OUTLINE[style][1],
+                       label=textwrap.fill(label, 24)) for label, _, style in outlines]
+    right = box["margin"] + n * (box["width"] + box["gap"])
+    fig.legend(handles=handles, loc="center left", fontsize=8, handlelength=1.6, borderaxespad=0,
+               bbox_to_anchor=(right / W, (bottom + box["height"] / 2) / H))
+    add_caption(fig, caption)
+    return fig
+
+
+DRAWERS = {"trend": trend, "funnel": funnel, "bars": bars, "target": target, "band": band, "map": map_}
 
 
 def draw(spec: FigureSpec):
