@@ -134,8 +134,11 @@ def test_real_gemeente_with_only_a_params_file_shows_block_2_and_explains_3_and_
     allowed = ("op koers", "niet op koers", "nog niet te zeggen", "niet meetbaar", "geen norm")
     assert all(o.startswith(allowed) for o in res.Oordeel), list(res.Oordeel)
     assert "niet meetbaar" in text
-    assert "Er is nog geen bestand met activiteiten" in text and "Er is nog geen bestand met kwaliteitsgegevens" in text
-    assert "Er is nog geen bestand met uitkomsten van aanbieders" in text
+    # the partners' report: one line per empty block, what we ask them to deliver (no template)
+    assert "er zijn nog geen gegevens over activiteiten" in text
+    assert "er zijn nog geen gegevens over de kwaliteit van de input" in text
+    assert "Er zijn nog geen uitkomsten per aanbieder. Wat we aanbieders vragen aan te leveren" in text
+    assert "Er is nog geen bestand met" not in text and "Sjabloon voor" not in text
 
 
 def test_jeugdregio_history_is_the_sum_of_its_current_gemeenten(make_real_scope):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from kompas_lib.analysis.methods import peers, spread
@@ -172,32 +173,43 @@ def _tables_per(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
 
 def with_peers(cmp: Comparison, s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame) -> pd.DataFrame:
     """Add the pooled series of the comparable gemeenten (sum of counts / sum of denominators, or the
-    mean of the rates where only rates exist) as region :data:`PEERS`. ``facts``: the indicator's facts."""
+    mean of the rates where only rates exist) as region :data:`PEERS`. ``facts``: the indicator's facts.
+    A period counts when at least half the peers (and at least 3) have a figure. Plain arrays, not a
+    pandas group-by: a report does this for every indicator, on a few hundred rows."""
     codes = cmp.peer_codes
     if not codes or PEERS not in cmp.codes.values():
         return s
     src = series(facts, ind.id, codes, period_type=None)
-    src = src[src["period"].isin(s["period"].unique()) & src["value"].notna()]
-    g = src.groupby("period", observed=True)
-    n = g.size()
-    enough = n[n >= max(3, len(codes) // 2)].index
-    if not len(enough):
+    wanted = set(s["period"].unique())
+    periods = src["period"].tolist()
+    num, den, val = (src[c].to_numpy(dtype=float, na_value=np.nan) for c in ("numerator", "denominator", "value"))
+    tables = src["source_table"].tolist()
+    by_period: dict[str, list[int]] = {}
+    for i, p in enumerate(periods):
+        if p in wanted and val[i] == val[i]:
+            by_period.setdefault(p, []).append(i)
+    need = max(3, len(codes) // 2)
+    enough = sorted(p for p, idx in by_period.items() if len(idx) >= need)
+    if not enough:
         return s
-    counted = pd.DataFrame({"n": n, "num_n": g["numerator"].count(), "den_n": g["denominator"].count(),
-                            "num": g["numerator"].sum(), "den": g["denominator"].sum(),
-                            "num_mean": g["numerator"].mean(), "val_mean": g["value"].mean(),
-                            "tables": _tables_per(src, ["period"])}).loc[enough]
-    pooled = (counted["num_n"] == counted["n"]) & (counted["den_n"] == counted["n"]) & (counted["den"] > 0)
-    mean_count = ~pooled & (counted["num_n"] == counted["n"]) & (ind.eenheid == "aantal")
+    out = {"numerator": [], "denominator": [], "value": [], "source_table": []}
     nan = float("nan")
-    rows = src.drop_duplicates("period").set_index("period").loc[enough].reset_index()
-    rows = rows.assign(
-        region_code=PEERS, region_name="Vergelijkbare gemeenten",
-        numerator=counted["num"].where(pooled, counted["num_mean"].where(mean_count, nan)).to_numpy(),
-        denominator=counted["den"].where(pooled, nan).to_numpy(),
-        value=(counted["num"] / counted["den"] * ind.ratio_scale).where(
-            pooled, counted["num_mean"].where(mean_count, counted["val_mean"])).to_numpy(),
-        harmonised=False, source_table=counted["tables"].to_numpy()).reindex(columns=s.columns)
+    for p in enough:
+        idx = by_period[p]
+        n_, d_, v_ = num[idx], den[idx], val[idx]
+        all_num, all_den = bool(np.isfinite(n_).all()), bool(np.isfinite(d_).all())
+        num_sum, den_sum = float(np.nansum(n_)), float(np.nansum(d_))
+        pooled = all_num and all_den and den_sum > 0
+        mean_count = not pooled and all_num and ind.eenheid == "aantal"
+        out["numerator"].append(num_sum if pooled else float(np.mean(n_)) if mean_count else nan)
+        out["denominator"].append(den_sum if pooled else nan)
+        out["value"].append(num_sum / den_sum * ind.ratio_scale if pooled
+                            else float(np.mean(n_)) if mean_count else float(np.mean(v_)))
+        out["source_table"].append(",".join(sorted({str(tables[i]) for i in idx})))
+    rows = src.iloc[[by_period[p][0] for p in enough]].reset_index(drop=True)
+    rows = rows.assign(region_code=PEERS, region_name="Vergelijkbare gemeenten", harmonised=False,
+                       **{k: np.asarray(v, dtype=object if k == "source_table" else float) for k, v in out.items()}
+                       ).reindex(columns=s.columns)
     return pd.concat([s, rows], ignore_index=True)
 
 
