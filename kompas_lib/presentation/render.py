@@ -139,43 +139,53 @@ def to_svg(fig) -> bytes:
 
 
 _PATH_DATA = re.compile(rb' d="([^"]*)"')
-_PATH_COMMAND = re.compile(rb"([A-Za-z])([^A-Za-z]*)")
+_TENTHS: dict[int, str] = {}  # a coordinate in tenths of a point -> its text (the same few hundred recur)
 
 
 def _tenths(v: int) -> str:
     """A coordinate in tenths of a point as short text: 12.5, -.5, 3."""
-    text = f"{v / 10:.1f}".rstrip("0").rstrip(".")
-    text = "0" if text in ("-0", "") else text
-    return text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
+    text = _TENTHS.get(v)
+    if text is None:
+        text = f"{v / 10:.1f}".rstrip("0").rstrip(".")
+        text = "0" if text in ("-0", "") else text
+        text = text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
+        if len(_TENTHS) < 100_000:
+            _TENTHS[v] = text
+    return text
 
 
 def _compact(match: re.Match) -> bytes:
     """One path's data with coordinates to 0,1 pt and every line-to relative to the point before it."""
+    tokens = match.group(1).decode("ascii").split()  # matplotlib writes 'M x y L x y … z', space-separated
+    letters = [i for i, t in enumerate(tokens) if t.isalpha()]
+    numbers = [t for t in tokens if not t.isalpha()]
+    values = iter(np.rint(np.array(numbers, dtype=float) * 10).astype(np.int64).tolist() if numbers else ())
     out: list[str] = []
-    here = start = (0, 0)
+    x0 = y0 = sx = sy = 0  # the current point and the start of the subpath, in tenths
     relative = False  # the last command written is 'l': further pairs need no letter
-    for letter, numbers in _PATH_COMMAND.findall(match.group(1)):
-        letter = letter.decode("ascii")
-        values = [round(float(v) * 10) for v in numbers.split()]
-        pairs = list(zip(values[::2], values[1::2]))
+    for at, nxt in zip(letters, [*letters[1:], len(tokens)]):
+        letter, count = tokens[at], nxt - at - 1
         if letter in "Zz":
             out.append("z")
-            here, relative = start, False
-            continue
-        if letter not in "ML":  # curves (markers) stay absolute
-            out += [letter, *(_tenths(v) for v in values)]
-            here, relative = (pairs[-1] if pairs else here), False
-            continue
-        if letter == "M" and pairs:
-            here = start = pairs[0]
-            out += ["M", _tenths(here[0]), _tenths(here[1])]
-            pairs, relative = pairs[1:], False
-        for x, y in pairs:
+            x0, y0, relative = sx, sy, False
+        elif letter == "M" and count == 2:
+            x0 = sx = next(values)
+            y0 = sy = next(values)
+            out += ["M", _tenths(x0), _tenths(y0)]
+            relative = False
+        elif letter == "L" and count == 2:
+            x, y = next(values), next(values)
             if not relative:
                 out.append("l")
                 relative = True
-            out += [_tenths(x - here[0]), _tenths(y - here[1])]
-            here = (x, y)
+            out += [_tenths(x - x0), _tenths(y - y0)]
+            x0, y0 = x, y
+        else:  # curves (markers) and anything else stay absolute
+            pairs = [next(values) for _ in range(count)]
+            out += [letter, *(_tenths(v) for v in pairs)]
+            if count >= 2:
+                x0, y0 = pairs[-2], pairs[-1]
+            relative = False
     return b' d="' + " ".join(out).replace(" -", "-").encode("ascii") + b'"'
 
 
