@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kompas_lib.core import fmt
+from kompas_lib.core.entry import NumberProblem, clean_text, parse_number
 from kompas_lib.core.errors import DataError
 from kompas_lib.core.periods import parse_period
 
@@ -25,6 +27,7 @@ from kompas_lib.sources.template_specs import Col, SPECS, Spec, TEMPLATES
 
 
 MAX_SHOWN = 25  # problems listed in one message; the rest are counted
+MAX_CELL_CHARS = 10_000  # a longer cell is refused: about three pages of text, far beyond any template field
 
 
 class TemplateError(DataError):
@@ -79,11 +82,14 @@ def validate(raw: pd.DataFrame, source: str, spec: Spec, known_codes: dict[str, 
         return f"{source}: regel {line_of(i)}"
 
     raw = raw.copy()
-    raw.columns = [str(c).strip() for c in raw.columns]
+    raw.columns = [clean_text(str(c))[0] for c in raw.columns]
     problems = _header_problems(list(raw.columns), source, spec, header_line)
     if any(c not in raw.columns for c in spec.names):
         return pd.DataFrame(columns=spec.names), problems
-    df = raw[spec.names].apply(lambda s: s.fillna("").astype(str).str.strip())
+    df = raw[spec.names].apply(lambda s: s.fillna("").astype(str))
+    for col in spec.columns:
+        df[col.name], found = _clean_column(df[col.name], col, at)
+        problems += found
     for col in spec.columns:
         typed, found = _typed_column(df[col.name], col, at, known_codes, known_indicators)
         problems += found
@@ -113,6 +119,36 @@ def _header_problems(columns: list[str], source: str, spec: Spec, header_line: i
     return problems
 
 
+def _unique_map(values: pd.Series, fn: Callable[[str], object]) -> dict[str, object]:
+    """``fn`` of every distinct value (files repeat their codes, periods and names: each is judged once)."""
+    return {v: fn(v) for v in pd.unique(values)}
+
+
+MAX_SUGGESTED = 100  # distinct wrong values that get a 'bedoelt u …?' (each costs a fuzzy search)
+
+
+def _suggestions(values: pd.Series, allowed: list[str] | tuple[str, ...], cutoff: float = 0.6) -> dict[str, list[str]]:
+    """The nearest allowed value for each of the first :data:`MAX_SUGGESTED` distinct ``values``; later
+    ones get none, so a file of any length is checked in time proportional to its length."""
+    distinct = pd.unique(values)
+    near = {v: difflib.get_close_matches(v, allowed, n=1, cutoff=cutoff) for v in distinct[:MAX_SUGGESTED]}
+    return near | {v: [] for v in distinct[MAX_SUGGESTED:]}
+
+
+def _clean_column(values: pd.Series, col: Col, at: Callable[[int], str]) -> tuple[pd.Series, list[str]]:
+    """The column's text normalised (:func:`~kompas_lib.core.entry.clean_text`: spaces, NFC, trimmed) and
+    one problem per cell that is too long or holds a refused character (control, invisible, bidi)."""
+    problems = []
+    for i in np.where(values.str.len() > MAX_CELL_CHARS)[0]:
+        problems.append(f"{at(i)}: kolom '{col.name}': de tekst is te lang ({fmt.count(len(values.to_numpy()[i]))} tekens); "
+                        f"een cel mag hoogstens {fmt.count(MAX_CELL_CHARS)} tekens bevatten")
+    cleaned = _unique_map(values, clean_text)
+    if any(problem for _, problem in cleaned.values()):
+        problems += [f"{at(i)}: kolom '{col.name}': {cleaned[v][1]}" for i, v in enumerate(values.tolist())
+                     if cleaned[v][1]]
+    return values.map({v: text for v, (text, _) in cleaned.items()}), problems
+
+
 def _typed_column(values: pd.Series, col: Col, at: Callable[[int], str], known_codes: dict[str, str] | None,
                   known_indicators: set[str] | None) -> tuple[object, list[str]]:
     """One column's values converted to its kind (None: it stays text) and its problems, row by row
@@ -139,71 +175,95 @@ def _typed_column(values: pd.Series, col: Col, at: Callable[[int], str], known_c
 
 
 def _numbers(values: pd.Series, empty: pd.Series, col: Col, at: Callable[[int], str]) -> tuple[pd.Series, list[str]]:
-    """A count or number column as numbers (decimal comma allowed); text, a negative number and for a
-    count a fraction are problems."""
+    """A count or number column as numbers by the rule of :func:`~kompas_lib.core.entry.parse_number`
+    (decimal comma; no thousands points without one, no e-notation, no inf or nan); a text that is no
+    number, a negative number and for a count a fraction are problems."""
     problems = []
-    num = pd.to_numeric(values.str.replace(",", ".", regex=False), errors="coerce")
-    for i in np.where(num.isna() & ~empty)[0]:
-        problems.append(f"{at(i)}: kolom '{col.name}': '{values.iloc[i]}' is geen getal")
-    for i in np.where(num < 0)[0]:
-        what = "een aantal" if col.kind == "count" else "de waarde"
-        problems.append(f"{at(i)}: kolom '{col.name}': {values.iloc[i]} is negatief; {what} kan niet "
-                        "kleiner zijn dan 0")
-    if col.kind == "count":
-        for i in np.where(num.notna() & (num % 1 != 0))[0]:
-            problems.append(f"{at(i)}: kolom '{col.name}': {values.iloc[i]} is geen geheel getal; "
-                            "een aantal heeft geen decimalen")
+    plain = values.str.fullmatch(r"[0-9]{1,15}")  # the common case, read at once
+    num = pd.Series(np.nan, index=values.index)
+    num[plain] = values[plain].astype(float)
+    other = ~plain & ~empty
+    if other.any():
+        parsed = _unique_map(values[other], lambda v: _parse_or_problem(v, col.kind == "count"))
+        num[other] = values[other].map({v: x for v, (x, _) in parsed.items()}).astype(float)
+        if any(problem for _, problem in parsed.values()):
+            problems += [f"{at(i)}: kolom '{col.name}': {parsed[v][1]}" for i, v in enumerate(values.tolist())
+                         if v in parsed and parsed[v][1]]
+    negative = np.where(num < 0)[0]
+    fraction = np.where(num.notna() & (num % 1 != 0))[0] if col.kind == "count" else []
+    text = values.to_numpy() if len(negative) or len(fraction) else None
+    what = "een aantal" if col.kind == "count" else "de waarde"
+    problems += [f"{at(i)}: kolom '{col.name}': {text[i]} is negatief; {what} kan niet kleiner zijn dan 0"
+                 for i in negative]
+    problems += [f"{at(i)}: kolom '{col.name}': {text[i]} is geen geheel getal; een aantal heeft geen decimalen"
+                 for i in fraction]
     return num, problems
+
+
+def _parse_or_problem(text: str, whole: bool) -> tuple[float, str | None]:
+    try:
+        return parse_number(text, whole), None
+    except NumberProblem as exc:
+        return np.nan, str(exc)
 
 
 def _enum_problems(values: pd.Series, empty: pd.Series, col: Col, at: Callable[[int], str]) -> list[str]:
     """A value outside the allowed ones (naming the allowed value it probably is)."""
-    problems = []
-    for i in np.where(~empty & ~values.isin(col.allowed))[0]:
-        near = difflib.get_close_matches(values.iloc[i], col.allowed, n=1)
-        problems.append(f"{at(i)}: kolom '{col.name}': '{values.iloc[i]}' is niet toegestaan"
-                        + (f" (bedoelt u '{near[0]}'?)" if near else "")
-                        + f"; toegestaan: {', '.join(col.allowed)}")
-    return problems
+    bad = ~empty & ~values.isin(col.allowed)
+    near = _suggestions(values[bad], col.allowed)
+    return [f"{at(i)}: kolom '{col.name}': '{v}' is niet toegestaan" + (f" (bedoelt u '{near[v][0]}'?)" if near[v] else "")
+            + f"; toegestaan: {', '.join(col.allowed)}" for i, v in zip(np.where(bad)[0], values[bad].tolist())]
 
 
 def _period_codes(values: pd.Series, col: Col, at: Callable[[int], str]) -> tuple[list, list[str]]:
     """Period codes (None for an empty or unknown period); a year, half year or quarter is allowed."""
-    codes, problems = [], []
-    for i, p in enumerate(values):
-        try:
-            per = parse_period(p)
-            if per.type not in ("jaar", "halfjaar", "kwartaal"):
-                raise DataError(per.type)
-            codes.append(per.code)
-        except DataError:
-            codes.append(None)
-            if p:
-                problems.append(f"{at(i)}: kolom '{col.name}': '{p}' is geen periode; schrijf bijvoorbeeld "
-                                "2023, '1e halfjaar 2023' of '1e kwartaal 2023'")
+    known = _unique_map(values, _period_code)
+    codes = [known[p] for p in values.tolist()]
+    problems = [f"{at(i)}: kolom '{col.name}': '{p}' is geen periode; schrijf bijvoorbeeld 2023, '1e halfjaar 2023' "
+                "of '1e kwartaal 2023'" for i, (p, code) in enumerate(zip(values, codes)) if p and code is None]
     return codes, problems
+
+
+def _period_code(text: str) -> str | None:
+    """The code of a year, half year or quarter; None for anything else."""
+    try:
+        per = parse_period(text)
+    except DataError:
+        return None
+    return per.code if per.type in ("jaar", "halfjaar", "kwartaal") else None
 
 
 def _gemeente_problems(values: pd.Series, col: Col, at: Callable[[int], str],
                        known_codes: dict[str, str] | None) -> list[str]:
     """A code that is not GM with 4 digits, or (with ``known_codes``) no known gemeente."""
-    problems = []
-    for i, code in enumerate(values):
-        if code and not re.match(r"^GM\d{4}$", code):
-            problems.append(f"{at(i)}: kolom '{col.name}': '{code}' is geen gemeentecode; een gemeentecode "
-                            "is GM met 4 cijfers, bijvoorbeeld GM0344")
-        elif code and known_codes is not None and code not in known_codes:
-            near = difflib.get_close_matches(code, list(known_codes), n=1, cutoff=0.7)
-            hint = f" (bedoelt u {near[0]} {known_codes[near[0]]}?)" if near else ""
-            problems.append(f"{at(i)}: kolom '{col.name}': gemeentecode {code} is onbekend{hint}")
-    return problems
+    def problem(code: str) -> str | None:
+        if not re.match(r"^GM\d{4}$", code):
+            return f"'{code}' is geen gemeentecode; een gemeentecode is GM met 4 cijfers, bijvoorbeeld GM0344"
+        if known_codes is not None and code not in known_codes:
+            near = _near_code(code, known_codes)
+            return f"gemeentecode {code} is onbekend" + (f" (bedoelt u {near} {known_codes[near]}?)" if near else "")
+        return None
+
+    judged = _unique_map(values[values != ""], problem)
+    return [f"{at(i)}: kolom '{col.name}': {judged[v]}" for i, v in enumerate(values.tolist()) if judged.get(v)]
+
+
+def _near_code(code: str, known: dict[str, str]) -> str | None:
+    """The known code one typing slip away from ``code`` (one digit wrong, or two neighbouring digits
+    swapped), the nearest in number first; a fixed number of look-ups whatever the size of the file."""
+    digits = code[2:]
+    slips = {digits[:k] + d + digits[k + 1:] for k in range(4) for d in "0123456789"}
+    slips |= {digits[:k] + digits[k + 1] + digits[k] + digits[k + 2:] for k in range(3)}
+    hits = sorted((abs(int(c) - int(digits)), c) for c in slips if c != digits and "GM" + c in known)
+    return "GM" + hits[0][1] if hits else None
 
 
 def _dates(values: pd.Series, col: Col, at: Callable[[int], str]) -> tuple[list[str], list[str]]:
     """ISO dates ('' for an empty or unreadable cell); a text that is no date is a problem."""
     problems = []
-    dates = [parse_date(v) if v else None for v in values]
-    for i, (v, d) in enumerate(zip(values, dates)):
+    known = _unique_map(values, lambda v: parse_date(v) if v else None)
+    dates = [known[v] for v in values.tolist()]
+    for i, (v, d) in enumerate(zip(values.tolist(), dates)):
         if v and d is None:
             problems.append(f"{at(i)}: kolom '{col.name}': '{v}' is geen datum; schrijf bijvoorbeeld "
                             "2024-03-12 (jaar-maand-dag) of 12-03-2024 (dag-maand-jaar)")
@@ -212,14 +272,12 @@ def _dates(values: pd.Series, col: Col, at: Callable[[int], str]) -> tuple[list[
 
 def _indicator_problems(values: pd.Series, col: Col, at: Callable[[int], str], known_indicators: set[str]) -> list[str]:
     """An indicator id that is not in the catalogue (naming the id it probably is)."""
-    problems = []
-    for i, v in enumerate(values):
-        if v and v not in known_indicators:
-            near = difflib.get_close_matches(v, sorted(known_indicators), n=1, cutoff=0.6)
-            problems.append(f"{at(i)}: kolom '{col.name}': '{v}' is geen indicator uit de catalogus"
-                            + (f" (bedoelt u '{near[0]}'?)" if near else "")
-                            + "; laat de kolom leeg of gebruik een id uit kompas_lib/data/tables.yml")
-    return problems
+    bad = (values != "") & ~values.isin(known_indicators)
+    near = _suggestions(values[bad], sorted(known_indicators))
+    return [f"{at(i)}: kolom '{col.name}': '{v}' is geen indicator uit de catalogus"
+            + (f" (bedoelt u '{near[v][0]}'?)" if near[v] else "")
+            + "; laat de kolom leeg of gebruik een id uit kompas_lib/data/tables.yml"
+            for i, v in zip(np.where(bad)[0], values[bad].tolist())]
 
 
 def _rule_problems(df: pd.DataFrame, spec: Spec, at: Callable[[int], str]) -> list[str]:
@@ -235,9 +293,9 @@ def _rule_problems(df: pd.DataFrame, spec: Spec, at: Callable[[int], str]) -> li
             problems.append(f"{at(i)}: kolom '{other}' is leeg, maar '{col}' is ingevuld; vul beide in of laat "
                             "beide leeg")
     for later, earlier in spec.not_before:
+        late, early = df[later].to_numpy(), df[earlier].to_numpy()
         for i in np.where((df[later] != "") & (df[earlier] != "") & (df[later] < df[earlier]))[0]:
-            problems.append(f"{at(i)}: kolom '{later}': {df[later].iloc[i]} ligt vóór {earlier} "
-                            f"{df[earlier].iloc[i]}")
+            problems.append(f"{at(i)}: kolom '{later}': {late[i]} ligt vóór {earlier} {early[i]}")
     return problems
 
 
@@ -251,22 +309,25 @@ def _bound_problems(df: pd.DataFrame, spec: Spec, at: Callable[[int], str]) -> l
             applies &= df[c].isin(vals)
         total = df[list(nums)].sum(axis=1, min_count=len(nums))
         what = " + ".join(nums) + " = "
+        part, whole = total.to_numpy(), df[den].to_numpy()
         for i in np.where(applies & (total > df[den]))[0]:
-            problems.append(f"{at(i)}: kolom '{nums[-1]}': {what}{_num(total.iloc[i])} is meer dan "
-                            f"{den} = {_num(df[den].iloc[i])}; het deel kan niet groter zijn dan het geheel")
+            problems.append(f"{at(i)}: kolom '{nums[-1]}': {what}{_num(part[i])} is meer dan "
+                            f"{den} = {_num(whole[i])}; het deel kan niet groter zijn dan het geheel")
     return problems
 
 
 def _duplicate_problems(df: pd.DataFrame, spec: Spec, at: Callable[[int], str],
                         line_of: Callable[[int], int]) -> list[str]:
-    """A row with the same key as an earlier row (naming that row's line)."""
+    """A row with the same key as an earlier row (naming that row's line); one pass over the rows."""
     problems = []
     keyed = df[list(spec.key)].astype(object).fillna("").astype(str)  # empty keys compare as equal
-    dup = keyed.duplicated(keep="first")
-    for i in np.where(dup)[0]:
-        first = np.where((keyed == keyed.iloc[i]).all(axis=1))[0][0]
-        problems.append(f"{at(i)}: kolommen {', '.join(spec.key)}: dezelfde combinatie als op regel "
-                        f"{line_of(first)}; elke combinatie mag maar één keer voorkomen")
+    involved = np.where(keyed.duplicated(keep=False))[0]  # rows that share their key with another row
+    first: dict[tuple, int] = {}
+    for i, key in zip(involved, zip(*(keyed[c].to_numpy()[involved].tolist() for c in spec.key))):
+        j = first.setdefault(key, i)
+        if j != i:
+            problems.append(f"{at(i)}: kolommen {', '.join(spec.key)}: dezelfde combinatie als op regel "
+                            f"{line_of(j)}; elke combinatie mag maar één keer voorkomen")
     return problems
 
 
@@ -344,7 +405,12 @@ def _parse(text: str, path: Path) -> tuple[list[str], list[list[str]], list[int]
             else:
                 rows.append(row)
                 lines.append(start)
-    except csv.Error:
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise _fail(f"{path}: regel {last + 1}: een cel is te lang (meer dan {fmt.count(csv.field_size_limit())} "
+                        f"tekens); een cel mag hoogstens {fmt.count(MAX_CELL_CHARS)} tekens bevatten. Maak de tekst "
+                        "korter; hoort hij niet zo lang te zijn, dan ontbreekt waarschijnlijk een afsluitend "
+                        "aanhalingsteken (\")") from None
         raise _fail(f"{path}: regel {last + 1}: de aanhalingstekens (\") kloppen niet: een tekst die met \" "
                     "begint, moet ook met \" eindigen, direct gevolgd door ';' of het einde van de regel. Schrijf "
                     "een \" binnen zo'n tekst als \"\", of haal de aanhalingstekens weg") from None
@@ -372,11 +438,16 @@ def _frame(header: list[str], rows: list[list[str]], lines: list[int], header_li
     give no further messages), a column without a name that holds values, a column named twice.
     Trailing empty cells and empty unnamed columns (left by Excel) are ignored."""
     problems: list[str] = []
-    names = [c.strip() for c in header]
+    names = []
+    for c in header:
+        name, problem = clean_text(c)
+        names.append(name)
+        if problem:
+            problems.append(f"{path}: regel {header_line}: kolomnaam '{name}': {problem}")
     width = len(names)
     cells, kept_lines = [], []
     for row, n in zip(rows, lines):
-        used = max((j + 1 for j, c in enumerate(row) if c.strip()), default=0)
+        used = len(row) if len(row) <= width else max((j + 1 for j, c in enumerate(row) if c.strip()), default=0)
         if used > width:
             problems.append(f"{path}: regel {n}: {used} waarden, maar de kopregel (regel {header_line}) heeft "
                             f"{width} {'kolom' if width == 1 else 'kolommen'}; staat er een ';' in een tekst? Zet die "
@@ -447,5 +518,8 @@ def load(path: Path, name: str, known_codes: dict[str, str] | None = None,
 
 def _line_of(message: str, source: str) -> int:
     """The line a problem message is about (0 when it names none), to list problems in file order."""
-    m = re.match(r"regel (\d+):", message[len(source) + 2:])
-    return int(m[1]) if m else 0
+    prefix = f"{source}: regel "
+    if not message.startswith(prefix):
+        return 0
+    digits = message[len(prefix):len(prefix) + 12].partition(":")[0]
+    return int(digits) if digits.isdigit() else 0
