@@ -176,8 +176,8 @@ def test_the_funnel_and_the_country_table_give_every_gemeente_one_verdict(countr
 
 
 def test_opvallend_positions_hold_with_the_figures_moved_within_their_rounding(country, capsys):
-    """Every 'opvallend' position of every gemeente (ratio to Nederland, outer decile) still holds when
-    the gemeente's figure (and Nederland's) move within their rounding towards each other, in both periods."""
+    """Every 'opvallend' position of every gemeente (outer decile) still holds when the gemeente's figure
+    moves within its rounding towards the middle, in both periods; and no rule marks most gemeenten."""
     scope, indicators, table = country
     by_id = {i.id: i for i in indicators}
     pos = table[table["soort"] == "positie"]
@@ -193,12 +193,7 @@ def test_opvallend_positions_hold_with_the_figures_moved_within_their_rounding(c
             own = at[p["region_code"]]
             h = signals.count_slack([own["denominator"]], r, ind.ratio_scale, step)[0]
             moved = own["value"] - h if p["direction"] == "hoger" else own["value"] + h
-            if p["ref"] == "NL01":
-                nl = at["NL01"]
-                h_nl = signals.count_slack([nl["denominator"]], r, ind.ratio_scale, step)[0]
-                ref = nl["value"] + h_nl if p["direction"] == "hoger" else nl["value"] - h_nl
-                holds = moved / ref >= 1.5 if p["direction"] == "hoger" else moved / ref <= 1 / 1.5
-            elif p["ref"] == findings.GEMEENTEN:
+            if p["ref"] == findings.GEMEENTEN:
                 values = np.array([x["value"] for c, x in at.items() if c != "NL01"], dtype=float)
                 low, high = np.quantile(values[np.isfinite(values)], [0.1, 0.9])
                 holds = moved >= high if p["direction"] == "hoger" else moved <= low
@@ -212,10 +207,15 @@ def test_opvallend_positions_hold_with_the_figures_moved_within_their_rounding(c
               f"{len(per_report)} reports; lost to rounding: {len(lost)}")
     assert not lost, lost
     assert pos.groupby("region_code")["indicator"].nunique().get("GM0344", 0) >= 3  # Utrecht: something to discuss
+    # a descriptive tier that marks a quarter of the gemeenten on one indicator says nothing (the old ratio to
+    # Nederland marked 196 of 342 'laag' in bijstand): per indicator and direction at most 10 % plus the peers' rule
+    per_rule = pos.groupby(["indicator", "direction"])["region_code"].nunique()
+    assert per_rule.max() <= 0.10 * 342 + 20, per_rule.sort_values().tail()
 
 
 def test_opvallend_rule_by_hand():
-    """The three position rules on one-decimal figures (rounding ± 0,05), and 'both latest periods'."""
+    """The two position rules on one-decimal figures (rounding ± 0,05), 'both latest periods', and the
+    middle gemeente that describes a decile position."""
     from types import SimpleNamespace
 
     ind = SimpleNamespace(id="x", eenheid="percentage", ratio_scale=100.0, minimaal_verschil=None)
@@ -223,29 +223,30 @@ def test_opvallend_rule_by_hand():
     def row(code, period, value):
         return {"region_code": code, "period": period, "value": value, "denominator": np.nan, "numerator": np.nan}
 
-    nl = {p: row("NL01", p, 10.0) for p in ("2022", "2023")}
-    # 15,2 against 10,0: at least 15,15 / 10,05 = 1,507 — anderhalf keer zo hoog whatever the rounding
-    assert findings._position("verhouding", row("GM1", "2023", 15.2), ind, nl, None, (), 0, 0.1) == "hoger"
-    # 15,1: 15,05 / 10,05 = 1,498 — rounding could explain it, so not opvallend
-    assert findings._position("verhouding", row("GM1", "2023", 15.1), ind, nl, None, (), 0, 0.1) is None
-    assert findings._position("verhouding", row("GM1", "2023", 6.5), ind, nl, None, (), 0, 0.1) == "lager"  # 6,55 / 9,95
-    assert findings._position("verhouding", row("GM1", "2023", 6.6), ind, nl, None, (), 0, 0.1) is None  # 0,668
     at = {f"GM{i}": row(f"GM{i}", "2023", float(i)) for i in range(1, 41)}  # 1 … 40: the 90th percentile is 36,1
-    assert findings._position("deciel", at["GM40"], ind, nl, at, (), 0, 0.1) == "hoger"
-    assert findings._position("deciel", at["GM36"], ind, nl, at, (), 0, 0.1) is None
-    assert findings._position("deciel", at["GM1"], ind, nl, at, (), 0, 0.1) == "lager"
+    assert findings._position("deciel", at["GM40"], ind, at, (), 0, 0.1) == "hoger"
+    assert findings._position("deciel", at["GM36"], ind, at, (), 0, 0.1) is None
+    assert findings._position("deciel", at["GM1"], ind, at, (), 0, 0.1) == "lager"
+    assert findings._position("deciel", at["GM1"], ind, None, (), 0, 0.1) is None  # not placed among anything
+    at["GM41"] = row("GM41", "2023", 36.12)  # above 36,1 — but not once rounding is allowed for
+    assert findings._position("deciel", at["GM41"], ind, at, (), 0, 0.1) is None
+    del at["GM41"]
     peers = [f"GM{i}" for i in range(10, 15)]  # 10,0 … 14,0
     at["GM99"] = row("GM99", "2023", 14.2)
-    assert findings._position("vergelijkbaar", at["GM99"], ind, nl, at, peers, 0, 0.1) == "hoger"
+    assert findings._position("vergelijkbaar", at["GM99"], ind, at, peers, 0, 0.1) == "hoger"
     at["GM99"] = row("GM99", "2023", 14.05)  # within rounding of the highest peer
-    assert findings._position("vergelijkbaar", at["GM99"], ind, nl, at, peers, 0, 0.1) is None
+    assert findings._position("vergelijkbaar", at["GM99"], ind, at, peers, 0, 0.1) is None
+    del at["GM99"]
     # only when it holds in both latest periods, in the same direction
-    both = findings._standing("GM1", ind, [row("GM1", "2022", 16.0), row("GM1", "2023", 16.0)], nl,
-                              lambda p: None, (), 0, 0.1)
-    once = findings._standing("GM1", ind, [row("GM1", "2022", 12.0), row("GM1", "2023", 16.0)], nl,
-                              lambda p: None, (), 0, 0.1)
-    assert [(r["ref"], r["direction"], r["earlier"]) for r in both] == [("NL01", "hoger", "2022")] and once == []
-    assert both[0]["z"] == pytest.approx(1.6) and not both[0]["possible"]  # a position, not a test
+    at22 = {c: dict(r, period="2022") for c, r in at.items()}
+    periods = {"2022": at22, "2023": at}
+    both = findings._standing("GM40", ind, [at22["GM40"], at["GM40"]], periods.get, (), 0, 0.1)
+    at22["GM40"] = dict(at22["GM40"], value=20.0)
+    once = findings._standing("GM40", ind, [at22["GM40"], at["GM40"]], periods.get, (), 0, 0.1)
+    assert [(r["ref"], r["direction"], r["earlier"]) for r in both] == [(findings.GEMEENTEN, "hoger", "2022")]
+    assert once == []
+    assert both[0]["ref_value"] == pytest.approx(20.5)  # the middle of 1 … 40
+    assert both[0]["z"] == pytest.approx(40 / 20.5) and not both[0]["possible"]  # a position, not a test
 
 
 def test_a_sum_over_member_gemeenten_carries_the_rounding_of_each_member():
@@ -259,7 +260,8 @@ def test_a_sum_over_member_gemeenten_carries_the_rounding_of_each_member():
 
 def test_a_jeugdregio_stands_among_the_jeugdregios(make_real_scope):
     """For a jeugdregio the decile is among the 42 jeugdregio's (each a sum of today's gemeenten), said so;
-    Rijnmond has at least three opvallend positions in both latest years."""
+    Rijnmond has at least three opvallend positions in both latest years (its figures summed over its
+    gemeenten, also where CBS publishes none for the region)."""
     from kompas_lib.analysis.sections import staat
 
     scope = make_real_scope("JZ29")

@@ -110,7 +110,8 @@ class Scope:
             records = []
             for ind in indicators:
                 facts = self.ind(ind.id)
-                own = on_current_borders(series(facts, ind.id, [self.focus.code], None), ind, facts, cmp.members)
+                own = on_current_borders(series(facts, ind.id, [self.focus.code], None), ind, facts, cmp.members,
+                                         (self.focus.code,))
                 country = (series(facts, ind.id, [findings.COUNTRY], None) if findings.COUNTRY in cmp.codes.values()
                            else facts.iloc[0:0])
                 level = None if self.focus.level == "gemeente" else (

@@ -29,8 +29,11 @@ COLUMNS = ["region_code", "indicator", "soort", "ref", "period", "value", "ref_v
 MIN_PEERS = 3
 GEMEENTEN = "GEMEENTEN"  # pseudo reference: the position among all gemeenten
 SAME_LEVEL = "REGIO'S"  # pseudo reference: a jeugdregio's position among all jeugdregio's (on today's borders)
-# the 'opvallend' tier (a descriptive position, not a test), in both of the latest two periods:
-RATIO = 1.5  # at least 1,5 times, or at most 1/1,5 times, the figure of Nederland
+# the 'opvallend' tier (a descriptive position, not a test), in both of the latest two periods. A ratio to
+# Nederland (or to the middle gemeente) is no rule: where a few large gemeenten pull the national figure
+# up, two thirds of it is where most gemeenten are (196 of 342 gemeenten were 'opvallend laag' in bijstand
+# with 'at most two thirds of Nederland'; against the middle gemeente still 79 'hoog'). The ratio to the
+# middle figure is said in the sentence of a position, as a description.
 DECILE = 0.10  # among the 10 % gemeenten with the highest or the lowest figure
 MIN_PEERS_POSITION = 5  # the highest or lowest of the gemeente and at least this many comparable gemeenten
 
@@ -78,24 +81,20 @@ def _bounds(r: dict, rounding: float, scale: float, step: float) -> tuple[float,
     return max(r["value"] - h, 0.0), r["value"] + h
 
 
-def _position(rule: str, r: dict, ind, nl: dict, at: dict | None, chosen, rounding: float, step: float):
+def _middle(at: dict) -> float | None:
+    """The middle figure among the rows ``at`` (the median), to describe a position with."""
+    values = [x["value"] for x in at.values() if _shown(x)]
+    return float(np.median(values)) if len(values) >= 5 else None
+
+
+def _position(rule: str, r: dict, ind, at: dict | None, chosen, rounding: float, step: float):
     """'hoger' / 'lager' when figure ``r`` holds the position of ``rule`` whatever its rounding, else None.
-    ``verhouding``: at least RATIO times (or at most 1/RATIO times) Nederland's figure; ``deciel``: among
-    the DECILE gemeenten with the highest (lowest) figure; ``vergelijkbaar``: higher (lower) than each
-    comparable gemeente. ``at``: the gemeente rows of the period (None for a region as a whole)."""
-    lo, hi = _bounds(r, rounding, ind.ratio_scale, step)
-    if rule == "verhouding":
-        ref = nl.get(r["period"])
-        if ref is None or not _shown(ref):
-            return None
-        ref_lo, ref_hi = _bounds(ref, rounding, ind.ratio_scale, step)
-        if ref_hi > 0 and lo / ref_hi >= RATIO:
-            return "hoger"
-        if ref_lo > 0 and hi / ref_lo <= 1 / RATIO:
-            return "lager"
-        return None
+    ``deciel``: among the DECILE of ``at`` with the highest (lowest) figure; ``vergelijkbaar``: higher
+    (lower) than each comparable gemeente. ``at``: the rows of the period that ``r`` is placed among — the gemeenten, or the
+    regions of its level (None: no position)."""
     if at is None or r["region_code"] not in at:
         return None
+    lo, hi = _bounds(r, rounding, ind.ratio_scale, step)
     if rule == "deciel":
         values = np.array([x["value"] for x in at.values() if _shown(x)], dtype=float)
         if len(values) < 1 / DECILE * 3:
@@ -113,7 +112,7 @@ def _position(rule: str, r: dict, ind, nl: dict, at: dict | None, chosen, roundi
     return None
 
 
-def _standing(code, ind, rows: list[dict], nl: dict, rows_of, chosen, rounding: float, step: float,
+def _standing(code, ind, rows: list[dict], rows_of, chosen, rounding: float, step: float,
               among: str = GEMEENTEN) -> list[dict]:
     """The 'opvallend' records of one region: each rule that holds, in the same direction, in both of
     its latest two periods (the rule of :func:`_position`; not a test, so not counted as one). The
@@ -122,14 +121,15 @@ def _standing(code, ind, rows: list[dict], nl: dict, rows_of, chosen, rounding: 
     if len(shown) < 2:
         return []
     out = []
-    for rule, ref in (("verhouding", COUNTRY), ("deciel", among), ("vergelijkbaar", PEERS)):
+    for rule, ref in (("deciel", among), ("vergelijkbaar", PEERS)):
         if rule == "vergelijkbaar" and not chosen:
             continue
-        found = [_position(rule, r, ind, nl, rows_of(r["period"]), chosen, rounding, step) for r in shown]
+        found = [_position(rule, r, ind, rows_of(r["period"]), chosen, rounding, step) for r in shown]
         if found[0] is not None and found[0] == found[1]:
             last = shown[-1]
-            ratio = last["value"] / nl[last["period"]]["value"] if rule == "verhouding" else np.nan
-            ref_value = nl[last["period"]]["value"] if rule == "verhouding" else np.nan
+            mid = _middle(rows_of(last["period"]) or {}) if rule == "deciel" else None
+            ref_value = np.nan if mid is None else mid  # the middle figure, to describe the position with
+            ratio = last["value"] / mid if mid else np.nan
             out.append(_record(code, ind, "positie", ref, last["period"], last["value"], ref_value,
                                spread_model.Verdict(ratio, found[1], False), earlier=shown[0]["period"]))
     return out
@@ -206,7 +206,7 @@ def indicator_findings(ind, own: pd.DataFrame, country: pd.DataFrame, gemeente_r
             def at_of(p, is_gemeente=is_gemeente):
                 return rows_of(p) if is_gemeente else level_of(p)
 
-            out += _standing(code, ind, rows, nl, at_of, chosen, rounding, step,
+            out += _standing(code, ind, rows, at_of, chosen, rounding, step,
                              GEMEENTEN if is_gemeente else SAME_LEVEL)
     return out
 

@@ -77,30 +77,35 @@ def signalen(scope: Scope) -> Section:
 
 
 OPVALLEND_RULE = (
-    "Opvallend is een plaats, geen toets: een cijfer staat hier als het in beide laatste jaren minstens "
-    "anderhalf keer zo hoog is als dat van Nederland (of hooguit twee derde ervan), bij de 10 % gemeenten met het "
-    "hoogste of laagste cijfer hoort (bij een jeugdregio: de 10 % jeugdregio's, elk als som van de gemeenten van nu), of hoger of lager is dan dat van elke vergelijkbare gemeente — ook als de "
-    "afgeronde cijfers van CBS zo ongunstig mogelijk worden gelezen. Het is een begin van een gesprek: het zegt "
-    "niet dat het verschil groter is dan de gewone verschillen tussen gemeenten (dat heet hierboven "
-    "uitzonderlijk, en die cijfers staan hier niet nog een keer).")
+    "Opvallend is een plaats, geen toets: een cijfer staat hier als het in beide laatste jaren bij de 10 % "
+    "gemeenten met het hoogste of laagste cijfer hoort (bij een jeugdregio: de 10 % jeugdregio's, elk als som van "
+    "de gemeenten van nu), of hoger of lager is dan dat van elke vergelijkbare gemeente — ook als de afgeronde "
+    "cijfers van CBS zo ongunstig mogelijk worden gelezen. Het is een begin van een gesprek: het zegt niet dat het "
+    "verschil groter is dan de gewone verschillen tussen gemeenten (dat heet hierboven uitzonderlijk, en die "
+    "cijfers staan hier niet nog een keer).")
 
 
 LEVEL_WORDS = {"jeugdregio": "jeugdregio's", "provincie": "provincies"}
 
 
 def _position_words(scope: Scope, ind, row, peers: int) -> str:
-    """One reason, in words: 'half zo hoog als …', 'bij de 10 % gemeenten met het hoogste cijfer', …"""
+    """One reason, in words: 'bij de 10 % gemeenten met het laagste cijfer (4,1 % tegen 8,4 % bij de
+    middelste gemeente; Nederland 8,3 %), in 2022 en 2023' or 'hoger dan elk van de 10 vergelijkbare …'."""
     years = f"in {parse_period(row['earlier']).label} en {parse_period(row['period']).label}"
     up = row["direction"] == "hoger"
-    if row["ref"] == COUNTRY:
-        return (f"{fmt.pct(row['z'] * 100, 0)} van het cijfer van {scope.country} "
-                f"({fmt.value(row['value'], ind.eenheid)} tegen {fmt.value(row['ref_value'], ind.eenheid)} in "
-                f"{parse_period(row['period']).label}; ook in {parse_period(row['earlier']).label} "
-                f"{'minstens anderhalf keer zo hoog' if up else 'hooguit twee derde'})")
     if row["ref"] == PEERS:
         return f"{'hoger' if up else 'lager'} dan elk van de {peers} vergelijkbare gemeenten, {years}"
     among = "gemeenten" if row["ref"] != SAME_LEVEL else LEVEL_WORDS.get(scope.focus.level, "regio's")
-    return f"bij de 10 % {among} met het {'hoogste' if up else 'laagste'} cijfer, {years}"
+    middle = "gemeente" if row["ref"] != SAME_LEVEL else scope.focus.level
+    described = ""
+    if pd.notna(row["ref_value"]):
+        f = scope.ind(ind.id)
+        nl = f.loc[(f["region_code"] == COUNTRY) & (f["period"] == row["period"]) & (f["group_dim"] == "totaal"),
+                   "value"]
+        country = f"; {scope.country} {fmt.value(nl.iloc[0], ind.eenheid)}" if len(nl) and pd.notna(nl.iloc[0]) else ""
+        described = (f" ({fmt.value(row['value'], ind.eenheid)} tegen {fmt.value(row['ref_value'], ind.eenheid)} bij "
+                     f"de middelste {middle}{country})")
+    return f"bij de 10 % {among} met het {'hoogste' if up else 'laagste'} cijfer{described}, {years}"
 
 
 def opvallend(scope: Scope) -> Section:
