@@ -59,3 +59,18 @@ def test_a_jeugdregio_counts_its_young_people_as_the_sum_of_its_gemeenten(make_r
     assert total == 37755 and "37.755 jongeren tot 18 jaar" in sentence
     assert "opgeteld over de gemeenten van nu" in sentence and "niet beschikbaar" not in sentence
     assert "de gemeenten van Utrecht West samen" in " ".join(s.text for s in verwacht.gebruik(scope))
+
+
+def test_a_jeugdregios_funnel_names_its_gemeenten(make_real_scope):
+    """In a jeugdregio's report the funnel's points are its gemeenten, drawn apart and named."""
+    from kompas_lib.analysis.sections import staat
+    from kompas_lib.presentation import render
+
+    scope = make_real_scope("JZ19")
+    spec = staat.trechter_jeugdzorg(scope).figure
+    members = set(scope.comparison.members["JZ19"])
+    assert set(spec.members) == members and spec.members_label == "gemeenten van Utrecht West"
+    fig = render.draw(spec)
+    texts = {t.get_text() for t in fig.axes[0].texts}
+    assert {scope.names[c] for c in members} <= texts
+    assert "andere gemeenten" not in [t.get_text() for t in fig.axes[0].get_legend().get_texts()]

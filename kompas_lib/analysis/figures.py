@@ -50,7 +50,8 @@ class TrendFigure(FigureSpec):
 @dataclass(frozen=True)
 class FunnelFigure(FigureSpec):
     """Units (``code``, ``name``, ``n``, ``rate``) against their limits: ``curve`` holds ``n`` and
-    ``lo95``/``hi95``/``lo998``/``hi998`` on the rate's scale, around ``p_bar``."""
+    ``lo95``/``hi95``/``lo998``/``hi998`` on the rate's scale, around ``p_bar``. In a region's report its
+    ``members`` are drawn apart and named (``members_label`` in the legend)."""
 
     p_bar: float = 0.0
     curve: pd.DataFrame | None = None
@@ -60,6 +61,8 @@ class FunnelFigure(FigureSpec):
     ylabel: str = "% van de jongeren"
     ref_label: str = "gemiddelde"
     ratio: bool = False
+    members: tuple[str, ...] = ()  # a region's gemeenten (codes): drawn apart and named
+    members_label: str = ""
     kind: ClassVar[str] = "funnel"
 
     def __post_init__(self):

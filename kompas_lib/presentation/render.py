@@ -198,13 +198,15 @@ def compact_path_data(svg: bytes) -> bytes:
 
 def funnel(units: pd.DataFrame, *, title: str, caption: str, p_bar: float, curve: pd.DataFrame,
            focus_code: str | None, xlabel: str = "aantal jongeren (noemer)", points: str = "andere gemeenten",
-           ylabel: str = "% van de jongeren", ref_label: str = "gemiddelde", ratio: bool = False):
+           ylabel: str = "% van de jongeren", ref_label: str = "gemiddelde", ratio: bool = False,
+           members: tuple[str, ...] = (), members_label: str = ""):
     """Funnel plot: rate against denominator with the 95 % and 99,8 % limit curves the builder computed
     (:class:`~kompas_lib.analysis.figures.FunnelFigure`), around ``p_bar``.
 
     ``units``: columns ``code``, ``name``, ``n``, ``rate`` (proportion). Points are not ranked or
-    labelled by position; only the focus region is named. With ``ratio`` the rates are ratios
-    (observed / expected, around 1) and are drawn as they are, not as percentages.
+    labelled by position; only the focus region is named, or in a region's report its ``members``. With
+    ``ratio`` the rates are ratios (observed / expected, around 1) and are drawn as they are, not as
+    percentages.
     """
     use_style()
     fig, ax = plt.subplots()
@@ -213,9 +215,17 @@ def funnel(units: pd.DataFrame, *, title: str, caption: str, p_bar: float, curve
         ax.plot(curve["n"], curve[f"lo{label}"] * k, style, color="#555555", linewidth=1.2, label=name)
         ax.plot(curve["n"], curve[f"hi{label}"] * k, style, color="#555555", linewidth=1.2)
     ax.axhline(p_bar * k, color="#555555", linewidth=1, label=ref_label)
-    others = units[units["code"] != focus_code]
-    ax.scatter(others["n"], others["rate"] * k, s=14 if len(units) > 40 else 36, color="#9AA5B1" if len(units) > 40
-               else "#5B6B7D", alpha=0.8, label=points, zorder=2)
+    others = units[(units["code"] != focus_code) & ~units["code"].isin(members)]
+    if not others.empty:
+        ax.scatter(others["n"], others["rate"] * k, s=14 if len(units) > 40 else 36,
+                   color="#9AA5B1" if len(units) > 40 else "#5B6B7D", alpha=0.8, label=points, zorder=2)
+    mine = units[units["code"].isin(members)]
+    if not mine.empty:
+        ax.scatter(mine["n"], mine["rate"] * k, s=40, color=FOCUS, edgecolor="white", zorder=4,
+                   label=members_label or "gemeenten van de regio")
+        for r in mine.itertuples(index=False):
+            ax.annotate(r.name, (r.n, r.rate * k), xytext=(4, 3), textcoords="offset points", fontsize=7,
+                        color="#1F2933", zorder=5)
     own = units[units["code"] == focus_code]
     if not own.empty:
         ax.scatter(own["n"], own["rate"] * k, s=70, color=FOCUS, edgecolor="white", zorder=4,

@@ -413,6 +413,9 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
         lo, hi = spread_model.funnel_limits(sp, float(y_ref), n_grid, zc, float(v_ref))
         curve[f"lo{label}"], curve[f"hi{label}"] = lo / ind.ratio_scale, hi / ind.ratio_scale
     period_label = parse_period(period).label
+    # a jeugdregio's gemeenten are named in its funnel (at most a dozen labels stay readable)
+    members = tuple(scope.comparison.members.get(scope.focus.code, ())) if scope.focus.level == "jeugdregio" else ()
+    members = members if len(members) <= 12 else ()
     focus_rows = table[table["code"] == scope.focus.code]
     if not focus_rows.empty:
         where = focus_rows["oordeel_998"].iloc[0]
@@ -437,5 +440,6 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
     fig = FunnelFigure(table, fig_title, caption, p_bar=float(ref["numerator"] / ref["denominator"]), curve=curve,
                        ref_label=scope.country, ylabel=ind.unit_label,
                        xlabel="aantal jongeren (de basis van het percentage)",
-                       focus_code=scope.focus.code if scope.focus.level == "gemeente" else None)
+                       focus_code=scope.focus.code if scope.focus.level == "gemeente" else None,
+                       members=members, members_label=f"gemeenten van {scope.focus.name}" if members else "")
     return Section("trechter_jeugdzorg", title, text=text, data=data, figure=fig, source=source)
