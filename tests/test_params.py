@@ -1,7 +1,11 @@
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from kompas_lib.core.entry import clean_text, has_line_break
 from kompas_lib.core.errors import ParamsError
 from kompas_lib.core.params import load_params, new_params_file
 
@@ -51,16 +55,16 @@ def test_wrong_type_says_what_is_expected(tmp_path):
     assert "vergelijkbare_gemeenten.k: 'veel' is geen geheel getal; toegestaan: een geheel getal van 1 tot en met 50" in str(e.value)
 
 
-@pytest.mark.parametrize("text, key", [
-    ("periode:\n  start_jaar: 2009\n", "periode.start_jaar"),
-    ("periode:\n  start_jaar: 2020\n  eind_jaar: 2018\n", "periode"),
-    ("periode:\n  start_jaar: 2999\n", "periode.start_jaar"),
+@pytest.mark.parametrize("text, where", [
+    ("periode:\n  start_jaar: 2009\n", "regel 2, kolom 15: periode.start_jaar"),
+    ("periode:\n  start_jaar: 2020\n  eind_jaar: 2018\n", "regel 1: periode"),  # a section: the line of its key
+    ("periode:\n  start_jaar: 2999\n", "regel 2, kolom 15: periode.start_jaar"),
 ])
-def test_bad_years(tmp_path, text, key):
+def test_bad_years(tmp_path, text, where):
     p = write(tmp_path, text)
     with pytest.raises(ParamsError) as e:
         load_params(p, "GM0344")
-    assert f"{p}: {key}:" in str(e.value) and "toegestaan:" in str(e.value)
+    assert f"{p}: {where}:" in str(e.value) and "toegestaan:" in str(e.value)
 
 
 def test_unknown_code_suggests_nearest_code(tmp_path):
@@ -144,3 +148,96 @@ def test_result_kind_and_duplicate_ids(tmp_path):
     doubled += doubled.split("resultaten:\n", 1)[1].replace("      - id: R1", "      - id: R1", 1)
     with pytest.raises(ParamsError, match="R1 komen meer dan één keer voor"):
         load_params(write(tmp_path, doubled.replace("ambities:\n", "ambities:\n", 1)), "GM0344")
+
+
+# --- numbers and text as people type them (issue 26) ------------------------------------------------
+
+NORM = AMBITIE.format(ind="pct_jeugdbescherming")
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("doel: 0.9", "doel: .inf", "regel 11, kolom 19: ambities.resultaten.indicatoren.doel: '.inf' is geen gewoon getal "
+                                "(het betekent oneindig); toegestaan: een getal met een punt als decimaalteken"),
+    ("doel: 0.9", "doel: .nan", "'.nan' is geen gewoon getal (het betekent 'geen getal')"),
+    ("doel: 0.9", "doel: 1e400", "'1e400' is geen gewoon getal (het betekent oneindig)"),
+    ("doel: 0.9", "doel: '0,9'", "'0,9' is geen getal: in een params-bestand is het decimaalteken een punt; schrijf 0.9"),
+    ("doeljaar: 2027", "doeljaar: 99999", "regel 12, kolom 23: ambities.resultaten.indicatoren.doeljaar: doeljaar 99999 "
+                                          "ligt buiten 2015–"),
+    ("doeljaar: 2027", "doeljaar: .inf", "doeljaar: '.inf' is geen gewoon getal"),
+    ("doeljaar: 2027", "doeljaar: yes", "doeljaar: 'yes' is geen geheel getal"),
+    ("doeljaar: 2027", "doeljaar: 2027.5", "doeljaar: '2027.5' is geen geheel getal"),
+    ("basis: {periode: \"2021\"}", "basis: {periode: \"2021\", waarde: .nan}", "basis.waarde: '.nan' is geen gewoon getal"),
+])
+def test_numbers_that_are_no_numbers_are_refused_with_line_and_column(tmp_path, old, new, expected):
+    assert old in NORM
+    p = write(tmp_path, NORM.replace(old, new))
+    with pytest.raises(ParamsError) as e:
+        load_params(p, "GM0344")
+    assert f"{p}: " in str(e.value) and expected in str(e.value)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("privacy:\n  drempel: .inf\n", "regel 2, kolom 12: privacy.drempel: '.inf' is geen gewoon getal"),
+    ("vergelijkbare_gemeenten:\n  k: true\n", "regel 2, kolom 6: vergelijkbare_gemeenten.k: 'true' is geen geheel getal"),
+    ("periode:\n  start_jaar: .nan\n", "periode.start_jaar: '.nan' is geen gewoon getal"),
+])
+def test_infinite_and_boolean_counts_are_refused(tmp_path, text, expected):
+    with pytest.raises(ParamsError, match=expected.replace(".", r"\.").replace("(", r"\(")):
+        load_params(write(tmp_path, text), "GM0344")
+
+
+def test_a_base_year_typed_as_a_number_is_read_as_its_text(tmp_path):
+    params = load_params(write(tmp_path, NORM.replace('basis: {periode: "2021"}', "basis: {periode: 2021}")), "GM0344")
+    assert params.ambities[0].resultaten[0].indicatoren[0].basis.periode == "2021"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('naam: "Utrecht\u202e"\n', "regel 1, kolom 7: naam: een onzichtbaar teken U+202E (right-to-left override; het "
+                                 "verandert de leesrichting) na 'Utrecht'"),
+    ('rapport:\n  titel: "Jeugd\u200bmonitor"\n', "regel 2, kolom 10: rapport.titel: een onzichtbaar teken U+200B"),
+    ('rapport:\n  organisatie: "a\u2066b"\n', "regel 2, kolom 16: rapport.organisatie: een onzichtbaar teken U+2066"),
+    ("rapport:\n  titel: Jeugd\x07\n", "regel 2, kolom 15: hier staat een onzichtbaar stuurteken U+0007 (BEL)"),
+    ('naam: "\\e[31mrood"\n', "regel 1, kolom 7: naam: een onzichtbaar stuurteken U+001B (ESC) aan het begin"),
+    ('"bench\u200bmarks": [nederland]\n', "regel 1: sleutel 'benchmarks': een onzichtbaar teken U+200B"),
+])
+def test_invisible_characters_in_params_text_are_named(tmp_path, text, expected):
+    p = write(tmp_path, text)
+    with pytest.raises(ParamsError) as e:
+        load_params(p, "GM0344")
+    assert f"{p}: {expected}" in str(e.value), str(e.value)
+
+
+def test_params_text_is_normalised_but_paths_stay_as_typed(tmp_path):
+    text = ('naam: "Gemeente\u00a0 Utre\u0301cht "\nrapport:\n  titel: "Jeugd\tin\n beeld"\n'
+            "aanbieders:\n  bestand: 'mijn  map/a.csv'\n")
+    params = load_params(write(tmp_path, text), "GM0344")
+    assert params.naam == "Gemeente Utr\u00e9cht" and params.rapport.titel == "Jeugd in beeld"
+    assert params.aanbieders.bestand == "mijn  map/a.csv"
+
+
+@pytest.mark.parametrize("name", ["Gemeente " + "met een heel lange naam " * 40, "yes", "2021", "x: y # z",
+                                  "'s-Hertogenbosch", '"Aan" de Maas', "Súdwest-Fryslân", "- lijst", "[a]", "&anker *x"])
+def test_a_starter_file_keeps_any_name_whole_and_valid(tmp_path, name):
+    p = new_params_file("GM0344", name, dest_dir=tmp_path)
+    assert load_params(p, "GM0344").naam == name.strip()
+    assert yaml.safe_load(p.read_text(encoding="utf-8"))["naam"] == name.strip()
+
+
+@pytest.mark.parametrize("name, words", [("Utrecht\nStad", "regeleinde"), ("Utrecht\r\nStad", "regeleinde"),
+                                         ("Utrecht\u2028Stad", "regeleinde"), ("Utrecht\u200b", "U+200B"),
+                                         ("Utrecht\x1b", "U+001B")])
+def test_a_starter_name_with_a_line_break_or_invisible_character_writes_nothing(tmp_path, name, words):
+    with pytest.raises(ParamsError, match=words.replace("+", r"\+")):
+        new_params_file("GM0344", name, dest_dir=tmp_path)
+    assert not list(tmp_path.iterdir())
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=120))
+def test_a_starter_file_round_trips_any_name_or_refuses_it(tmp_path, name):
+    try:
+        p = new_params_file("GM0344", name, dest_dir=tmp_path, overwrite=True)
+    except ParamsError:
+        assert has_line_break(name) or clean_text(name)[1]
+        return
+    assert load_params(p, "GM0344").naam == (clean_text(name)[0] or "GM0344")

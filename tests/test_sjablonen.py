@@ -193,3 +193,145 @@ def test_a_title_above_the_column_names(tmp_path):
     assert f"{p}: de kolomnamen staan op regel 3, maar horen op de eerste regel te staan" in load_error(p)
     p.write_text("Activiteiten, Utrecht\n" + ";".join(SPECS["activiteiten"].names) + "\n" + ACT, encoding="utf-8")
     assert "de kolomnamen staan op regel 2" in load_error(p)
+
+
+# --- numbers as people type them (issue 26): the rule of core/entry.parse_number ------------------------
+
+def act_row(**cells) -> str:
+    """One activity line with some cells replaced (by column name)."""
+    names = SPECS["activiteiten"].names
+    row = dict(zip(names, ACT.splitlines()[0].split(";")))
+    row.update(cells)
+    return ";".join(row[n] for n in names) + "\n"
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("1.500", "regel 2: kolom 'bereik': '1.500': een punt tussen de duizendtallen is dubbelzinnig (het kan ook een "
+              "decimaalpunt zijn); schrijf 1500, zonder punt"),
+    ("1.500.000", "schrijf 1500000, zonder punt"),
+    ("inf", "'inf' is geen getal; laat de cel leeg als het getal onbekend is"),
+    ("nan", "'nan' is geen getal"),
+    ("NaN", "'NaN' is geen getal"),
+    ("1e400", "'1e400' is in e-notatie geschreven; schrijf het getal voluit"),
+    ("1,5E+06", "'1,5E+06' is in e-notatie geschreven"),
+    ("1 500", "'1 500' heeft een spatie tussen de cijfers; schrijf 1500"),
+    ("1\u00a0500", "'1 500' heeft een spatie tussen de cijfers; schrijf 1500"),  # no-break space, as Excel writes it
+    ("1" * 16, "is te groot: een getal heeft hier hoogstens 15 cijfers"),
+    ("1.234,5", "1.234,5 is geen geheel getal"),  # read unambiguously, then refused as a fraction of a count
+])
+def test_counts_as_people_type_them(tmp_path, cell, expected):
+    msg = error(tmp_path, "activiteiten", act_row(bereik=cell))
+    assert expected in msg and "regel 2: kolom 'bereik'" in msg, msg
+
+
+@pytest.mark.parametrize("cell, value", [("12,5", 12.5), ("12.5", 12.5), ("0.125", 0.125), ("1.234,5", 1234.5),
+                                         ("1500", 1500.0), ("+7", 7.0), (",5", 0.5)])
+def test_decimal_numbers_that_are_read(tmp_path, cell, value):
+    act = load(write(tmp_path, "activiteiten", act_row(wachttijd_dagen=cell)), "activiteiten")
+    assert act.wachttijd_dagen.iloc[0] == value
+
+
+def test_a_thousands_point_in_a_decimal_column_names_both_readings(tmp_path):
+    msg = error(tmp_path, "activiteiten", act_row(wachttijd_dagen="12.250"))
+    assert ("regel 2: kolom 'wachttijd_dagen': '12.250': een punt tussen de duizendtallen is dubbelzinnig (het kan ook "
+            "een decimaalpunt zijn); schrijf 12250, zonder punt, of 12,25 als de punt een decimaalpunt is") in msg
+
+
+# --- characters you cannot see (issue 26) -----------------------------------------------------------
+
+@pytest.mark.parametrize("text, code", [("Voorschool\u200bse opvoeding", "U+200B (zero width space)"),
+                                        ("Voorschool\u200dse", "U+200D (zero width joiner)"),
+                                        ("Voorschool\u2060se", "U+2060 (word joiner)"),
+                                        ("Voorschool\ufeffse", "U+FEFF"),
+                                        ("Voorschool\u202ese", "U+202E (right-to-left override; het verandert de "
+                                                               "leesrichting)"),
+                                        ("Voorschool\u2067se", "U+2067 (right-to-left isolate"),
+                                        ("Voorschool\x1b[1mse", "onzichtbaar stuurteken U+001B (ESC)"),
+                                        ("Voorschool\x07se", "onzichtbaar stuurteken U+0007 (BEL)")])
+def test_invisible_characters_are_refused_naming_line_column_and_code(tmp_path, text, code):
+    msg = error(tmp_path, "activiteiten", act_row(activiteit=text))
+    assert f"regel 2: kolom 'activiteit': een onzichtbaar" in msg and code in msg and "na 'Voorschool'" in msg, msg
+    assert msg.startswith("1 probleem gevonden:")  # the rest of the row is checked as a reader sees it
+
+
+def test_names_that_look_the_same_are_the_same(tmp_path):
+    """No-break spaces, double spaces, line breaks in a quoted cell and an é of two characters become the
+    plain text; two providers that only differ so are one provider (a duplicate)."""
+    rows = act_row(activiteit="Café  Jeugd", partner="Wijk team") + act_row(activiteit='"Cafe\u0301\u00a0Jeugd"',
+                                                                           partner='"Wijk\nteam "')
+    msg = error(tmp_path, "activiteiten", rows)
+    assert "regel 3: kolommen activiteit, partner, periode: dezelfde combinatie als op regel 2" in msg
+    act = load(write(tmp_path, "activiteiten", act_row(activiteit='"Cafe\u0301\u00a0 Jeugd\t"')), "activiteiten")
+    assert act.activiteit.iloc[0] == "Caf\u00e9 Jeugd"
+
+
+def test_an_invisible_character_in_a_column_name(tmp_path):
+    header = ";".join(SPECS["activiteiten"].names).replace("partner", "part\u200bner")
+    msg = error(tmp_path, "activiteiten", ACT, header=header)
+    assert "regel 1: kolomnaam 'partner': een onzichtbaar teken U+200B (zero width space) na 'part'" in msg
+
+
+# --- long cells (issue 26) --------------------------------------------------------------------------
+
+def test_a_long_cell_is_refused_with_the_limit(tmp_path):
+    msg = error(tmp_path, "activiteiten", act_row(beleidstheorie="x" * 10_001))
+    assert "regel 2: kolom 'beleidstheorie': de tekst is te lang (10.001 tekens); een cel mag hoogstens 10.000" in msg
+    load(write(tmp_path, "activiteiten", act_row(beleidstheorie="x" * 10_000)), "activiteiten")
+
+
+def test_a_cell_beyond_the_csv_readers_limit(tmp_path):
+    msg = error(tmp_path, "activiteiten", ACT + act_row(beleidstheorie="x" * 200_000))
+    assert msg.startswith("1 probleem gevonden:")
+    assert ("regel 4: een cel is te lang (meer dan 131.072 tekens); een cel mag hoogstens 10.000 tekens bevatten"
+            in msg) and "aanhalingsteken" in msg
+
+
+# --- scale (issue 26): one pass over the rows ---------------------------------------------------------
+
+PROVIDER_HEADER = ";".join(SPECS["aanbieders"].names)
+
+
+def provider_file(tmp_path, n: int, twice: bool = True, bad_code: bool = True):
+    """``n`` provider lines; with ``twice`` every line comes twice, with ``bad_code`` every gemeente code is
+    unknown (each a different one)."""
+    lines = []
+    for i in range(n // 2 if twice else n):
+        code = f"GM{5000 + i % 5000:04d}" if bad_code else "GM0344"
+        line = f"Aanbieder {i};{code};2023;ambulant;100;60;5;5;5;10;20;50;40;80;60"
+        lines += [line, line] if twice else [line]
+    p = tmp_path / "aanbieders.csv"
+    p.write_text(PROVIDER_HEADER + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return p
+
+
+def test_validation_work_does_not_grow_with_the_problems(tmp_path, monkeypatch):
+    """4.000 lines, half of them duplicates, each with another unknown code: every duplicate found in one
+    pass and at most MAX_SUGGESTED fuzzy searches (before issue 26: a scan of the file per duplicate and a
+    fuzzy search per code, 8 s for these 4.000 lines)."""
+    import difflib
+    import time
+
+    from kompas_lib.sources import sjablonen
+
+    calls = []
+    real = difflib.get_close_matches
+    monkeypatch.setattr(difflib, "get_close_matches", lambda *a, **k: calls.append(1) or real(*a, **k))
+    p = provider_file(tmp_path, 4000)
+    t0 = time.perf_counter()
+    with pytest.raises(TemplateError) as e:
+        load(p, "aanbieders", {"GM0344": "Utrecht", "GM5001": "Ergens"})
+    assert time.perf_counter() - t0 < 3
+    assert len(e.value.problems) == 2000 + 3998  # 2.000 duplicates; every code but GM5001 unknown
+    assert (f"{p}: regel 4001: kolommen aanbieder, gemeente_code, periode, zorgvorm: dezelfde combinatie als op regel "
+            "4000; elke combinatie mag maar één keer voorkomen") in e.value.problems
+    assert len(calls) <= sjablonen.MAX_SUGGESTED
+
+
+@pytest.mark.slow
+def test_a_provider_file_of_100000_lines_is_validated_in_seconds(tmp_path):
+    import time
+
+    p = provider_file(tmp_path, 100_000, twice=False, bad_code=False)
+    t0 = time.perf_counter()
+    assert len(load(p, "aanbieders", {"GM0344": "Utrecht"})) == 100_000
+    assert time.perf_counter() - t0 < 30  # about 4 s on the 2-core machine; was more than 10 minutes

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 import re
 from datetime import date
 from pathlib import Path
-from typing import Literal, Mapping
+from typing import Annotated, Literal, Mapping
 
 import yaml
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -25,6 +27,7 @@ from pydantic import (
 )
 
 from kompas_lib.core import io, paths
+from kompas_lib.core.entry import clean_text, describe_char, has_line_break, refused_kind
 from kompas_lib.core.errors import ParamsError
 
 CODE_RE = re.compile(r"^(GM\d{4}|JZ\d{2}|PV\d{2}|NL01)$")
@@ -33,15 +36,27 @@ PROFILE_VARIABLES = ("inwoners", "aandeel_0_17", "stedelijkheid", "eenouderhuish
                      "minderjarigen_laag_inkomen", "bijstand")
 MODEL_VARIABLES = (*PROFILE_VARIABLES, "psychisch_medicijngebruik_ouders")
 FIRST_YEAR = 2015
+YEARS_AHEAD = 25  # a doeljaar lies at most this many years after this year
+
+
+def _no_bool(v):
+    """'true', 'yes' or 'on' is no number, though YAML reads it as true and Python counts true as 1."""
+    if isinstance(v, bool):
+        raise ValueError(f"{str(v).lower()} is geen geheel getal")
+    return v
+
+
+Int = Annotated[int, BeforeValidator(_no_bool)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # .inf, .nan and 1e400 (read as infinity) are no numbers to compute with
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Periode(_Strict):
-    start_jaar: int = FIRST_YEAR
-    eind_jaar: int | None = None
+    start_jaar: Int = FIRST_YEAR
+    eind_jaar: Int | None = None
 
     @field_validator("start_jaar", "eind_jaar")
     @classmethod
@@ -58,7 +73,7 @@ class Periode(_Strict):
 
 
 class Vergelijkbaar(_Strict):
-    k: int = Field(15, ge=1, le=50)
+    k: Int = Field(15, ge=1, le=50)
     profiel: list[Literal[PROFILE_VARIABLES]] = Field(default_factory=lambda: list(PROFILE_VARIABLES))
     vaste_lijst: list[str] = Field(default_factory=list)
 
@@ -75,12 +90,17 @@ MIN_THRESHOLD = 5  # CBS rounds counts to fives: a threshold below that protects
 
 
 class Privacy(_Strict):
-    drempel: int = Field(10, ge=MIN_THRESHOLD)
+    drempel: Int = Field(10, ge=MIN_THRESHOLD)
 
 
 class Basis(_Strict):
     periode: str  # e.g. "2021"
     waarde: float | None = None  # leave out to take the value from the data
+
+    @field_validator("periode", mode="before")
+    @classmethod
+    def _year_as_text(cls, v):
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v  # 'periode: 2021' as typed
 
 
 class DoelIndicator(_Strict):
@@ -89,7 +109,15 @@ class DoelIndicator(_Strict):
     richting: Literal["hoger", "lager"]
     basis: Basis | None = None
     doel: float | None = None
-    doeljaar: int | None = None
+    doeljaar: Int | None = None
+
+    @field_validator("doeljaar")
+    @classmethod
+    def _target_year(cls, v):
+        last = date.today().year + YEARS_AHEAD
+        if v is not None and not FIRST_YEAR <= v <= last:
+            raise ValueError(f"doeljaar {v} ligt buiten {FIRST_YEAR}–{last}")
+        return v
 
     @model_validator(mode="after")
     def _one_source(self):
@@ -195,6 +223,10 @@ ALLOWED = {
     "naam": "een tekst", "rapport.titel": "een tekst", "rapport.organisatie": "een tekst",
     "verwacht_gebruik.uitkomsten": "een lijst met uitkomsten onder verwacht_gebruik in kompas_lib/data/tables.yml",
     "verwacht_gebruik.kenmerken": "een lijst met: " + ", ".join(MODEL_VARIABLES),
+    "ambities.resultaten.indicatoren.doeljaar": f"een jaar van {FIRST_YEAR} tot en met {date.today().year + YEARS_AHEAD}",
+    "ambities.resultaten.indicatoren.doel": "een getal met een punt als decimaalteken, bijvoorbeeld 0.9",
+    "ambities.resultaten.indicatoren.basis.waarde": "een getal met een punt als decimaalteken, bijvoorbeeld 1.2, of "
+                                                    "laat het weg",
 }
 TYPE_WORDS = {"int": "een geheel getal", "float": "een getal", "string": "een tekst", "list": "een lijst",
               "dict": "een reeks 'sleutel: waarde'-regels", "bool": "true of false", "literal": "een van de genoemde waarden"}
@@ -221,7 +253,8 @@ def _unknown_key_hint(loc: tuple) -> str:
     return f"onbekende sleutel; {hint}toegestaan: {', '.join(keys)}"
 
 
-def _describe(err: dict) -> str:
+def _describe(err: dict, typed: str | None = None) -> str:
+    """One validation error in Dutch; ``typed`` is the value as the file spells it (``.inf``, ``yes``)."""
     loc = tuple(p for p in err["loc"] if not isinstance(p, int))
     key = ".".join(map(str, loc)) or "(bovenste niveau)"
     if err["type"] == "extra_forbidden":
@@ -229,8 +262,19 @@ def _describe(err: dict) -> str:
     kind = err["type"].split("_")[0]
     expected = TYPE_WORDS.get(kind)
     got = err.get("input")
+    shown = f"'{typed}'" if typed is not None else repr(got)
     problem = err["msg"].removeprefix("Value error, ")
-    if expected and err["type"].endswith(("_type", "_parsing")):
+    if err["type"] == "finite_number":
+        meaning = "'geen getal'" if isinstance(got, float) and math.isnan(got) else "oneindig"
+        problem = f"{shown} is geen gewoon getal (het betekent {meaning})"
+    elif err["type"] == "float_parsing" and isinstance(got, str) and _is_float(got.replace(",", ".")):
+        problem = (f"{shown} is geen getal: in een params-bestand is het decimaalteken een punt; schrijf "
+                   f"{got.replace(',', '.')}")
+    elif err["type"] == "int_from_float":
+        problem = f"{shown} is geen geheel getal"
+    elif isinstance(got, bool) and err["type"] == "value_error":
+        problem = f"{shown} is geen geheel getal"
+    elif expected and err["type"].endswith(("_type", "_parsing")):
         problem = f"{got!r} is geen {expected.removeprefix('een ')}"
     elif err["type"] == "literal_error":
         problem = f"{got!r} is niet toegestaan"
@@ -242,6 +286,87 @@ def _describe(err: dict) -> str:
         problem = f"{got!r} is te groot"
     allowed = ALLOWED.get(key) or ALLOWED.get(key.rsplit(".", 1)[0]) or (expected or "zie params/default.yml")
     return f"{key}: {problem}; toegestaan: {allowed}"
+
+
+def _is_float(text: str) -> bool:
+    try:
+        return math.isfinite(float(text))
+    except ValueError:
+        return False
+
+
+class _Marks:
+    """Where each key and value of one params file stands, by key path (``('ambities', 0, 'ambitie')``),
+    so a message can name the line and column of what it is about."""
+
+    def __init__(self, node: yaml.Node | None = None):
+        self.at: dict[tuple, tuple[yaml.Node, yaml.Node]] = {}
+        if node is not None:
+            self._walk(node, ())
+
+    def _walk(self, node: yaml.Node, path: tuple) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                p = (*path, k.value if isinstance(k, yaml.ScalarNode) else None)
+                self.at[p] = (k, v)
+                self._walk(v, p)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                self.at[(*path, i)] = (v, v)
+                self._walk(v, (*path, i))
+
+    def _find(self, loc: tuple) -> tuple[yaml.Node, yaml.Node] | None:
+        for n in range(len(loc), 0, -1):
+            if tuple(loc[:n]) in self.at:
+                return self.at[tuple(loc[:n])]
+        return None
+
+    def where(self, loc: tuple, key: bool = False) -> str:
+        """'regel 4, kolom 12: ' for a value (the line of its key for a section, or with ``key``), '' when
+        the file does not hold it."""
+        found = self._find(loc)
+        if found is None:
+            return ""
+        k, v = found
+        if key or not isinstance(v, yaml.ScalarNode):
+            return f"regel {k.start_mark.line + 1}: "
+        return f"regel {v.start_mark.line + 1}, kolom {v.start_mark.column + 1}: "
+
+    def typed(self, loc: tuple) -> str | None:
+        """The scalar at exactly ``loc`` as the file spells it ('.inf', 'yes'), or None."""
+        found = self.at.get(tuple(loc))
+        return found[1].value if found and isinstance(found[1], yaml.ScalarNode) else None
+
+
+# text that must keep every character as typed: file paths (a folder name may hold two spaces)
+PATH_KEYS = {("aanbieders", "bestand"), *(("lokale_gegevens", k) for k in ("indicatoren", "activiteiten",
+                                                                          "inputkwaliteit", "duiding",
+                                                                          "verbeteracties"))}
+
+
+def _clean_strings(data, marks: _Marks, label: str, path: tuple = ()) -> tuple[object, list[str]]:
+    """``data`` with every text normalised (:func:`~kompas_lib.core.entry.clean_text`; paths kept as
+    typed) and a message for every key or text holding a control, invisible or bidi character."""
+    problems: list[str] = []
+    if isinstance(data, dict):
+        out = {}
+        for k, v in data.items():
+            if isinstance(k, str) and clean_text(k)[1]:
+                problems.append(f"{label}: {marks.where((*path, k), key=True)}sleutel '{clean_text(k)[0]}': "
+                                f"{clean_text(k)[1]}")
+            out[k], found = _clean_strings(v, marks, label, (*path, k))
+            problems += found
+        return out, problems
+    if isinstance(data, list):
+        cleaned = [_clean_strings(v, marks, label, (*path, i)) for i, v in enumerate(data)]
+        return [c for c, _ in cleaned], [p for _, found in cleaned for p in found]
+    if isinstance(data, str):
+        text, problem = clean_text(data)
+        if problem:
+            key = ".".join(map(str, path)) or "(bovenste niveau)"
+            problems.append(f"{label}: {marks.where(path)}{key}: {problem}")
+        return (data if path in PATH_KEYS else text), problems
+    return data, problems
 
 
 YAML_PROBLEMS = {  # PyYAML's problem texts, as a policy analyst understands them
@@ -270,6 +395,11 @@ class _NoAliasLoader(yaml.SafeLoader):
 
 
 def _read_yaml(path: Path) -> dict:
+    return _read_yaml_marked(path)[0]
+
+
+def _read_yaml_marked(path: Path) -> tuple[dict, _Marks]:
+    """The file's mapping and where each of its keys and values stands."""
     if path.is_dir():
         raise ParamsError(f"{path}: dit is een map, geen params-bestand. Geef het bestand zelf, bv. "
                           f"{paths.params_dir() / 'GM0344.yml'}.")
@@ -285,8 +415,18 @@ def _read_yaml(path: Path) -> dict:
         raise ParamsError(
             f"{path}: regel {line}: het bestand is niet in UTF-8 opgeslagen (bijvoorbeeld Latin-1 of Windows-1252). "
             "Sla het op als UTF-8 (in Kladblok: Opslaan als, codering UTF-8).") from None
+    loader = None
     try:
-        data = yaml.load(text, Loader=_NoAliasLoader)  # noqa: S506 - a SafeLoader: constructs no objects
+        loader = _NoAliasLoader(text)  # a SafeLoader: constructs no objects
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow at all (ESC, BEL, …)
+        line = text[:exc.position].count("\n") + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        ch = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+        raise ParamsError(f"{path}: regel {line}, kolom {column}: hier staat een onzichtbaar "
+                          f"{refused_kind(ch) or 'teken'} {describe_char(ch)}; haal het weg (zo'n teken komt vaak "
+                          "mee bij kopiëren uit een website, e-mail of Word)") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" op regel {mark.line + 1}, kolom {mark.column + 1}" if mark else ""
@@ -297,12 +437,15 @@ def _read_yaml(path: Path) -> dict:
         raise ParamsError(
             f"{path}: geen geldige YAML{where}: {problem}. Controleer het inspringen (spaties, geen tabs) en dat "
             "na elke sleutel een dubbele punt en een spatie staan ('k: 15').") from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     if data is None:
-        return {}
+        return {}, _Marks()
     if not isinstance(data, dict):
         raise ParamsError(f"{path}: (bovenste niveau): het bestand moet uit regels 'sleutel: waarde' bestaan; "
                           f"toegestaan: de sleutels van params/default.yml")
-    return data
+    return data, _Marks(node)
 
 
 def _deep_merge(base: dict, over: dict) -> dict:
@@ -341,21 +484,30 @@ def load_params(path: Path | None, gemeente: str | None = None, *, known_regions
                 default_path: Path | None = None) -> KompasParams:
     """Read default.yml, merge the file at ``path`` over it, set the gemeente, validate."""
     default_path = Path(default_path or paths.params_dir() / "default.yml")
-    data = _read_yaml(default_path) if default_path.is_file() else {}
+    data, marks = _read_yaml_marked(default_path) if default_path.is_file() else ({}, _Marks())
     label = str(path) if path else str(default_path)
     code_src = "--gemeente" if gemeente else label
+    data, problems = _clean_strings(data, marks, str(default_path))
     if path:
-        own = _read_yaml(Path(path))
+        own, marks = _read_yaml_marked(Path(path))
+        own, found = _clean_strings(own, marks, label)
+        problems += found
+        if problems:
+            raise ParamsError("\n".join(problems))
         if gemeente and own.get("gemeente") and str(own["gemeente"]).upper() != gemeente.upper():
-            raise ParamsError(f"{label}: gemeente: het bestand is voor {own['gemeente']}, maar het rapport is voor "
-                              f"{gemeente}; toegestaan: dezelfde code, of laat 'gemeente' weg uit het bestand")
+            raise ParamsError(f"{label}: {marks.where(('gemeente',))}gemeente: het bestand is voor {own['gemeente']}, "
+                              f"maar het rapport is voor {gemeente}; toegestaan: dezelfde code, of laat 'gemeente' "
+                              "weg uit het bestand")
         data = _deep_merge(data, own)
+    elif problems:
+        raise ParamsError("\n".join(problems))
     if gemeente:
         data["gemeente"] = gemeente.strip().upper()
     try:
         params = KompasParams.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{label}: {_describe(e)}" for e in exc.errors()]
+        lines = [f"{label}: {marks.where(e['loc'], key=e['type'] == 'extra_forbidden')}"
+                 f"{_describe(e, marks.typed(e['loc']))}" for e in exc.errors()]
         if known_regions and isinstance(data.get("gemeente"), str) and not CODE_RE.match(data["gemeente"]):
             lines.append(f"{label}: gemeente: {_suggest(data['gemeente'], known_regions)}")
         raise ParamsError("\n".join(lines)) from None
@@ -367,7 +519,7 @@ def load_params(path: Path | None, gemeente: str | None = None, *, known_regions
     bad_ids = [(i, x) for i, x in enumerate(params.indicatoren) if x not in catalogue]
     if bad_ids:
         raise ParamsError("\n".join(
-            f"{label}: indicatoren.{i}: '{x}' staat niet in de catalogus; toegestaan: "
+            f"{label}: {marks.where(('indicatoren', i))}indicatoren.{i}: '{x}' staat niet in de catalogus; toegestaan: "
             f"{', '.join(difflib.get_close_matches(x, list(catalogue), n=3, cutoff=0.4)) or 'een id uit de catalogus'}"
             for i, x in bad_ids))
     model = load_registry().verwacht_gebruik
@@ -375,12 +527,13 @@ def load_params(path: Path | None, gemeente: str | None = None, *, known_regions
     bad_outcomes = [(i, x) for i, x in enumerate(params.verwacht_gebruik.uitkomsten) if x not in outcomes]
     if bad_outcomes:
         raise ParamsError("\n".join(
-            f"{label}: verwacht_gebruik.uitkomsten.{i}: '{x}' is geen uitkomst van het model van het verwachte "
+            f"{label}: {marks.where(('verwacht_gebruik', 'uitkomsten', i))}verwacht_gebruik.uitkomsten.{i}: '{x}' is geen uitkomst van het model van het verwachte "
             f"gebruik; toegestaan: {', '.join(outcomes) or 'geen (de catalogus heeft geen verwacht_gebruik)'}"
             for i, x in bad_outcomes))
     if bad:
         raise ParamsError("\n".join(
-            f"{label}: ambities.{a}.resultaten.{r}.indicatoren.{i}.indicator: '{x}' staat niet in de catalogus; "
+            f"{label}: {marks.where(('ambities', a, 'resultaten', r, 'indicatoren', i, 'indicator'))}"
+            f"ambities.{a}.resultaten.{r}.indicatoren.{i}.indicator: '{x}' staat niet in de catalogus; "
             f"toegestaan: {', '.join(difflib.get_close_matches(x, list(catalogue), n=3, cutoff=0.4)) or 'een id uit kompas_lib/data/tables.yml'}"
             for a, r, i, x in bad))
     if known_regions is not None:
@@ -390,7 +543,9 @@ def load_params(path: Path | None, gemeente: str | None = None, *, known_regions
                             f"{_suggest(params.gemeente, known_regions)}")
         for c in params.vergelijkbare_gemeenten.vaste_lijst:
             if c not in known_regions:
-                problems.append(f"{label}: vergelijkbare_gemeenten.vaste_lijst: {c} is geen bekende gemeente; "
+                at = marks.where(("vergelijkbare_gemeenten", "vaste_lijst",
+                                  params.vergelijkbare_gemeenten.vaste_lijst.index(c)))
+                problems.append(f"{label}: {at}vergelijkbare_gemeenten.vaste_lijst: {c} is geen bekende gemeente; "
                                 f"{_suggest(c, known_regions)}")
         if problems:
             raise ParamsError("\n".join(problems))
@@ -403,7 +558,7 @@ STARTER = """\
 # Controleren zonder rapport: kompas run --gemeente {code} (stopt met een duidelijke melding bij een fout).
 
 gemeente: {code}
-naam: {naam_yaml}
+{naam_yaml}
 
 # Met welke regio's vergelijken we? Kies uit: nederland, provincie, jeugdregio, grootteklasse,
 # vergelijkbare_gemeenten.
@@ -474,14 +629,32 @@ ambities:
 
 def new_params_file(code: str, name: str | None = None, dest_dir: Path | None = None,
                     overwrite: bool = False) -> Path:
-    """Write a starter ``params/<code>.yml`` that validates as it is."""
+    """Write a starter ``params/<code>.yml`` that validates as it is. ``name`` (any length) is written
+    as one YAML scalar, quoted where YAML needs it; a name with a line break or an invisible character
+    is refused before anything is written."""
     code = code.strip().upper()
     if not CODE_RE.match(code):
         raise ParamsError(f"{code}: geen regiocode; toegestaan: {ALLOWED['gemeente']}")
     target = Path(dest_dir or paths.params_dir()) / f"{code}.yml"
     if target.exists() and not overwrite:
         raise ParamsError(f"{target} bestaat al; pas het aan, of gebruik --force om het te vervangen door een nieuw startbestand.")
-    naam = name or code
-    text = STARTER.format(code=code, naam=naam, naam_yaml=yaml.safe_dump(naam).splitlines()[0], start=FIRST_YEAR)
+    naam = _starter_name(name, code)
+    naam_yaml = yaml.safe_dump({"naam": naam}, allow_unicode=True, width=math.inf).strip()
+    text = STARTER.format(code=code, naam=naam, naam_yaml=naam_yaml, start=FIRST_YEAR)
+    if yaml.safe_load(text).get("naam") != naam or text.count("\n") != STARTER.count("\n"):
+        raise ParamsError(f"de naam '{naam[:60]}' kan niet in een params-bestand worden gezet; kies een eenvoudiger "
+                          "naam (letters, cijfers, spaties en leestekens)")
     io.write_text(target, text)
     return target
+
+
+def _starter_name(name: str | None, code: str) -> str:
+    """The name for a starter file: one line, no invisible characters, spaces normalised; the code when
+    none is given."""
+    if name and has_line_break(name):
+        first = re.split(r"[\n\r\x0b\x0c\x85\u2028\u2029]", name.strip())[0].strip()
+        raise ParamsError(f"de naam bevat een regeleinde; geef de naam op één regel, bijvoorbeeld --naam \"{first}\"")
+    naam, problem = clean_text(name or "")
+    if problem:
+        raise ParamsError(f"de naam bevat {problem}")
+    return naam or code
