@@ -276,3 +276,45 @@ def test_a_jeugdregio_stands_among_the_jeugdregios(make_real_scope):
     assert mine == pytest.approx(own.loc[own["period"] == "2023", "value"].iloc[0])
     low = np.quantile(rows["value"], 0.10)
     assert mine <= low
+
+
+def test_a_share_in_a_split_stands_out_by_hand():
+    """share_positions: 40 gemeenten with 1 … 40 % of their 1.000 trajecten by 'geen verwijzer'; a share
+    counts only in the outer decile in both years, and only when the rounding of both counts (± 2,5)
+    cannot move it back."""
+    rows = []
+    for year in ("2022", "2023"):
+        for i in range(1, 41):
+            code = f"GM{i:04d}"
+            rows += [{"region_code": code, "period": year, "period_type": "jaar", "group_dim": "totaal",
+                      "group_value": "totaal", "value": 1000.0},
+                     {"region_code": code, "period": year, "period_type": "jaar", "group_dim": "verwijzer",
+                      "group_value": "geen verwijzer", "value": 10.0 * i}]
+    facts = pd.DataFrame(rows)
+    gemeenten = [f"GM{i:04d}" for i in range(1, 41)]
+    top = findings.share_positions(facts, "verwijzer", "GM0040", gemeenten, 5)
+    assert top[["group", "direction", "period", "earlier"]].values.tolist() == [["geen verwijzer", "hoger", "2023", "2022"]]
+    assert top["value"].iloc[0] == pytest.approx(40.0) and top["middle"].iloc[0] == pytest.approx(20.5)
+    assert findings.share_positions(facts, "verwijzer", "GM0001", gemeenten, 5)["direction"].tolist() == ["lager"]
+    assert findings.share_positions(facts, "verwijzer", "GM0020", gemeenten, 5).empty
+    # 36,2 % is above the 90th percentile (36,1 %) but not once 362 ± 2,5 of 1.000 ± 2,5 is allowed for
+    edge = facts.copy()
+    edge.loc[(edge["region_code"] == "GM0036") & (edge["group_dim"] == "verwijzer"), "value"] = 362.0
+    assert findings.share_positions(edge, "verwijzer", "GM0036", gemeenten, 5).empty
+    # only one year in the decile: not opvallend
+    once = facts.copy()
+    once.loc[(once["region_code"] == "GM0040") & (once["period"] == "2022") & (once["group_dim"] == "verwijzer"),
+             "value"] = 200.0
+    assert findings.share_positions(once, "verwijzer", "GM0040", gemeenten, 5).empty
+
+
+def test_land_van_cuijk_stands_out_in_its_splits_not_in_its_figures(make_real_scope):
+    """Land van Cuijk is a middling gemeente on every signal indicator; what stands out is who its
+    jeugdzorg reaches and who refers: three groups in the outer decile in 2022 and 2023."""
+    from kompas_lib.analysis.sections import staat
+
+    sec = staat.opvallend(make_real_scope("GM1982"))
+    assert list(sec.table["Indicator"]) == ["Leeftijd: 12 tot 18 jaar", "Leeftijd: 18 tot 23 jaar",
+                                            "Verwijzer (trajecten): geen verwijzer"]
+    assert all("in 2022 en 2023" in t and "middelste gemeente" in t for t in sec.table["Waarom het opvalt"])
+    assert {s.subject for s in sec.signals} == {"Leeftijd", "Verwijzer (trajecten)"}  # one agenda line per split

@@ -253,3 +253,43 @@ def country(indicators, facts_of: Callable[[str], pd.DataFrame], gemeenten: Sequ
                                       lambda period, ind=ind: gemeente_rows(ind.id, period), spread_for,
                                       {} if ind.id in no_peers_on else peers_of, r, s)
     return frame(records)
+
+
+def share_positions(rows: pd.DataFrame, dim: str, code: str, gemeenten: Sequence[str], rounding: float) -> pd.DataFrame:
+    """Opvallend in a split: for each group of ``dim`` (e.g. verwijzer 'geen verwijzer') the share of the
+    total for region ``code``, placed among the gemeenten' shares in the latest two full years — among the
+    DECILE highest or lowest in both, whatever the rounding of the counts (each count ± r/2, so a share
+    moves between (k − r/2)/(n + r/2) and (k + r/2)/(n − r/2)). ``rows``: the split's facts (counts in
+    ``value``; 'totaal' rows and rows of ``dim``). One row per group that holds: group, direction, the
+    share and the middle gemeente's share (percentages), the two periods."""
+    cols = ["group", "direction", "period", "earlier", "value", "middle"]
+    yearly = rows[(rows["period_type"] == "jaar") & rows["group_dim"].isin(["totaal", dim]) & rows["value"].notna()]
+    own = yearly[(yearly["region_code"] == code) & (yearly["group_dim"] == dim)]
+    periods = sorted(own["period"].unique(), key=lambda p: int(p))[-2:]
+    if len(periods) < 2:
+        return pd.DataFrame(columns=cols)
+    found: dict[str, list] = {}
+    h = rounding / 2
+    for period in periods:
+        at = yearly[(yearly["period"] == period) & yearly["region_code"].isin([*gemeenten, code])]
+        total = at[at["group_dim"] == "totaal"].drop_duplicates("region_code").set_index("region_code")["value"]
+        groups = at[at["group_dim"] == dim]
+        for group, g in groups.groupby("group_value", sort=False):
+            k = g.drop_duplicates("region_code").set_index("region_code")["value"]
+            n = total.reindex(k.index)
+            ok = n > rounding
+            shares = (k[ok] / n[ok]).dropna()
+            if code not in shares.index or len(shares) < 1 / DECILE * 3:
+                continue
+            kc, nc = float(k[code]), float(n[code])
+            lo, hi = max(kc - h, 0.0) / (nc + h), (kc + h) / max(nc - h, 1.0)
+            low, high = np.quantile(shares.to_numpy(dtype=float), [DECILE, 1 - DECILE])
+            direction = "hoger" if lo >= high else "lager" if hi <= low else None
+            found.setdefault(group, []).append((direction, period, float(shares[code]) * 100,
+                                                float(np.median(shares)) * 100))
+    out = []
+    for group, hits in found.items():
+        if len(hits) == 2 and hits[0][0] is not None and hits[0][0] == hits[1][0]:
+            out.append({"group": group, "direction": hits[1][0], "period": hits[1][1], "earlier": hits[0][1],
+                        "value": hits[1][2], "middle": hits[1][3]})
+    return pd.DataFrame(out, columns=cols)

@@ -79,8 +79,9 @@ def signalen(scope: Scope) -> Section:
 OPVALLEND_RULE = (
     "Opvallend is een plaats, geen toets: een cijfer staat hier als het in beide laatste jaren bij de 10 % "
     "gemeenten met het hoogste of laagste cijfer hoort (bij een jeugdregio: de 10 % jeugdregio's, elk als som van "
-    "de gemeenten van nu), of hoger of lager is dan dat van elke vergelijkbare gemeente — ook als de afgeronde "
-    "cijfers van CBS zo ongunstig mogelijk worden gelezen. Het is een begin van een gesprek: het zegt niet dat het "
+    "de gemeenten van nu), of hoger of lager is dan dat van elke vergelijkbare gemeente; een groep in een verdeling "
+    "(naar leeftijd, huishouden of verwijzer) staat hier als haar aandeel bij de 10 % hoogste of laagste hoort — "
+    "telkens ook als de afgeronde cijfers van CBS zo ongunstig mogelijk worden gelezen. Het is een begin van een gesprek: het zegt niet dat het "
     "verschil groter is dan de gewone verschillen tussen gemeenten (dat heet hierboven uitzonderlijk, en die "
     "cijfers staan hier niet nog een keer).")
 
@@ -135,13 +136,70 @@ def opvallend(scope: Scope) -> Section:
         rows.append({"Indicator": ind.titel, "Periode": period, "Waarom het opvalt": text})
         signals.append(Signal(BLOCK, ind.titel, "opvallend", period, text, "opvallend",
                               tone(ind.polariteit, direction)))
+    split_rows, split_signals, split_data = _split_positions(scope)
+    rows += split_rows
+    signals += split_signals
     table = pd.DataFrame(rows, columns=["Indicator", "Periode", "Waarom het opvalt"])
     if table.empty:
         return Section("opvallend", title, text="Geen cijfer van " + scope.focus.name + " valt op volgens deze regel. "
                        + OPVALLEND_RULE, heading=3)
-    return Section("opvallend", title, text=OPVALLEND_RULE, table=table, data=pos.drop(columns=["z_least", "possible"]),
-                   heading=3, signals=tuple(signals),
-                   caption="Vergeleken met alle gemeenten, de vergelijkbare gemeenten en Nederland, in de laatste twee jaren.")
+    data = pd.concat([pos.drop(columns=["z_least", "possible"]), split_data], ignore_index=True)
+    return Section("opvallend", title, text=OPVALLEND_RULE, table=table, data=data, heading=3, signals=tuple(signals),
+                   caption=("Vergeleken met alle gemeenten, de vergelijkbare gemeenten en Nederland, in de laatste twee "
+                            "jaren; een verdeling (leeftijd, huishouden, verwijzer) met het aandeel van elke groep bij "
+                            "alle gemeenten."))
+
+
+SPLIT_UNITS = {"verwijzer": "de trajecten"}  # otherwise: de jongeren met jeugdzorg
+
+
+def _split_positions(scope: Scope) -> tuple[list[dict], list[Signal], pd.DataFrame]:
+    """The splits' opvallend groups (:func:`..methods.findings.share_positions`): a table row per group, one
+    signal per split (so the agenda is not filled with one split), and the data behind them. Only for a
+    gemeente: a region's shares are no gemeente's."""
+    from kompas_lib.analysis.methods.findings import GEMEENTEN, share_positions
+    from kompas_lib.analysis.sections.wijken import SUBGROUP_INDICATORS, SUBGROUP_TITLES
+
+    rows, signals, data = [], [], []
+    if scope.focus.level != "gemeente":
+        return rows, signals, pd.DataFrame()
+    for dim, indicator in SUBGROUP_INDICATORS.items():
+        facts = scope.ind(indicator)
+        found = share_positions(facts, dim, scope.focus.code, scope.shared.gemeenten, scope.catalogue.rounding(indicator))
+        if found.empty:
+            continue
+        title, unit = SUBGROUP_TITLES[dim], SPLIT_UNITS.get(dim, "de jongeren met jeugdzorg")
+        texts = []
+        for r in found.to_dict("records"):
+            nl = _country_share(facts, dim, r["group"], r["period"])
+            up = r["direction"] == "hoger"
+            text = (f"{title}: het aandeel '{r['group']}' {'van' if dim == 'verwijzer' else 'onder'} {unit} is "
+                    f"{'hoog' if up else 'laag'} — bij de 10 % "
+                    f"gemeenten met het {'hoogste' if up else 'laagste'} aandeel ({fmt.pct(r['value'])} tegen "
+                    f"{fmt.pct(r['middle'])} bij de middelste gemeente"
+                    + (f"; {scope.country} {fmt.pct(nl)}" if nl is not None else "")
+                    + f"), in {parse_period(r['earlier']).label} en {parse_period(r['period']).label}.")
+            texts.append(text)
+            rows.append({"Indicator": f"{title}: {r['group']}", "Periode": parse_period(r["period"]).label,
+                         "Waarom het opvalt": text + " Een andere verdeling kan ook uit de bevolkingsopbouw komen — "
+                                                     "herkennen we het?"})
+            data.append({"indicator": f"{indicator}:{dim}:{r['group']}", "soort": "positie", "ref": GEMEENTEN,
+                         "period": r["period"], "earlier": r["earlier"], "value": r["value"],
+                         "ref_value": r["middle"], "direction": r["direction"], "region_code": scope.focus.code})
+        period = parse_period(found["period"].iloc[-1]).label
+        signals.append(Signal(BLOCK, title, "opvallend", period, " ".join(texts) + " Herkennen we het?", "opvallend",
+                              "vraag"))
+    return rows, signals, pd.DataFrame(data)
+
+
+def _country_share(facts: pd.DataFrame, dim: str, group: str, period: str) -> float | None:
+    """Nederland's share of ``group`` in ``period`` (percentage), or None."""
+    nl = facts[(facts["region_code"] == COUNTRY) & (facts["period"] == period) & (facts["period_type"] == "jaar")]
+    total = nl.loc[nl["group_dim"] == "totaal", "value"]
+    part = nl.loc[(nl["group_dim"] == dim) & (nl["group_value"] == group), "value"]
+    if total.empty or part.empty or not total.iloc[0]:
+        return None
+    return float(part.iloc[0] / total.iloc[0] * 100)
 
 
 MEMBER_INDICATORS = 4  # the first kerncijfers shown per member gemeente
