@@ -8,6 +8,8 @@ session; a run whose input is wrong stops before any notebook starts, so the tab
 from __future__ import annotations
 
 import shutil
+import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kompas_lib import cli
+from kompas_lib.core import fmt
+from kompas_lib.core.entry import MAX_DIGITS, NumberProblem, clean_text, format_number, parse_number, refused_kind
 from kompas_lib.core.errors import KompasError
 from kompas_lib.core.params import load_params
 from kompas_lib.sources import sjablonen
@@ -37,6 +41,40 @@ def _own(kind_key: str, file: str, content: str | bytes) -> dict:
 def _provider_rows(*rows: str) -> str:
     header = PROVIDERS.splitlines()[0]
     return "\n".join([header, *rows]) + "\n"
+
+
+ROW = "Zorg A;GM0344;2023;ambulant;100;60;5;5;5;10;20;50;40;80;60"
+
+
+def _row(**cells) -> str:
+    """ROW with some cells replaced (by column name)."""
+    names = PROVIDERS.splitlines()[0].split(";")
+    row = dict(zip(names, ROW.split(";")))
+    row.update(cells)
+    return ";".join(row[n] for n in names)
+
+
+def _many_providers(n: int) -> str:
+    """``n`` provider lines, the last one a copy of the first: one problem, found at the end."""
+    rows = [_row(aanbieder=f"Aanbieder {i}") for i in range(n - 1)]
+    return _provider_rows(*rows, rows[0])
+
+
+AMBITIE = """ambities:
+  - ambitie: We willen dat meer kinderen veilig opgroeien.
+    resultaten:
+      - id: R1
+        titel: Minder jeugdbescherming
+        soort: inhoudelijk
+        indicatoren:
+          - indicator: pct_jeugdbescherming
+            richting: lager
+            basis: {periode: "2021"}
+            doel: 0.9
+            doeljaar: 2027
+"""
+ACTIVITIES = ("activiteit;partner;type;resultaten;beleidstheorie;periode;bereik;trajecten;wachttijd_dagen;"
+              "doorlooptijd_dagen\n")
 
 
 # (id, argv after 'kompas', files in a fresh folder (name -> text/bytes), exit code, words in stderr)
@@ -129,6 +167,68 @@ CASES = [
      ["v.csv", "regel 2", "2025-02-30", "'bezig' is niet toegestaan"]),
     ("activiteiten-kolom-ontbreekt", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
      _own("lokale_gegevens.activiteiten", "act.csv", "naam;bereik\nBuurtsport;10\n"), 1, ["act.csv", "regel 1"]),
+    # --- issue 26, class 3: numbers as people type them ---
+    ("aanbieder-punt-tussen-duizendtallen", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", _provider_rows(_row(trajecten_beeindigd="1.500"))), 1,
+     ["a.csv", "regel 2: kolom 'trajecten_beeindigd': '1.500': een punt tussen de duizendtallen is dubbelzinnig",
+      "schrijf 1500, zonder punt"]),
+    ("aanbieder-inf-nan-e-notatie", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", _provider_rows(_row(trajecten_beeindigd="inf"), _row(zorgvorm="b", doel_gemeten="nan"),
+                                                        _row(zorgvorm="c", trajecten_beeindigd="1e400"))), 1,
+     ["regel 2: kolom 'trajecten_beeindigd': 'inf' is geen getal", "regel 3: kolom 'doel_gemeten': 'nan' is geen getal",
+      "regel 4: kolom 'trajecten_beeindigd': '1e400' is in e-notatie geschreven; schrijf het getal voluit"]),
+    ("activiteit-duizendtallen-in-decimalen", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("lokale_gegevens.activiteiten", "act.csv", ACTIVITIES + "Buurtsport;Club;preventie;;;2023;10;;2.500;\n"), 1,
+     ["act.csv", "regel 2: kolom 'wachttijd_dagen': '2.500'", "schrijf 2500, zonder punt, of 2,5 als de punt een "
+                                                             "decimaalpunt is"]),
+    ("params-doel-oneindig", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params(AMBITIE.replace("doel: 0.9", "doel: .inf")), 2,
+     ["regel 11, kolom 19: ambities.resultaten.indicatoren.doel: '.inf' is geen gewoon getal (het betekent oneindig)"]),
+    ("params-doel-nan", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params(AMBITIE.replace("doel: 0.9", "doel: .nan")), 2, ["'.nan' is geen gewoon getal (het betekent 'geen getal')"]),
+    ("params-doeljaar-99999", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params(AMBITIE.replace("doeljaar: 2027", "doeljaar: 99999")), 2,
+     ["regel 12, kolom 23: ambities.resultaten.indicatoren.doeljaar: doeljaar 99999 ligt buiten 2015–", "toegestaan: een jaar"]),
+    ("params-drempel-ja", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"], _params("privacy:\n  drempel: yes\n"), 2,
+     ["regel 2, kolom 12: privacy.drempel: 'yes' is geen geheel getal"]),
+    # --- class 4: characters you cannot see ---
+    ("aanbieder-onzichtbaar-teken", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", _provider_rows(ROW, _row(aanbieder="Zorg\u200bA"))), 1,
+     ["a.csv", "regel 3: kolom 'aanbieder': een onzichtbaar teken U+200B (zero width space) na 'Zorg'; haal het weg"]),
+    ("aanbieder-leesrichting-omgedraaid", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", _provider_rows(_row(aanbieder="\u202eA groZ"))), 1,
+     ["regel 2: kolom 'aanbieder': een onzichtbaar teken U+202E (right-to-left override; het verandert de leesrichting) "
+      "aan het begin"]),
+    ("aanbieders-verschillen-alleen-in-spaties", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", _provider_rows(ROW, _row(aanbieder="Zorg\u00a0 A "))), 1,
+     ["regel 3: kolommen aanbieder, gemeente_code, periode, zorgvorm: dezelfde combinatie als op regel 2"]),
+    ("activiteit-stuurtekens", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("lokale_gegevens.activiteiten", "act.csv", ACTIVITIES + "Buurt\x1b[31msport;Club\x07;preventie;;;2023;10;;;\n"),
+     1, ["act.csv", "regel 2: kolom 'activiteit': een onzichtbaar stuurteken U+001B (ESC) na 'Buurt'",
+         "regel 2: kolom 'partner': een onzichtbaar stuurteken U+0007 (BEL) na 'Club'"]),
+    ("params-onzichtbaar-teken", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params('gemeente: GM0344\nrapport:\n  titel: "Jeugd\u2067monitor"\n'), 2,
+     ["regel 3, kolom 10: rapport.titel: een onzichtbaar teken U+2067 (right-to-left isolate"]),
+    ("params-stuurteken", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _params("gemeente: GM0344\nnaam: Utrecht\x07\n"), 2, ["regel 2, kolom 14: hier staat een onzichtbaar stuurteken "
+                                                           "U+0007 (BEL)"]),
+    # --- class 5: a large own file is checked in seconds (it took minutes: a quadratic duplicate check) ---
+    ("aanbieders-30000-regels", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", _many_providers(30_000)), 1,
+     ["1 probleem gevonden", "regel 30001: kolommen aanbieder, gemeente_code, periode, zorgvorm: dezelfde combinatie "
+                             "als op regel 2"]),
+    # --- class 6: long and strange names for 'params new' ---
+    ("params-new-naam-met-regeleinde", ["params", "new", "GM0344", "--naam", "Utrecht\nStad"], {}, 2,
+     ["de naam bevat een regeleinde; geef de naam op één regel, bijvoorbeeld --naam \"Utrecht\""]),
+    ("params-new-naam-met-onzichtbaar-teken", ["params", "new", "GM0344", "--naam", "Utrecht\u200b"], {}, 2,
+     ["de naam bevat een onzichtbaar teken U+200B"]),
+    # --- class 8: a cell beyond the csv reader's limit (was: 'de aanhalingstekens kloppen niet') ---
+    ("eigen-bestand-cel-van-200-kB", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", _provider_rows(ROW, _row(zorgvorm="x" * 200_000))), 1,
+     ["a.csv", "regel 3: een cel is te lang (meer dan 131.072 tekens); een cel mag hoogstens 10.000 tekens bevatten"]),
+    ("eigen-bestand-cel-te-lang", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("aanbieders.bestand", "a.csv", _provider_rows(_row(aanbieder="Zorg " * 2_500))), 1,
+     ["a.csv", "regel 2: kolom 'aanbieder': de tekst is te lang (12.500 tekens); een cel mag hoogstens 10.000"]),
 ]
 
 
@@ -155,13 +255,19 @@ def test_bad_input_gives_one_clear_message(case, env, tmp_path, capsys):
         target = tmp_path / fname
         target.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
     argv = [a.replace("{", str(tmp_path) + "/").replace("}", "") if a.startswith("{") else a for a in argv]
+    t0 = time.perf_counter()
     exit_code = _exit_code(argv)
     err = capsys.readouterr().err
     assert exit_code == code, err
-    assert "Traceback" not in err
+    assert "Traceback" not in err and "Onverwachte fout" not in err
     for word in words:
         assert word in err, (word, err)
+    assert time.perf_counter() - t0 < 60, "a bad input is found before any notebook runs"
+    # nothing stale or half-written: no report, workbook or params file, no temporary file anywhere
     assert not list((env / "reports").rglob("rapport.html")), "a bad input made a report"
+    assert not list((env / "reports").rglob("tabellen.xlsx")), "a bad input left a workbook"
+    assert not list((env / "home").rglob("*.yml")), "a bad input wrote a params file"
+    assert not [p for d in (env, tmp_path) for p in d.rglob("*.tmp")], "a half-written file was left"
 
 
 def _exit_code(argv: list[str]) -> int:
@@ -174,6 +280,17 @@ def _exit_code(argv: list[str]) -> int:
 
 def test_there_are_at_least_40_cases():
     assert len(CASES) >= 40
+
+
+def test_params_new_keeps_a_long_or_strange_name_whole(env, tmp_path, monkeypatch, capsys):
+    """Issue 26, class 6: the starter file holds the whole name, quoted where YAML needs it, and loads."""
+    monkeypatch.setenv("KOMPAS_HOME", str(tmp_path))
+    (tmp_path / "params").mkdir()
+    for name in ("Gemeente " + "met een heel lange naam " * 40 + "einde", "ja: nee # geen commentaar", "'s-Gravenhage"):
+        assert cli.main(["params", "new", "GM0344", "--naam", name, "--force"]) == 0, capsys.readouterr().err
+        target = tmp_path / "params" / "GM0344.yml"
+        assert load_params(target, "GM0344").naam == name
+        assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_verbose_shows_the_traceback_for_developers(env, capsys):
@@ -261,6 +378,78 @@ def test_own_file_reader_accepts_or_refuses_any_bytes(tmp_path, data):
         sjablonen.load(f, "aanbieders", {"GM0344": "Utrecht"})
     except KompasError:
         pass
+
+
+# --- property-based: numbers and text as people type them (issue 26; core/entry.py) -------------------
+
+FINITE = st.floats(min_value=-1e14, max_value=1e14, allow_nan=False, allow_infinity=False)
+
+
+@given(FINITE)
+def test_a_number_written_as_the_templates_ask_reads_back_exactly(x):
+    assert parse_number(format_number(x)) == x
+
+
+@given(FINITE, st.integers(1, 4))
+def test_a_number_as_dutch_text_writes_it_reads_back(x, decimals):
+    """fmt.number writes '1.234,5' (thousands points and a decimal comma): unambiguous, so read."""
+    assert parse_number(fmt.number(x, decimals)) == float(f"{x:.{decimals}f}") + 0.0
+
+
+@given(st.integers(0, 999))
+def test_small_whole_numbers_read_back(n):
+    assert parse_number(fmt.number(n)) == n == parse_number(str(n), whole=True)
+
+
+@given(st.integers(1000, 10 ** MAX_DIGITS - 1), st.booleans())
+def test_thousands_points_without_a_decimal_comma_are_always_refused(n, whole):
+    text = fmt.number(n)  # '1.500', '12.250', '1.500.000'
+    with pytest.raises(NumberProblem, match=f"schrijf {n}, zonder punt"):
+        parse_number(text, whole)
+
+
+@given(st.one_of(st.sampled_from(["inf", "-inf", "Infinity", "nan", "NaN", "NA", "#N/B", "∞", "#DEEL/0!"]),
+                 st.floats(allow_nan=False).map(lambda x: f"{x:e}"),
+                 st.floats(allow_nan=False).map(lambda x: f"{x:E}".replace(".", ",")),
+                 st.integers(10 ** MAX_DIGITS, 10 ** 400).map(str)))
+def test_refused_forms_are_always_refused(text):
+    with pytest.raises(NumberProblem):
+        parse_number(text)
+
+
+@given(st.text(max_size=30))
+def test_any_text_is_a_finite_number_or_refused_in_words(text):
+    try:
+        x = parse_number(text)
+    except NumberProblem as exc:
+        assert str(exc) and "Traceback" not in str(exc)
+    else:
+        assert x == x and abs(x) < 10 ** (MAX_DIGITS + 1)
+
+
+SPECIAL = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad", "\u202a", "\u202b", "\u202c", "\u202d",
+           "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\x1b", "\x07", "\x00", "\x7f",
+           "\x85", "\u00a0", "\u202f", "\u2009", "\u3000", "\t", "\n", "\r", "\u2028", "e\u0301", "A\u030a", " ", "  "]
+TEXT = st.lists(st.one_of(st.characters(exclude_categories=("Cs",)), st.sampled_from(SPECIAL)), max_size=30).map("".join)
+
+
+@given(TEXT)
+def test_text_normalisation_is_idempotent_and_leaves_nothing_invisible(text):
+    cleaned, problem = clean_text(text)
+    assert clean_text(cleaned) == (cleaned, None)
+    assert not [ch for ch in cleaned if refused_kind(ch)]  # no control, zero-width or bidi character survives
+    assert not [ch for ch in cleaned if ch != " " and (ch.isspace() or unicodedata.category(ch) in ("Zs", "Zl", "Zp"))]
+    assert cleaned == cleaned.strip() and "  " not in cleaned and unicodedata.is_normalized("NFC", cleaned)
+    first = next((ch for ch in text if refused_kind(ch)), None)
+    assert (problem is None) == (first is None)
+    if first:
+        assert f"U+{ord(first):04X}" in problem
+
+
+@given(TEXT, st.sampled_from([c for c in SPECIAL if refused_kind(c[0])]))
+def test_two_names_that_differ_by_an_invisible_character_never_pass_as_one(text, invisible):
+    name = clean_text(text)[0] or "Zorg"
+    assert clean_text(name[:1] + invisible + name[1:])[1] is not None
 
 
 # --- what leaves the machine: hostile text from a user's files stays text ---------------------------

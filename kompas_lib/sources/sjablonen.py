@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from kompas_lib.core import fmt
-from kompas_lib.core.entry import NumberProblem, clean_text, parse_number
+from kompas_lib.core.entry import MAX_DIGITS, NumberProblem, clean_text, parse_number
 from kompas_lib.core.errors import DataError
 from kompas_lib.core.periods import parse_period
 
@@ -86,10 +86,11 @@ def validate(raw: pd.DataFrame, source: str, spec: Spec, known_codes: dict[str, 
     problems = _header_problems(list(raw.columns), source, spec, header_line)
     if any(c not in raw.columns for c in spec.names):
         return pd.DataFrame(columns=spec.names), problems
-    df = raw[spec.names].apply(lambda s: s.fillna("").astype(str))
+    texts = {}
     for col in spec.columns:
-        df[col.name], found = _clean_column(df[col.name], col, at)
+        texts[col.name], found = _clean_column(raw[col.name].fillna("").astype(str).tolist(), col, at)
         problems += found
+    df = pd.DataFrame(texts, index=raw.index, columns=spec.names)
     for col in spec.columns:
         typed, found = _typed_column(df[col.name], col, at, known_codes, known_indicators)
         problems += found
@@ -135,18 +136,25 @@ def _suggestions(values: pd.Series, allowed: list[str] | tuple[str, ...], cutoff
     return near | {v: [] for v in distinct[MAX_SUGGESTED:]}
 
 
-def _clean_column(values: pd.Series, col: Col, at: Callable[[int], str]) -> tuple[pd.Series, list[str]]:
+def _clean_column(values: list[str], col: Col, at: Callable[[int], str]) -> tuple[list[str], list[str]]:
     """The column's text normalised (:func:`~kompas_lib.core.entry.clean_text`: spaces, NFC, trimmed) and
-    one problem per cell that is too long or holds a refused character (control, invisible, bidi)."""
-    problems = []
-    for i in np.where(values.str.len() > MAX_CELL_CHARS)[0]:
-        problems.append(f"{at(i)}: kolom '{col.name}': de tekst is te lang ({fmt.count(len(values.to_numpy()[i]))} tekens); "
-                        f"een cel mag hoogstens {fmt.count(MAX_CELL_CHARS)} tekens bevatten")
-    cleaned = _unique_map(values, clean_text)
-    if any(problem for _, problem in cleaned.values()):
-        problems += [f"{at(i)}: kolom '{col.name}': {cleaned[v][1]}" for i, v in enumerate(values.tolist())
-                     if cleaned[v][1]]
-    return values.map({v: text for v, (text, _) in cleaned.items()}), problems
+    one problem per cell that is too long or holds a refused character (control, invisible, bidi); each
+    distinct text is judged once."""
+    judged: dict[str, tuple[str, str | None]] = {}
+    out, problems = [], []
+    for i, v in enumerate(values):
+        text, problem = judged.get(v) or judged.setdefault(v, _clean_cell(v))
+        out.append(text)
+        if problem:
+            problems.append(f"{at(i)}: kolom '{col.name}': {problem}")
+    return out, problems
+
+
+def _clean_cell(text: str) -> tuple[str, str | None]:
+    if len(text) > MAX_CELL_CHARS:
+        return clean_text(text)[0], (f"de tekst is te lang ({fmt.count(len(text))} tekens); een cel mag hoogstens "
+                                     f"{fmt.count(MAX_CELL_CHARS)} tekens bevatten")
+    return clean_text(text)
 
 
 def _typed_column(values: pd.Series, col: Col, at: Callable[[int], str], known_codes: dict[str, str] | None,
@@ -178,21 +186,24 @@ def _numbers(values: pd.Series, empty: pd.Series, col: Col, at: Callable[[int], 
     """A count or number column as numbers by the rule of :func:`~kompas_lib.core.entry.parse_number`
     (decimal comma; no thousands points without one, no e-notation, no inf or nan); a text that is no
     number, a negative number and for a count a fraction are problems."""
+    whole = col.kind == "count"
+    text = values.tolist()
+    num = np.full(len(text), np.nan)
+    parsed: dict[str, tuple[float, str | None]] = {}
     problems = []
-    plain = values.str.fullmatch(r"[0-9]{1,15}")  # the common case, read at once
-    num = pd.Series(np.nan, index=values.index)
-    num[plain] = values[plain].astype(float)
-    other = ~plain & ~empty
-    if other.any():
-        parsed = _unique_map(values[other], lambda v: _parse_or_problem(v, col.kind == "count"))
-        num[other] = values[other].map({v: x for v, (x, _) in parsed.items()}).astype(float)
-        if any(problem for _, problem in parsed.values()):
-            problems += [f"{at(i)}: kolom '{col.name}': {parsed[v][1]}" for i, v in enumerate(values.tolist())
-                         if v in parsed and parsed[v][1]]
+    for i, v in enumerate(text):
+        if not v:
+            continue
+        if v.isascii() and v.isdigit() and len(v) <= MAX_DIGITS:  # the common case
+            num[i] = float(v)
+            continue
+        num[i], problem = parsed.get(v) or parsed.setdefault(v, _parse_or_problem(v, whole))
+        if problem:
+            problems.append(f"{at(i)}: kolom '{col.name}': {problem}")
     negative = np.where(num < 0)[0]
-    fraction = np.where(num.notna() & (num % 1 != 0))[0] if col.kind == "count" else []
-    text = values.to_numpy() if len(negative) or len(fraction) else None
-    what = "een aantal" if col.kind == "count" else "de waarde"
+    fraction = np.where(~np.isnan(num) & (num % 1 != 0))[0] if whole else []
+    num = pd.Series(num, index=values.index)
+    what = "een aantal" if whole else "de waarde"
     problems += [f"{at(i)}: kolom '{col.name}': {text[i]} is negatief; {what} kan niet kleiner zijn dan 0"
                  for i in negative]
     problems += [f"{at(i)}: kolom '{col.name}': {text[i]} is geen geheel getal; een aantal heeft geen decimalen"
