@@ -21,7 +21,8 @@ runs of spaces become one, the text is trimmed, and letters are put in NFC form 
 an accent equals the é of one character). Refused, naming the character as U+XXXX, because they cannot
 be seen and would make two names that look the same differ (or show a name reversed): control
 characters (ESC, BEL, …), zero-width and other invisible format characters (U+200B–U+200D, U+2060,
-U+FEFF inside text, the soft hyphen U+00AD), and characters that change the reading direction
+U+FEFF inside text, the soft hyphen U+00AD; every character of category Cf, and the blank Hangul and
+Braille letters of :data:`INVISIBLE_LETTERS`), and characters that change the reading direction
 (U+200E, U+200F, U+061C, U+202A–U+202E, U+2066–U+2069).
 """
 
