@@ -67,10 +67,10 @@ nav.kompas-inhoud a { color: #0B4F8A; text-decoration: none; }
 .kompas-analist-uitleg { background: #FBF8F1; border: 2px solid #8A6D3B; padding: .6rem 1rem; margin: .5rem 0 1rem 0; }
 details.kompas-detail > summary { cursor: pointer; color: #0B4F8A; margin: .4rem 0; }
 @media print {
-  @page { size: A4; margin: 11mm 10mm; }
+  @page { size: A4; margin: 10mm 10mm; }
   :root { --jp-content-font-size0: 7.5pt; --jp-content-font-size1: 9pt; --jp-content-font-size2: 10.5pt;
           --jp-content-font-size3: 12pt; --jp-content-font-size4: 14pt; --jp-content-font-size5: 17pt;
-          --jp-content-line-height: 1.4; }
+          --jp-content-line-height: 1.35; }
   body { font-size: 9pt; }
   .jp-Cell { break-inside: auto; padding: 0; }
   /* nbconvert keeps every output on one page, which leaves half-empty pages before long tables */
@@ -81,7 +81,7 @@ details.kompas-detail > summary { cursor: pointer; color: #0B4F8A; margin: .4rem
   .kompas-voorblad { font-size: 9pt; }
   .kompas-voorblad h1 { font-size: 18pt; }
   nav.kompas-inhoud ol { line-height: 1.25; margin-top: .2rem; margin-bottom: .2rem; }
-  nav.kompas-inhoud > ol { columns: 2; }
+  nav.kompas-inhoud > ol { columns: 3; font-size: 8pt; }
   /* blocks follow each other without a forced page break (an empty block is one line) */
   h1, h2, h3, h4 { break-after: avoid; }
   img.kompas-figuur { break-inside: avoid; max-height: 66mm; max-width: 100%; width: auto; display: block; }
@@ -93,6 +93,7 @@ details.kompas-detail > summary { cursor: pointer; color: #0B4F8A; margin: .4rem
   .kompas-fictief { position: static; }
   details.kompas-detail::details-content { content-visibility: visible; display: block; }
   details.kompas-detail > summary { display: none; }
+  details.kompas-detail table.kompas { font-size: 6.5pt; }  /* reference tables: smaller, all there */
 }
 </style>
 """

@@ -66,7 +66,7 @@ def overgeslagen(scope: Scope, block: int) -> Section | None:
 
 # --- definitions and methods of the whole report ----------------------------------------------------
 
-POLARITY = {"neutraal": "neutraal (meer is niet vanzelf beter of slechter)", "hoger_beter": "hoger is beter",
+POLARITY = {"neutraal": "neutraal", "hoger_beter": "hoger is beter",
             "lager_beter": "lager is beter"}
 
 
@@ -75,7 +75,8 @@ def definities(scope: Scope) -> Section:
              "Richting": POLARITY[ind.polariteit]}
             for ind in scope.catalogue.indicators.values()]
     return Section("definities", "Definities", table=pd.DataFrame(rows), detail=True,
-                   caption="Definities uit de indicatorcatalogus van het werkboek.")
+                   caption=("Definities uit de indicatorcatalogus van het werkboek. Richting 'neutraal': meer of "
+                            "minder is niet vanzelf beter of slechter."))
 
 
 METHODS = [

@@ -146,8 +146,8 @@ def opvallend(scope: Scope) -> Section:
     data = pd.concat([pos.drop(columns=["z_least", "possible"]), split_data], ignore_index=True)
     return Section("opvallend", title, text=OPVALLEND_RULE, table=table, data=data, heading=3, signals=tuple(signals),
                    caption=("Vergeleken met alle gemeenten, de vergelijkbare gemeenten en Nederland, in de laatste twee "
-                            "jaren; een verdeling (leeftijd, huishouden, verwijzer) met het aandeel van elke groep bij "
-                            "alle gemeenten."))
+                            "jaren; een groep in een verdeling (leeftijd, huishouden, verwijzer) met haar aandeel bij "
+                            "alle gemeenten — een andere verdeling kan ook uit de bevolkingsopbouw komen."))
 
 
 SPLIT_UNITS = {"verwijzer": "de trajecten"}  # otherwise: de jongeren met jeugdzorg
@@ -181,8 +181,7 @@ def _split_positions(scope: Scope) -> tuple[list[dict], list[Signal], pd.DataFra
                     + f"), in {parse_period(r['earlier']).label} en {parse_period(r['period']).label}.")
             texts.append(text)
             rows.append({"Indicator": f"{title}: {r['group']}", "Periode": parse_period(r["period"]).label,
-                         "Waarom het opvalt": text + " Een andere verdeling kan ook uit de bevolkingsopbouw komen — "
-                                                     "herkennen we het?"})
+                         "Waarom het opvalt": text})
             data.append({"indicator": f"{indicator}:{dim}:{r['group']}", "soort": "positie", "ref": GEMEENTEN,
                          "period": r["period"], "earlier": r["earlier"], "value": r["value"],
                          "ref_value": r["middle"], "direction": r["direction"], "region_code": scope.focus.code})
