@@ -169,7 +169,6 @@ def _split_positions(scope: Scope) -> tuple[list[dict], list[Signal], pd.DataFra
         if found.empty:
             continue
         title, unit = SUBGROUP_TITLES[dim], SPLIT_UNITS.get(dim, "de jongeren met jeugdzorg")
-        texts = []
         for r in found.to_dict("records"):
             nl = _country_share(facts, dim, r["group"], r["period"])
             up = r["direction"] == "hoger"
@@ -179,15 +178,19 @@ def _split_positions(scope: Scope) -> tuple[list[dict], list[Signal], pd.DataFra
                     f"{fmt.pct(r['middle'])} bij de middelste gemeente"
                     + (f"; {scope.country} {fmt.pct(nl)}" if nl is not None else "")
                     + f"), in {parse_period(r['earlier']).label} en {parse_period(r['period']).label}.")
-            texts.append(text)
             rows.append({"Indicator": f"{title}: {r['group']}", "Periode": parse_period(r["period"]).label,
                          "Waarom het opvalt": text})
             data.append({"indicator": f"{indicator}:{dim}:{r['group']}", "soort": "positie", "ref": GEMEENTEN,
                          "period": r["period"], "earlier": r["earlier"], "value": r["value"],
                          "ref_value": r["middle"], "direction": r["direction"], "region_code": scope.focus.code})
-        period = parse_period(found["period"].iloc[-1]).label
-        signals.append(Signal(BLOCK, title, "opvallend", period, " ".join(texts) + " Herkennen we het?", "opvallend",
-                              "vraag"))
+        last = found.iloc[-1]
+        short = "; ".join(f"'{r['group']}' {'hoog' if r['direction'] == 'hoger' else 'laag'} ({fmt.pct(r['value'])} "
+                          f"tegen {fmt.pct(r['middle'])})" for r in found.to_dict("records"))
+        signals.append(Signal(BLOCK, title, "opvallend", parse_period(last["period"]).label,
+                              f"{title}, aandeel tegen dat bij de middelste gemeente: {short}, in "
+                              f"{parse_period(last['earlier']).label} en "
+                              f"{parse_period(last['period']).label}. Een andere verdeling kan ook uit de "
+                              "bevolkingsopbouw komen — herkennen we het?", "opvallend", "vraag"))
     return rows, signals, pd.DataFrame(data)
 
 
