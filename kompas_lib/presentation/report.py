@@ -82,6 +82,8 @@ details.kompas-detail > summary { cursor: pointer; color: #0B4F8A; margin: .4rem
   .kompas-voorblad h1 { font-size: 18pt; }
   nav.kompas-inhoud ol { line-height: 1.25; margin-top: .2rem; margin-bottom: .2rem; }
   nav.kompas-inhoud > ol { columns: 3; font-size: 8pt; }
+  nav.kompas-inhoud > ol > li > a { font-size: 8.5pt; }
+  nav.kompas-inhoud ol ol { font-size: 8pt; }
   /* blocks follow each other without a forced page break (an empty block is one line) */
   h1, h2, h3, h4 { break-after: avoid; }
   img.kompas-figuur { break-inside: avoid; max-height: 66mm; max-width: 100%; width: auto; display: block; }
