@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import re
 import sys
 import traceback
@@ -28,9 +27,12 @@ DEFAULT_GEMEENTE = "GM0344"
 
 
 def default_gemeente() -> str:
-    """Utrecht for real CBS data; the first Demoland gemeente when the prepared data are the demo."""
+    """Utrecht for real CBS data; the first Demoland gemeente when the prepared data are the demo (and
+    no CBS folder is set: with KOMPAS_CBS_DIR the run prepares that)."""
     from kompas_lib.core.prepare_info import PrepareInfo
 
+    if paths.snapshot_dir_from_env():
+        return DEFAULT_GEMEENTE
     try:
         if PrepareInfo.read(paths.processed_dir()).fictitious:
             return DEMO_GEMEENTE
@@ -40,10 +42,14 @@ def default_gemeente() -> str:
 
 
 def _prepare(args) -> int:
-    from kompas_lib.prepare.facts import prepare
     from kompas_lib.sources import choose_source
 
-    source = choose_source(args.bron)
+    return _prepare_from(choose_source(args.bron))
+
+
+def _prepare_from(source) -> int:
+    from kompas_lib.prepare.facts import prepare
+
     result = prepare(source)
     rep = result.report
     print(f"Bron: {source.kind} ({source.root})" + ("  — FICTIEVE GEGEVENS" if source.fictitious else ""))
@@ -63,24 +69,63 @@ def _prepare(args) -> int:
 
 
 def _ensure_prepared(bron: str) -> None:
-    if not (paths.processed_dir() / "facts.parquet").is_file():
-        _prepare(argparse.Namespace(bron=bron))
+    """Prepared data made from the source this run asks for (``--bron``, ``KOMPAS_CBS_DIR``): prepare
+    (again) when nothing is prepared, the raw files changed or another source is asked for; stop with
+    a message when the source asked for cannot be used (kompas_lib/pipeline/provenance.py)."""
+    from kompas_lib.pipeline.provenance import plan
+
+    todo = plan(bron)
+    if todo.reason:
+        print(todo.reason)
+    if todo.source is not None:
+        _prepare_from(todo.source)
+
+
+def _check_run_options(args) -> str | None:
+    """The run's options checked before anything is prepared or made: a Dutch message, or None."""
+    from kompas_lib.pipeline.batch import JOBS_PER_CPU, cpus, max_jobs
+
+    if args.jobs is not None and args.jobs < 1:
+        return "Fout in de opdracht: --jobs moet 1 of meer zijn (het aantal rapporten dat tegelijk wordt gemaakt)."
+    if args.jobs is not None and args.jobs > max_jobs():
+        return (f"Fout in de opdracht: --jobs {args.jobs} is te veel: deze computer heeft {cpus()} processorkern"
+                f"{'en' if cpus() != 1 else ''}, dus hoogstens {max_jobs()} rapporten tegelijk ({JOBS_PER_CPU} per "
+                "kern). Elk rekenproces houdt de gegevens in het geheugen (met de echte CBS-gegevens ongeveer "
+                "1,5 GB); meer processen dan kernen maken het niet sneller. Laat --jobs weg voor het aantal kernen.")
+    if args.scheduler and args.executor == "lokaal":
+        return ("Fout in de opdracht: --scheduler hoort bij --executor dask; laat --executor lokaal weg om het "
+                "Dask-cluster te gebruiken, of laat --scheduler weg om op deze computer te rekenen.")
+    if args.scheduler:
+        args.executor = "dask"  # an address means the cluster
+        from kompas_lib.pipeline.cluster import check_address
+
+        check_address(args.scheduler)
+    if args.executor == "dask" and not args.scheduler:
+        return ("Fout in de opdracht: geef bij --executor dask ook het adres van de scheduler, bv. "
+                "--scheduler tcp://host:8786.")
+    args.executor = args.executor or "lokaal"
+    return None
 
 
 def _run(args) -> int:
     import time
 
+    from kompas_lib.core.prepare_info import PrepareInfo
     from kompas_lib.pipeline.batch import (
+        cpus,
         resolve_codes,
         run_many,
         select_codes,
         summary,
     )
+    from kompas_lib.pipeline.provenance import data_line
 
-    _ensure_prepared(args.bron)
-    if args.jobs is not None and args.jobs < 1:
-        print("--jobs moet 1 of meer zijn (het aantal rapporten dat tegelijk wordt gemaakt).", file=sys.stderr)
+    problem = _check_run_options(args)
+    if problem:
+        print(problem, file=sys.stderr)
         return 2
+    _ensure_prepared(args.bron)
+    print(data_line(PrepareInfo.read(paths.processed_dir())))
     if args.gemeente:
         codes = resolve_codes(args.gemeente)
     else:
@@ -90,12 +135,8 @@ def _run(args) -> int:
 
         for code in codes:
             load_params(Path(args.params), code)
-    jobs = args.jobs or min(os.cpu_count() or 1, len(codes))
+    jobs = args.jobs or min(cpus(), len(codes))
     t0 = time.perf_counter()
-    if args.executor == "dask" and not args.scheduler:
-        print("Geef bij --executor dask ook het adres van de scheduler, bv. --scheduler tcp://host:8786.",
-              file=sys.stderr)
-        return 2
     results = run_many(codes, Path(args.params) if args.params else None, jobs=jobs, force=args.opnieuw,
                        timeout=args.timeout, executor=args.executor, scheduler=args.scheduler,
                        analyst=args.voor_analist)
@@ -173,12 +214,18 @@ def _demo(args) -> int:
 
 
 def _handout(args) -> int:
-    from kompas_lib.presentation.handout import make_handout
+    from kompas_lib.presentation.handout import make_handout, read_notebook
 
     notebooks = [Path(n) for n in args.notebooks] or sorted((paths.notebooks_dir() / "training").glob("*.ipynb"))
+    folders = [str(n) for n in notebooks if n.is_dir()]
+    if folders:
+        raise KompasError(f"{', '.join(folders)}: dat is een map, geen notebook. Geef de notebooks zelf, bv. "
+                          f"{', '.join(str(Path(f) / '*.ipynb') for f in folders)}.")
     missing = [str(n) for n in notebooks if not n.is_file()]
     if missing or not notebooks:
         raise KompasError(f"Notebook niet gevonden: {', '.join(missing) or 'geen trainingsnotebooks'}.")
+    for n in notebooks:  # every file checked before the first hand-out is made
+        read_notebook(n)
     out_dir = paths.reports_dir() / "hand-outs"
     for n in notebooks:
         print(f"hand-out gemaakt: {make_handout(n, out_dir, timeout=args.timeout)}")
@@ -202,14 +249,17 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--alle", action="store_true", help="elke gemeente van het laatste jaar")
     which.add_argument("--regio", help="de gemeenten van een jeugdregio en de regio zelf, bv. JZ19")
     which.add_argument("--provincie", help="de gemeenten van een provincie en de provincie zelf, bv. PV26")
-    sr.add_argument("--jobs", "-j", type=int, help="rapporten tegelijk (standaard: het aantal processorkernen)")
-    sr.add_argument("--executor", choices=["lokaal", "dask"], default="lokaal",
-                    help="lokaal: werkprocessen op deze machine; dask: taken naar een Dask-cluster (zie --scheduler)")
-    sr.add_argument("--scheduler", help="adres van de Dask-scheduler, bv. tcp://host:8786 (bij --executor dask)")
+    sr.add_argument("--jobs", "-j", type=int,
+                    help="rapporten tegelijk (standaard: het aantal processorkernen; hoogstens 4 per kern)")
+    sr.add_argument("--executor", choices=["lokaal", "dask"],
+                    help="lokaal (standaard): werkprocessen op deze machine; dask: taken naar een Dask-cluster "
+                         "(zie --scheduler)")
+    sr.add_argument("--scheduler", help="adres van de Dask-scheduler, bv. tcp://host:8786 (dan rekent het Dask-cluster)")
     sr.add_argument("--opnieuw", action="store_true", help="ook rapporten maken waarvan niets veranderd is")
     sr.add_argument("--voor-analist", action="store_true",
                     help="ook rapport-voor-analist.html maken: het rapport met de aanwijzingen voor eigen bestanden")
-    sr.add_argument("--timeout", type=float, default=600, help="seconden per notebookcel voordat die gemeente mislukt")
+    sr.add_argument("--timeout", type=seconds, default=600,
+                    help=f"seconden per notebookcel voordat die gemeente mislukt (meer dan 0, hoogstens {MAX_TIMEOUT})")
     sr.add_argument("--params", help="params-bestand (standaard params/<code>.yml als dat bestaat)")
     sr.add_argument("--bron", **bron)
     sr.set_defaults(func=_run)
@@ -232,12 +282,34 @@ def build_parser() -> argparse.ArgumentParser:
 
     sh = sub.add_parser("hand-out", help="trainingsnotebooks als HTML-hand-out (ook zonder internet te lezen)")
     sh.add_argument("notebooks", nargs="*", help="notebooks (standaard: alle in notebooks/training)")
-    sh.add_argument("--timeout", type=float, default=600, help="seconden per notebookcel")
+    sh.add_argument("--timeout", type=seconds, default=600,
+                    help=f"seconden per notebookcel (meer dan 0, hoogstens {MAX_TIMEOUT})")
     sh.set_defaults(func=_handout)
 
     sd = sub.add_parser("demo", help="fictieve gegevens (Demoland) maken")
     sd.set_defaults(func=_demo)
     return p
+
+
+MAX_TIMEOUT = 86_400  # seconds: one notebook cell may take at most a day
+
+
+def seconds(text: str) -> float:
+    """``--timeout``: seconds per notebook cell, more than 0 and at most :data:`MAX_TIMEOUT` (a comma as
+    decimal sign is fine); argparse turns a refusal into 'Fout in de opdracht: --timeout: …'."""
+    import math
+
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is geen getal") from None
+    if math.isnan(value):
+        raise argparse.ArgumentTypeError(f"'{text}' is geen getal; geef het aantal seconden, bv. 600")
+    if not 0 < value <= MAX_TIMEOUT:
+        raise argparse.ArgumentTypeError(
+            f"{text} kan niet: geef het aantal seconden dat één notebookcel mag duren, meer dan 0 en hoogstens "
+            f"{MAX_TIMEOUT} (een dag); standaard 600")
+    return value
 
 
 ARGPARSE_DUTCH = [  # argparse's own messages, as a policy analyst reads them
@@ -250,6 +322,7 @@ ARGPARSE_DUTCH = [  # argparse's own messages, as a policy analyst reads them
     (r"argument (\S+): expected at least one argument", r"\1: daarna hoort minstens één code"),
     (r"argument (\S+): not allowed with argument (\S+)", r"\1 en \2 gaan niet samen; kies er één"),
     (r"unrecognized arguments: (.*)", r"onbekende onderdelen: \1"),
+    (r"^argument (\S+): ", r"\1: "),  # the Dutch message of a type check (--timeout)
 ]
 
 

@@ -243,6 +243,7 @@ def test_a_killed_batch_continues_where_it_stopped(demo_processed, tmp_path):
     reports = tmp_path / "reports"
     env = {**os.environ, "KOMPAS_PROCESSED_DIR": str(demo_processed), "KOMPAS_REPORTS_DIR": str(reports),
            "KOMPAS_NOTEBOOKS_DIR": str(_probe_notebooks(tmp_path / "notebooks"))}
+    env.pop("KOMPAS_CBS_DIR", None)  # the demo is prepared; with a CBS folder set, the run would prepare that
     cmd = [sys.executable, "-m", "kompas_lib.cli", "run", "-g", "GM9004", "GM9005", "--jobs", "1"]
     proc = subprocess.Popen(cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)

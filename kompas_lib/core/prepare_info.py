@@ -2,11 +2,14 @@
 
 ``prepare`` writes it; everything that needs to know the source of the facts (fictitious or not,
 which tables, their CBS dates, the demo folder with Demoland's own files) reads this value instead
-of digging in the JSON.
+of digging in the JSON. It records exactly what the facts were made from: the kind of source, its
+folder and a fingerprint of the raw files in it (:func:`raw_fingerprint`), so a run can tell whether
+the prepared data are still the data it is asked to use (:mod:`kompas_lib.pipeline.provenance`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,16 +22,58 @@ SOURCE_KINDS = {"snapshot": "CBS StatLine (offline kopie)", "live": "CBS StatLin
                 "demo": "fictieve gegevens (Demoland)"}
 
 
+def _json_modified(f: Path) -> str:
+    """The 'modified' date a table's JSON description holds (CBS's own date), '' without one."""
+    try:
+        meta = json.loads(f.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "?"
+    return str(meta.get("modified") or meta.get("Modified") or "") if isinstance(meta, dict) else ""
+
+
+def raw_fingerprint(root: Path) -> str:
+    """A fingerprint of the raw files in a source folder: the name, size and modification time of
+    every file in it and one level down (``<root>/<TABLEID>/<TABLEID>.csv``, the tables' JSON
+    descriptions, a demo's own files and ``herindelingen.csv``), with the 'modified' date CBS put
+    in each JSON, hashed. It reads no table, so it takes milliseconds for a 60 MB snapshot; a table
+    fetched again, a file copied over another or another folder gives another fingerprint. Hidden
+    files (temporary files of a download) do not count. '' when ``root`` is not a folder."""
+    root = Path(root)
+    if not root.is_dir():
+        return ""
+    h = hashlib.sha256()
+    for f in sorted([*root.glob("*"), *root.glob("*/*")]):
+        rel = f.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        if not f.is_file():
+            continue
+        line = f"{rel.as_posix()}\t{st.st_size}\t{st.st_mtime_ns}"
+        if f.suffix.lower() == ".json" and st.st_size < 10_000_000:
+            line += "\t" + _json_modified(f)
+        h.update(line.encode("utf-8", "surrogateescape") + b"\n")
+    return h.hexdigest()[:16]
+
+
 @dataclass(frozen=True)
 class SourceInfo:
     kind: str = ""  # snapshot | live | demo
     root: str = ""  # the folder the raw tables were read from
     fictitious: bool = False
+    fingerprint: str = ""  # raw_fingerprint(root) when the tables were read; '' for data prepared before it existed
 
     @property
     def label(self) -> str:
         """The source in words for the report: 'CBS StatLine (offline kopie)', 'fictieve gegevens (Demoland)'."""
         return SOURCE_KINDS.get(self.kind, self.kind or "onbekend")
+
+    @property
+    def folder_name(self) -> str:
+        return Path(self.root).name if self.root else ""
 
 
 def _frozen(d: Mapping | None) -> dict:
@@ -49,6 +94,7 @@ class PrepareInfo:
     indicators_skipped: tuple[Mapping[str, Any], ...] = ()
     n_facts: int = 0
     seconds: float = 0.0
+    prepared_at: str = ""  # local time the preparation finished, 'YYYY-MM-DD HH:MM:SS'
 
     @property
     def fictitious(self) -> bool:
@@ -67,10 +113,22 @@ class PrepareInfo:
         dates = sorted(str(m.get("modified"))[:10] for m in self.table_metadata.values() if m.get("modified"))
         return (dates[0], dates[-1]) if dates else None
 
+    def describe(self) -> str:
+        """What the data are, for a message: 'CBS StatLine (offline kopie) uit /data/cbs (voorbereid op
+        2026-12-03 om 14:05)'."""
+        where = f" uit {self.source.root}" if self.source.root else ""
+        when = ""
+        if self.prepared_at:
+            day, _, clock = self.prepared_at.partition(" ")
+            when = f" (voorbereid op {day}" + (f" om {clock[:5]}" if clock else "") + ")"
+        return f"{self.source.label}{where}{when}"
+
     def to_json(self) -> dict:
         """The JSON form written to ``prepare.json`` (Dutch key ``fictief`` kept for existing folders)."""
         return {
-            "source": {"kind": self.source.kind, "root": self.source.root, "fictief": self.source.fictitious},
+            "source": {"kind": self.source.kind, "root": self.source.root, "fictief": self.source.fictitious,
+                       "fingerprint": self.source.fingerprint},
+            "prepared_at": self.prepared_at,
             "gebieden_tables": list(self.gebieden_tables),
             "tables_used": list(self.tables_used),
             "tables_absent": list(self.tables_absent),
@@ -86,7 +144,9 @@ class PrepareInfo:
     def from_json(cls, d: Mapping[str, Any]) -> "PrepareInfo":
         src = d.get("source") or {}
         return cls(
-            source=SourceInfo(str(src.get("kind") or ""), str(src.get("root") or ""), bool(src.get("fictief"))),
+            source=SourceInfo(str(src.get("kind") or ""), str(src.get("root") or ""), bool(src.get("fictief")),
+                              str(src.get("fingerprint") or "")),
+            prepared_at=str(d.get("prepared_at") or ""),
             tables_used=tuple(d.get("tables_used") or ()),
             tables_absent=tuple(d.get("tables_absent") or ()),
             gebieden_tables=tuple(d.get("gebieden_tables") or ()),
@@ -111,4 +171,4 @@ class PrepareInfo:
             raise DataError(f"{f} is beschadigd ({e}). Bereid de gegevens opnieuw voor met 'kompas prepare'.") from None
 
 
-__all__ = ["PrepareInfo", "SourceInfo", "SOURCE_KINDS", "FILE"]
+__all__ = ["PrepareInfo", "SourceInfo", "SOURCE_KINDS", "FILE", "raw_fingerprint"]

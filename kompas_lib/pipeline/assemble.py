@@ -27,6 +27,18 @@ def _strip_for_sharing(nb) -> None:
     nb.cells = keep
 
 
+def source_words(info: PrepareInfo) -> str:
+    """Which data a report was made from, for its front page: the kind of source, the folder's name
+    (not its whole path) and the first characters of the fingerprint of its raw files, e.g.
+    'CBS StatLine (offline kopie), map cbs, gegevenskenmerk 50f2494a'."""
+    parts = [info.source.label]
+    if info.source.folder_name:
+        parts.append(f"map {info.source.folder_name}")
+    if info.source.fingerprint:
+        parts.append(f"gegevenskenmerk {info.source.fingerprint[:8]}")
+    return ", ".join(parts)
+
+
 def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_folder: Path | None = None) -> FrontPage:
     """The front page's facts: title, region, date, data source and its status."""
     from datetime import date
@@ -42,7 +54,7 @@ def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_fo
         notes.append("Een deel van de cijfers is voorlopig; CBS kan ze later nog aanpassen.")
     agenda = load_agenda(report_folder) if report_folder else FrontAgenda()
     return FrontPage(params.rapport.titel or f"Kwaliteitskompas jeugd — {name}", name, code, fmt_date(date.today()),
-                     info.source.label, params.rapport.organisatie, notes, agenda.items, agenda.rule,
+                     source_words(info), params.rapport.organisatie, notes, agenda.items, agenda.rule,
                      agenda.going_well, agenda.missing)
 
 

@@ -1,10 +1,19 @@
 """Many reports: which codes a selection means, the reports made in worker processes (or on a Dask
 cluster), reports whose inputs did not change skipped, and the batch's index page and summary line.
-A failing gemeente never stops the others."""
+A failing gemeente never stops the others, and neither does a worker process that dies: only the
+gemeente it was making is tried again, in a new worker, and fails when its worker dies a second time.
+
+How many worker processes: never more than the gemeenten still to make, and never more than
+:data:`JOBS_PER_CPU` per processor core (each holds a Jupyter kernel with the fact table in memory;
+more processes than cores make nothing faster). The command refuses more up front."""
 
 from __future__ import annotations
 
+import os
+import signal
 import time
+from collections import Counter, deque
+from dataclasses import dataclass
 from pathlib import Path
 
 from kompas_lib.core import paths
@@ -47,6 +56,22 @@ def select_codes(*, alle: bool = False, regio: str | None = None, provincie: str
     return [*members, code]
 
 
+JOBS_PER_CPU = 4  # at most this many worker processes per processor core
+
+
+def cpus() -> int:
+    """The processor cores this process may use (its affinity mask; a container's limit)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def max_jobs() -> int:
+    """The most worker processes a batch may start on this machine."""
+    return JOBS_PER_CPU * cpus()
+
+
 def run_many(codes: list[str], params_file: Path | None = None, *, processed: Path | None = None,
              out_root: Path | None = None, progress: bool = True, jobs: int = 1, force: bool = True,
              timeout: float | None = None, executor: str = "lokaal", scheduler=None,
@@ -75,8 +100,8 @@ def run_many(codes: list[str], params_file: Path | None = None, *, processed: Pa
     else:
         finished = _in_processes(todo, params_file, kwargs, jobs)
     for code, result in finished:
-        if not isinstance(result, RunResult):  # a worker that died: this code failed, the rest goes on
-            result = RunResult(code, False, None, f"het rekenproces stopte onverwacht ({result})")
+        if not isinstance(result, RunResult):  # a lost task: this code failed, the rest goes on
+            result = RunResult(code, False, None, _lost_message(result))
         results[code] = result
         bar.set_postfix_str(code)
         bar.update()
@@ -87,17 +112,141 @@ def run_many(codes: list[str], params_file: Path | None = None, *, processed: Pa
     return ordered
 
 
-def _in_processes(codes: list[str], params_file: Path | None, kwargs: dict, jobs: int):
-    """(code, RunResult or exception) as worker processes finish them."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+def _lost_message(exc) -> str:
+    """The reason of a code whose task was lost (a dead worker, a cluster without workers), in Dutch."""
+    from kompas_lib.pipeline.cluster import LostWorker, NoWorkers
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(run_one, code, params_file, **kwargs): code for code in codes}
-        for fut in as_completed(futures):
+    if isinstance(exc, (LostWorker, NoWorkers, WorkerDied)):
+        return str(exc)
+    return f"het rekenproces stopte onverwacht ({type(exc).__name__}); draai de opdracht opnieuw voor deze gemeente"
+
+
+class WorkerDied(Exception):
+    """The worker process making this code died twice."""
+
+
+def _work(conn, params_file: Path | None, kwargs: dict) -> None:
+    """A worker process: make the report of each code it is sent, send back its RunResult; stop at None."""
+    try:
+        while True:
+            code = conn.recv()
+            if code is None:
+                return
+            conn.send(run_one(code, params_file, **kwargs))
+    except (KeyboardInterrupt, EOFError, BrokenPipeError):  # Ctrl-C, or the batch itself is gone
+        import logging
+
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)  # the interrupted cell's task, in English
+        return
+
+
+@dataclass
+class _Worker:
+    process: object
+    conn: object
+    code: str | None = None  # what it is making now
+
+
+def _start_worker(params_file: Path | None, kwargs: dict) -> _Worker:
+    import multiprocessing as mp
+
+    ours, theirs = mp.Pipe()
+    process = mp.Process(target=_work, args=(theirs, params_file, kwargs), name="kompas-rapport")
+    process.start()
+    theirs.close()  # the worker has it; our copy would keep the pipe open after the worker died
+    return _Worker(process, ours)
+
+
+def _death(process) -> str:
+    """How a worker process ended, in words."""
+    code = process.exitcode
+    if code is not None and code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = str(-code)
+        if -code == signal.SIGKILL:
+            return f"van buitenaf gestopt met signaal {name}, bijvoorbeeld omdat het geheugen op was"
+        return f"gestopt door signaal {name}"
+    return f"gestopt met code {code}"
+
+
+def _in_processes(codes: list[str], params_file: Path | None, kwargs: dict, jobs: int):
+    """(code, RunResult or WorkerDied) as worker processes finish them. At most ``jobs`` processes,
+    never more than there are codes. A worker that dies fails nothing at once: its code is queued
+    again and a new worker is started; only a code whose worker died twice fails."""
+    from multiprocessing.connection import wait
+
+    queue = deque(codes)
+    deaths: Counter = Counter()
+    everyone: list[_Worker] = []
+    idle = [_replacement(everyone, params_file, kwargs) for _ in range(min(jobs, len(queue)))]
+    busy: dict = {}  # connection -> worker
+    try:
+        while queue or busy:
+            while queue and idle:
+                worker = idle.pop()
+                worker.code = queue.popleft()
+                try:
+                    worker.conn.send(worker.code)
+                    busy[worker.conn] = worker
+                except OSError:  # died while idle: the code waits for the next worker
+                    queue.appendleft(worker.code)
+                    worker.code = None
+                    if len(everyone) > 2 * len(codes) + jobs:  # workers that cannot even start
+                        raise KompasError("De rekenprocessen voor de rapporten stoppen meteen na het starten; "
+                                          "kijk of er genoeg geheugen is en draai de opdracht opnieuw met -v.")
+                    idle.append(_replacement(everyone, params_file, kwargs))
+            if not busy:
+                continue
+            ready = wait([*busy, *(w.process.sentinel for w in busy.values())])
+            finished = {w.conn for w in busy.values() if w.conn in ready or w.process.sentinel in ready}
+            for conn in finished:
+                worker = busy.pop(conn)
+                try:
+                    result = conn.recv() if conn.poll() else None
+                except (EOFError, OSError):
+                    result = None
+                if result is None:  # the worker died with this code
+                    worker.process.join(timeout=5)
+                    deaths[worker.code] += 1
+                    if deaths[worker.code] >= 2:
+                        yield worker.code, WorkerDied(
+                            f"het rekenproces dat dit rapport maakte, stopte twee keer onverwacht "
+                            f"({_death(worker.process)}); de andere gemeenten gaan door. Draai de opdracht opnieuw "
+                            "voor deze gemeente; stopt het weer, kijk dan of er genoeg geheugen is.")
+                    else:
+                        queue.append(worker.code)
+                    if queue and len(busy) + len(idle) < min(jobs, len(queue) + len(busy)):
+                        idle.append(_replacement(everyone, params_file, kwargs))
+                    continue
+                yield worker.code, result
+                worker.code = None
+                idle.append(worker)
+    finally:
+        _stop(everyone)
+
+
+def _replacement(everyone: list, params_file: Path | None, kwargs: dict) -> _Worker:
+    worker = _start_worker(params_file, kwargs)
+    everyone.append(worker)
+    return worker
+
+
+def _stop(workers: list) -> None:
+    """Ask every worker to stop (its kernel is shut down as it ends); end those that do not."""
+    for w in workers:
+        if w.process.is_alive():
             try:
-                yield futures[fut], fut.result()
-            except Exception as exc:  # noqa: BLE001 - BrokenProcessPool and the like
-                yield futures[fut], exc
+                w.conn.send(None)
+            except (BrokenPipeError, OSError):
+                pass
+    for w in workers:
+        w.process.join(timeout=30 if w.code is None else 5)
+        if w.process.is_alive():
+            w.process.terminate()
+            w.process.join(timeout=5)
+        w.conn.close()
 
 
 def unchanged(codes: list[str], params_file: Path | None) -> dict[str, RunResult]:

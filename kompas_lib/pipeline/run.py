@@ -81,11 +81,34 @@ def library_version() -> str:
     return _hash_files(files)
 
 
+def _stamps(paths_: list[Path]) -> str:
+    """A hash of the size and modification time of each file (not its content: the fact table is large)."""
+    h = hashlib.sha256()
+    for p in paths_:
+        try:
+            st = p.stat()
+            h.update(f"{p.name}\t{st.st_size}\t{st.st_mtime_ns}\n".encode())
+        except OSError:
+            h.update(f"{p.name}\t-\n".encode())
+    return h.hexdigest()
+
+
+def data_record(info: PrepareInfo) -> dict:
+    """What the prepared data were made from, as the report's record keeps it (readable)."""
+    return {"bron": info.source.kind, "map": info.source.root, "kenmerk": info.source.fingerprint,
+            "voorbereid": info.prepared_at}
+
+
 def fingerprint(code: str, params_file: Path | None, params, info_path: Path, demo: Path | None) -> dict:
-    """Everything a report depends on: the prepared facts (their prepare.json), the params (and the
-    defaults), the gemeente's own files, the notebooks and the library."""
+    """Everything a report depends on: the prepared data (their prepare.json, with the source, its
+    folder and the fingerprint of its raw files, and the size and time of the fact and region tables,
+    so a new preparation always counts as a change), the params (and the defaults), the gemeente's own
+    files, the notebooks and the library."""
     own = [p for p in own_paths(params, params_file, demo).values() if p is not None]
-    return {"code": code, "facts": _hash_files([info_path]),
+    processed = Path(info_path).parent
+    info = PrepareInfo.read(processed)
+    return {"code": code, "data": data_record(info),
+            "facts": _hash_files([info_path]) + _stamps([processed / "facts.parquet", processed / "regions.parquet"]),
             "params": _hash_files([p for p in (params_file, paths.params_dir() / "default.yml") if p]),
             "own_files": _hash_files(own), "notebooks": _hash_files(notebooks()), "library": library_version()}
 
@@ -184,10 +207,10 @@ def _job(code: str, params_file: Path | None) -> _Job:
     info = PrepareInfo.read(processed)
     if info.fictitious and code not in cat and code.startswith("GM") and not code.startswith("GM9"):
         raise KompasError(
-            f"{code} staat niet in de voorbereide gegevens: dat zijn de fictieve demogegevens (Demoland), omdat er "
-            "geen CBS-kopie en geen internet was. Zet KOMPAS_CBS_DIR op een map met CBS-tabellen (of maak "
-            "verbinding met internet) en draai 'kompas prepare' opnieuw; of kies een Demoland-gemeente "
-            "(GM9001–GM9031, GM9040).")
+            f"{code} staat niet in de voorbereide gegevens: dat zijn de fictieve demogegevens (Demoland; met --bron "
+            "demo gevraagd, of omdat er geen CBS-kopie en geen internet was). Zet KOMPAS_CBS_DIR op een map met "
+            "CBS-tabellen (of maak verbinding met internet) en draai de opdracht opnieuw zonder --bron demo; of kies "
+            "een Demoland-gemeente (GM9001–GM9031, GM9040).")
     pfile = params_file_for(code, params_file)
     params = load_params(pfile, code, known_regions={c: n for c, (n, _) in cat.items()})
     name = params.naam or cat[params.gemeente][0]

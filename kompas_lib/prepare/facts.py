@@ -5,7 +5,8 @@
 * ``data/processed/regions.parquet`` – per year, each gemeente and the regions it belongs to;
 * ``data/processed/facts.parquet``   – one row per indicator × region × period × group, with
   the columns of :data:`FACT_COLUMNS` (DESIGN.md §3);
-* ``data/processed/prepare.json``    – what was read: source, tables, metadata, titles that could
+* ``data/processed/prepare.json``    – what was read: source (kind, folder, a fingerprint of its raw
+  files, see :func:`~kompas_lib.core.prepare_info.raw_fingerprint`), tables, metadata, titles that could
   not be matched to a region code, and the indicators skipped because the source lacks their table
   or a column they need (``indicators_skipped``).
 
@@ -28,7 +29,7 @@ from kompas_lib.core import io, paths
 from kompas_lib.core.errors import DataError
 from kompas_lib.core.periods import parse_period
 from kompas_lib.core.registry import Concept, Indicator, Registry, load_registry, resolve_any
-from kompas_lib.core.prepare_info import FILE as PREPARE_INFO, PrepareInfo, SourceInfo
+from kompas_lib.core.prepare_info import FILE as PREPARE_INFO, PrepareInfo, SourceInfo, raw_fingerprint
 from kompas_lib.prepare.herindeling import harmonise
 from kompas_lib.prepare.regions import COUNTRY_CODE, GEBIEDEN_COLUMNS, RegionIndex, parse_gebieden
 from kompas_lib.sources import FolderSource
@@ -358,6 +359,7 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
     t0 = time.perf_counter()
     registry = registry or load_registry()
     out_dir = Path(out_dir or paths.processed_dir())
+    fingerprint = raw_fingerprint(source.root)  # before reading: a file changed meanwhile shows next time
     regions, gebieden_used = build_regions(source, registry)
     herindelingen = source.herindelingen()
     index = RegionIndex.build(regions, herindelingen, country_name="Demoland" if source.fictitious else "Nederland")
@@ -402,13 +404,16 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
     for col in ("numerator", "denominator", "value"):
         facts[col] = facts[col].astype(float)
 
+    # prepare.json goes first and comes back last: facts without it are never taken for the old ones
+    (out_dir / PREPARE_INFO).unlink(missing_ok=True)
     io.write_parquet(regions, out_dir / "regions.parquet")
     io.write_parquet(facts, out_dir / "facts.parquet")
     info = PrepareInfo(
-        source=SourceInfo(source.kind, str(source.root), source.fictitious),
+        source=SourceInfo(source.kind, str(Path(source.root).resolve()), source.fictitious, fingerprint),
         gebieden_tables=tuple(gebieden_used), tables_used=tuple(used), tables_absent=tuple(sorted(set(absent))),
         table_metadata=meta, table_labels=labels, unmatched_region_titles=tuple(sorted(unmatched)),
-        indicators_skipped=tuple(skipped), n_facts=int(len(facts)), seconds=round(time.perf_counter() - t0, 2))
+        indicators_skipped=tuple(skipped), n_facts=int(len(facts)), seconds=round(time.perf_counter() - t0, 2),
+        prepared_at=time.strftime("%Y-%m-%d %H:%M:%S"))
     report = info.to_json()
     io.write_json(out_dir / PREPARE_INFO, report)
     return PrepareResult(facts, regions, report)

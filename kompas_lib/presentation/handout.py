@@ -15,6 +15,7 @@ from pathlib import Path
 import nbformat
 
 from kompas_lib.core import fmt, io
+from kompas_lib.core.errors import KompasError
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -118,15 +119,57 @@ def with_snapshots(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
+def read_notebook(notebook: Path) -> nbformat.NotebookNode:
+    """The notebook in ``notebook``, or a KompasError saying why that file is not one (not JSON, not
+    UTF-8, JSON without the notebook's parts)."""
+    notebook = Path(notebook)
+    what = (f"{notebook} is geen Jupyter-notebook" + (f" (het bestand eindigt op '{notebook.suffix}')"
+                                                      if notebook.suffix.lower() != ".ipynb" else ""))
+    advice = "Geef een .ipynb-bestand dat in JupyterLab opent, bv. een notebook uit notebooks/training."
+    try:
+        raw = notebook.read_bytes()
+    except OSError as exc:
+        raise KompasError(f"{notebook} is niet te lezen ({exc.strerror or exc}).") from None
+    if not raw.strip():
+        raise KompasError(f"{what}: het bestand is leeg. {advice}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise KompasError(f"{what}: het is geen tekst in UTF-8 (misschien een ander soort bestand). {advice}") from None
+    try:
+        nb = nbformat.reads(text, as_version=4)
+        if not isinstance(nb.get("cells"), list):
+            raise KeyError("cells")
+    except nbformat.reader.NotJSONError:
+        raise KompasError(f"{what}: de inhoud is geen notebook (JSON) maar gewone tekst of iets anders. "
+                          f"{advice}") from None
+    except (nbformat.ValidationError, KeyError, TypeError, ValueError, AttributeError):
+        raise KompasError(f"{what}: de inhoud is JSON, maar niet in de vorm van een notebook (de cellen "
+                          f"ontbreken of kloppen niet). {advice}") from None
+    return nb
+
+
 def make_handout(notebook: Path, out_dir: Path, *, timeout: float = 600) -> Path:
     """Run ``notebook`` (in its own folder), keep the widget state, add the snapshots and write
-    ``<out_dir>/<name>.html`` atomically."""
+    ``<out_dir>/<name>.html`` atomically. A file that is not a notebook, a cell that fails or runs
+    longer than ``timeout`` seconds, or a kernel that dies: a KompasError in Dutch, nothing written."""
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
     from nbconvert import HTMLExporter
 
     notebook = Path(notebook)
-    nb = nbformat.read(notebook, as_version=4)
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
-                   resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    nb = read_notebook(notebook)
+    try:
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
+                       resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    except CellTimeoutError:
+        raise KompasError(f"hand-out van {notebook.name} niet gemaakt: een cel liep langer dan {timeout:g} seconden. "
+                          "Verhoog --timeout, of kijk in JupyterLab wat die cel doet.") from None
+    except DeadKernelError:
+        raise KompasError(f"hand-out van {notebook.name} niet gemaakt: het rekenproces (kernel) stopte onverwacht, "
+                          "bijvoorbeeld omdat het geheugen op was.") from None
+    except CellExecutionError as exc:
+        raise KompasError(f"hand-out van {notebook.name} niet gemaakt: een cel gaf een fout ({exc.ename}: "
+                          f"{exc.evalue}). Open het notebook in JupyterLab en voer het uit om te zien welke.") from None
     body, _ = HTMLExporter().from_notebook_node(with_snapshots(nb))
     return io.write_text(Path(out_dir) / f"{notebook.stem}.html", body)
