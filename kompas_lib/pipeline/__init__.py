@@ -8,7 +8,9 @@
 - :mod:`~kompas_lib.pipeline.index_page`: ``reports/index.html`` and ``index.json`` of the batches;
 - :mod:`~kompas_lib.pipeline.kernel`: the warm kernel of a worker and its papermill engine;
 - :mod:`~kompas_lib.pipeline.cluster`: the same batch on a Dask cluster;
-- :mod:`~kompas_lib.pipeline.prepared`: what a worker itself reads of the prepared data.
+- :mod:`~kompas_lib.pipeline.prepared`: what a worker itself reads of the prepared data;
+- :mod:`~kompas_lib.pipeline.provenance`: whether the prepared data are what a run asks for (prepare
+  again, or stop, before any report).
 
 Nothing below this package imports it (import-linter contract in ``pyproject.toml``).
 """
