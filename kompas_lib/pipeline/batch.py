@@ -9,6 +9,7 @@ more processes than cores make nothing faster). The command refuses more up fron
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import time
@@ -25,6 +26,8 @@ from kompas_lib.pipeline.prepared import current_gemeenten, herindelingen, regio
 from kompas_lib.pipeline.run import RunResult, fingerprint, folders, made_from, run_one
 from kompas_lib.prepare.facts import load_regions
 from kompas_lib.presentation.report import report_dir
+
+log = logging.getLogger(__name__)
 
 
 def resolve_codes(texts: list[str], processed: Path | None = None) -> list[str]:
@@ -216,6 +219,8 @@ def _in_processes(codes: list[str], params_file: Path | None, kwargs: dict, jobs
                             f"({_death(worker.process)}); de andere gemeenten gaan door. Draai de opdracht opnieuw "
                             "voor deze gemeente; stopt het weer, kijk dan of er genoeg geheugen is.")
                     else:
+                        log.warning("%s: het rekenproces stopte onverwacht (%s); een nieuw rekenproces maakt deze "
+                                    "gemeente opnieuw.", worker.code, _death(worker.process))
                         queue.append(worker.code)
                     if queue and len(busy) + len(idle) < min(jobs, len(queue) + len(busy)):
                         idle.append(_replacement(everyone, params_file, kwargs))

@@ -90,9 +90,11 @@ def asked_source(bron: str, info: PrepareInfo | None) -> Asked | None:
                                     + now)
         if not env.is_dir():
             what = "een bestand, geen map" if env.exists() else "een map die niet bestaat"
+            instead = ("de al voorbereide gegevens te gebruiken" if info else
+                       "CBS online te gebruiken (zonder internet: de demogegevens)")
             raise SourceUnavailable(f"KOMPAS_CBS_DIR wijst naar {env}; dat is {what}. Verbeter het pad (de map met "
-                                    "per tabel een map <TABELID>/<TABELID>.csv), of haal KOMPAS_CBS_DIR weg om de al "
-                                    "voorbereide gegevens te gebruiken." + now)
+                                    f"per tabel een map <TABELID>/<TABELID>.csv), of haal KOMPAS_CBS_DIR weg om "
+                                    f"{instead}." + now)
         return Asked("snapshot", env, how)
     if bron == "live":
         return Asked("live", paths.live_cache_dir(), "--bron live")
