@@ -120,7 +120,8 @@ class FrontPage:
 
 AGENDA_FILE = "agenda.json"  # beside the shown tables
 NO_AGENDA = ("Er staan geen signalen op de agenda: geen verschil valt buiten de gewone verschillen tussen "
-             "gemeenten en geen ontwikkeling buigt duidelijk af.")
+             "gemeenten, geen ontwikkeling buigt duidelijk af en geen cijfer staat bij de 10 % hoogste of laagste "
+             "gemeenten. Dat is ook een uitkomst: bespreek met partners of het beeld klopt met wat zij zien.")
 
 
 def save_agenda(folder: Path, agenda: Agenda) -> Path:
