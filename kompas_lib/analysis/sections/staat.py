@@ -76,6 +76,11 @@ def _population_sentence(scope: Scope) -> str:
             f"{', '.join(wording.table_ids([last['source_table']]))}).")
 
 
+def _signed(x: float) -> str:
+    """'+701', '−33' (a minus sign, not a hyphen), '0'."""
+    return fmt.count(x) if round(x) == 0 else ("+" if x > 0 else "\u2212") + fmt.count(abs(x))
+
+
 def _decomposition_sentence(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> str | None:
     """Split the change in the number of youths with jeugdzorg into a population and a rate effect."""
     from kompas_lib.analysis.methods.demography import decompose_change
@@ -94,8 +99,8 @@ def _decomposition_sentence(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> 
     word_ = "gestegen" if d.change > 0 else "gedaald"
     return (f"Het aantal jongeren met jeugdzorg in {scope.focus.name} is tussen {la} en {lb} {word_} van "
             f"{fmt.count(a['numerator'])} naar {fmt.count(b['numerator'])} ({'+' if d.change > 0 else '−'}"
-            f"{fmt.count(abs(d.change))}). Daarvan komt {fmt.count(d.population_effect)} door een veranderd aantal "
-            f"jongeren en {fmt.count(d.rate_effect)} door een veranderd gebruik per jongere. Een daling die alleen uit "
+            f"{fmt.count(abs(d.change))}). Daarvan komt {_signed(d.population_effect)} door een veranderd aantal "
+            f"jongeren en {_signed(d.rate_effect)} door een veranderd gebruik per jongere. Een daling die alleen uit "
             "het aantal jongeren komt, is dus geen verbetering."
             + wording.break_note(table_breaks(s, scope.focus.code), a["period_start"], b["period_start"]))
 
