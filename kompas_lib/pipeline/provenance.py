@@ -114,8 +114,8 @@ def plan(bron: str = "auto", processed: Path | None = None) -> Plan:
     same = asked is None or (src.kind == asked.kind and (asked.root is None or _same_folder(src.root, asked.root)))
     if not same:
         return Plan(_source_for(asked, bron),
-                    f"Voorbereid waren {info.describe()}; gevraagd is {asked.words()}. De gegevens worden opnieuw "
-                    "voorbereid uit wat gevraagd is.")
+                    f"Voorbereid waren {info.describe()}; u vraagt om {asked.words()}. Die worden nu eerst "
+                    "voorbereid.")
     root = Path(src.root) if src.root else None
     if root is None or not root.is_dir():
         if src.kind == "demo":  # Demoland is made again, the same
