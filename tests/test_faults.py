@@ -150,6 +150,18 @@ def test_hand_out_of_a_folder(folders, tmp_path, capsys):
     assert code == 2 and "dat is een map, geen notebook" in err
 
 
+@pytest.mark.slow
+def test_hand_out_of_a_notebook_whose_cell_fails(folders, tmp_path, capsys):
+    _, reports = folders
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("1 / 0")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "kapot.ipynb")
+    code, _, err = run(["hand-out", str(tmp_path / "kapot.ipynb")], capsys)
+    assert code == 2 and "hand-out van kapot.ipynb niet gemaakt: een cel gaf een fout (ZeroDivisionError" in err
+    assert "Traceback" not in err and "WARNING" not in err and not (reports / "hand-outs").exists()
+
+
 # --- 1. silently the wrong data: what the prepared data were made from ------------------------------
 
 def test_prepared_data_record_their_source_folder_and_fingerprint(demo_prepared):

@@ -161,6 +161,7 @@ def make_handout(notebook: Path, out_dir: Path, *, timeout: float = 600) -> Path
     nb = read_notebook(notebook)
     try:
         NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
+                       extra_arguments=["--IPKernelApp.log_level=ERROR"],  # no kernel chatter in English
                        resources={"metadata": {"path": str(notebook.parent)}}).execute()
     except CellTimeoutError:
         raise KompasError(f"hand-out van {notebook.name} niet gemaakt: een cel liep langer dan {timeout:g} seconden. "
