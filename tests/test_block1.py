@@ -195,5 +195,7 @@ def test_a_region_report_lists_its_gemeenten_as_their_own_reports_read(make_real
     oss = make_real_scope("GM0828")  # Oss: its own report's opvallend section names what the region row says
     row = sec.table.set_index("Gemeente").loc["Oss", "Wat valt op"]
     own = staat.opvallend(oss).table
-    assert all(f"{title}:" in row for title in own["Indicator"])
+    titles = {i.titel for i in oss.catalogue.indicators.values()}
+    figures = [t for t in own["Indicator"] if t in titles]  # the splits' groups stay in the member's own report
+    assert figures and all(f"{title}:" in row for title in figures)
     assert staat.gemeenten_van_de_regio(make_real_scope("GM0344")) is None

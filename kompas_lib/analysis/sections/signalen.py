@@ -253,7 +253,7 @@ def gemeenten_van_de_regio(scope: Scope) -> Section | None:
             "van nu). Per gemeente het laatste cijfer "
             "en wat er voor die gemeente opvalt — uitzonderlijk (buiten de gewone verschillen tussen gemeenten) of "
             "opvallend (een plaats tussen de gemeenten, geen toets) — precies zoals in het eigen rapport van die "
-            "gemeente.")
+            "gemeente; wat opvalt in de verdeling naar leeftijd, huishouden of verwijzer staat alleen daar.")
     return Section("regio_gemeenten", title, text=text, table=pd.DataFrame(rows), heading=2,
                    data=table.drop(columns=["z_least", "possible"]),
                    caption=f"Bron: {scope.who}; eigen berekening. Laatste jaar per gemeente.")
