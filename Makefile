@@ -41,11 +41,15 @@ prepare: $(STAMP)
 report: prepare
 	$(BIN)/kompas run --bron $(BRON) --gemeente $(GEMEENTE_ARG)
 
+# Two worker processes (pytest-xdist), one per core; a test file stays on one worker, and the prepared
+# real snapshot and demo are made once and shared (tests/conftest.py).
+XDIST = -n 2 --dist loadfile
+
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
 test-fast: lint
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest $(XDIST) -m "not slow"
 
 # The layers of kompas_lib (pyproject.toml [tool.importlinter]): CI fails when one is broken.
 lint: $(STAMP)

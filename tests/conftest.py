@@ -29,6 +29,8 @@ out, ``full`` (60) otherwise; ``--hypothesis-profile`` or ``HYPOTHESIS_PROFILE``
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 from pathlib import Path
 
@@ -87,16 +89,48 @@ def snapshot_dir() -> Path:
     return d
 
 
+@contextlib.contextmanager
+def _once_for_all_workers(tmp_path_factory, name: str):
+    """A folder made once for the whole test session, also when pytest-xdist runs it in several worker
+    processes (`make test` runs two): the first worker makes it under a lock, the others wait and reuse
+    it. Yields (folder, made_here)."""
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # the session's folder, above each worker's own
+    folder = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            done = folder / ".klaar"
+            yield folder, not done.exists()
+            done.touch()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _prepared(folder: Path):
+    """A PrepareResult read back from a prepared folder (what every report reads, too)."""
+    from kompas_lib.prepare.facts import PrepareResult, load_facts, load_regions
+
+    result = PrepareResult(load_facts(folder), load_regions(folder),
+                           json.loads((folder / "prepare.json").read_text(encoding="utf-8")))
+    result.out_dir = folder
+    return result
+
+
 @pytest.fixture(scope="session")
 def real(snapshot_dir, tmp_path_factory):
-    """facts/regions prepared from the real CBS snapshot into a temporary folder."""
+    """facts/regions prepared from the real CBS snapshot into a temporary folder (once per session, shared
+    by the xdist workers)."""
     from kompas_lib.prepare.facts import prepare
     from kompas_lib.sources import FolderSource
 
-    out = tmp_path_factory.mktemp("processed_real")
-    result = prepare(FolderSource(snapshot_dir, "snapshot"), out, progress=False)
-    result.out_dir = out
-    return result
+    with _once_for_all_workers(tmp_path_factory, "processed_real") as (out, make):
+        if make:
+            prepare(FolderSource(snapshot_dir, "snapshot"), out, progress=False)
+    return _prepared(out)
 
 
 def read_cbs(snapshot_dir: Path, table_id: str):
@@ -108,17 +142,20 @@ def read_cbs(snapshot_dir: Path, table_id: str):
 
 @pytest.fixture(scope="session")
 def demo_prepared(tmp_path_factory):
-    """The demo (Demoland) generated and prepared once per session: the result of ``prepare`` with
-    ``raw`` (the generated folder, read-only for tests) and ``out_dir`` (the processed folder)."""
+    """The demo (Demoland) generated and prepared once per session (shared by the xdist workers): the
+    result of ``prepare`` with ``raw`` (the generated folder, read-only for tests) and ``out_dir`` (the
+    processed folder)."""
     from kompas_lib.prepare.facts import prepare
     from kompas_lib.sources import FolderSource
     from kompas_lib.sources.demoland import generate_demo
 
-    raw = tmp_path_factory.mktemp("demo_raw")
-    out = tmp_path_factory.mktemp("demo_processed")
-    generate_demo(raw)
-    result = prepare(FolderSource(raw, "demo"), out, progress=False)
-    result.raw, result.out_dir = raw, out
+    with _once_for_all_workers(tmp_path_factory, "demo") as (folder, make):
+        raw, out = folder / "raw", folder / "processed"
+        if make:
+            generate_demo(raw)
+            prepare(FolderSource(raw, "demo"), out, progress=False)
+    result = _prepared(out)
+    result.raw = raw
     return result
 
 
