@@ -8,6 +8,7 @@ they run small probe notebooks instead of the report notebooks, since they are a
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -371,13 +372,14 @@ def test_switching_sources_never_reports_on_the_other_data(snapshot_dir, demo_co
     monkeypatch.setenv("KOMPAS_CBS_DIR", str(snap_a))  # the case of issue 26: it used to read Demoland
     a_html, a_rec = report("GM0344", "Voorbereid waren fictieve gegevens (Demoland)")
     kenmerk_a = a_rec["data"]["kenmerk"]
-    assert f"bron: CBS StatLine (offline kopie), map cbs_a, gegevenskenmerk {kenmerk_a[:8]}" in a_html
+    assert "bron: CBS StatLine (offline kopie)" in a_html
+    assert f"Gemaakt uit de gegevensmap 'cbs_a' (kenmerk {kenmerk_a[:8]})" in html.unescape(a_html)
     assert "gebruikte waarde GM0344 15.0" in a_html and a_rec["data"]["map"] == str(snap_a.resolve())
 
     monkeypatch.setenv("KOMPAS_CBS_DIR", str(snap_b))  # another snapshot: prepared again, not skipped
     b_html, b_rec = report("GM0344", f"u vraagt om de CBS-kopie in {snap_b.resolve()} (KOMPAS_CBS_DIR)")
     kenmerk_b = b_rec["data"]["kenmerk"]
-    assert kenmerk_b != kenmerk_a and f"map cbs_b, gegevenskenmerk {kenmerk_b[:8]}" in b_html
+    assert kenmerk_b != kenmerk_a and f"gegevensmap 'cbs_b' (kenmerk {kenmerk_b[:8]})" in html.unescape(b_html)
     assert "gebruikte waarde GM0344 17.5" in b_html and "15.0" not in b_html and "cbs_a" not in b_html
     assert "17.5" not in a_html and "cbs_b" not in a_html and "Demoland" not in a_html + b_html
 

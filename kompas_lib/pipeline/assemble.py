@@ -28,15 +28,18 @@ def _strip_for_sharing(nb) -> None:
 
 
 def source_words(info: PrepareInfo) -> str:
-    """Which data a report was made from, for its front page: the kind of source, the folder's name
-    (not its whole path) and the first characters of the fingerprint of its raw files, e.g.
-    'CBS StatLine (offline kopie), map cbs, gegevenskenmerk 50f2494a'."""
-    parts = [info.source.label]
+    """Which data a report was made from, in one sentence for its front page notes: the folder's name
+    (not its whole path) and the first characters of the fingerprint of its raw files, e.g. 'Gemaakt
+    uit de gegevensmap 'cbs' (kenmerk 50f2494a): zo is na te gaan welke gegevens zijn gebruikt.' — the
+    kind of source itself is on the line under the title."""
+    parts = []
     if info.source.folder_name:
-        parts.append(f"map {info.source.folder_name}")
+        parts.append(f"de gegevensmap '{info.source.folder_name}'")
     if info.source.fingerprint:
-        parts.append(f"gegevenskenmerk {info.source.fingerprint[:8]}")
-    return ", ".join(parts)
+        parts.append(f"kenmerk {info.source.fingerprint[:8]}")
+    if not parts:
+        return ""
+    return f"Gemaakt uit {' met '.join(parts) if len(parts) == 1 else parts[0] + ' (' + parts[1] + ')'}: zo is na te gaan welke gegevens zijn gebruikt."
 
 
 def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_folder: Path | None = None) -> FrontPage:
@@ -52,9 +55,12 @@ def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_fo
     status = facts.loc[facts["region_code"] == code, "status"].astype(str)
     if status.str.contains("voorlopig", case=False).any():
         notes.append("Een deel van de cijfers is voorlopig; CBS kan ze later nog aanpassen.")
+    used = source_words(info)
+    if used:
+        notes.append(used)
     agenda = load_agenda(report_folder) if report_folder else FrontAgenda()
     return FrontPage(params.rapport.titel or f"Kwaliteitskompas jeugd — {name}", name, code, fmt_date(date.today()),
-                     source_words(info), params.rapport.organisatie, notes, agenda.items, agenda.rule,
+                     info.source.label, params.rapport.organisatie, notes, agenda.items, agenda.rule,
                      agenda.going_well, agenda.missing)
 
 
