@@ -16,8 +16,8 @@ import pandas as pd
 
 from kompas_lib.core import io
 from kompas_lib.sources.demoland.country import (
-    COUNTRY, GROOTTEKLASSEN_JZ, MERGED, PROFILE_EFFECT, PROVINCIES, SUCCESSOR, aggregates, gemeenten_in, successor,
-    table_meta, write_table,
+    COUNTRY, GROOTTEKLASSEN_JZ, MERGED, PROFILE_EFFECT, PROVINCIES, SUCCESSOR, TREND_BREAK_JEUGDBESCHERMING, aggregates,
+    gemeenten_in, successor, table_meta, write_table,
 )
 
 WIJKNAMEN = ["Centrum", "Noord", "Oost", "Zuid", "West", "Buitengebied", "Haven", "De Horst"]
@@ -118,6 +118,8 @@ def _indicatoren(out: Path, g: pd.DataFrame, rates, rng) -> None:
             f = gy.factor.to_numpy()
             verblijf = (11.5 - 0.25 * (y - 2015)) * f ** -0.5 + rng.normal(0, 0.6, len(gy)) * noise
             jb = (1.25 - 0.03 * (y - 2015)) * f ** 1.2 * np.exp(rng.normal(0, 0.08, len(gy)) * noise)
+            code, since, factor = TREND_BREAK_JEUGDBESCHERMING
+            jb = np.where((gy.code == code).to_numpy() & (y >= since), jb * factor, jb)
             jbv = 47 + 6 * np.log(f) + rng.normal(0, 2, len(gy)) * noise
             jr = 0.4 * f * np.exp(-0.04 * (y - 2015) + rng.normal(0, 0.1, len(gy)) * noise)
             for title, f in _periods(y, "new" if tid == "85098NED" else "quarter"):

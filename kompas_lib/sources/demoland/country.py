@@ -41,6 +41,9 @@ OUTLIER_FACTOR = 1.9  # Waterveen: clearly above the rest, a difference worth a 
 # factors per standard deviation and shows in its maatstaven. Waterveen keeps an average profile.
 PROFILE_EFFECT = {"z_eenouder": 0.06, "z_laag_inkomen": 0.05, "z_psych": 0.08}
 TREND_BREAK = ("GM9003", 2023, 1.4)  # Lindehoven: jeugdzorg use jumps from 2023 on (a trend break)
+# Waterveen, the default gemeente of the training, gets a trend break of its own: from 2023 on clearly
+# more youths with jeugdbescherming (a factor on its drawn figures, no extra random draws)
+TREND_BREAK_JEUGDBESCHERMING = ("GM9001", 2023, 1.5)
 MERGE_YEAR = 2022
 MERGED = ("GM9032", "GM9033")
 SUCCESSOR = ("GM9040", "Kempenland")
