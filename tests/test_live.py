@@ -1,4 +1,5 @@
-"""The live cbsodata path, against recorded CBS responses served on 127.0.0.1 (cbsodata is not mocked)."""
+"""The live OData v3 path (cbsodata), against recorded CBS responses served on 127.0.0.1 (cbsodata is not
+mocked). The recorded server has no v4 tables, so every fetch here first hears 'not served' from v4."""
 
 import json
 import socket
@@ -43,6 +44,7 @@ def test_fetch_writes_csv_like_cbsodata_and_metadata(server, tmp_path):
     assert meta["title"] == "Arbeidsrekeningen; leeftijd en opleidingsniveau"
     assert meta["modified"] == "2009-07-10T02:00:00" and meta["status"] == "definitief"
     assert meta["n_rows"] == 675 and meta["fetched_at"]
+    assert meta["api"] == "OData v3" and meta["url"].endswith("/ODataFeed/odata/80137ned")
     assert any("typeddataset" in r.lower() for r in server.requests)
     # the cache is a folder in snapshot layout that the project reads like any other source
     from kompas_lib.sources import FolderSource
@@ -85,7 +87,8 @@ def test_unknown_table_is_not_retried(server, tmp_path):
 def test_one_failing_table_does_not_stop_the_others(server, tmp_path):
     results = fetch_tables(["99999NED", "80137ned"], tmp_path, catalog_url=server.host, use_https=False,
                            sleep=lambda s: None)
-    assert isinstance(results["99999NED"], DataError) and results["80137ned"].is_file()
+    assert isinstance(results["99999NED"].error, DataError) and results["80137ned"].path.is_file()
+    assert results["80137ned"].api == "v3" and not results["99999NED"].ok
 
 
 def test_paging_follows_next_link_through_the_local_server(server):

@@ -18,7 +18,7 @@ from typing import Any, Mapping
 from kompas_lib.core.errors import DataError
 
 FILE = "prepare.json"
-SOURCE_KINDS = {"snapshot": "CBS StatLine (offline kopie)", "live": "CBS StatLine (opgehaald met cbsodata)",
+SOURCE_KINDS = {"snapshot": "CBS StatLine (offline kopie)", "live": "CBS StatLine (online opgehaald)",
                 "demo": "fictieve gegevens (Demoland)"}
 
 

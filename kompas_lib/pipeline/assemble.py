@@ -42,6 +42,27 @@ def source_words(info: PrepareInfo) -> str:
     return f"Gemaakt uit {' met '.join(parts) if len(parts) == 1 else parts[0] + ' (' + parts[1] + ')'}: zo is na te gaan welke gegevens zijn gebruikt."
 
 
+def source_label(info: PrepareInfo) -> str:
+    """The source under the title. Tables fetched from CBS say when: 'CBS StatLine (live opgehaald op 3
+    maart 2026)' when every table was fetched on the day the data were prepared, else 'CBS StatLine
+    (eerder opgehaalde kopie van 12 februari 2026)' with the oldest fetch date; other sources as
+    :attr:`SourceInfo.label` ('CBS StatLine (offline kopie)', 'fictieve gegevens (Demoland)')."""
+    from datetime import date
+
+    from kompas_lib.presentation.view import fmt_date
+
+    fetched = sorted(str(m.get("fetched_at"))[:10] for m in info.table_metadata.values() if m.get("fetched_at"))
+    if info.source.kind != "live" or not fetched:
+        return info.source.label
+    try:
+        first = fmt_date(date.fromisoformat(fetched[0]))
+    except ValueError:
+        return info.source.label
+    if fetched[0] == fetched[-1] == info.prepared_at[:10]:
+        return f"CBS StatLine (live opgehaald op {first})"
+    return f"CBS StatLine (eerder opgehaalde kopie van {first})"
+
+
 def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_folder: Path | None = None) -> FrontPage:
     """The front page's facts: title, region, date, data source and its status."""
     from datetime import date
@@ -60,7 +81,7 @@ def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_fo
         notes.append(used)
     agenda = load_agenda(report_folder) if report_folder else FrontAgenda()
     return FrontPage(params.rapport.titel or f"Kwaliteitskompas jeugd — {name}", name, code, fmt_date(date.today()),
-                     info.source.label, params.rapport.organisatie, notes, agenda.items, agenda.rule,
+                     source_label(info), params.rapport.organisatie, notes, agenda.items, agenda.rule,
                      agenda.going_well, agenda.missing)
 
 
