@@ -190,19 +190,18 @@ def _regions(args) -> int:
 def _fetch(args) -> int:
     from kompas_lib.core.registry import load_registry
     from kompas_lib.core.errors import SourceUnavailable
-    from kompas_lib.sources.live import cbs_reachable, fetch_tables
+    from kompas_lib.sources import live
 
     ids = args.tables or load_registry().all_table_ids()
-    if not cbs_reachable():  # one line, and the tables fetched earlier stay as they are
-        raise SourceUnavailable("CBS is niet bereikbaar (geen internet, of CBS is even niet beschikbaar). De eerder "
-                                f"opgehaalde tabellen in {paths.live_cache_dir()} zijn niet veranderd; probeer het "
-                                "later opnieuw of gebruik een kopie met KOMPAS_CBS_DIR.")
-    results = fetch_tables(ids, paths.live_cache_dir(), refresh=args.refresh)
-    bad = {t: r for t, r in results.items() if isinstance(r, Exception)}
-    for t, r in bad.items():
-        print(f"- {t}: {r}", file=sys.stderr)
-    print(f"{len(results) - len(bad)} van {len(results)} tabellen opgehaald naar {paths.live_cache_dir()}")
-    return 1 if bad else 0
+    cache = paths.live_cache_dir()
+    if not live.cbs_reachable():  # one line, and the tables fetched earlier stay as they are
+        raise SourceUnavailable("CBS geeft geen antwoord, via de nieuwe koppeling (OData v4) noch via de oude (OData "
+                                f"v3); er is niets opgehaald en het rapport gebruikt {live.fallback_words(cache)}.")
+    print(f"CBS-tabellen ophalen naar {cache} (eerst OData v4, anders OData v3):")
+    results = live.fetch_tables(ids, cache, refresh=args.refresh,
+                                on_done=lambda r: print("  " + live.result_line(r), flush=True))
+    print("\n".join(live.summary(results)))
+    return 0 if all(r.ok for r in results.values()) else 1
 
 
 def _demo(args) -> int:
@@ -275,7 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     sg.add_argument("term", nargs="?", help="deel van naam of code")
     sg.set_defaults(func=_regions)
 
-    sf = sub.add_parser("fetch", help="CBS-tabellen online ophalen met cbsodata (internet nodig)")
+    sf = sub.add_parser("fetch", help="CBS-tabellen online ophalen (OData v4, anders v3; internet nodig)")
     sf.add_argument("tables", nargs="*", help="tabel-id's (standaard: alle uit het register)")
     sf.add_argument("--refresh", action="store_true", help="ook tabellen die al zijn opgehaald")
     sf.set_defaults(func=_fetch)
