@@ -258,7 +258,8 @@ def fetch_tables(table_ids: Iterable[str], cache_dir: Path, progress: Progress |
         try:
             res = fetch_one(table_id, cache_dir, progress=progress, **kwargs)
         except (DataError, SourceUnavailable) as exc:
-            log.warning("%s", exc)
+            if on_done is None:  # else the caller shows it
+                log.warning("%s", exc)
             res = FetchResult(table_id, error=exc)
         results[table_id] = res
         if on_done:
