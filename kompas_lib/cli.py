@@ -55,6 +55,10 @@ def _prepare_from(source) -> int:
     print(f"Bron: {source.kind} ({source.root})" + ("  — FICTIEVE GEGEVENS" if source.fictitious else ""))
     print(f"{rep['n_facts']} feiten uit {len(rep['tables_used'])} tabellen in {rep['seconds']} s "
           f"-> {paths.processed_dir() / 'facts.parquet'}")
+    from kompas_lib.presentation.session import country_tables
+
+    seconds = country_tables(paths.processed_dir(), progress=True)
+    print(f"Landelijke tabel van wat opvalt per gemeente gemaakt in {seconds:.1f} s (gebruikt door elk rapport)")
     if rep["tables_absent"]:
         print("Niet in deze bron (overgeslagen): " + ", ".join(rep["tables_absent"]))
     if rep["unmatched_region_titles"]:

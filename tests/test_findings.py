@@ -141,7 +141,7 @@ def test_a_reports_findings_are_the_country_tables(country, make_real_scope):
     _, indicators, table = country
     with_signals = list(table.loc[table["direction"].notna() & table["possible"], "region_code"].unique()[:4])
     for code in [*with_signals, "GM0363", "GM0088"]:
-        own = make_real_scope(code).findings(indicators)
+        own = make_real_scope(code).own_findings(indicators)
         theirs = table[table["region_code"] == code]
         columns = ["indicator", "soort", "ref", "period", "direction", "possible"]
         assert own[columns].fillna("-").values.tolist() == theirs[columns].fillna("-").values.tolist(), code
@@ -306,6 +306,23 @@ def test_a_share_in_a_split_stands_out_by_hand():
     once.loc[(once["region_code"] == "GM0040") & (once["period"] == "2022") & (once["group_dim"] == "verwijzer"),
              "value"] = 200.0
     assert findings.share_positions(once, "verwijzer", "GM0040", gemeenten, 5).empty
+
+
+def test_the_country_table_of_a_split_is_each_gemeentes_own(country):
+    """share_positions_all (every gemeente at once, what reports read) gives each gemeente exactly what
+    share_positions gives it alone: for the gemeenten that stand out in a split and a large and a small one;
+    and the hand-made frame above gives the same in both ways."""
+    from kompas_lib.analysis.sections.wijken import SUBGROUP_INDICATORS
+
+    scope, _, _ = country
+    for dim, indicator in SUBGROUP_INDICATORS.items():
+        rows, r = scope.ind(indicator), scope.catalogue.rounding(indicator)
+        every = findings.share_positions_all(rows, dim, scope.shared.gemeenten, r)
+        assert len(every) > 50, dim  # on the real data about 100–240 groups per split stand out
+        for code in [*every["region_code"].drop_duplicates().head(4), "GM0344", "GM0088"]:
+            alone = findings.share_positions(rows, dim, code, scope.shared.gemeenten, r)
+            mine = every[every["region_code"] == code].drop(columns="region_code").reset_index(drop=True)
+            pd.testing.assert_frame_equal(mine, alone, check_dtype=False, obj=f"{dim} {code}")
 
 
 def test_land_van_cuijk_stands_out_in_its_splits_not_in_its_figures(make_real_scope):

@@ -97,7 +97,24 @@ class Scope:
     def findings(self, indicators: list[Indicator]) -> pd.DataFrame:
         """What stands out for the focus on each of ``indicators`` (:mod:`..methods.findings`): one row
         per comparison made with the benchmarks the params choose (Nederland, the comparable gemeenten —
-        not on the characteristics they were chosen on) and per trend test. Made once per report."""
+        not on the characteristics they were chosen on) and per trend test.
+
+        A gemeente compared with its nearest gemeenten on a profile reads its rows of the country table
+        (:meth:`.shared.Shared.country_findings`, kept once per preparation), so it has the same verdicts
+        in every report by construction; a region, or a gemeente with a fixed list of comparable
+        gemeenten, gets its own (:meth:`own_findings`, the same rule)."""
+        from kompas_lib.analysis.methods.comparison import PEERS
+        from kompas_lib.analysis.methods.findings import COUNTRY
+
+        cfg = self.params.vergelijkbare_gemeenten
+        benchmarks = set(self.comparison.codes.values())
+        if self.focus.level != "gemeente" or cfg.vaste_lijst or not {COUNTRY, PEERS} <= benchmarks:
+            return self.own_findings(indicators)
+        table = self.shared.country_findings(self.catalogue, indicators, tuple(cfg.profiel), cfg.k)
+        return table[table["region_code"] == self.focus.code].reset_index(drop=True)
+
+    def own_findings(self, indicators: list[Indicator]) -> pd.DataFrame:
+        """:meth:`findings` computed for the focus alone. Made once per report."""
         from kompas_lib.analysis.methods import findings, profiel
         from kompas_lib.analysis.methods.benchmarks import series
         from kompas_lib.analysis.methods.comparison import PEERS, on_current_borders
@@ -156,7 +173,9 @@ class Scope:
         ind = self.catalogue.indicators[indicator]
         facts = self.ind(indicator)
         s = series(facts, indicator, [self.focus.code], period_type=period_type)
-        return comparison.on_current_borders(s, ind, facts, self.comparison.members, (self.focus.code,))
+        s = comparison.on_current_borders(s, ind, facts, self.comparison.members, (self.focus.code,))
+        # a region CBS publishes nothing for (a samenwerkingsverband) gets its member sums of every period type
+        return s if period_type is None else s[s["period_type"] == period_type].reset_index(drop=True)
 
     def spread(self, ind: Indicator, period: str):
         """The between-gemeente spread of ``ind`` in ``period`` the focus is judged against (see

@@ -51,6 +51,20 @@ class Shared:
         self._models: dict[tuple, tuple] = {}
         self._focus_key: object = None
         self._focus_values: dict = {}
+        # where results that are the same for every report of this fact table are kept between processes
+        # (``get(key)``/``put(key, frame)``; the presentation layer attaches one beside the prepared data)
+        self.store = None
+
+    def _kept(self, key: tuple, make: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A country table: from this process's memory, else from the store, else made (and stored)."""
+        if key not in self._models:
+            found = self.store.get(key) if self.store is not None else None
+            if found is None:
+                found = make()
+                if self.store is not None:
+                    self.store.put(key, found)
+            self._models[key] = found
+        return self._models[key]
 
     @cached_property
     def by_indicator(self) -> dict[str, pd.DataFrame]:
@@ -143,14 +157,24 @@ class Shared:
     def country_findings(self, catalogue, indicators, variables: tuple[str, ...], k: int) -> pd.DataFrame:
         """The findings of every current gemeente (:func:`.methods.findings.country`) on ``indicators``,
         against Nederland and its k comparable gemeenten on the profile ``variables``: the country table
-        a report's own findings agree with (the same rule on the same rows)."""
-        key = ("findings", tuple(i.id for i in indicators), variables, k)
-        if key not in self._models:
-            self._models[key] = findings.country(
-                indicators, self.ind, self.gemeenten, self.spread_rows, self.spreads_without,
-                self.peers_of_all(variables, k), catalogue.rounding, catalogue.value_step,
-                profiel.indicators_of(variables))
-        return self._models[key]
+        every report reads a gemeente's findings from (its own, the map, a region's member table). Made
+        per indicator once per preparation (kept in the store) and per process."""
+        no_peers = profiel.indicators_of(variables)
+        parts = []
+        for ind in indicators:
+            r, s = catalogue.rounding(ind.id), catalogue.value_step(ind.id)
+            key = ("findings", ind.id, variables, k, r, s)
+            parts.append(self._kept(key, lambda ind=ind: findings.country(
+                [ind], self.ind, self.gemeenten, self.spread_rows, self.spreads_without,
+                self.peers_of_all(variables, k), catalogue.rounding, catalogue.value_step, no_peers)))
+        parts = [p for p in parts if len(p)]
+        return pd.concat(parts, ignore_index=True) if parts else findings.frame([])
+
+    def split_positions(self, indicator: str, dim: str, rounding: float) -> pd.DataFrame:
+        """The opvallend groups of every current gemeente in one split (:func:`.methods.findings.
+        share_positions_all`): the country table of a split, made once per preparation."""
+        return self._kept(("splits", indicator, dim, rounding), lambda: findings.share_positions_all(
+            self.ind(indicator), dim, self.gemeenten, rounding))
 
     def for_focus(self, focus_key: object, name: str, make: Callable[[], object]):
         """A value of the current focus (e.g. its comparison), made once and shared by the blocks of

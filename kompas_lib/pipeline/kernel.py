@@ -40,6 +40,7 @@ def warm(processed: str) -> None:
     folder = Path(processed)
     if (folder / "facts.parquet").is_file() and (folder / "regions.parquet").is_file():
         session.warm_tables(folder)
+        session.country_tables(folder)  # read, or made once for every worker of the batch
 
 
 def fresh_start(env: dict[str, str | None]) -> None:

@@ -17,6 +17,7 @@ Writing is atomic and the result depends only on the input, so re-running is saf
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,7 @@ from kompas_lib.sources import FolderSource
 from kompas_lib.sources.cbs_csv import require_columns, to_number
 from kompas_lib.sources.demoland import display_id
 
+COUNTRY_TABLES = "country"  # results computed once from the facts (kompas_lib/presentation/country_store.py)
 log = logging.getLogger(__name__)
 
 FACT_COLUMNS = [
@@ -406,6 +408,7 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
 
     # prepare.json goes first and comes back last: facts without it are never taken for the old ones
     (out_dir / PREPARE_INFO).unlink(missing_ok=True)
+    shutil.rmtree(out_dir / COUNTRY_TABLES, ignore_errors=True)  # tables computed from the old facts
     io.write_parquet(regions, out_dir / "regions.parquet")
     io.write_parquet(facts, out_dir / "facts.parquet")
     info = PrepareInfo(

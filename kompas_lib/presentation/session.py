@@ -63,8 +63,11 @@ def cached_tables(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     files = [processed / "facts.parquet", processed / "regions.parquet"]
     key = (str(processed.resolve()), *(f.stat().st_mtime_ns for f in files))
     if key not in _FACTS:
+        from kompas_lib.presentation.country_store import CountryStore
+
         _FACTS.clear()
         _FACTS[key] = (load_facts(processed), load_regions(processed))
+        shared(*_FACTS[key]).store = CountryStore(processed)  # country tables computed once per preparation
     return _FACTS[key]
 
 
@@ -73,6 +76,43 @@ def warm_tables(processed: Path) -> None:
     facts, regions = cached_tables(Path(processed))
     common = shared(facts, regions)
     _ = common.by_indicator, common.catalogue, common.current
+
+
+def country_tables(processed: Path, progress: bool = False) -> float:
+    """Make the country tables every report reads — the findings of every gemeente on block 1's
+    indicators with the default comparison (params/default.yml) — and keep them beside the prepared data
+    (:mod:`.country_store`). Already kept: read them (a fraction of a second). Two processes that start
+    at once do not both compute: the second waits for the first and then reads. Seconds taken."""
+    import fcntl
+    import time
+
+    from kompas_lib.core.params import load_params
+    from kompas_lib.presentation.country_store import FOLDER
+
+    t0 = time.perf_counter()
+    facts, regions = cached_tables(Path(processed))
+    common = shared(facts, regions)
+    gemeenten = common.gemeenten
+    if not gemeenten:
+        return 0.0
+    params = load_params(None, gemeenten[0])
+    cfg = params.vergelijkbare_gemeenten
+    catalogue = load_registry()
+    indicators = catalogue.placed(1, "signaal", params.indicatoren)
+    folder = Path(processed) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if progress:
+                from tqdm.auto import tqdm
+
+                indicators = tqdm(indicators, desc="Landelijke tabel (alle gemeenten)", unit="indicator")
+            for ind in indicators:
+                common.country_findings(catalogue, [ind], tuple(cfg.profiel), cfg.k)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+    return time.perf_counter() - t0
 
 
 def _stamp(path: Path | None) -> tuple:

@@ -293,3 +293,56 @@ def share_positions(rows: pd.DataFrame, dim: str, code: str, gemeenten: Sequence
             out.append({"group": group, "direction": hits[1][0], "period": hits[1][1], "earlier": hits[0][1],
                         "value": hits[1][2], "middle": hits[1][3]})
     return pd.DataFrame(out, columns=cols)
+
+
+def share_positions_all(rows: pd.DataFrame, dim: str, gemeenten: Sequence[str], rounding: float) -> pd.DataFrame:
+    """:func:`share_positions` for every gemeente in ``gemeenten`` at once (the country table of a split):
+    the same rule, with each period's and group's deciles computed once instead of once per gemeente. One
+    row per gemeente and group that holds, with ``region_code``; in :func:`share_positions`' order per
+    gemeente."""
+    cols = ["region_code", "group", "direction", "period", "earlier", "value", "middle"]
+    yearly = rows[(rows["period_type"] == "jaar") & rows["group_dim"].isin(["totaal", dim]) & rows["value"].notna()
+                  & rows["region_code"].isin(gemeenten)]
+    if yearly.empty:
+        return pd.DataFrame(columns=cols)
+    split = yearly[yearly["group_dim"] == dim]
+    h = rounding / 2
+    hits: list[pd.DataFrame] = []
+    for period in split["period"].unique():
+        at = yearly[yearly["period"] == period]
+        total = at[at["group_dim"] == "totaal"].drop_duplicates("region_code").set_index("region_code")["value"]
+        for group, g in at[at["group_dim"] == dim].groupby("group_value", sort=False, observed=True):
+            k = g.drop_duplicates("region_code").set_index("region_code")["value"]
+            n = total.reindex(k.index)
+            ok = (n > rounding).to_numpy()
+            k, n = k[ok].astype(float), n[ok].astype(float)
+            shares = k / n
+            fine = shares.notna().to_numpy()
+            k, n, shares = k[fine], n[fine], shares[fine]
+            if len(shares) < 1 / DECILE * 3:
+                continue
+            kv, nv = k.to_numpy(), n.to_numpy()
+            lo = np.maximum(kv - h, 0.0) / (nv + h)
+            hi = (kv + h) / np.maximum(nv - h, 1.0)
+            low, high = np.quantile(shares.to_numpy(dtype=float), [DECILE, 1 - DECILE])
+            direction = np.where(lo >= high, "hoger", np.where(hi <= low, "lager", ""))
+            hits.append(pd.DataFrame({"region_code": shares.index.astype(str), "group": group, "period": period,
+                                      "direction": direction, "value": shares.to_numpy(float) * 100,
+                                      "middle": float(np.median(shares.to_numpy(float))) * 100}))
+    if not hits:
+        return pd.DataFrame(columns=cols)
+    every = pd.concat(hits, ignore_index=True)
+    # per gemeente: its own latest two periods of the split (as share_positions takes them)
+    own_periods = (split[["region_code", "period"]].drop_duplicates().assign(_y=lambda d: d["period"].astype(int))
+                   .sort_values(["region_code", "_y"]).groupby("region_code", observed=True).tail(2))
+    two = own_periods.groupby("region_code", observed=True)["period"].agg(list)
+    two = two[two.map(len) == 2]
+    every = every[every["region_code"].isin(two.index)]
+    last = every["region_code"].map(lambda c: two[c][1])
+    first = every["region_code"].map(lambda c: two[c][0])
+    now, before = every[every["period"] == last], every[every["period"] == first]
+    both = now.merge(before[["region_code", "group", "direction", "period"]], on=["region_code", "group"],
+                     suffixes=("", "_before"))
+    both = both[(both["direction"] != "") & (both["direction"] == both["direction_before"])]
+    out = both.rename(columns={"period_before": "earlier"})[cols]
+    return out.reset_index(drop=True)

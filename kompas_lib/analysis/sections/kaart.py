@@ -71,16 +71,10 @@ def _own_tier(scope: Scope, ind: Indicator, table: pd.DataFrame) -> str:
 
 
 def _country(scope: Scope, indicators: list[Indicator]) -> pd.DataFrame:
-    """The country table's rows of ``indicators``. A region's report reads the whole table for its member
-    gemeenten anyway (one computation per process); a gemeente's report asks per indicator (each kept
-    per process too): a single report then pays for the indicators on its map only, about a second each,
-    and a batch worker for each indicator once."""
+    """The country table's rows of ``indicators`` (kept once per preparation; see
+    :meth:`..shared.Shared.country_findings`)."""
     cfg = scope.params.vergelijkbare_gemeenten
-    key = (scope.catalogue, tuple(cfg.profiel), cfg.k)
-    if scope.focus.level != "gemeente":
-        return scope.shared.country_findings(key[0], scope.placed(BLOCK, "signaal"), *key[1:])
-    return pd.concat([scope.shared.country_findings(key[0], [ind], *key[1:]) for ind in indicators],
-                     ignore_index=True)
+    return scope.shared.country_findings(scope.catalogue, indicators, tuple(cfg.profiel), cfg.k)
 
 
 def _shapes(scope: Scope) -> geo.Shapes:

@@ -30,6 +30,11 @@ def tone(polariteit: str, direction: str) -> str:
 
 
 def signalen(scope: Scope) -> Section:
+    """'Wat valt op' (see :func:`_signalen`), made once per report: block 6 lists its signals again."""
+    return scope.shared.for_focus(scope.focus_key, "signalen", lambda: _signalen(scope))
+
+
+def _signalen(scope: Scope) -> Section:
     """'Wat valt op': figures that stand out against Nederland or the comparable gemeenten by more than
     the usual differences between gemeenten (and more than publication rounding explains), and trend
     breaks — worded by polarity, in catalogue order (not sorted by size). Verdicts from the one rule
@@ -86,7 +91,7 @@ OPVALLEND_RULE = (
     "cijfers staan hier niet nog een keer).")
 
 
-LEVEL_WORDS = {"jeugdregio": "jeugdregio's", "provincie": "provincies"}
+LEVEL_WORDS = {"jeugdregio": "jeugdregio's", "provincie": "provincies", "samenwerkingsverband": "samenwerkingsverbanden"}
 
 
 def _position_words(scope: Scope, ind, row, peers: int) -> str:
@@ -105,11 +110,17 @@ def _position_words(scope: Scope, ind, row, peers: int) -> str:
                    "value"]
         country = f"; {scope.country} {fmt.value(nl.iloc[0], ind.eenheid)}" if len(nl) and pd.notna(nl.iloc[0]) else ""
         described = (f" ({fmt.value(row['value'], ind.eenheid)} tegen {fmt.value(row['ref_value'], ind.eenheid)} bij "
-                     f"de middelste {middle}{country})")
+                     f"{'het' if middle == 'samenwerkingsverband' else 'de'} middelste {middle}{country})")
     return f"bij de 10 % {among} met het {'hoogste' if up else 'laagste'} cijfer{described}, {years}"
 
 
 def opvallend(scope: Scope) -> Section:
+    """'Waar staat de gemeente?' (see :func:`_opvallend`), made once per report: block 6 lists its signals
+    again."""
+    return scope.shared.for_focus(scope.focus_key, "opvallend", lambda: _opvallend(scope))
+
+
+def _opvallend(scope: Scope) -> Section:
     """'Waar staat de gemeente?': the descriptive tier — figures whose position among the gemeenten,
     the comparable gemeenten or against Nederland stands out in both latest periods (the rule of
     :func:`..methods.findings._position`, rounding-proof), except those already uitzonderlijk.
@@ -157,7 +168,7 @@ def _split_positions(scope: Scope) -> tuple[list[dict], list[Signal], pd.DataFra
     """The splits' opvallend groups (:func:`..methods.findings.share_positions`): a table row per group, one
     signal per split (so the agenda is not filled with one split), and the data behind them. Only for a
     gemeente: a region's shares are no gemeente's."""
-    from kompas_lib.analysis.methods.findings import GEMEENTEN, share_positions
+    from kompas_lib.analysis.methods.findings import GEMEENTEN
     from kompas_lib.analysis.sections.wijken import SUBGROUP_INDICATORS, SUBGROUP_TITLES
 
     rows, signals, data = [], [], []
@@ -165,7 +176,8 @@ def _split_positions(scope: Scope) -> tuple[list[dict], list[Signal], pd.DataFra
         return rows, signals, pd.DataFrame()
     for dim, indicator in SUBGROUP_INDICATORS.items():
         facts = scope.ind(indicator)
-        found = share_positions(facts, dim, scope.focus.code, scope.shared.gemeenten, scope.catalogue.rounding(indicator))
+        found = scope.shared.split_positions(indicator, dim, scope.catalogue.rounding(indicator))
+        found = found[found["region_code"] == scope.focus.code].drop(columns="region_code")
         if found.empty:
             continue
         title, unit = SUBGROUP_TITLES[dim], SPLIT_UNITS.get(dim, "de jongeren met jeugdzorg")
