@@ -77,6 +77,12 @@ ACTIVITIES = ("activiteit;partner;type;resultaten;beleidstheorie;periode;bereik;
               "doorlooptijd_dagen\n")
 
 
+LEERPLICHT = ("regio_code;schooljaar;leerplichtigen;absoluut_verzuim;langdurig_relatief_verzuim;vrijstelling_5a;"
+              "vrijstelling_5b;vrijstelling_5c;vrijstelling_15;vrijstelling_3a;vrijstelling_11;thuiszitters;"
+              "leerlingen_bao_sbo;leerlingen_sbo;leerlingen_so\n")
+WACHTTIJDEN = "aanbieder;zorgvorm;periode;clienten_gestart;wachttijd_mediaan_weken;wachtend_einde_periode\n"
+
+
 # (id, argv after 'kompas', files in a fresh folder (name -> text/bytes), exit code, words in stderr)
 CASES = [
     # --- codes on the command line ---
@@ -229,6 +235,27 @@ CASES = [
     ("eigen-bestand-cel-te-lang", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
      _own("aanbieders.bestand", "a.csv", _provider_rows(_row(aanbieder="Zorg " * 2_500))), 1,
      ["a.csv", "regel 2: kolom 'aanbieder': de tekst is te lang (12.500 tekens); een cel mag hoogstens 10.000"]),
+    # --- leerplicht and wachttijden (issue 25): the same rules and messages as every own file ---
+    ("leerplicht-schooljaar-code-en-deel", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("lokale_gegevens.leerplicht", "lp.csv", LEERPLICHT + "GM0344;2023/'24;1.500;;;;;;;;;;;;\n"
+          "PO 26-01;2023/2024;100;200;;;;;;;;;;;\nGM0344;2022-2024;;;;;;;;;;;;;\n"), 1,
+     ["lp.csv", "regel 2: kolom 'schooljaar': '2023/'24': schrijf een schooljaar als beginjaar/eindjaar met vier "
+      "cijfers, 2023/2024", "regel 2: kolom 'leerplichtigen': '1.500'", "regel 3: kolom 'regio_code': 'PO 26-01'",
+      "PO2601", "regel 3: kolom 'absoluut_verzuim': absoluut_verzuim = 200 is meer dan leerplichtigen = 100",
+      "regel 4: kolom 'schooljaar': '2022-2024' is geen schooljaar",
+      "regel 4: kolommen leerplichtigen tot en met leerlingen_so: alle leeg"]),
+    ("leerplicht-onbekende-gemeente", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("lokale_gegevens.leerplicht", "lp.csv", LEERPLICHT + "GM0343;2023/2024;100;1;;;;;;;;;;;\n"), 1,
+     ["lp.csv", "regel 2: kolom 'regio_code': gemeentecode GM0343 is onbekend (bedoelt u GM0342 Soest?)"]),
+    ("wachttijden-getal-en-kolom", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("lokale_gegevens.wachttijden", "w.csv", "aanbieder;zorgvorm;periode;clienten_gestart;wachttijd_weken\n"
+          "Zorg A;ambulant;2024;12,5;6\n"), 1,
+     ["w.csv", "regel 1: kolom 'wachttijd_mediaan_weken' ontbreekt (bedoelt u 'wachttijd_weken'?)"]),
+    ("wachttijden-negatief-en-periode", ["run", "-g", "GM0344", "--params", "{GM0344.yml}"],
+     _own("lokale_gegevens.wachttijden", "w.csv", WACHTTIJDEN + "Zorg A;ambulant;voorjaar 2024;12,5;-3;\n"), 1,
+     ["w.csv", "regel 2: kolom 'periode': 'voorjaar 2024' is geen periode",
+      "regel 2: kolom 'clienten_gestart': 12,5 is geen geheel getal",
+      "regel 2: kolom 'wachttijd_mediaan_weken': -3 is negatief"]),
 ]
 
 

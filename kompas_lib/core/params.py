@@ -150,6 +150,8 @@ class LokaleGegevens(_Strict):
     inputkwaliteit: str | None = None
     duiding: str | None = None  # block 6: what partners said about the signals (template duiding.csv)
     verbeteracties: str | None = None  # block 6: the register of improvement actions (template verbeteracties.csv)
+    leerplicht: str | None = None  # block 1: leerplicht and passend onderwijs per schooljaar (template leerplicht.csv)
+    wachttijden: str | None = None  # block 4: wachttijden per aanbieder and zorgvorm (template wachttijden.csv)
 
 
 class Aanbieders(_Strict):
@@ -341,7 +343,8 @@ class _Marks:
 # text that must keep every character as typed: file paths (a folder name may hold two spaces)
 PATH_KEYS = {("aanbieders", "bestand"), *(("lokale_gegevens", k) for k in ("indicatoren", "activiteiten",
                                                                           "inputkwaliteit", "duiding",
-                                                                          "verbeteracties"))}
+                                                                          "verbeteracties", "leerplicht",
+                                                                          "wachttijden"))}
 
 
 def _clean_strings(data, marks: _Marks, label: str, path: tuple = ()) -> tuple[object, list[str]]:
@@ -619,6 +622,8 @@ ambities:
 #   inputkwaliteit: inputkwaliteit.csv
 #   duiding: duiding.csv                 # blok 6: wat partners over de signalen zeiden
 #   verbeteracties: verbeteracties.csv   # blok 6: afgesproken verbeteracties
+#   leerplicht: leerplicht.csv           # blok 1: leerplicht en passend onderwijs per schooljaar
+#   wachttijden: wachttijden.csv         # blok 4: wachttijden per aanbieder en zorgvorm
 
 # Uitkomsten van aanbieders (blok 5): pad naar het eigen bestand, gemaakt met het sjabloon
 # kompas_lib/templates/aanbieders_uitkomsten.csv (pad ten opzichte van dit params-bestand).

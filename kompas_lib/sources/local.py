@@ -25,7 +25,10 @@ KINDS = {
     "aanbieders": ("aanbieders", "aanbieders.bestand", "aanbieders_uitkomsten.csv"),
     "duiding": ("duiding", "lokale_gegevens.duiding", "duiding.csv"),
     "verbeteracties": ("verbeteracties", "lokale_gegevens.verbeteracties", "verbeteracties.csv"),
+    "leerplicht": ("leerplicht", "lokale_gegevens.leerplicht", "leerplicht.csv"),
+    "wachttijden": ("wachttijden", "lokale_gegevens.wachttijden", "wachttijden.csv"),
 }
+CHECKS_CODES = ("aanbieders", "leerplicht")  # files whose gemeente codes are checked against the known ones
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ class LocalData:
     aanbieders: OwnFile = field(default_factory=lambda: OwnFile("aanbieders"))
     duiding: OwnFile = field(default_factory=lambda: OwnFile("duiding"))
     verbeteracties: OwnFile = field(default_factory=lambda: OwnFile("verbeteracties"))
+    leerplicht: OwnFile = field(default_factory=lambda: OwnFile("leerplicht"))
+    wachttijden: OwnFile = field(default_factory=lambda: OwnFile("wachttijden"))
 
 
 def own_path(configured: str | None, params_path: Path | None, demo_root: Path | None, demo_name: str) -> Path | None:
@@ -89,5 +94,5 @@ def read_local(params, params_path: Path | None, demo: Path | None,
     files = {}
     for kind, path in own_paths(params, params_path, demo).items():
         indicators = set(load_registry().indicators) if kind == "verbeteracties" and path is not None else None
-        files[kind] = read_own_file(kind, path, known_codes if kind == "aanbieders" else None, indicators)
+        files[kind] = read_own_file(kind, path, known_codes if kind in CHECKS_CODES else None, indicators)
     return LocalData(**files)

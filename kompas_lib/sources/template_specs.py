@@ -17,7 +17,7 @@ TEMPLATES = PACKAGE_DIR / "templates"
 @dataclass(frozen=True)
 class Col:
     name: str
-    kind: str  # text | count | number | period | enum | list | gemeente | datum | indicator
+    kind: str  # text | count | number | period | schooljaar | enum | list | gemeente | regio | datum | indicator
     required: bool = True
     allowed: tuple[str, ...] = ()
 
@@ -61,6 +61,19 @@ ACTION_FOR = ("gemeente", "aanbieder")
 ACTION_STATUS = ("open", "lopend", "afgerond", "gestopt")
 DUIDINGSVRAGEN = ("herkennen", "verklaren", "vinden", "nodig")
 
+# leerplicht: what the leerplichtadministratie and the samenwerkingsverband count per schooljaar (seed 5)
+LEERPLICHT_VRIJSTELLINGEN = {
+    "vrijstelling_5a": "art. 5 onder a: lichamelijke of psychische gronden",
+    "vrijstelling_5b": "art. 5 onder b: bezwaar tegen de richting van de scholen",
+    "vrijstelling_5c": "art. 5 onder c: ingeschreven op een school in het buitenland",
+    "vrijstelling_15": "art. 15: kwalificatieplichtige die op andere wijze voldoende onderwijs volgt",
+    "vrijstelling_3a": "art. 3a/3b: vervangende leerplicht (telt de leerplichtadministratie vaak mee)",
+    "vrijstelling_11": "art. 11: vrijstelling van geregeld schoolbezoek (bijvoorbeeld 11d ziekte, 11g)",
+}
+LEERPLICHT_COUNTS = ("leerplichtigen", "absoluut_verzuim", "langdurig_relatief_verzuim", *LEERPLICHT_VRIJSTELLINGEN,
+                     "thuiszitters", "leerlingen_bao_sbo", "leerlingen_sbo", "leerlingen_so")
+LEERPLICHT_PARTS = ("absoluut_verzuim", "langdurig_relatief_verzuim", *LEERPLICHT_VRIJSTELLINGEN, "thuiszitters")
+
 SPECS = {
     "aanbieders": Spec("aanbieders", "aanbieders_uitkomsten.csv", (
         Col("aanbieder", "text"), Col("gemeente_code", "gemeente"), Col("periode", "period"), Col("zorgvorm", "text"),
@@ -103,4 +116,15 @@ SPECS = {
         Col("indicator", "indicator", required=False), Col("startdatum", "datum"), Col("evaluatiedatum", "datum"),
         Col("status", "enum", allowed=ACTION_STATUS), Col("evaluatie", "text", required=False),
     ), key=("actie", "aanspreekpunt", "startdatum"), not_before=(("evaluatiedatum", "startdatum"),)),
+    "leerplicht": Spec("leerplicht", "leerplicht.csv", (
+        Col("regio_code", "regio"), Col("schooljaar", "schooljaar"),
+        *(Col(c, "count", required=False) for c in LEERPLICHT_COUNTS),
+    ), key=("regio_code", "schooljaar"),
+        bounds=(*((c, "leerplichtigen") for c in LEERPLICHT_PARTS), ("leerlingen_sbo", "leerlingen_bao_sbo")),
+        one_of=LEERPLICHT_COUNTS, params_key="lokale_gegevens.leerplicht"),
+    "wachttijden": Spec("wachttijden", "wachttijden.csv", (
+        Col("aanbieder", "text"), Col("zorgvorm", "text"), Col("periode", "period"),
+        Col("clienten_gestart", "count"), Col("wachttijd_mediaan_weken", "number"),
+        Col("wachtend_einde_periode", "count", required=False),
+    ), key=("aanbieder", "zorgvorm", "periode"), params_key="lokale_gegevens.wachttijden"),
 }

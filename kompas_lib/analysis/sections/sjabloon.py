@@ -13,7 +13,9 @@ from kompas_lib.sources.template_specs import SPECS
 KIND_WORDS = {"text": "tekst", "gemeente": "gemeentecode", "period": "periode (bijvoorbeeld 2024)", "count": "aantal",
               "number": "getal", "enum": "een van de vaste waarden", "list": "resultaten (bijvoorbeeld R1|R3)",
               "datum": "datum (bijvoorbeeld 2025-03-12)",
-              "indicator": "indicator uit de catalogus (bijvoorbeeld vsv), of leeg"}
+              "indicator": "indicator uit de catalogus (bijvoorbeeld vsv), of leeg",
+              "regio": "gemeentecode (GM0344) of code van een samenwerkingsverband (PO2601, VO2601)",
+              "schooljaar": "schooljaar (bijvoorbeeld 2023/2024)"}
 
 
 def template_table(name: str) -> pd.DataFrame:

@@ -15,9 +15,9 @@ generators do not know; those are filled afterwards from a simple seeded model (
 ``prepare`` on the demo.
 
 Modules: :mod:`.country` (gemeenten, regions, the merger, rates, how a table is written),
-:mod:`.cbs_tables` (the CBS-format tables, with their calibration), :mod:`.own_files` (a gemeente's
-own files), :mod:`.model` and :mod:`.filler` (the catalogue filler). :func:`generate_demo` writes
-them all, in a fixed order of random draws.
+:mod:`.cbs_tables` (the CBS-format tables, with their calibration), :mod:`.own_files` and
+:mod:`.onderwijs_files` (a gemeente's own files), :mod:`.model` and :mod:`.filler` (the catalogue
+filler). :func:`generate_demo` writes them all, in a fixed order of random draws.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from kompas_lib.sources.demoland.country import (
 )
 from kompas_lib.sources.demoland.filler import fill_catalogue
 from kompas_lib.sources.demoland.model import MODEL_NOTE
+from kompas_lib.sources.demoland.onderwijs_files import write_onderwijs_files
 from kompas_lib.sources.demoland.own_files import write_own_files
 
 __all__ = ["SEED", "display_id", "gemeenten_in", "generate_demo"]
@@ -50,6 +51,7 @@ def generate_demo(out_dir: Path, seed: int = SEED, registry: Registry | None = N
     rates = draw_rates(g, rng)
     write_cbs_tables(out, g, rates, rng)
     write_own_files(out, g, rng)
+    write_onderwijs_files(out, g, random_stream(seed, "onderwijs_en_wachttijden"))
     filled = fill_catalogue(out, g, registry, seed)
     listed = "".join(f"- {t}: {', '.join(c) or 'rijen voor een nieuwe categorie'}\n" for t, c in filled.items())
     io.write_text(out / "README.txt", "FICTIEVE GEGEVENS — Demoland\n\n" + NOTE + "\nGemaakt door kompas_lib.demo "

@@ -92,6 +92,10 @@ def typed_column(values: pd.Series, col: Col, at: Callable[[int], str], known_co
         typed, found = _period_codes(values, col, at)
     elif col.kind == "gemeente":
         found = _gemeente_problems(values, col, at, known_codes)
+    elif col.kind == "regio":
+        found = _regio_problems(values, col, at, known_codes)
+    elif col.kind == "schooljaar":
+        typed, found = _schooljaren(values, col, at)
     elif col.kind == "list":
         typed = [[x.strip() for x in v.split("|") if x.strip()] for v in values]
     elif col.kind == "datum":
@@ -176,6 +180,60 @@ def _gemeente_problems(values: pd.Series, col: Col, at: Callable[[int], str],
 
     judged = _unique_map(values[values != ""], problem)
     return [f"{at(i)}: kolom '{col.name}': {judged[v]}" for i, v in enumerate(values.tolist()) if judged.get(v)]
+
+
+REGIO_CODE = re.compile(r"^(GM|PO|VO)\d{4}$")
+DUO_CODE = re.compile(r"^(PO|VO)\s*(\d{2})\s*[-.]?\s*(\d{2})$", re.IGNORECASE)  # 'PO 26-01', as DUO writes it
+
+
+def _regio_problems(values: pd.Series, col: Col, at: Callable[[int], str],
+                    known_codes: dict[str, str] | None) -> list[str]:
+    """A code that is no gemeente (GM) or samenwerkingsverband (PO, VO) with 4 digits; a GM code checked
+    against ``known_codes`` as in a gemeente column, a verband's code on its form only."""
+    def problem(code: str) -> str | None:
+        if code.startswith("GM"):
+            judged = _gemeente_problems(pd.Series([code]), col, lambda i: "", known_codes)
+            return judged[0].split(f"kolom '{col.name}': ", 1)[1] if judged else None
+        if REGIO_CODE.match(code):
+            return None
+        duo = DUO_CODE.match(code)
+        if duo:
+            return (f"'{code}' is geschreven zoals DUO het doet; schrijf de code zonder spatie en streepje: "
+                    f"{duo[1].upper()}{duo[2]}{duo[3]}")
+        return (f"'{code}' is geen regiocode; schrijf een gemeentecode (GM met 4 cijfers, bijvoorbeeld GM0344) of "
+                "de code van een samenwerkingsverband passend onderwijs (PO of VO met 4 cijfers, bijvoorbeeld PO2601)")
+
+    judged = _unique_map(values[values != ""], problem)
+    return [f"{at(i)}: kolom '{col.name}': {judged[v]}" for i, v in enumerate(values.tolist()) if judged.get(v)]
+
+
+SCHOOLJAAR = re.compile(r"^(\d{4})/(\d{4})$")
+
+
+def _schooljaar_code(text: str) -> tuple[str | None, str | None]:
+    """('2023/2024', None) for a school year written as the template asks; (None, problem) otherwise,
+    naming the form to write where the text is recognisably a school year in another form."""
+    m = SCHOOLJAAR.match(text)
+    if m and int(m[2]) == int(m[1]) + 1:
+        return text, None
+    if m:
+        return None, (f"'{text}' is geen schooljaar: het tweede jaar moet direct op het eerste volgen, "
+                      f"bijvoorbeeld {m[1]}/{int(m[1]) + 1}")
+    other = re.match(r"^(\d{4})\s*[-/]\s*'?(\d{2}|\d{4})$", text)
+    if other and int(other[2][-2:]) == (int(other[1]) + 1) % 100:
+        return None, (f"'{text}': schrijf een schooljaar als beginjaar/eindjaar met vier cijfers, "
+                      f"{other[1]}/{int(other[1]) + 1}")
+    return None, (f"'{text}' is geen schooljaar; schrijf het als beginjaar/eindjaar, bijvoorbeeld 2023/2024 "
+                  "(van augustus 2023 tot en met juli 2024)")
+
+
+def _schooljaren(values: pd.Series, col: Col, at: Callable[[int], str]) -> tuple[list, list[str]]:
+    """School-year codes ('2023/2024'; None for an empty or unreadable cell) and their problems."""
+    known = _unique_map(values[values != ""], _schooljaar_code)
+    codes = [known[v][0] if v else None for v in values.tolist()]
+    problems = [f"{at(i)}: kolom '{col.name}': {known[v][1]}" for i, v in enumerate(values.tolist())
+                if v and known[v][1]]
+    return codes, problems
 
 
 def _near_code(code: str, known: dict[str, str]) -> str | None:

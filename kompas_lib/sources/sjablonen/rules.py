@@ -39,14 +39,21 @@ def header_problems(columns: list[str], source: str, spec: Spec, header_line: in
     return problems
 
 
+def _filled(values: pd.Series) -> pd.Series:
+    """Whether each cell holds something: a text that is not empty, or a number (not NaN)."""
+    return values.notna() & (values.astype(object) != "")
+
+
 def rule_problems(df: pd.DataFrame, spec: Spec, at: Callable[[int], str]) -> list[str]:
     """The rules between columns: at least one of ``one_of`` filled, ``needs`` filled in pairs, and
     ``not_before`` dates in order."""
     problems = []
     if spec.one_of:
-        filled = (df[list(spec.one_of)] != "").any(axis=1)
+        names = (", ".join(spec.one_of) if len(spec.one_of) <= 6
+                 else f"{spec.one_of[0]} tot en met {spec.one_of[-1]}")
+        filled = pd.concat([_filled(df[c]) for c in spec.one_of], axis=1).any(axis=1)
         for i in np.where(~filled)[0]:
-            problems.append(f"{at(i)}: kolommen {', '.join(spec.one_of)}: alle leeg; vul er minstens één in")
+            problems.append(f"{at(i)}: kolommen {names}: alle leeg; vul er minstens één in")
     for col, other in spec.needs:
         for i in np.where((df[col] != "") & (df[other] == ""))[0]:
             problems.append(f"{at(i)}: kolom '{other}' is leeg, maar '{col}' is ingevuld; vul beide in of laat "
