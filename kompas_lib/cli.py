@@ -186,7 +186,7 @@ def _regions(args) -> int:
     cat = region_catalogue(load_facts(), load_regions())
     term = (args.term or "").lower()
     for code, (name, level) in sorted(cat.items()):
-        if level in ("gemeente", "jeugdregio", "land", "provincie") and (term in code.lower() or term in name.lower()):
+        if level in ("gemeente", "jeugdregio", "land", "provincie", "samenwerkingsverband") and (term in code.lower() or term in name.lower()):
             print(f"{code}\t{level}\t{name}")
     return 0
 
@@ -250,7 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
     which = sr.add_mutually_exclusive_group(required=True)
     which.add_argument("--gemeente", "-g", nargs="+", help="code(s), bv. GM0344 of JZ19")
     which.add_argument("--alle", action="store_true", help="elke gemeente van het laatste jaar")
-    which.add_argument("--regio", help="de gemeenten van een jeugdregio en de regio zelf, bv. JZ19")
+    which.add_argument("--regio", help="de gemeenten van een jeugdregio of samenwerkingsverband passend onderwijs "
+                                       "en de regio zelf, bv. JZ19 of PO2601")
     which.add_argument("--provincie", help="de gemeenten van een provincie en de provincie zelf, bv. PV26")
     sr.add_argument("--jobs", "-j", type=int,
                     help="rapporten tegelijk (standaard: het aantal processorkernen; hoogstens 4 per kern)")

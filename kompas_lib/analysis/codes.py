@@ -15,8 +15,9 @@ import pandas as pd
 
 from kompas_lib.core.errors import KompasError
 
-CODE = re.compile(r"^(GM\d{4}|JZ\d{2}|PV\d{2}|NL01)$")
-LEVELS = {"gemeente": "gemeente", "jeugdregio": "jeugdregio", "provincie": "provincie", "land": "land"}
+CODE = re.compile(r"^(GM\d{4}|JZ\d{2}|PV\d{2}|NL01|PO\d{4}|VO\d{4})$")
+LEVELS = {"gemeente": "gemeente", "jeugdregio": "jeugdregio", "provincie": "provincie", "land": "land",
+          "samenwerkingsverband": "samenwerkingsverband passend onderwijs"}
 
 
 def successors(code: str, herindelingen: pd.DataFrame) -> list[tuple[int, str, str]]:
@@ -88,8 +89,8 @@ def resolve(texts: Iterable[str], catalogue: Mapping[str, tuple[str, str]], curr
         elif hits:
             options = ", ".join(f"{c} ({catalogue[c][0]}, {LEVELS[catalogue[c][1]]})" for c in sorted(hits))
             problems.append(f"'{raw}' past bij meer dan één regio: {options}. Geef de code.")
-        elif re.match(r"^(GM|JZ|PV|NL)\d*$", code):
-            problems.append(f"'{raw}' is geen geldige code (GM + 4 cijfers, JZ of PV + 2 cijfers, of NL01); "
+        elif re.match(r"^(GM|JZ|PV|NL|PO|VO)\d*$", code):
+            problems.append(f"'{raw}' is geen geldige code (GM, PO of VO + 4 cijfers, JZ of PV + 2 cijfers, of NL01); "
                             f"{_suggest(raw, catalogue, current)}")
         else:
             problems.append(f"'{raw}' is geen code of naam van een gemeente of regio; {_suggest(raw, catalogue, current)}")

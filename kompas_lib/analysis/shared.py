@@ -22,7 +22,7 @@ import pandas as pd
 
 from kompas_lib.analysis.methods import findings, peers, profiel, spread, verwacht
 from kompas_lib.analysis.methods.comparison import members_of
-from kompas_lib.prepare.regions import latest_classification
+from kompas_lib.prepare.regions import SWV_LEVEL, latest_classification, verbanden
 
 KEEP = 3  # fact tables kept per process (a worker has one; the test session switches between a few)
 
@@ -36,6 +36,8 @@ def region_catalogue(facts: pd.DataFrame, regions: pd.DataFrame) -> dict[str, tu
     named = facts[["region_code", "region_name", "region_level"]].drop_duplicates("region_code", keep="last")
     for r in named.itertuples(index=False):
         cat.setdefault(r.region_code, (r.region_name, r.region_level))
+    for code, v in verbanden(latest_classification(regions)).items():  # no CBS figures of their own
+        cat.setdefault(code, (v.name, SWV_LEVEL))
     return cat
 
 

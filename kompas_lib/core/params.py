@@ -30,7 +30,7 @@ from kompas_lib.core import io, paths
 from kompas_lib.core.entry import clean_text, describe_char, has_line_break, refused_kind
 from kompas_lib.core.errors import ParamsError
 
-CODE_RE = re.compile(r"^(GM\d{4}|JZ\d{2}|PV\d{2}|NL01)$")
+CODE_RE = re.compile(r"^(GM\d{4}|JZ\d{2}|PV\d{2}|NL01|PO\d{4}|VO\d{4})$")
 BENCHMARKS = ("nederland", "provincie", "jeugdregio", "grootteklasse", "vergelijkbare_gemeenten")
 PROFILE_VARIABLES = ("inwoners", "aandeel_0_17", "stedelijkheid", "eenouderhuishoudens",
                      "minderjarigen_laag_inkomen", "bijstand")
@@ -209,7 +209,7 @@ class KompasParams(_Strict):
 
 
 ALLOWED = {
-    "gemeente": "een code GMdddd (gemeente, bv. GM0344), JZdd (jeugdregio, bv. JZ19), PVdd (provincie, bv. PV26) of NL01",
+    "gemeente": "een code GMdddd (gemeente, bv. GM0344), JZdd (jeugdregio, bv. JZ19), PVdd (provincie, bv. PV26), POdddd of VOdddd (samenwerkingsverband passend onderwijs, bv. PO2601) of NL01",
     "periode.start_jaar": f"een jaar van {FIRST_YEAR} tot en met {date.today().year}",
     "periode.eind_jaar": f"een jaar van {FIRST_YEAR} tot en met {date.today().year}, niet vóór start_jaar, of laat het weg",
     "periode": "start_jaar en eind_jaar, met start_jaar ≤ eind_jaar",

@@ -43,18 +43,29 @@ def resolve_codes(texts: list[str], processed: Path | None = None) -> list[str]:
 
 def select_codes(*, alle: bool = False, regio: str | None = None, provincie: str | None = None,
                  processed: Path | None = None) -> list[str]:
-    """The gemeenten of a selection on today's indeling: every gemeente, or the gemeenten of a jeugdregio
-    or provincie followed by the region itself (its report as a whole)."""
-    from kompas_lib.prepare.regions import latest_classification
+    """The gemeenten of a selection on today's indeling: every gemeente, or the gemeenten of a jeugdregio,
+    samenwerkingsverband passend onderwijs (``regio``: JZ…, PO… or VO…; with the gemeenten that lie only
+    partly in it) or provincie, followed by the region itself (its report as a whole)."""
+    from kompas_lib.prepare.regions import latest_classification, verbanden
 
     current = latest_classification(load_regions(Path(processed or paths.processed_dir())))
     if alle:
         return sorted(current["gemeente_code"])
     code, column, kind = ((regio, "jeugdregio_code", "jeugdregio") if regio else (provincie, "provincie_code", "provincie"))
     code = (code or "").strip().upper()
-    members = sorted(current.loc[current[column] == code, "gemeente_code"])
-    if not members:
+    swv = verbanden(current) if regio else {}
+    if code[:2] in ("PO", "VO") and regio:
+        members = list(swv[code].members) if code in swv else []
+        kind, known = "samenwerkingsverband passend onderwijs", sorted(c for c in swv if c[:2] == code[:2])
+    else:
+        members = sorted(current.loc[current[column] == code, "gemeente_code"])
         known = sorted(current[column].dropna().unique())
+    if not members:
+        if not known:
+            raise KompasError(f"{code} is geen {kind} in de gegevens: er zijn geen samenwerkingsverbanden passend "
+                              "onderwijs voorbereid, want de regeling met hun indeling staat niet naast de CBS-tabellen "
+                              "(map passend_onderwijs). Kies een jeugdregio (JZ…) of zet die map erbij en voer "
+                              "'kompas prepare' opnieuw uit.")
         raise KompasError(f"{code} is geen {kind} in de gegevens; bekende codes: {', '.join(known[:8])} …")
     return [*members, code]
 

@@ -401,6 +401,8 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
     facts["suppressed"] = False
     labels = {t: display_id(t) for t in registry.all_table_ids()} if source.fictitious else {}
     facts["source_table"] = relabel_tables(facts["source_table"], labels)
+    regions, swv_meta = _with_verbanden(source, regions, index, herindelingen, unmatched)
+    meta.update(swv_meta)
     facts = facts[FACT_COLUMNS].sort_values(
         ["indicator", "region_code", "period_start", "period_end"], kind="stable").reset_index(drop=True)
     for col in ("numerator", "denominator", "value"):
@@ -422,7 +424,35 @@ def prepare(source: FolderSource, out_dir: Path | None = None, *, registry: Regi
     return PrepareResult(facts, regions, report)
 
 
-def _read_prepared(name: str, columns: list[str], out_dir: Path | None) -> pd.DataFrame:
+def _with_verbanden(source: FolderSource, regions: pd.DataFrame, index: RegionIndex, herindelingen: pd.DataFrame,
+                    unmatched: set[str]) -> tuple[pd.DataFrame, dict]:
+    """The samenwerkingsverbanden passend onderwijs on today's gemeenten, when the regulation lies in or
+    beside the source folder (:mod:`kompas_lib.sources.passend_onderwijs`); without it the regions table
+    gets empty membership columns and the workbook has no verbanden."""
+    from kompas_lib.prepare.regions import attach_verbanden, latest_classification, verband_membership
+    from kompas_lib.sources import passend_onderwijs
+
+    regulation = passend_onderwijs.read_newest(source.root)
+    if regulation is None:
+        return attach_verbanden(regions, None), {}
+    current = set(latest_classification(regions)["gemeente_code"])
+    membership, unknown = verband_membership(regulation.table, index, herindelingen, current)
+    unmatched.update(f"{passend_onderwijs.REGULATION}: {name}" for name in unknown)
+    meta = {passend_onderwijs.REGULATION: {
+        "table_id": passend_onderwijs.REGULATION, "title": passend_onderwijs.TITLE, "versie": regulation.version,
+        "bestand": str(regulation.path), "fictief": source.fictitious}}
+    return attach_verbanden(regions, membership), meta
+
+
+# Text columns with few distinct values, read as pandas categoricals: the fact table of the real snapshot
+# takes 117 MiB instead of 401 MiB in memory, and filtering it moves small integer codes instead of text
+# (``period`` stays text: its order is used).
+CATEGORY_COLUMNS = ["indicator", "region_code", "region_level", "region_name", "period_type", "group_dim",
+                    "group_value", "unit", "status", "missing_reason", "source_table"]
+
+
+def _read_prepared(name: str, columns: list[str], out_dir: Path | None,
+                   categories: list[str] | None = None) -> pd.DataFrame:
     """Read one prepared parquet file; a missing, damaged or outdated file is a :class:`DataError`
     that says to run ``kompas prepare`` (again)."""
     folder = Path(out_dir or paths.processed_dir())

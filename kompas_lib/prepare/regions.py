@@ -15,6 +15,7 @@ values (JZ, PV, CR, GG, MC, LD), never by position.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -216,3 +217,174 @@ def latest_classification(regions: pd.DataFrame) -> pd.DataFrame:
     """One row per gemeente of the latest year: the current indeling."""
     last = regions["jaar"].max()
     return regions[regions["jaar"] == last].reset_index(drop=True)
+
+
+# --- samenwerkingsverbanden passend onderwijs ------------------------------------------------------
+#
+# The regulation (:mod:`kompas_lib.sources.passend_onderwijs`) assigns postcode areas of the gemeenten of
+# 2015 to verbanden; article 3 keeps those areas when gemeenten merge. On today's indeling that gives:
+#
+# * a gemeente is a *member* of every verband that holds at least one postcode area of the gemeenten it
+#   was formed from (its 2015 self, the gemeenten merged into it, and a gemeente split over it since);
+# * it is a *whole* member when all of that lies in one verband of the kind (PO or VO), else a member
+#   *deels* (partly) of each: a gemeente split by postcode (Rotterdam, Zuidplas, …), a merger of gemeenten
+#   from different verbanden, and a receiver of a split gemeente from another verband (which of the split
+#   gemeente's areas went where is not in the data, so every receiver counts as partly in its verband);
+# * a verband's figures are sums over its members, each counted whole: no figure is divided over
+#   verbanden by postcode share (there are no figures per postcode), and the report names the members
+#   that lie only partly in the verband.
+#
+# The membership is kept in four columns of the latest year's rows of ``regions.parquet`` (every region
+# code elsewhere in that table is one value per gemeente; a gemeente can be in two verbanden):
+# ``swv_po`` and ``swv_vo`` (the codes, space-separated), ``swv_deels`` (the codes it lies only partly in)
+# and ``swv_herkomst`` (JSON: for each partial membership the 2015 gemeenten and, where only some of
+# their postcode areas lie in the verband, which postcodes lie in it and which not).
+
+SWV_COLUMNS = ["swv_po", "swv_vo", "swv_deels", "swv_herkomst"]
+SWV_LEVEL = "samenwerkingsverband"
+SWV_KIND = {"PO": "PO", "VO": "VO"}  # code prefix -> kind (primair, voortgezet onderwijs)
+
+
+def swv_label(code: str) -> str:
+    """A verband's code as DUO writes it: 'PO2806' -> 'PO 28-06'."""
+    return f"{code[:2]} {code[2:4]}-{code[4:]}" if re.match(r"^(PO|VO)\d{4}$", code) else code
+
+
+def plain_name(name: str) -> str:
+    """A name without accents, hyphens and dots ('Súdwest-Fryslân' = 'Sudwest Fryslan')."""
+    import unicodedata
+
+    flat = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[-.'’]", " ", flat).split()).lower()
+
+
+def _code_of_2015(name: str, index: RegionIndex) -> str | None:
+    hit = index.lookup(name, 2015)
+    if hit and hit[1] == "gemeente":
+        return hit[0]
+    plain = plain_name(name)
+    found = {code for key, (code, level) in index.fallback.items() if level == "gemeente" and plain_name(key) == plain}
+    return found.pop() if len(found) == 1 else None
+
+
+def verband_membership(table: pd.DataFrame, index: RegionIndex, herindelingen: pd.DataFrame | None,
+                       current: set[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Today's gemeenten in the verbanden of the regulation's postcode ``table`` (pc4, gemeente, PO, VO).
+
+    Returns a row per (kind, verband, gemeente of today): ``kind``, ``code``, ``gemeente_code``, ``deels``
+    and ``herkomst``: per 2015 gemeente it was formed from, ``[name, postcodes in this verband, postcodes in
+    another, split]`` (both lists empty when all of that gemeente lies here; ``split`` when that gemeente was
+    split over several of today's gemeenten, so which of its areas this one got is unknown) — and the 2015
+    names that match no gemeente."""
+    from kompas_lib.prepare.herindeling import successor_map
+
+    has_h = herindelingen is not None and len(herindelingen)
+    final, splits = successor_map(herindelingen) if has_h else ({}, {})
+    # a renamed gemeente may also have got a new code (De Friese Meren GM1921 -> De Fryske Marren GM1940)
+    renamed = ({plain_name(r.oud_naam): plain_name(r.nieuw_naam) for r in herindelingen.itertuples(index=False)
+                if r.soort == "naamswijziging"} if has_h else {})
+    today_by_name = {plain_name(index.name(c)): c for c in current}
+    rows, unknown = [], []
+    for name, part in table.groupby("gemeente", sort=True):
+        code = _code_of_2015(name, index)
+        code = final.get(code, code)
+        today = [final.get(c, c) for c in splits.get(code, [code])] if code else []
+        today = [c for c in dict.fromkeys(today) if c in current]
+        if not today and renamed.get(plain_name(name)) in today_by_name:
+            today = [today_by_name[renamed[plain_name(name)]]]
+        if not today:
+            unknown.append(name)
+            continue
+        for kind in SWV_KIND.values():
+            areas = part.dropna(subset=[kind])
+            for swv, pcs in areas.groupby(kind, sort=True):
+                whole = len(pcs) == len(areas)
+                here = [] if whole else sorted(pcs["pc4"])
+                elsewhere = [] if whole else sorted(set(areas["pc4"]) - set(pcs["pc4"]))
+                for c in today:
+                    rows.append({"kind": kind, "code": swv, "gemeente_code": c,
+                                 "part": [name, here, elsewhere, len(today) > 1]})
+    if not rows:
+        return pd.DataFrame(columns=["kind", "code", "gemeente_code", "deels", "herkomst"]), unknown
+    long = pd.DataFrame(rows)
+    n = long.groupby(["kind", "gemeente_code"])["code"].transform("nunique")
+    long["deels"] = n > 1
+    out = (long.groupby(["kind", "code", "gemeente_code"], sort=True)
+           .apply(lambda g: pd.Series({"deels": bool(g["deels"].iloc[0]),
+                                       "herkomst": list(g["part"])}),
+                  include_groups=False)
+           .reset_index())
+    return out, unknown
+
+
+def attach_verbanden(regions: pd.DataFrame, membership: pd.DataFrame) -> pd.DataFrame:
+    """The regions table with the :data:`SWV_COLUMNS` filled on the latest year's rows (empty elsewhere,
+    and everywhere when ``membership`` is empty: no regulation, no verbanden)."""
+    import json
+
+    out = regions.copy()
+    for col in SWV_COLUMNS:
+        out[col] = ""
+    if membership is None or membership.empty:
+        return out
+    last = out["jaar"] == out["jaar"].max()
+    per = {}
+    for g, m in membership.groupby("gemeente_code", sort=True):
+        deels = m[m["deels"]]
+        per[g] = {"swv_po": " ".join(m.loc[m["kind"] == "PO", "code"]),
+                  "swv_vo": " ".join(m.loc[m["kind"] == "VO", "code"]),
+                  "swv_deels": " ".join(deels["code"]),
+                  "swv_herkomst": json.dumps(dict(zip(deels["code"], deels["herkomst"])), ensure_ascii=False)
+                  if len(deels) else ""}
+    for col in SWV_COLUMNS:
+        out.loc[last, col] = out.loc[last, "gemeente_code"].map(lambda c, col=col: per.get(c, {}).get(col, ""))
+    return out
+
+
+@dataclass(frozen=True)
+class Verband:
+    """One samenwerkingsverband on today's indeling: its members (gemeente codes, sorted), those that lie
+    only partly in it, and per partial member where that part comes from (2015 name, postcodes or [])."""
+
+    code: str
+    name: str
+    members: tuple[str, ...]
+    deels: tuple[str, ...] = ()
+    herkomst: dict = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def kind(self) -> str:
+        return self.code[:2]
+
+
+def verbanden(current: pd.DataFrame) -> dict[str, Verband]:
+    """Every samenwerkingsverband of today's indeling (``current``: the latest year's rows), by code;
+    empty when the regions table has no membership columns (no regulation at preparation)."""
+    import json
+
+    if "swv_po" not in current.columns:
+        return {}
+    members: dict[str, list[str]] = {}
+    deels: dict[str, list[str]] = {}
+    herkomst: dict[str, dict] = defaultdict(dict)
+    inwoners = dict(zip(current["gemeente_code"], current["inwoners"].fillna(0)))
+    names = dict(zip(current["gemeente_code"], current["gemeente_naam"]))
+    for row in current[["gemeente_code", *SWV_COLUMNS]].itertuples(index=False):
+        for code in f"{row.swv_po or ''} {row.swv_vo or ''}".split():
+            members.setdefault(code, []).append(row.gemeente_code)
+        for code in (row.swv_deels or "").split():
+            deels.setdefault(code, []).append(row.gemeente_code)
+        for code, parts in (json.loads(row.swv_herkomst) if row.swv_herkomst else {}).items():
+            herkomst.setdefault(code, {})[row.gemeente_code] = parts
+    out = {}
+    for code, gm in sorted(members.items()):
+        partly = tuple(sorted(deels.get(code, ())))
+        # named after its largest gemeente that lies wholly in it, or mostly (its own 2015 area, not a
+        # gemeente merged into it later): Amsterdam names PO 27-07, not PO 27-09 (Weesp's)
+        core = [g for g in gm if g not in partly or any(
+            plain_name(p[0]) == plain_name(names.get(g, "")) and len(p[1]) >= len(p[2]) for p in herkomst[code][g])]
+        largest = max(core or gm, key=lambda g: (inwoners.get(g, 0), g))
+        where = names.get(largest, largest) if len(gm) == 1 else f"regio {names.get(largest, largest)}"
+        name = f"Samenwerkingsverband {swv_label(code)} {where}"
+        out[code] = Verband(code, name, tuple(sorted(gm)), partly, dict(herkomst.get(code, {})))
+    return out

@@ -16,6 +16,7 @@ from kompas_lib.analysis.methods import peers, spread
 from kompas_lib.analysis.methods.benchmarks import Focus, benchmark_codes, kept_beside, latest_common_period, series
 from kompas_lib.core.errors import KompasError
 from kompas_lib.core.registry import Indicator
+from kompas_lib.prepare.regions import SWV_LEVEL
 
 PEERS = "VERGELIJKBAAR"  # pseudo region code of the pooled comparable gemeenten
 FIXED_BENCHMARKS = ("nederland", "provincie", "jeugdregio", "grootteklasse")
@@ -77,9 +78,15 @@ def build(regions: pd.DataFrame, focus: Focus, params, names: dict[str, str], pr
 
 
 def members_of(current: pd.DataFrame) -> dict[str, tuple[str, ...]]:
-    """provincie or jeugdregio code -> its gemeenten on today's indeling (``current``)."""
-    return {code: tuple(g["gemeente_code"]) for col in ("provincie_code", "jeugdregio_code")
-            for code, g in current.groupby(col)}
+    """provincie, jeugdregio or samenwerkingsverband code -> its gemeenten on today's indeling (``current``;
+    a gemeente that lies only partly in a samenwerkingsverband is a whole member of it, see
+    :mod:`kompas_lib.prepare.regions`)."""
+    from kompas_lib.prepare.regions import verbanden
+
+    found = {code: tuple(g["gemeente_code"]) for col in ("provincie_code", "jeugdregio_code")
+             for code, g in current.groupby(col)}
+    found.update({code: v.members for code, v in verbanden(current).items()})
+    return found
 
 
 def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, members: dict,
@@ -127,7 +134,7 @@ def _rows_from_sums(facts: pd.DataFrame, ind: Indicator, agg: pd.DataFrame, regi
         periods = agg.loc[code].index
         rows = series(facts, ind.id, list(members[code]), period_type=None)
         rows = rows[rows["period"].isin(periods)].drop_duplicates("period")
-        level = {"JZ": "jeugdregio", "PV": "provincie"}.get(code[:2], "regio")
+        level = {"JZ": "jeugdregio", "PV": "provincie", "PO": SWV_LEVEL, "VO": SWV_LEVEL}.get(code[:2], "regio")
         parts.append(rows.assign(region_code=code, region_name=code, region_level=level))
     return pd.concat(parts, ignore_index=True) if parts else facts.iloc[0:0]
 
@@ -218,7 +225,8 @@ def benchmarked(cmp: Comparison, ind: Indicator, facts: pd.DataFrame, period_typ
     summed over today's member gemeenten), on periods of ``period_type`` (None: all). Built once per
     indicator and report, for all period types; do not change the frame returned."""
     if ind.id not in cmp._benchmarked:
-        s = on_current_borders(series(facts, ind.id, cmp.region_codes, period_type=None), ind, facts, cmp.members)
+        s = on_current_borders(series(facts, ind.id, cmp.region_codes, period_type=None), ind, facts, cmp.members,
+                               (cmp.focus.code,))  # a samenwerkingsverband has no CBS figures of its own
         cmp._benchmarked[ind.id] = with_peers(cmp, s, ind, facts)
     s = cmp._benchmarked[ind.id]
     return s if period_type is None else s[s["period_type"] == period_type].reset_index(drop=True)

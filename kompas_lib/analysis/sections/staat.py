@@ -13,6 +13,8 @@ from dataclasses import replace
 import pandas as pd
 
 from kompas_lib.analysis import cells, wording
+from kompas_lib.analysis import samenwerkingsverband as swv
+from kompas_lib.analysis.samenwerkingsverband import SWV_LEVEL
 from kompas_lib.analysis.methods import profiel
 from kompas_lib.analysis.methods import spread as spread_model
 from kompas_lib.analysis.methods.benchmarks import (
@@ -110,9 +112,14 @@ def _members_sentence(scope: Scope) -> str | None:
     if scope.focus.level == "gemeente" or not members:
         return None
     names = sorted(scope.names.get(c, c) for c in members)
-    return (f"{scope.focus.name} bestaat nu uit {len(names)} gemeente{'n' if len(names) != 1 else ''}: "
+    text = (f"{scope.focus.name} bestaat nu uit {len(names)} gemeente{'n' if len(names) != 1 else ''}: "
             f"{', '.join(names)}. Cijfers van de regio als geheel zijn, ook voor eerdere jaren, opgeteld uit deze "
             "gemeenten op hun huidige grenzen (waar CBS aantallen publiceert).")
+    if scope.focus.level == SWV_LEVEL:  # which members lie only partly in it (their whole figures count)
+        text += " " + (swv.members_text(scope.focus.code, scope.shared.current, scope.names,
+                                        scope.prepare_info.table_metadata.get(swv.REGULATION, {}).get("versie"),
+                                        scope.fictitious) or "")
+    return text
 
 
 def bevolking(scope: Scope) -> Section:
@@ -380,8 +387,8 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
     ind = scope.catalogue.indicators[indicator]
     title = "Alle gemeenten in één beeld"
     members = scope.shared.current
-    if scope.focus.level == "jeugdregio":
-        members = members[members["jeugdregio_code"] == scope.focus.code]
+    if scope.focus.level in ("jeugdregio", SWV_LEVEL):
+        members = members[members["gemeente_code"].isin(scope.shared.members.get(scope.focus.code, ()))]
     facts = scope.ind(indicator)
     s = series(facts, indicator, list(members["gemeente_code"]) + [COUNTRY])
     years = s[s["value"].notna() & (s["region_code"] != COUNTRY)].groupby("period").size()
@@ -419,7 +426,8 @@ def trechter_jeugdzorg(scope: Scope, indicator: str = FUNNEL_INDICATOR) -> Secti
         curve[f"lo{label}"], curve[f"hi{label}"] = lo / ind.ratio_scale, hi / ind.ratio_scale
     period_label = parse_period(period).label
     # a jeugdregio's gemeenten are named in its funnel (at most a dozen labels stay readable)
-    members = tuple(scope.comparison.members.get(scope.focus.code, ())) if scope.focus.level == "jeugdregio" else ()
+    members = (tuple(scope.comparison.members.get(scope.focus.code, ())) if scope.focus.level in ("jeugdregio", SWV_LEVEL)
+               else ())
     members = members if len(members) <= 12 else ()
     focus_rows = table[table["code"] == scope.focus.code]
     if not focus_rows.empty:

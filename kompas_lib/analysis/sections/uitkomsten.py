@@ -193,6 +193,8 @@ def _members(scope: Scope) -> list[str] | None:
     current = latest_classification(scope.regions)
     if focus.level == "jeugdregio":
         return list(current.loc[current["jeugdregio_code"] == focus.code, "gemeente_code"])
+    if focus.level == "samenwerkingsverband":
+        return list(scope.shared.members.get(focus.code, ()))
     return None
 
 

@@ -6,7 +6,8 @@ dimension columns, counts as floats, empty = missing), so ``prepare`` reads them
 table carries a metadata JSON with ``"fictief": true`` and a title starting with ``FICTIEF``.
 
 Demoland has 33 gemeenten until 2021 and 32 from 2022 (a merger), in 5 jeugdregio's and 3
-provincies.
+provincies, and 4 PO and 3 VO samenwerkingsverbanden passend onderwijs (the regulation's postcode table,
+see :func:`.country.write_passend_onderwijs`).
 
 The catalogue in use (``tables.yml`` or ``KOMPAS_CATALOGUE``) may ask for tables and columns the
 generators do not know; those are filled afterwards from a simple seeded model (see
@@ -31,6 +32,7 @@ from kompas_lib.core.registry import Registry, load_registry
 from kompas_lib.sources.demoland.cbs_tables import write_cbs_tables
 from kompas_lib.sources.demoland.country import (
     JEUGDREGIOS, NOTE, SEED, display_id, draw_gemeenten, draw_rates, gemeenten_in, random_stream, with_profile,
+    write_passend_onderwijs,
 )
 from kompas_lib.sources.demoland.filler import fill_catalogue
 from kompas_lib.sources.demoland.model import MODEL_NOTE
@@ -53,9 +55,11 @@ def generate_demo(out_dir: Path, seed: int = SEED, registry: Registry | None = N
     write_own_files(out, g, rng)
     write_onderwijs_files(out, g, random_stream(seed, "onderwijs_en_wachttijden"))
     filled = fill_catalogue(out, g, registry, seed)
+    write_passend_onderwijs(out, g)
     listed = "".join(f"- {t}: {', '.join(c) or 'rijen voor een nieuwe categorie'}\n" for t, c in filled.items())
     io.write_text(out / "README.txt", "FICTIEVE GEGEVENS — Demoland\n\n" + NOTE + "\nGemaakt door kompas_lib.demo "
                   f"(seed {seed}). Zelfde indeling als CBS-tabellen, zodat het werkboek ze zonder internet kan gebruiken.\n"
                   + (f"\n{MODEL_NOTE}\n{listed}" if filled else ""))
     return {"folder": str(out), "gemeenten": int(len(gemeenten_in(g, 2024))), "jeugdregios": len(JEUGDREGIOS),
-            "tables": sorted(p.name for p in out.iterdir() if p.is_dir()), "seed": seed, "aangevuld": filled}
+            "tables": sorted(p.name for p in out.iterdir() if p.is_dir() and p.name != "passend_onderwijs"),
+            "seed": seed, "aangevuld": filled}

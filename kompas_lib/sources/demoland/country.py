@@ -168,3 +168,26 @@ def aggregates(gy: pd.DataFrame) -> list[tuple[str, pd.Index]]:
 def random_stream(seed: int, *keys) -> np.random.Generator:
     """A random stream of its own per ``(seed, keys)``: adding an indicator changes no other figure."""
     return np.random.default_rng([seed, *(zlib.crc32(str(k).encode("utf-8")) for k in keys)])
+
+
+# Samenwerkingsverbanden passend onderwijs, written as the real regulation's bijlage (a row per postcode
+# area): PO and VO verbanden by provincie, PV92's PO split in two. On purpose two members lie only partly
+# in a verband: Kempenland (the 2022 merger of Oud-Kempen and Heidebroek, which lay in different
+# verbanden) and Lindehoven (one of its three postcode areas lies in PO 92-02). No random draws: the
+# other tables stay as they were.
+SWV_VERSION = "2020-01-01"
+SWV_PO = {"JZ91": "PO9101", "JZ92": "PO9101", "JZ93": "PO9201", "JZ94": "PO9202", "JZ95": "PO9301"}
+SWV_SPLIT = ("GM9003", "PO9202")  # Lindehoven's last postcode area
+
+
+def write_passend_onderwijs(out: Path, g: pd.DataFrame) -> None:
+    """``<out>/passend_onderwijs/BWBR0032324/<version>/README.md``: the postcode table of the regulation
+    (PC4 | gemeente | PO SWV | VO SWV) for the gemeenten before the merger, three areas each."""
+    lines = ["FICTIEF – indeling in samenwerkingsverbanden passend onderwijs van Demoland", "", "### Bijlage", "",
+             "| PC4  | gemeente  | PO SWV  | VO SWV  |", "|:---|:---|:---|:---|"]
+    for i, row in enumerate(g.itertuples(index=False)):
+        for j in range(3):
+            po = SWV_SPLIT[1] if (row.code == SWV_SPLIT[0] and j == 2) else SWV_PO[row.jz_code]
+            vo = row.pv_code.replace("PV", "VO") + "01"
+            lines.append(f"| {9000 + 10 * i + j}  | {row.naam}  | {po}  | {vo}  |")
+    io.write_text(out / "passend_onderwijs" / "BWBR0032324" / SWV_VERSION / "README.md", "\n".join(lines) + "\n")
