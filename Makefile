@@ -24,8 +24,12 @@ endif
 .PHONY: setup report prepare test test-fast lint bench clean training training-data training-report handout
 
 # Training runs on the fictitious Demoland, in folders of its own (real prepared data stay untouched);
-# it needs no internet.
-TRAINING_ENV := KOMPAS_PROCESSED_DIR=$(CURDIR)/data/processed/training KOMPAS_REPORTS_DIR=$(CURDIR)/reports/training
+# it needs no internet. Participants' saved work (duiding, verbeteracties, params fragments) goes to
+# OEFENINGEN, a folder that no rebuild of the demo or the reports reaches (kompas_lib/presentation/exercises.py).
+OEFENINGEN ?= $(CURDIR)/oefeningen
+TRAINING_ENV := KOMPAS_PROCESSED_DIR=$(CURDIR)/data/processed/training KOMPAS_REPORTS_DIR=$(CURDIR)/reports/training \
+	KOMPAS_OEFENINGEN_DIR=$(OEFENINGEN)
+TRAINING_GEMEENTE = $(or $(GEMEENTE),GM9001)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,12 +67,16 @@ bench: $(STAMP)
 training-data: $(STAMP)
 	test -f data/processed/training/facts.parquet || $(TRAINING_ENV) $(BIN)/kompas prepare --bron demo
 
+# JupyterLab without its news pop-up (offline there is no news): overrides.json in the venv's JupyterLab.
 training: training-data
+	$(BIN)/python -c "from kompas_lib.presentation.training import quiet_jupyterlab; quiet_jupyterlab()"
 	$(TRAINING_ENV) $(BIN)/jupyter lab notebooks/training
 
-# The report of a Demoland gemeente (default Waterveen) in the training folders, with the duiding saved in the exercise.
+# The report of a Demoland gemeente (default Waterveen) in the training folders, with the duiding and
+# verbeteracties saved in the exercise (the params file written beside them, when there are any).
 training-report: training-data
-	$(TRAINING_ENV) $(BIN)/kompas run --bron demo --gemeente $(or $(GEMEENTE),GM9001)
+	$(TRAINING_ENV) $(BIN)/kompas run --bron demo --gemeente $(TRAINING_GEMEENTE) $$($(TRAINING_ENV) $(BIN)/python -c \
+		"from kompas_lib.presentation.exercises import params_option; print(params_option('$(TRAINING_GEMEENTE)'))")
 
 handout: training-data
 	$(TRAINING_ENV) $(BIN)/kompas hand-out

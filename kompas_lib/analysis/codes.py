@@ -39,15 +39,26 @@ def merged_away(code: str, name: str, succ: list[tuple[int, str, str]]) -> str:
             "Maak het rapport voor een van die gemeenten.")
 
 
+def _named(name: str, level: str) -> str:
+    """'Utrecht' for a gemeente, 'provincie Utrecht' for another region."""
+    return name if level == "gemeente" else f"{LEVELS.get(level, level)} {name}"
+
+
 def _suggest(text: str, catalogue: Mapping[str, tuple[str, str]], current: set[str]) -> str:
-    names = {n.lower(): c for c, (n, level) in catalogue.items()
-             if level in LEVELS and (level != "gemeente" or c in current)}
+    """The nearest codes and names; of regions with the same name (Utrecht: gemeente and provincie) the
+    gemeente first, then provincie, jeugdregio, land."""
+    order = list(LEVELS)
+    names: dict[str, list[str]] = {}
+    for c, (n, level) in sorted(catalogue.items(), key=lambda item: order.index(item[1][1]) if item[1][1] in LEVELS
+                                else len(order)):
+        if level in LEVELS and (level != "gemeente" or c in current):
+            names.setdefault(n.lower(), []).append(c)
     near = difflib.get_close_matches(text.lower(), list(names), n=3, cutoff=0.6)
-    near += [c.lower() for c in difflib.get_close_matches(text.upper(), [c for c in catalogue if CODE.match(c)], n=2,
-                                                         cutoff=0.7)]
-    hits = list(dict.fromkeys(names.get(n, n.upper()) for n in near))
+    hits = [c for n in near for c in names[n]]
+    hits += difflib.get_close_matches(text.upper(), [c for c in catalogue if CODE.match(c)], n=2, cutoff=0.7)
+    hits = list(dict.fromkeys(hits))
     if hits:
-        return "bedoelt u " + " of ".join(f"{c} ({catalogue[c][0]})" for c in hits[:3]) + "?"
+        return "bedoelt u " + " of ".join(f"{c} ({_named(*catalogue[c])})" for c in hits[:3]) + "?"
     return f"zoek de code op met 'kompas regions {text}'."
 
 

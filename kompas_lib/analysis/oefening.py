@@ -15,14 +15,17 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import pandas as pd
 import yaml
 
 from kompas_lib.analysis.methods.targets import margin
 from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.sections.resultaat import indicator_series
 from kompas_lib.core import fmt
+from kompas_lib.core.periods import parse_period
 from kompas_lib.core.params import DoelIndicator
 
 DIRECTIONS = ("hoger", "lager")
@@ -37,20 +40,38 @@ class Found:
     message: str
 
 
-def find_region(text: str, catalogue: dict[str, tuple[str, str]], levels=("gemeente", "jeugdregio")) -> Found:
-    """A gemeente (or jeugdregio) by code or name, forgiving case and small typos."""
+def find_region(text: str, catalogue: dict[str, tuple[str, str]], levels=("gemeente", "jeugdregio"),
+                real_names: Iterable[str] = (), country: str = "Demoland") -> Found:
+    """A gemeente (or jeugdregio) by code or name, forgiving case and small typos.
+
+    ``real_names``: the names of real gemeenten when the data are fictitious (Demoland). A real name, or a
+    typo nearer to a real name than to any name in the data, is answered with a message that the gemeente
+    is not in ``country`` — never silently taken for a fictitious name that looks like it ('Amsterdam' is
+    not 'Haverdam')."""
     wanted = " ".join(str(text or "").split())
-    if not wanted:
-        return Found(None, None, "Typ de naam of de code van een gemeente, bijvoorbeeld Waterveen of GM9001.")
     choices = {c: n for c, (n, level) in catalogue.items() if level in levels}
+    example = choices[min(choices)] if choices else "Waterveen"
+    if not wanted:
+        return Found(None, None, f"Typ de naam of de code van een gemeente, bijvoorbeeld {example} of {min(choices, default='GM9001')}.")
     if wanted.upper() in choices:
         return Found(wanted.upper(), choices[wanted.upper()], "")
     by_name = {n.casefold(): c for c, n in choices.items()}
-    if wanted.casefold() in by_name:
-        code = by_name[wanted.casefold()]
+    key = wanted.casefold()
+    if key in by_name:
+        code = by_name[key]
         return Found(code, choices[code], "")
-    close = difflib.get_close_matches(wanted.casefold(), list(by_name), n=3, cutoff=0.6)
-    if len(close) == 1 or (close and difflib.SequenceMatcher(None, wanted.casefold(), close[0]).ratio() >= 0.85):
+    real = {v.casefold(): n for n in real_names for v in (n, n.split(" (")[0])  # 'Bergen' for 'Bergen (NH)'
+            if v.casefold() not in by_name}
+    not_here = (f"een echte gemeente; die staat niet in {country} (de fictieve gegevens van de training). Kies een "
+                f"gemeente uit de lijst, bijvoorbeeld {example}.")
+    if key in real:
+        return Found(None, None, f"{real[key]} is {not_here}")
+    close = difflib.get_close_matches(key, list(by_name), n=3, cutoff=0.6)
+    near_real = difflib.get_close_matches(key, list(real), n=1, cutoff=0.75)
+    best = difflib.SequenceMatcher(None, key, close[0]).ratio() if close else 0.0
+    if near_real and difflib.SequenceMatcher(None, key, near_real[0]).ratio() >= best:
+        return Found(None, None, f"'{wanted}' staat niet in de gegevens. Bedoelt u {real[near_real[0]]}? Dat is {not_here}")
+    if len(close) == 1 or (close and best >= 0.85):
         code = by_name[close[0]]
         return Found(code, choices[code], f"'{wanted}' staat niet in de gegevens; bedoelt u {choices[code]}? "
                                           f"Die is gekozen.")
@@ -58,7 +79,7 @@ def find_region(text: str, catalogue: dict[str, tuple[str, str]], levels=("gemee
         names = " of ".join(choices[by_name[c]] for c in close)
         return Found(None, None, f"'{wanted}' staat niet in de gegevens. Bedoelt u {names}?")
     return Found(None, None, f"'{wanted}' staat niet in de gegevens. Typ de naam zoals die in de lijst staat, "
-                             "of een code als GM9001.")
+                             f"of een code als {min(choices, default='GM9001')}.")
 
 
 @dataclass
@@ -128,16 +149,22 @@ def test_indicator(scope: Scope, *, ambitie: str, resultaat: str, indicator: str
 
 
 def _direction_line(ind, title: str, richting: str | None) -> str:
-    """Whether the chosen direction fits the indicator's polarity."""
-    good = {"hoger_beter": "hoger", "lager_beter": "lager"}.get(ind.polariteit)
+    """Whether the chosen direction fits the indicator's polarity; an indicator without a good direction
+    says so (then the test cannot catch a direction that is the wrong way round)."""
+    good = _good_direction(ind)
     if richting is None:
         return "Kies 'hoger' of 'lager': welke kant wilt u op met dit cijfer?"
     if good and richting != good:
         return f"Let op: u kiest '{richting}', maar bij {title.lower()} is {good} beter. Bedoelt u '{good}'?"
     if good is None:
-        return (f"'{richting}' — bij {title.lower()} is hoger niet vanzelf beter of slechter; leg in het resultaat "
-                "uit waarom u deze kant op wilt.")
+        return (f"'{richting}' — deze indicator heeft geen goede richting: bij {title.lower()} is hoger niet vanzelf "
+                "beter of slechter. De test kan dus niet zeggen of dit de goede kant op is; leg in het resultaat uit "
+                "waarom u deze kant op wilt.")
     return f"'{richting}' past bij deze indicator: {good} is beter."
+
+
+def _good_direction(ind) -> str | None:
+    return {"hoger_beter": "hoger", "lager_beter": "lager"}.get(ind.polariteit)
 
 
 def _detectable_change(t: Toets, s, ind, unit: str) -> float | None:
@@ -188,36 +215,58 @@ def _smart(scope, ind, resultaat: str, s, richting, doel, doeljaar, base_year) -
             f"het resultaat noemt wat er verandert ({ind.basis or 'de groep is niet omschreven'})"
             if words >= 4 else "beschrijf in het resultaat wat er voor welke groep verandert (minstens een zin)"),
            ("M · meetbaar", True, f"jaarcijfers {int(s['year'].min())}–{int(s['year'].max())}")]
-    if doel is None or doeljaar is None:
-        out += [("A · acceptabel en R · realistisch", False, "zonder doel valt dit niet te beoordelen"),
-                ("T · tijdgebonden", False, "er is geen doeljaar")]
+    if doel is None or doeljaar is None or richting is None:
+        out += [("A · acceptabel en R · realistisch", False, "zonder richting en doel valt dit niet te beoordelen"),
+                ("T · tijdgebonden", doeljaar is not None and int(doeljaar) > base_year,
+                 f"doeljaar {doeljaar}" if doeljaar is not None else "er is geen doeljaar")]
         return out
-    values = _gemeenten_latest(scope, ind.id)
-    reached = values.notna().sum() and ((values >= doel).mean() if richting == "hoger" else (values <= doel).mean())
-    steps = s["value"].diff().abs().dropna()
-    per_year = abs(float(doel) - float(s.iloc[-1]["value"])) / max(int(doeljaar) - base_year, 1)
-    realistic = bool(reached) and (steps.empty or per_year <= 2 * steps.max())
-    why = []
-    if values.notna().sum():
-        why.append(f"{fmt.pct(float(reached) * 100, 0)} van de gemeenten zit nu al op of voorbij dit doel")
-    if len(steps):
-        why.append(f"de grootste verandering in één jaar was tot nu toe {fmt.number(steps.max(), 1)} "
-                   f"{_points(ind.eenheid)}".rstrip())
-    out.append(("A · acceptabel en R · realistisch", realistic, "; ".join(why) or "geen vergelijking mogelijk"))
+    out.append(("A · acceptabel en R · realistisch", *_realistic(scope, ind, s, richting, float(doel), int(doeljaar),
+                                                                base_year)))
     out.append(("T · tijdgebonden", int(doeljaar) > base_year,
                 f"doeljaar {doeljaar}" if int(doeljaar) > base_year else f"doeljaar {doeljaar} ligt niet na {base_year}"))
     return out
 
 
+def _realistic(scope, ind, s, richting: str, doel: float, doeljaar: int, base_year: int) -> tuple[bool, str]:
+    """Acceptable and realistic: the direction fits the indicator; the pace asked is not more than twice
+    the largest change in one year so far; and other gemeenten are already at (or beyond) the target —
+    unless the gemeente itself is already the furthest that way: then the other gemeenten cannot show
+    whether more is possible, and its own pace decides (said in the reason)."""
+    good = _good_direction(ind)
+    if good and richting != good:
+        return False, f"de richting '{richting}' gaat de verkeerde kant op: bij deze indicator is {good} beter"
+    base = float(s.iloc[-1]["value"])
+    steps = s["value"].diff().abs().dropna()
+    per_year = abs(doel - base) / max(doeljaar - base_year, 1)
+    pace_ok = steps.empty or per_year <= 2 * steps.max()
+    why = []
+    if len(steps):
+        why.append(f"het doel vraagt {fmt.number(per_year, 2)} {_points(ind.eenheid)} per jaar; de grootste verandering "
+                   f"in één jaar was tot nu toe {fmt.number(steps.max(), 1)} {_points(ind.eenheid)}".replace("  ", " "))
+    values = _gemeenten_latest(scope, ind.id)
+    others = values.drop(scope.focus.code, errors="ignore")
+    if others.empty:
+        return pace_ok, "; ".join(why) or "geen vergelijking mogelijk"
+    further = (others < base) if richting == "lager" else (others > base)
+    if not further.any():
+        extreme = "laagste" if richting == "lager" else "hoogste"
+        why.insert(0, f"{scope.focus.name} heeft nu al het {extreme} cijfer van alle gemeenten, dus andere gemeenten "
+                      f"laten niet zien of nog {richting} kan; het eigen verloop beslist")
+        return pace_ok, "; ".join(why)
+    reached = float(((others <= doel) if richting == "lager" else (others >= doel)).mean())
+    why.insert(0, f"{fmt.pct(reached * 100, 0)} van de andere gemeenten zit nu al op of voorbij dit doel")
+    return bool(reached > 0) and pace_ok, "; ".join(why)
+
+
 def _gemeenten_latest(scope: Scope, indicator: str):
-    """The latest value of every current gemeente for one indicator (the level others reach)."""
+    """The latest value of every current gemeente for one indicator (the level others reach), by code."""
     f = scope.ind(indicator)
     f = f[(f["group_dim"] == "totaal") & f["region_code"].isin(scope.shared.gemeenten) & f["value"].notna()
           & f["period_type"].isin(["jaar", "schooljaar"])]
     if f.empty:
-        return f["value"]
+        return f.set_index("region_code")["value"]
     latest = f["period_start"].max()
-    return f.loc[f["period_start"] == latest, "value"]
+    return f.loc[f["period_start"] == latest].drop_duplicates("region_code").set_index("region_code")["value"]
 
 
 def params_fragment(ambitie: str, resultaat: str, indicator: str, richting: str, base_year: int, base: float,
@@ -229,3 +278,86 @@ def params_fragment(ambitie: str, resultaat: str, indicator: str, richting: str,
                          "basis": {"periode": str(base_year), "waarde": round(float(base), 2)},
                          "doel": float(doel), "doeljaar": int(doeljaar)}]}]}]}
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+# --- the Verkenner's verdict: one sentence per chosen comparison ------------------------------------
+
+COMPARISONS = {"nederland": "het land", "provincie": "de provincie", "jeugdregio": "de jeugdregio",
+               "grootteklasse": "gemeenten van dezelfde grootte", "vergelijkbare_gemeenten": "vergelijkbare gemeenten"}
+
+
+def comparison_sentences(scope: Scope, indicator: str, wanted: Iterable[str]) -> list[str]:
+    """One sentence per chosen comparison (in the order of :data:`COMPARISONS`) for the focus's latest
+    figure within the scope's period: the one verdict of the report (uitzonderlijk or within the ordinary
+    differences, :meth:`Scope.verdict`) and, against the land and against the comparable gemeenten, the
+    opvallend position of the report's findings when it holds in that year; a sentence saying why when a
+    comparison has no figure."""
+    from kompas_lib.analysis import wording
+    from kompas_lib.analysis.methods.benchmarks import latest_common_period
+    from kompas_lib.analysis.methods.comparison import PEERS, benchmarked
+    from kompas_lib.analysis.methods.findings import GEMEENTEN
+
+    ind = scope.catalogue.indicators[indicator]
+    cmp = scope.comparison
+    s = benchmarked(cmp, ind, scope.ind(indicator))  # the series and years of the trend (staat.trend)
+    s = s[s["period_start"].dt.year.between(scope.params.periode.start_jaar, scope.params.periode.eind_jaar or 9999)]
+    last = latest_common_period(s, scope.focus.code)
+    if last is None:
+        return [f"Voor {ind.titel.lower()} zijn er in deze jaren geen cijfers van {scope.focus.name}."]
+    period = last["period"]
+    label = parse_period(period).label
+    found = scope.findings([ind])
+    found = found[(found["soort"] == "positie") & (found["period"] == period) & found["direction"].notna()]
+    own = fmt.value(last["value"], ind.eenheid)
+    out = []
+    for kind in [k for k in COMPARISONS if k in set(wanted)]:
+        what = COMPARISONS[kind]
+        code = cmp.codes.get(kind)
+        missing = _no_comparison(scope, ind, kind, code, s, period, label)
+        if missing:
+            out.append(f"Vergeleken met {what}: {missing[0].upper()}{missing[1:]}")
+            continue
+        ref = s[(s["region_code"] == code) & (s["period"] == period)].iloc[0]
+        verdict = scope.verdict(ind, s, period, code)
+        other = cmp.labels.get(code, code)
+        if verdict.possible:
+            said = f"is {wording.compare_to(verdict, ref['value'], other, ind.eenheid, last['value'])}"
+        else:
+            said = f"tegenover {fmt.value(ref['value'], ind.eenheid)} in {other}; hier is geen oordeel mogelijk"
+        text = f"Vergeleken met {what} ({label}): {own} in {scope.focus.name} {said}."
+        position = found[found["ref"] == (GEMEENTEN if kind == "nederland" else PEERS)]
+        if kind in ("nederland", "vergelijkbare_gemeenten") and len(position):
+            row = position.iloc[0]
+            up = row["direction"] == "hoger"
+            where = (f"bij de 10 % gemeenten met het {'hoogste' if up else 'laagste'} cijfer" if kind == "nederland"
+                     else f"{'hoger' if up else 'lager'} dan elk van de {len(cmp.peer_codes)} vergelijkbare gemeenten")
+            text += (f" Opvallend: {where}, in {parse_period(row['earlier']).label} en {label} (een plaats, geen "
+                     "toets).")
+        out.append(text)
+    return out
+
+
+def _no_comparison(scope: Scope, ind, kind: str, code: str | None, s, period: str, label: str) -> str | None:
+    """Why a chosen comparison has no figure (None when it has one)."""
+    from kompas_lib.analysis.methods.comparison import PEERS
+
+    if kind == "vergelijkbare_gemeenten" and code != PEERS:
+        return ("er zijn geen vergelijkbare gemeenten bepaald (dat kan alleen voor een gemeente met een volledig "
+                "profiel).")
+    if code is None:
+        return f"{scope.focus.name} hoort bij geen {kind} in de gegevens."
+    if kind == "grootteklasse":
+        current = scope.shared.current
+        size = current.loc[current["gemeente_code"] == scope.focus.code, "grootteklasse_code"]
+        alike = int((current["grootteklasse_code"] == size.iloc[0]).sum()) if len(size) else 0
+        if alike == 1:
+            return (f"{scope.focus.name} is de enige gemeente van haar grootte in {scope.country} "
+                    f"({scope.comparison.labels.get(code, code).lower()}); zo'n vergelijking is een vergelijking met "
+                    "zichzelf. Kies vergelijkbare gemeenten of de provincie.")
+        if scope.ind(ind.id)["region_code"].astype(str).str.startswith("GK").sum() == 0:
+            return (f"{ind.titel.lower()} wordt niet per grootteklasse gepubliceerd; kies vergelijkbare gemeenten of "
+                    "een indicator over jeugdhulp in natura.")
+    ref = s[(s["region_code"] == code) & (s["period"] == period)]
+    if ref.empty or pd.isna(ref.iloc[0]["value"]):
+        return f"er is geen cijfer van {scope.comparison.labels.get(code, code)} over {label}."
+    return None

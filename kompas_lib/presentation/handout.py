@@ -22,8 +22,37 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 SNAPSHOT_NOTE = ("Momentopname bij het maken van deze hand-out. De knoppen en keuzelijsten hierboven werken "
                  "alleen in JupyterLab (of met internet); deze kopie is altijd te lezen.")
 STYLE = ("<style>.kompas-momentopname{border:1px solid #C8D3DF;border-left:4px solid #0B4F8A;padding:.6rem 1rem;"
-         "margin:.6rem 0;background:#F7F9FB}.kompas-momentopname table.keuzes :is(th,td){text-align:left;"
-         "padding-right:1rem}.kompas-momentopname table.keuzes th{font-weight:600}.kompas-momentopname .noot{color:#4A5561;font-style:italic}</style>")
+         "margin:.6rem 0;background:#F7F9FB}.kompas-momentopname table.keuzes{width:100%;border-collapse:collapse}"
+         ".kompas-momentopname table.keuzes :is(th,td){text-align:left;vertical-align:top;padding:.25rem 1rem .25rem 0}"
+         ".kompas-momentopname table.keuzes th{font-weight:600;width:8rem}"
+         ".kompas-momentopname .noot{color:#4A5561;font-style:italic}"
+         ".kompas-momentopname .lijn{display:block;border-bottom:1px dotted #4A5561;height:1.7em}"
+         ".kompas-momentopname ul.opties{list-style:none;margin:0;padding:0;columns:2;column-gap:1.5rem}"
+         ".kompas-momentopname ul.opties li{break-inside:avoid}</style>")
+# On paper (A4): the hand-out is for pens. JupyterLab's own print rule keeps each output in one piece
+# ('break-inside: avoid-page'), which pushes a long snapshot to page 2 and leaves page 1 nearly empty;
+# here outputs may break between rows, wide tables shrink instead of being cut, prompts go.
+PRINT_STYLE = """<style>
+@page { size: A4; margin: 14mm 13mm 16mm; }
+@media print {
+  body, .jp-Notebook { margin: 0 !important; padding: 0 !important; max-width: none !important; }
+  .jp-InputPrompt, .jp-OutputPrompt, .jp-OutputArea-prompt { display: none !important; }
+  .jp-Cell, .jp-Cell-outputWrapper, .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output,
+  .kompas-momentopname, .kompas-sectie { break-inside: auto !important; overflow: visible !important; }
+  .jp-OutputArea-output { width: 100% !important; }
+  .kompas-momentopname { background: none; border-left-width: 2px; padding: 0 0 0 3mm; }
+  .kompas-momentopname table { width: 100% !important; font-size: 8pt; table-layout: auto; }
+  .kompas-momentopname :is(th, td) { white-space: normal !important; word-break: normal !important;
+    overflow-wrap: normal !important; padding-left: 1.5mm !important; padding-right: 1.5mm !important; }
+  .kompas-momentopname td.num { white-space: nowrap !important; }
+  .kompas-momentopname :is(tr, img, svg, li, h3, h4) { break-inside: avoid; }
+  .kompas-momentopname table.keuzes tr { break-inside: auto; }  /* a long list of options may go on */
+  .kompas-momentopname :is(h3, h4) { break-after: avoid; }
+  .kompas-momentopname img { max-width: 100% !important; height: auto !important; }
+  .kompas-momentopname .lijn { height: 2.2em; }
+}
+</style>"""
+
 
 
 def _ref(value) -> str | None:
@@ -65,9 +94,32 @@ def _outputs_html(outputs: list[dict]) -> str:
     return "".join(parts)
 
 
+def _control_row(name: str, s: dict, value: str) -> str | None:
+    """One row of the snapshot's table: the value a control holds; or, when nothing is chosen or typed,
+    what a participant fills in on paper — the options to tick (a list with nothing chosen), long lines
+    to write on (three for a text area) with the box's example above them, a date to fill in."""
+    label = html.escape(s.get("description") or "")
+    if value:
+        return f"<tr><th>{label}</th><td>{html.escape(value)}</td></tr>"
+    options = s.get("_options_labels")
+    if options:
+        items = "".join(f"<li>☐ {html.escape(str(o))}</li>" for o in options)
+        return f'<tr><th>{label}</th><td><span class="noot">kruis aan</span><ul class="opties">{items}</ul></td></tr>'
+    if name == "DatePickerModel":
+        hint = "datum (dag, maand, jaar)"
+    elif "placeholder" in s:  # a text box
+        hint = (s.get("placeholder") or "").strip("\u200b ")  # ipywidgets' default is a zero-width space
+    else:
+        return None
+    lines = '<span class="lijn"></span>' * (3 if name == "TextareaModel" else 1)
+    example = f'<span class="noot">{html.escape(hint)}</span>' if hint else ""
+    return f'<tr><th>{label}</th><td class="invul">{example}{lines}</td></tr>'
+
+
 def widget_snapshot(state: dict, model_id: str) -> str:
     """Static HTML of what the widget ``model_id`` (and everything inside it) showed, from the saved
-    widget state: a table of the chosen values (empty text boxes as lines to fill in), then the HTML, labels and outputs it displayed."""
+    widget state: a table of the chosen values (what is still open as options to tick and lines to fill
+    in, :func:`_control_row`), then the HTML, labels and outputs it displayed."""
     choices, shown, seen = [], [], set()
 
     def visit(mid: str) -> None:
@@ -85,18 +137,15 @@ def widget_snapshot(state: dict, model_id: str) -> str:
         elif name == "ButtonModel":
             pass
         elif "description" in s and ("value" in s or "index" in s):
-            value = _choice(model)
-            hint = (s.get("placeholder") or "").strip("\u200b ")  # ipywidgets' default is a zero-width space
-            if value or "placeholder" in s:  # an empty text box is a line to fill in on paper
-                choices.append((s.get("description") or "", value, hint))
+            row = _control_row(name, s, _choice(model))
+            if row:
+                choices.append(row)
         for child in s.get("children", []):
             if _ref(child):
                 visit(_ref(child))
 
     visit(model_id)
-    rows = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" if v else
-                   f'<tr><th>{html.escape(k)}</th><td class="noot">{html.escape(hint)} ……………………</td></tr>'
-                   for k, v, hint in choices)
+    rows = "".join(choices)
     table = f'<table class="keuzes">{rows}</table>' if rows else ""
     return (f'{STYLE}<div class="kompas-momentopname"><p class="noot">{html.escape(SNAPSHOT_NOTE)}</p>'
             f'{table}{"".join(shown)}</div>')
@@ -155,7 +204,6 @@ def make_handout(notebook: Path, out_dir: Path, *, timeout: float = 600) -> Path
     longer than ``timeout`` seconds, or a kernel that dies: a KompasError in Dutch, nothing written."""
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
-    from nbconvert import HTMLExporter
 
     notebook = Path(notebook)
     nb = read_notebook(notebook)
@@ -172,5 +220,12 @@ def make_handout(notebook: Path, out_dir: Path, *, timeout: float = 600) -> Path
     except CellExecutionError as exc:
         raise KompasError(f"hand-out van {notebook.name} niet gemaakt: een cel gaf een fout ({exc.ename}: "
                           f"{exc.evalue}). Open het notebook in JupyterLab en voer het uit om te zien welke.") from None
+    return io.write_text(Path(out_dir) / f"{notebook.stem}.html", handout_html(nb))
+
+
+def handout_html(nb: nbformat.NotebookNode) -> str:
+    """The HTML of an executed notebook as a hand-out: the snapshots added, printable on A4."""
+    from nbconvert import HTMLExporter
+
     body, _ = HTMLExporter().from_notebook_node(with_snapshots(nb))
-    return io.write_text(Path(out_dir) / f"{notebook.stem}.html", body)
+    return body.replace("</head>", PRINT_STYLE + "\n</head>", 1)

@@ -23,11 +23,11 @@ from datetime import date
 from pathlib import Path
 
 import ipywidgets as w
-import pandas as pd
 
 from kompas_lib.analysis import oefening
 from kompas_lib.core import io, paths
 from kompas_lib.core.errors import KompasError
+from kompas_lib.presentation import exercises
 from kompas_lib.presentation import notebook as nb
 
 BENCHMARK_LABELS = {"nederland": "land", "provincie": "provincie", "jeugdregio": "jeugdregio",
@@ -53,9 +53,19 @@ class _Tool:
         self.message = w.HTML()
         self.out = w.HTML()
 
+    def find(self, text: str) -> oefening.Found:
+        """The gemeente the participant typed; in Demoland a real gemeente's name is recognised as such
+        (never silently taken for a Demoland name that looks like it)."""
+        real = ()
+        if self._scope.prepare_info.fictitious:
+            from kompas_lib.sources.geo import gemeenten
+
+            real = tuple(gemeenten().names.values())
+        return oefening.find_region(text, self.regions, real_names=real, country=self._scope.country)
+
     def scope_for(self, text: str, **params_update):
         """The scope of the gemeente the participant typed, or None with a message."""
-        found = oefening.find_region(text, self.regions)
+        found = self.find(text)
         if found.code is None:
             self.message.value = _message(found.message, "fout")
             return None
@@ -94,6 +104,7 @@ class Verkenner(_Tool):
         for widget in (self.gemeente, self.indicator, self.benchmarks, self.jaren):
             widget.observe(lambda _change: self.update(), names="value")
         self.sentence = ""
+        self.oordeel: list[str] = []
         self.ui = w.VBox([w.HBox([self.gemeente, self.indicator]), w.HBox([self.benchmarks, self.jaren]),
                           self.message, self.out])
         self.update()
@@ -117,11 +128,17 @@ class Verkenner(_Tool):
                 sections.append(staat.trechter_jeugdzorg(scope, self.indicator.value))
             if "vergelijkbare_gemeenten" in wanted:
                 sections.append(staat.vergelijkbare_gemeenten(scope))
+            oordeel = oefening.comparison_sentences(scope, self.indicator.value, wanted)
         except KompasError as exc:
             self.message.value = _message(str(exc), "fout")
             return
-        self.sentence = trend.text
-        self.out.value = "".join(nb.section_html(s) for s in sections if s is not None)
+        if not wanted:
+            oordeel = ["Kies hierboven minstens één vergelijking (Vergelijk met) om een oordeel te krijgen."]
+        self.oordeel = oordeel
+        self.sentence = " ".join([trend.text, *oordeel])
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in oordeel)
+        self.out.value = (f'<div class="kompas-oordeel"><h4>Oordeel per vergelijking</h4><ul>{items}</ul></div>'
+                          + "".join(nb.section_html(s) for s in sections if s is not None))
 
 
 class TestDeIndicatoren(_Tool):
@@ -136,10 +153,12 @@ class TestDeIndicatoren(_Tool):
         self.ambitie = w.Textarea(description="Ambitie", placeholder="Alle kinderen groeien veilig op")
         self.resultaat = w.Textarea(description="Resultaat",
                                     placeholder="Minder jongeren hebben jeugdhulp met verblijf nodig")
-        self.indicator = w.Dropdown(options=[(i.titel, i.id) for i in cat.indicators.values()], description="Indicator")
-        self.richting = w.ToggleButtons(options=["hoger", "lager"], value="lager", description="Richting")
-        self.doel = w.FloatText(description="Doel", value=0.0)
-        self.doeljaar = w.IntText(description="Doeljaar", value=date.today().year + 3)
+        # every answer starts empty: nothing is chosen for the participant (and the hand-out prints blanks)
+        self.indicator = w.Dropdown(options=[(i.titel, i.id) for i in cat.indicators.values()], value=None,
+                                    description="Indicator")
+        self.richting = w.ToggleButtons(options=["hoger", "lager"], value=None, description="Richting")
+        self.doel = w.Text(description="Doel", placeholder="bijvoorbeeld 1,6")
+        self.doeljaar = w.Text(description="Doeljaar", placeholder=f"bijvoorbeeld {date.today().year + 4}")
         self.toets = w.Button(description="Test de indicator", button_style="primary")
         self.bewaar = w.Button(description="Bewaar als params-fragment")
         self.toets.on_click(lambda _b: self.check())
@@ -149,14 +168,39 @@ class TestDeIndicatoren(_Tool):
         self.ui = w.VBox([self.gemeente, self.ambitie, self.resultaat, self.indicator, self.richting,
                           w.HBox([self.doel, self.doeljaar]), w.HBox([self.toets, self.bewaar]), self.message, self.out])
 
+    def _numbers(self) -> tuple[float | None, int | None] | None:
+        """The target and target year as typed ('1,6', '2029'); None with a message when one is no number."""
+        from kompas_lib.core.entry import NumberProblem, parse_number
+
+        try:
+            doel = parse_number(self.doel.value) if self.doel.value.strip() else None
+            jaar = parse_number(self.doeljaar.value, whole=True) if self.doeljaar.value.strip() else None
+        except NumberProblem as exc:
+            self.message.value = _message(f"{exc}.", "fout")
+            return None
+        if jaar is not None and (not float(jaar).is_integer() or not 2000 <= jaar <= 2100):
+            self.message.value = _message(f"Het doeljaar '{self.doeljaar.value.strip()}' is geen jaartal; schrijf "
+                                          "bijvoorbeeld 2029.", "fout")
+            return None
+        return doel, (int(jaar) if jaar is not None else None)
+
     def check(self) -> oefening.Toets | None:
+        self.result = None
         scope = self.scope_for(self.gemeente.value)
         if scope is None:
             self.out.value = ""
             return None
+        if self.indicator.value is None:
+            self.message.value = _message("Kies eerst een indicator.", "fout")
+            self.out.value = ""
+            return None
+        numbers = self._numbers()
+        if numbers is None:
+            self.out.value = ""
+            return None
         self.result = oefening.test_indicator(scope, ambitie=self.ambitie.value, resultaat=self.resultaat.value,
-                                              indicator=self.indicator.value, richting=self.richting.value,
-                                              doel=self.doel.value, doeljaar=self.doeljaar.value)
+                                              indicator=self.indicator.value, richting=self.richting.value or "",
+                                              doel=numbers[0], doeljaar=numbers[1])
         rows = "".join(f"<tr><th>{html.escape(a)}</th><td>{html.escape(t)}</td></tr>" for a, t in self.result.regels)
         rows += "".join(f"<tr><th>{html.escape(word)}</th><td>{'✔' if ok else '✘'} {html.escape(why)}</td></tr>"
                         for word, ok, why in self.result.smart)
@@ -164,17 +208,16 @@ class TestDeIndicatoren(_Tool):
         return self.result
 
     def save(self) -> Path | None:
-        if self.result is None:
-            self.check()
+        self.check()  # what is saved is what the tool says about the values as they are now
         if self.result is None or not self.result.fragment:
             self.message.value = _message("Er is nog niets te bewaren: maak de indicator eerst meetbaar, met een "
                                           "richting, een doel en een doeljaar.", "fout")
             return None
-        found = oefening.find_region(self.gemeente.value, self.regions)
-        target = paths.reports_dir() / "oefeningen" / f"{found.code}-resultaat.yml"
+        found = self.find(self.gemeente.value)
+        target = exercises.folder(found.code) / "resultaat.yml"
         self.saved = io.write_text(target, "# Params-fragment uit de oefening 'test de indicatoren'.\n"
                                            "# Plak dit in het params-bestand van de gemeente.\n" + self.result.fragment)
-        self.message.value = _message(f"Bewaard als {target.name} in de map met oefeningen.", "goed")
+        self.message.value = _message(f"Bewaard als {target.name} in de map {target.parent}.", "goed")
         return self.saved
 
 
@@ -200,8 +243,10 @@ class Duiden(_Tool):
         self.bewaar.on_click(lambda _b: self.save())
         self.gemeente.observe(lambda _c: self.load_signals(), names="value")
         self.saved: list[Path] = []
+        self.waar = w.HTML()
         self.ui = w.VBox([self.gemeente, self.signaal, *self.antwoorden.values(), self.aanwezig,
-                          w.HBox([self.actie, self.aanspreekpunt, self.evaluatie]), self.bewaar, self.message, self.out])
+                          w.HBox([self.actie, self.aanspreekpunt, self.evaluatie]), self.bewaar, self.message, self.waar,
+                          self.out])
         self.load_signals()
 
     def load_signals(self) -> None:
@@ -212,73 +257,104 @@ class Duiden(_Tool):
             self.signaal.options = []
             return
         signals = alle_signalen(scope)
-        self.signaal.options = [(f"Blok {s.block} · {s.subject} ({s.period})", i) for i, s in enumerate(signals)]
+        self.signaal.options = [(f"Blok {s.block} · {s.subject}: {s.kind}" + (f" ({s.period})" if s.period else ""), i)
+                                for i, s in enumerate(signals)]
         self._signals, self._scope_now = signals, scope
-        self.signaal.value = 0 if signals else None
+        self.waar.value = _message(self.where())
+        self.signaal.value = None  # the group chooses; on paper the hand-out lists the signals to tick
         if not signals:
             self.message.value = _message("Deze gemeente heeft geen signalen; kies een andere gemeente.")
 
     def _files(self) -> tuple[Path, Path, bool]:
         """Where the duiding and the verbeteractie go, and whether the gemeente's next report reads them
-        there: the block-6 files its params name (or Demoland's own), else a folder of exercises."""
+        there: the block-6 files its params name; else the exercise folder (:mod:`.exercises`), which the
+        training report reads when the files come from Demoland (started from Demoland's example rows)."""
         from kompas_lib.core.params import params_file_for
         from kompas_lib.sources.local import own_paths
 
         scope = self._scope_now
-        if self.folder is None:
-            read = own_paths(scope.params, params_file_for(scope.focus.code, None), scope.prepare_info.demo_root)
-            if read["duiding"] is not None and read["verbeteracties"] is not None:
-                return read["duiding"], read["verbeteracties"], True
-        folder = Path(self.folder or paths.reports_dir() / "oefeningen" / scope.focus.code)
-        return folder / "duiding.csv", folder / "verbeteracties.csv", False
+        if self.folder is not None:
+            return Path(self.folder) / "duiding.csv", Path(self.folder) / "verbeteracties.csv", False
+        pfile = params_file_for(scope.focus.code, None)
+        named = own_paths(scope.params, pfile, None)
+        if named["duiding"] is not None and named["verbeteracties"] is not None:
+            return named["duiding"], named["verbeteracties"], True
+        here = exercises.folder(scope.focus.code)
+        demo = scope.prepare_info.demo_root
+        return here / "duiding.csv", here / "verbeteracties.csv", demo is not None
+
+    def where(self) -> str:
+        """A sentence for the participant: where the saved work is kept."""
+        if getattr(self, "_scope_now", None) is None:
+            return ""
+        duiding, _, _ = self._files()
+        return (f"Uw duiding en acties worden bewaard in de map {duiding.parent}. Die map staat los van de "
+                "demogegevens: Demoland opnieuw maken wist haar niet.")
+
+    def _problem(self, text: str) -> list[Path]:
+        self.message.value = _message(text, "fout")
+        return []
 
     def save(self) -> list[Path]:
+        """Check everything, then write the duiding (and the verbeteractie) — or nothing, with the reason."""
         if self.signaal.value is None or not getattr(self, "_signals", None):
-            self.message.value = _message("Kies eerst een signaal.", "fout")
-            return []
+            return self._problem("Kies eerst een signaal.")
         answers = {k: " ".join(v.value.split()) for k, v in self.antwoorden.items()}
         if not any(answers.values()):
-            self.message.value = _message("Beantwoord minstens één van de vier vragen.", "fout")
-            return []
+            return self._problem("Beantwoord minstens één van de vier vragen. Er is niets bewaard.")
         sig = self._signals[self.signaal.value]
-        today = date.today().isoformat()
-        duiding = {"blok": str(sig.block), "onderwerp": sig.subject, "periode": sig.period, "datum": today,
+        today = date.today()
+        duiding = {"blok": str(sig.block), "onderwerp": sig.subject, "periode": sig.period, "datum": today.isoformat(),
                    "aanwezig": self.aanwezig.value.strip(), **answers, "stem_rol": "", "stem_citaat": ""}
         duiding_file, acties_file, read_by_report = self._files()
-        written = [self._append(duiding_file, duiding)]
+        demo = self._scope_now.prepare_info.demo_root if self.folder is None and read_by_report else None
+        rows = [(duiding_file, "duiding", duiding, demo / duiding_file.name if demo else None)]
         if self.actie.value.strip():
             if not self.aanspreekpunt.value.strip() or self.evaluatie.value is None:
-                self.message.value = _message("Een verbeteractie heeft ook een aanspreekpunt en een datum om te "
-                                              "evalueren nodig. De duiding is wel bewaard.", "fout")
-                self.saved = written
-                return written
-            actie = {"actie": self.actie.value.strip(), "aanspreekpunt": self.aanspreekpunt.value.strip(),
-                     "voor": "gemeente", "blok": str(sig.block), "onderwerp": sig.subject, "indicator": "",
-                     "startdatum": today, "evaluatiedatum": self.evaluatie.value.isoformat(), "status": "open",
-                     "evaluatie": ""}
-            written.append(self._append(acties_file, actie))
+                return self._problem("Een verbeteractie heeft ook een aanspreekpunt (Wie) en een datum om te evalueren "
+                                     "nodig. Vul die in en bewaar opnieuw; er is nog niets bewaard.")
+            if self.evaluatie.value < today:
+                return self._problem(f"De evaluatiedatum ({self.evaluatie.value:%d-%m-%Y}) ligt vóór vandaag, de "
+                                     "startdatum van de actie. Kies een datum in de toekomst; er is nog niets bewaard.")
+            rows.append((acties_file, "verbeteracties", {
+                "actie": self.actie.value.strip(), "aanspreekpunt": self.aanspreekpunt.value.strip(), "voor": "gemeente",
+                "blok": str(sig.block), "onderwerp": sig.subject, "indicator": "", "startdatum": today.isoformat(),
+                "evaluatiedatum": self.evaluatie.value.isoformat(), "status": "open", "evaluatie": ""},
+                demo / acties_file.name if demo else None))
+        written, problems = exercises.save_rows(rows)
+        if problems:
+            return self._problem("Niet bewaard: " + "; ".join(problems) + ".")
+        if self.folder is None and read_by_report and self._scope_now.prepare_info.demo_root is not None:
+            exercises.report_params(self._scope_now.focus.code)
         self.saved = written
         names = " en ".join(f.name for f in written)
+        where = written[0].parent
         if read_by_report:
-            text = (f"Bewaard in {names}. Het volgende rapport van {self._scope_now.focus.name} laat deze duiding "
-                    "zien in blok 6.")
+            text = (f"Bewaard in {names} in de map {where}. Het volgende rapport van {self._scope_now.focus.name} "
+                    "(make training-report) laat deze duiding zien in blok 6.")
         else:
-            text = (f"Bewaard in {names} in de map met oefeningen. Wilt u ze in het rapport zien, noem de bestanden "
-                    "dan in het params-bestand van de gemeente onder lokale_gegevens (duiding en verbeteracties).")
+            text = (f"Bewaard in {names} in de map {where}. Wilt u ze in het rapport zien, noem de bestanden dan in het "
+                    "params-bestand van de gemeente onder lokale_gegevens (duiding en verbeteracties).")
         self.message.value = _message(text, "goed")
         return written
 
-    @staticmethod
-    def _append(target: Path, row: dict) -> Path:
-        """Add one row to a block-6 file (made from the template when new), written atomically; a row
-        with the same key (the same signal on the same day, saved again) replaces the earlier one."""
-        from kompas_lib.sources.sjablonen import SPECS, template
 
-        name = target.stem
-        current = (pd.read_csv(target, sep=";", dtype=str, keep_default_na=False) if target.is_file()
-                   else template(name).iloc[0:0])
-        added = pd.DataFrame([row]).reindex(columns=current.columns).fillna("")
-        key = list(SPECS[name].key)
-        same = current[key].astype(str).apply(tuple, axis=1).isin(added[key].astype(str).apply(tuple, axis=1))
-        new = pd.concat([current[~same], added], ignore_index=True)
-        return io.write_csv(new, target, sep=";", index=False)
+NO_NEWS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+
+
+def quiet_jupyterlab(app_dir: Path | None = None) -> Path:
+    """JupyterLab without its news question: ``overrides.json`` in the settings of the environment's
+    JupyterLab (``<sys.prefix>/share/jupyter/lab/settings``), merged into what is there. Offline there
+    is no news to fetch, and a pop-up asking about it is the first thing twelve participants would
+    see. Used by ``make training``."""
+    import json
+    import sys
+
+    target = Path(app_dir or Path(sys.prefix) / "share" / "jupyter" / "lab") / "settings" / "overrides.json"
+    try:
+        current = json.loads(target.read_text(encoding="utf-8")) if target.is_file() else {}
+    except ValueError:
+        current = {}
+    for plugin, values in NO_NEWS.items():
+        current.setdefault(plugin, {}).update(values)
+    return io.write_text(target, json.dumps(current, indent=2) + "\n")
