@@ -35,7 +35,11 @@ def test_fact_table_has_the_design_columns(real):
     # only a few wijk rows that CBS published without a wijk code stay unmatched
     wijk_tables = {"82964NED", "83563NED", "83782NED", "84316NED", "84615NED", "84856NED", "85075NED", "85335NED",
                    "85685NED", "85990NED"}
-    assert {t.split(":")[0] for t in real.report["unmatched_region_titles"]} <= wijk_tables
+    # and Anna Paulowna in the pupils table 85701NED: merged into Hollands Kroon on 1 January 2012, before
+    # the herindelingen the project maps (its one figure, schooljaar 2011/'12, stays out)
+    older = {"85701NED: Anna Paulowna"}
+    unmatched = set(real.report["unmatched_region_titles"]) - older
+    assert {t.split(":")[0] for t in unmatched} <= wijk_tables
     assert real.facts["source_table"].notna().all()
 
 

@@ -462,7 +462,7 @@ def _read_prepared(name: str, columns: list[str], out_dir: Path | None,
                         "(of 'make report').")
     again = f"Voer 'kompas prepare' opnieuw uit; dat maakt de bestanden in {folder} opnieuw."
     try:
-        df = pd.read_parquet(f)
+        df = pd.read_parquet(f, read_dictionary=categories) if categories else pd.read_parquet(f)
     except Exception:  # noqa: BLE001 - pyarrow raises ArrowInvalid, OSError, … for a damaged file
         raise DataError(f"De voorbereide gegevens in {folder} zijn beschadigd of gemaakt met een oudere versie van "
                         f"kompas: {name} is niet te lezen. {again}") from None
@@ -474,7 +474,7 @@ def _read_prepared(name: str, columns: list[str], out_dir: Path | None,
 
 
 def load_facts(out_dir: Path | None = None) -> pd.DataFrame:
-    return _read_prepared("facts.parquet", FACT_COLUMNS, out_dir)
+    return _read_prepared("facts.parquet", FACT_COLUMNS, out_dir, CATEGORY_COLUMNS)
 
 
 def load_regions(out_dir: Path | None = None) -> pd.DataFrame:

@@ -9,6 +9,8 @@ each section as CSV beside the report. Cells become Dutch text in :mod:`kompas_l
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import html
 import logging
 import re
@@ -139,12 +141,64 @@ def paragraphs(text: str) -> str:
 
 
 def _figure_html(spec) -> str:
+    svg = _drawn(spec)
+    return f'<img class="kompas-figuur" src="data:image/svg+xml;base64,{svg}" alt="{html.escape(spec.title)}">'
+
+
+_DRAWN: OrderedDict[str, str] = OrderedDict()  # content hash of a figure specification -> its SVG (base64)
+DRAWN_KEEP = 64
+
+
+def _drawn(spec) -> str:
+    """The figure as base64 SVG, drawn once per process for each distinct specification: a figure that is
+    the same in every report (Nederland's trend, the national outcomes, a jeugdregio's members) is drawn
+    by a batch worker once, not once per gemeente."""
     import base64
 
     from kompas_lib.presentation.render import draw, to_svg
 
-    svg = base64.b64encode(to_svg(draw(spec))).decode("ascii")
-    return f'<img class="kompas-figuur" src="data:image/svg+xml;base64,{svg}" alt="{html.escape(spec.title)}">'
+    key = _spec_hash(spec)
+    if key not in _DRAWN:
+        _DRAWN[key] = base64.b64encode(to_svg(draw(spec))).decode("ascii")
+        while len(_DRAWN) > DRAWN_KEEP:
+            _DRAWN.popitem(last=False)
+    _DRAWN.move_to_end(key)
+    return _DRAWN[key]
+
+
+def _spec_hash(spec) -> str:
+    """A hash of everything a figure is drawn from: its kind, title, caption, options and data (frames by
+    their values, index and column names)."""
+    import hashlib
+    from collections.abc import Mapping
+
+    import numpy as np
+
+    h = hashlib.sha256()
+
+    def feed(value) -> None:
+        if isinstance(value, np.ndarray):
+            h.update(repr((value.shape, str(value.dtype))).encode())
+            h.update(np.ascontiguousarray(value).tobytes())
+        elif isinstance(value, pd.DataFrame):
+            h.update(repr((list(value.columns), list(value.dtypes.astype(str)))).encode())
+            h.update(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        elif isinstance(value, pd.Series):
+            feed(value.to_frame())
+        elif isinstance(value, Mapping):
+            for k in sorted(value, key=repr):
+                h.update(repr(k).encode())
+                feed(value[k])
+        elif isinstance(value, (list, tuple)):
+            h.update(f"{type(value).__name__}{len(value)}".encode())
+            for v in value:
+                feed(v)
+        else:
+            h.update(repr(value).encode())
+        h.update(b"\x00")
+
+    feed((spec.kind, spec.title, spec.caption, spec.options, spec.data))
+    return h.hexdigest()
 
 
 def section_html(sec: Section, on_table=None) -> str:
