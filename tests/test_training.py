@@ -294,6 +294,7 @@ def test_training_notebooks_run_headless_and_print_as_hand_outs(demo_processed, 
         nb = nbformat.read(path, as_version=4)
         assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code"), f"{path.name} has outputs"
         NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=True,
+                       extra_arguments=["--IPKernelApp.log_level=ERROR"],
                        resources={"metadata": {"path": str(folder)}}).execute()
         outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs]
         assert not [o for o in outputs if o.output_type == "error"], path.name
@@ -318,7 +319,8 @@ def test_training_notebooks_run_headless_and_print_as_hand_outs(demo_processed, 
             assert "Doel 0" not in text and "☐ lager" in text and "☐ Jongeren met jeugdbescherming" in text
             assert page.count('class="lijn"') >= 8  # long lines: three per text area, one per field
         if path.stem == "3_duiden":
-            assert "Evalueren op" in text and "kruis aan" in text and str(tmp_path / "oefeningen") in text
+            assert "Evalueren op" in text, text
+            assert "kruis aan" in text and str(tmp_path / "oefeningen" / "GM9001") in page
 
 
 def test_snapshot_of_a_widget_state_shows_choices_outputs_and_escapes_text():
@@ -363,3 +365,19 @@ def test_handout_of_a_missing_notebook_is_one_clear_message(capsys):
     assert cli.main(["hand-out", "bestaat_niet.ipynb"]) == 2
     err = capsys.readouterr().err
     assert "Notebook niet gevonden: bestaat_niet.ipynb" in err and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_hand_out_prints_no_kernel_warnings(tmp_path, monkeypatch, capfd):
+    """`kompas hand-out` says what it made and nothing else: no English kernel warnings per notebook."""
+    from kompas_lib import cli
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print('klaar')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    for name in ("een", "twee"):
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+    monkeypatch.setenv("KOMPAS_REPORTS_DIR", str(tmp_path / "rapporten"))
+    assert cli.main(["hand-out", str(tmp_path / "een.ipynb"), str(tmp_path / "twee.ipynb")]) == 0
+    out, err = capfd.readouterr()
+    assert out.count("hand-out gemaakt") == 2 and "encryption" not in out + err and "WARNING" not in err
