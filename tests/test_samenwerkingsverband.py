@@ -61,6 +61,47 @@ def test_without_the_folder_there_are_no_verbanden_and_no_error(tmp_path):
     assert verbanden(latest_classification(regions)) == {}  # prepared before there were verbanden
 
 
+def _regulation_copy(folder: Path, text: str = "| PC4 | gemeente | PO SWV | VO SWV |\n") -> Path:
+    f = folder / po.FOLDER / po.REGULATION / "2015-04-23" / "README.md"
+    f.parent.mkdir(parents=True)
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+@pytest.mark.parametrize("where", ["beside", "inside"])
+def test_a_changed_regulation_changes_the_fingerprint_of_the_raw_data(tmp_path, where):
+    """The regulation lies beside the snapshot (or in a demo folder, three levels down): a new version, a changed
+    or a removed copy makes the prepared data out of date, as a changed CBS table does."""
+    import os
+
+    from kompas_lib.core.prepare_info import raw_fingerprint
+
+    cbs = tmp_path / "cbs"
+    (cbs / "85099NED").mkdir(parents=True)
+    (cbs / "85099NED" / "85099NED.csv").write_text("ID;RegioS\n0;Utrecht\n", encoding="utf-8")
+    without = raw_fingerprint(cbs)
+    f = _regulation_copy(tmp_path if where == "beside" else cbs)
+    assert po.folder_for(cbs) == f.parents[2]  # prepare reads the folder the fingerprint covers
+    first = raw_fingerprint(cbs)
+    assert first != without and raw_fingerprint(cbs) == first
+    st = f.stat()
+    f.write_text(f.read_text(encoding="utf-8") + "| 3511 | Utrecht | PO2601 | VO2601 |\n", encoding="utf-8")
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))  # the same time: the size tells
+    changed = raw_fingerprint(cbs)
+    assert changed != first
+    newer = f.parents[1] / "2016-01-01" / "README.md"
+    newer.parent.mkdir()
+    newer.write_text("x", encoding="utf-8")
+    with_newer = raw_fingerprint(cbs)
+    assert with_newer not in (first, changed)
+    (f.parents[1] / ".tmp-download").write_text("x", encoding="utf-8")  # hidden: a download under way
+    assert raw_fingerprint(cbs) == with_newer
+    import shutil
+
+    shutil.rmtree(f.parents[2])
+    assert raw_fingerprint(cbs) == without
+
+
 # --- mapping to today's gemeenten (synthetic) ------------------------------------------------------
 
 def _index():

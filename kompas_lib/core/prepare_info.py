@@ -20,6 +20,22 @@ from kompas_lib.core.errors import DataError
 FILE = "prepare.json"
 SOURCE_KINDS = {"snapshot": "CBS StatLine (offline kopie)", "live": "CBS StatLine (online opgehaald)",
                 "demo": "fictieve gegevens (Demoland)"}
+REGULATION_FOLDER = "passend_onderwijs"  # the samenwerkingsverbanden's regulation (sources.passend_onderwijs)
+REGULATION = "BWBR0032324"
+
+
+def regulation_folder(root: Path | None) -> Path | None:
+    """The folder with the regulation of the samenwerkingsverbanden passend onderwijs for the source folder
+    ``root``: its own ``passend_onderwijs`` (Demoland writes one), else the one beside it (as in the shared
+    data folder, and ``data/raw/passend_onderwijs`` beside CBS online); None when neither holds the
+    regulation. Prepare reads it from here, and :func:`raw_fingerprint` covers it."""
+    if root is None:
+        return None
+    root = Path(root)
+    for candidate in (root / REGULATION_FOLDER, root.parent / REGULATION_FOLDER):
+        if (candidate / REGULATION).is_dir():
+            return candidate
+    return None
 
 
 def _json_modified(f: Path) -> str:
@@ -35,9 +51,11 @@ def raw_fingerprint(root: Path) -> str:
     """A fingerprint of the raw files in a source folder: the name, size and modification time of
     every file in it and one level down (``<root>/<TABLEID>/<TABLEID>.csv``, the tables' JSON
     descriptions, a demo's own files and ``herindelingen.csv``), with the 'modified' date CBS put
-    in each JSON, hashed. It reads no table, so it takes milliseconds for a 60 MB snapshot; a table
-    fetched again, a file copied over another or another folder gives another fingerprint. Hidden
-    files (temporary files of a download) do not count. '' when ``root`` is not a folder."""
+    in each JSON, and of every file of the regulation folder that prepare reads the samenwerkingsverbanden
+    from (:func:`regulation_folder`, in or beside ``root``, at any depth), hashed. It reads no table, so
+    it takes milliseconds for a 60 MB snapshot; a table fetched again, a file copied over another, a
+    new version of the regulation or another folder gives another fingerprint. Hidden files (temporary
+    files of a download) do not count. '' when ``root`` is not a folder."""
     root = Path(root)
     if not root.is_dir():
         return ""
@@ -56,6 +74,18 @@ def raw_fingerprint(root: Path) -> str:
         if f.suffix.lower() == ".json" and st.st_size < 10_000_000:
             line += "\t" + _json_modified(f)
         h.update(line.encode("utf-8", "surrogateescape") + b"\n")
+    regulation = regulation_folder(root)
+    if regulation is not None:  # beside the folder: not reached by the loop above
+        for f in sorted(regulation.rglob("*")):
+            rel = f.relative_to(regulation)
+            if any(part.startswith(".") for part in rel.parts) or not f.is_file():
+                continue
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            line = f"{REGULATION_FOLDER}/{rel.as_posix()}\t{st.st_size}\t{st.st_mtime_ns}"
+            h.update(line.encode("utf-8", "surrogateescape") + b"\n")
     return h.hexdigest()[:16]
 
 
@@ -171,4 +201,5 @@ class PrepareInfo:
             raise DataError(f"{f} is beschadigd ({e}). Bereid de gegevens opnieuw voor met 'kompas prepare'.") from None
 
 
-__all__ = ["PrepareInfo", "SourceInfo", "SOURCE_KINDS", "FILE", "raw_fingerprint"]
+__all__ = ["PrepareInfo", "SourceInfo", "SOURCE_KINDS", "FILE", "REGULATION", "REGULATION_FOLDER", "raw_fingerprint",
+           "regulation_folder"]

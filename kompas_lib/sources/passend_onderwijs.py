@@ -26,9 +26,7 @@ from pathlib import Path
 import pandas as pd
 
 from kompas_lib.core.errors import DataError
-
-FOLDER = "passend_onderwijs"
-REGULATION = "BWBR0032324"
+from kompas_lib.core.prepare_info import REGULATION, REGULATION_FOLDER as FOLDER, regulation_folder
 TITLE = "Regeling regio-indeling samenwerkingsverbanden passend onderwijs PO en VO"
 CODE = re.compile(r"^(PO|VO)\d{4}$")
 KINDS = ("PO", "VO")
@@ -55,14 +53,9 @@ class Regulation:
 
 def folder_for(root: Path | None) -> Path | None:
     """The ``passend_onderwijs`` folder of a source folder ``root``: its own, else the one beside it;
-    None when neither exists."""
-    if root is None:
-        return None
-    root = Path(root)
-    for candidate in (root / FOLDER, root.parent / FOLDER):
-        if (candidate / REGULATION).is_dir():
-            return candidate
-    return None
+    None when neither exists. The rule lives beside the fingerprint of the raw files
+    (:func:`kompas_lib.core.prepare_info.regulation_folder`), so what prepare reads is what it covers."""
+    return regulation_folder(root)
 
 
 def versions(folder: Path) -> list[Path]:
