@@ -77,3 +77,40 @@ def test_herindelingen_registry_covers_every_disappearing_code(snapshot_dir):
         listed = her[her.jaar == y]
         assert gone == set(listed.oud_code), (y, gone ^ set(listed.oud_code))
         assert set(listed.nieuw_code) <= codes[y], y
+
+
+def test_every_successor_in_herindelingen_is_a_gemeente_of_the_gebieden_tables(snapshot_dir):
+    """A successor code (also of a name change) is a gemeente in the Gebieden table of its year, or of the first
+    year the snapshot has: De Friese Meren (GM1921) became De Fryske Marren under a new code, GM1940, in 2016 —
+    a row that kept GM1921 left De Fryske Marren without its 2015 figures."""
+    from kompas_lib.core.registry import load_registry
+    from kompas_lib.prepare.herindeling import successor_map
+
+    src = FolderSource(snapshot_dir, "snapshot")
+    her = src.herindelingen()
+    years = load_registry().gebieden_tables
+    codes = {y: set(parse_gebieden(src.read_table(t), y, t).gemeente_code) for y, t in years.items()}
+    for row in her.itertuples(index=False):
+        year = max(row.jaar, min(codes))
+        assert row.nieuw_code in codes[year], (row.oud_naam, row.nieuw_code, year)
+        assert row.oud_code != row.nieuw_code, row  # a name change under the same code needs no row
+    final, _ = successor_map(her)
+    assert final["GM1921"] == "GM1940"
+    assert not any(c == "GM1921" for y in codes for c in codes[y])
+
+
+def test_de_fryske_marren_has_the_figures_cbs_publishes_under_de_friese_meren(real, snapshot_dir):
+    """CBS publishes 2015 (and schooljaar 2015/'16) under De Friese Meren; on today's borders they are De Fryske
+    Marren's (GM1940)."""
+    from conftest import read_cbs
+
+    raw = read_cbs(snapshot_dir, "84134NED")
+    raw = raw[(raw["VormenVanJeugdzorg"].str.strip() == "JZ Totaal jeugdzorg") & (raw["RegioS"].str.strip() ==
+                                                                                   "De Friese Meren")]
+    cbs_2015 = float(raw.loc[raw["Perioden"].str.strip() == "2015", "JongerenMetJeugdzorg_1"].iloc[0])
+    f = real.facts
+    jz = f[(f["indicator"] == "jongeren_jeugdzorg") & (f["region_code"] == "GM1940") & (f["group_dim"] == "totaal")
+           & (f["period"] == "2015")]
+    assert jz["numerator"].tolist() == [cbs_2015]
+    vsv = f[(f["indicator"] == "vsv") & (f["region_code"] == "GM1940") & (f["group_dim"] == "totaal")]
+    assert vsv.loc[vsv["period"] == "2015/2016", "numerator"].tolist() == [40.0]  # 84780NED: 40 of 4.790
