@@ -463,6 +463,8 @@ def _read_prepared(name: str, columns: list[str], out_dir: Path | None,
     again = f"Voer 'kompas prepare' opnieuw uit; dat maakt de bestanden in {folder} opnieuw."
     try:
         df = pd.read_parquet(f, read_dictionary=categories) if categories else pd.read_parquet(f)
+        for c in categories or ():  # categories in text order, so sorting a column sorts as text would
+            df[c] = df[c].cat.reorder_categories(sorted(df[c].cat.categories))
     except Exception:  # noqa: BLE001 - pyarrow raises ArrowInvalid, OSError, … for a damaged file
         raise DataError(f"De voorbereide gegevens in {folder} zijn beschadigd of gemaakt met een oudere versie van "
                         f"kompas: {name} is niet te lezen. {again}") from None

@@ -89,6 +89,9 @@ def members_of(current: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     return found
 
 
+ONE_BY_ONE = 4  # regions per indicator summed one by one before all are summed at once (about 45 ms against 0,5 s)
+
+
 def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, members: dict,
                        wanted: tuple[str, ...] = ()) -> pd.DataFrame:
     """Provincies and jeugdregio's as wholes on today's borders: each period of such a region is the
@@ -100,9 +103,15 @@ def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, mem
     regions = [c for c in dict.fromkeys([*s["region_code"].unique(), *wanted]) if c in members]
     if not regions:
         return s
-    sums = [member_sums(facts, ind, code, members[code]) for code in regions]
-    agg = pd.concat([a for a in sums if len(a)]) if any(len(a) for a in sums) else None
-    if agg is None:
+    asked = kept_beside(facts, ("regions_summed", ind.id), set)  # regions of this indicator summed so far
+    asked.update(regions)
+    if len(asked) > ONE_BY_ONE:  # a batch: every region sooner or later, all at once is cheaper
+        every = all_member_sums(facts, ind, members)
+        agg = every[every.index.get_level_values(0).isin(regions)] if len(every) else every
+    else:  # one report: only its own provincie and jeugdregio
+        sums = [member_sums(facts, ind, code, members[code]) for code in regions]
+        agg = pd.concat([a for a in sums if len(a)]) if any(len(a) for a in sums) else pd.DataFrame()
+    if agg.empty:
         return s
     absent = [c for c in regions if c not in set(s["region_code"])]
     if absent:
@@ -139,43 +148,57 @@ def _rows_from_sums(facts: pd.DataFrame, ind: Indicator, agg: pd.DataFrame, regi
     return pd.concat(parts, ignore_index=True) if parts else facts.iloc[0:0]
 
 
+def all_member_sums(facts: pd.DataFrame, ind: Indicator, members: dict) -> pd.DataFrame:
+    """:func:`member_sums` of every region in ``members`` (code -> its current gemeenten) at once: one pass
+    over the indicator's gemeente rows instead of one per region, kept beside ``facts`` (a batch worker
+    needs every provincie, jeugdregio and samenwerkingsverband sooner or later)."""
+    links = tuple((region, tuple(gemeenten)) for region, gemeenten in sorted(members.items()))
+    return kept_beside(facts, ("all_member_sums", ind.id, links),
+                       lambda: _sums_over_members(facts, ind, dict(links)))
+
+
 def member_sums(facts: pd.DataFrame, ind: Indicator, region: str, gemeenten: tuple[str, ...]) -> pd.DataFrame:
     """Per period (index: region, period) the sums of a region's current member gemeenten where every
     member has its figure: num, den, value, harm (any member harmonised), tables (their source tables).
     The same for every report that shows this region, so kept beside ``facts``."""
-    def make() -> pd.DataFrame:
-        own = series(facts, ind.id, list(gemeenten), period_type=None)
-        agg = pd.DataFrame()
-        if len(own):
-            own = own.assign(_region=region, _num_missing=own["numerator"].isna(),
-                             _den_missing=own["denominator"].isna(), _val_missing=own["value"].isna())
-            keys = ["_region", "period"]
-            g = own.groupby(keys, observed=True)
-            agg = pd.DataFrame({
-                "rows": g.size(), "gemeenten": g["region_code"].nunique(),
-                "num": g["numerator"].sum(min_count=1), "den": g["denominator"].sum(min_count=1),
-                "val": g["value"].sum(min_count=1),
-                "num_missing": g["_num_missing"].any(), "den_missing": g["_den_missing"].any(),
-                "val_missing": g["_val_missing"].any(), "harm": g["harmonised"].any(),
-                "tables": _tables_per(own, keys),
-            })
-            size = len(gemeenten)
-            complete = (agg["rows"] == size) & (agg["gemeenten"] == size)
-            if ind.eenheid == "aantal":
-                agg = agg[complete & ~agg["val_missing"]]
-                agg = agg.assign(num=agg["val"], den=float("nan"), value=agg["val"])
-            else:
-                agg = agg[complete & ~agg["num_missing"] & ~agg["den_missing"] & (agg["den"] > 0)]
-                agg = agg.assign(value=agg["num"] / agg["den"] * ind.ratio_scale)
-        return agg
+    return kept_beside(facts, ("member_sums", ind.id, region, tuple(gemeenten)),
+                       lambda: _sums_over_members(facts, ind, {region: tuple(gemeenten)}))
 
-    return kept_beside(facts, ("member_sums", ind.id, region, tuple(gemeenten)), make)
+
+def _sums_over_members(facts: pd.DataFrame, ind: Indicator, members: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """The sums of :func:`member_sums` for each region in ``members``, indexed (region, period)."""
+    links = pd.DataFrame([(r, g) for r, gemeenten in members.items() for g in gemeenten],
+                         columns=["_region", "region_code"])
+    own = series(facts, ind.id, list(dict.fromkeys(links["region_code"])), period_type=None)
+    if own.empty:
+        return pd.DataFrame()
+    own = own.assign(region_code=own["region_code"].astype(str)).merge(links, on="region_code")
+    own = own.assign(_num_missing=own["numerator"].isna(), _den_missing=own["denominator"].isna(),
+                     _val_missing=own["value"].isna())
+    keys = ["_region", "period"]
+    g = own.groupby(keys, observed=True, sort=True)
+    agg = pd.DataFrame({
+        "rows": g.size(), "gemeenten": g["region_code"].nunique(),
+        "num": g["numerator"].sum(min_count=1), "den": g["denominator"].sum(min_count=1),
+        "val": g["value"].sum(min_count=1),
+        "num_missing": g["_num_missing"].any(), "den_missing": g["_den_missing"].any(),
+        "val_missing": g["_val_missing"].any(), "harm": g["harmonised"].any(),
+        "tables": _tables_per(own, keys),
+    })
+    size = agg.index.get_level_values("_region").map(lambda r: len(members[r])).to_numpy()
+    complete = (agg["rows"] == size) & (agg["gemeenten"] == size)
+    if ind.eenheid == "aantal":
+        agg = agg[complete & ~agg["val_missing"]]
+        return agg.assign(num=agg["val"], den=float("nan"), value=agg["val"])
+    agg = agg[complete & ~agg["num_missing"] & ~agg["den_missing"] & (agg["den"] > 0)]
+    return agg.assign(value=agg["num"] / agg["den"] * ind.ratio_scale)
 
 
 def _tables_per(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     """The source tables of each group, sorted and comma-joined ('85099NED,85100NED')."""
-    found = frame.groupby(keys, observed=True)["source_table"].unique()
-    return found.map(lambda tables: ",".join(sorted(map(str, tables))))
+    tables = frame[keys].assign(_t=frame["source_table"].astype(str)).drop_duplicates()
+    tables = tables.sort_values([*keys, "_t"], kind="stable")
+    return tables.groupby(keys, observed=True, sort=True)["_t"].agg(",".join)
 
 
 def with_peers(cmp: Comparison, s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame) -> pd.DataFrame:
