@@ -110,8 +110,9 @@ def test_the_leerplicht_table_never_shows_a_count_below_the_threshold_nor_a_rate
     assert isinstance(rows.at["Thuiszitters", "2023/'24"], cells.Suppressed)
     assert isinstance(rows.at["Thuiszitters per 1.000 leerplichtigen", "2023/'24"], cells.Suppressed)
     assert rows.at["Thuiszitters per 1.000 leerplichtigen", "2022/'23"].x == pytest.approx(3.0)
-    assert rows.at["Deelname sbo (%)", "2022/'23"].x == pytest.approx(2.0)  # sbo / (bao + sbo), as DUO computes it
-    assert isinstance(rows.at["Deelname sbo (%)", "2023/'24"], cells.Suppressed)
+    sbo = "Deelname sbo (% van de leerlingen in basisonderwijs en sbo)"
+    assert rows.at[sbo, "2022/'23"].x == pytest.approx(2.0)  # sbo / (bao + sbo), as DUO computes it
+    assert isinstance(rows.at[sbo, "2023/'24"], cells.Suppressed)
     assert "Absoluut verzuim (niet ingeschreven)" not in rows.index  # never filled: no row
     shown = data.dropna(subset=["waarde"])
     assert not ((shown["maat"] == "Thuiszitters") & (shown["waarde"] < 10)).any()
@@ -180,3 +181,130 @@ def test_pupils_per_woongemeente_equal_the_cbs_file(real, snapshot_dir):
     special = f[f["indicator"] == "leerlingen_speciale_scholen"]
     assert set(special["region_code"].str[:2]) <= {"NL", "LD", "PV", "GM"}  # never per gemeente beyond the G4
     assert special.loc[special["region_code"].str.startswith("GM"), "region_code"].nunique() <= 4
+
+
+def test_a_verbands_code_is_checked_against_the_known_verbanden_when_there_are_any(tmp_path):
+    """A PO/VO code is checked like a gemeente code when the prepared data know the verbanden (same message, the
+    nearest code suggested); without them (no regulation) only its form is checked."""
+    p = write(tmp_path, LP_HEADER, lp_row("PO2610", thuiszitters=12), lp_row("VO2601", thuiszitters=12),
+              lp_row("VO9999", thuiszitters=12), lp_row("PO2601", thuiszitters=12))
+    known = KNOWN | {"PO2601": "Samenwerkingsverband PO 26-01 regio Utrecht",
+                     "VO2601": "Samenwerkingsverband VO 26-01 regio Utrecht"}
+    with pytest.raises(TemplateError) as e:
+        load(p, "leerplicht", known)
+    assert e.value.problems == [
+        f"{p}: regel 2: kolom 'regio_code': samenwerkingsverband PO2610 is onbekend (bedoelt u PO2601, "
+        "Samenwerkingsverband PO 26-01 regio Utrecht?)",
+        f"{p}: regel 4: kolom 'regio_code': samenwerkingsverband VO9999 is onbekend; zoek de code op met "
+        "'kompas regions'",
+    ]
+    assert len(load(p, "leerplicht", KNOWN)) == 4  # no verbanden known: the form is right
+
+
+def test_a_report_checks_the_leerplicht_files_verband_codes_against_the_prepared_data(make_demo_scope, demo_prepared,
+                                                                                      tmp_path):
+    src = (demo_prepared.raw / "leerplicht.csv").read_text(encoding="utf-8-sig").splitlines()
+    header = src[0].split(";")
+    row = dict(zip(header, src[1].split(";"))) | {"regio_code": "PO9102"}  # Demoland has PO9101, not PO9102
+    f = write(tmp_path, src[0], src[1], ";".join(row[h] for h in header), name="leerplicht.csv")
+    params = tmp_path / "p.yml"
+    params.write_text(f"gemeente: PO9101\nlokale_gegevens:\n  leerplicht: {f}\n", encoding="utf-8")
+    scope = make_demo_scope("PO9101", params)
+    assert "regel 3: kolom 'regio_code': samenwerkingsverband PO9102 is onbekend (bedoelt u PO9101, " \
+           "Samenwerkingsverband PO 91-01 regio Waterveen?)" in scope.local.leerplicht.problem
+    row["regio_code"] = "PO9101"
+    f.write_text("\n".join([src[0], src[1], ";".join(row[h] for h in header)]) + "\n", encoding="utf-8")
+    assert make_demo_scope("PO9101", params).local.leerplicht.problem is None
+
+
+def test_an_ambition_can_be_set_on_vsv_and_on_the_pupils(make_demo_scope, tmp_path):
+    """Block 2 judges a result on voortijdig schoolverlaten (a percentage per schooljaar) and on the pupils in bo
+    and sbo (a count): the schooljaar is named as such, a count's margin has no decimals, and a figure follows."""
+    from kompas_lib.analysis.sections import resultaat
+
+    params = tmp_path / "p.yml"
+    params.write_text("""gemeente: GM9001
+ambities:
+  - ambitie: We willen dat meer jongeren een startkwalificatie halen.
+    bron: Raadsbesluit 1 januari 2024
+    resultaten:
+      - id: R1
+        titel: Minder voortijdig schoolverlaters
+        soort: inhoudelijk
+        indicatoren:
+          - {indicator: vsv, richting: lager, basis: {periode: 2019/2020}, doel: 2.0, doeljaar: 2027}
+      - id: R2
+        titel: Meer kinderen op de basisschool in de eigen gemeente
+        soort: inhoudelijk
+        indicatoren:
+          - {indicator: leerlingen_bo_sbo, richting: hoger, basis: {periode: 2020/2021}, doel: 30000, doeljaar: 2028}
+""", encoding="utf-8")
+    scope = make_demo_scope("GM9001", params)
+    table, judged, _ = resultaat.assess(scope)
+    assert [d.spec.indicator for d in judged] == ["vsv", "leerlingen_bo_sbo"]
+    assert {d.judgement.verdict for d in judged} <= {resultaat.OP_KOERS, resultaat.NIET_OP_KOERS, resultaat.ONZEKER}
+    vsv, pupils = table.to_dict("records")
+    assert "(schooljaar 2019/'20) naar 2,0\xa0% in schooljaar 2027/'28" in vsv["Norm"]
+    assert "(schooljaar 20" in vsv["Laatste meting"] and "(norm schooljaar 20" in vsv["Oordeel"]
+    assert pupils["Norm"].endswith("naar 30.000 in schooljaar 2028/'29")
+    low, high = pupils["Laatste meting"].split("marge ")[1].split("–")
+    assert "," not in low + high  # a count's margin in whole pupils
+    base = judged[1].series.set_index("label")
+    assert judged[1].base_value == base.at["schooljaar 2020/'21", "value"]  # the baseline taken from the data
+    assert [s.id for s in resultaat.resultaat_figuren(scope)] == ["resultaat_R1_vsv", "resultaat_R2_leerlingen_bo_sbo"]
+
+
+def test_a_verbands_side_by_side_marks_partial_members_and_sums_only_whole_years(make_demo_scope):
+    """PO 92-01: Kempenland and Lindehoven lie partly in it ('deels'); the verband's row is the sum of its members
+    (VSV from the summed counts), never of a part; and own counts that a sum could reveal are hidden."""
+    scope = make_demo_scope("PO9201")
+    sec = onderwijs.naast_elkaar(scope)
+    names = list(sec.table["Gemeente"])
+    assert "Kempenland (deels)" in names and "Lindehoven (deels)" in names and "Zandwijk" in names
+    assert names[-2:] == ["PO 92-01 samen", "Demoland"]
+    data = sec.data.set_index("code")
+    members = scope.comparison.members["PO9201"]
+    assert data.at["PO9201", "leerlingen_bo_sbo"] == sum(data.at[c, "leerlingen_bo_sbo"] for c in members)
+    vsv = scope.ind("vsv")
+    last = vsv[vsv["region_code"].isin(members) & (vsv["group_dim"] == "totaal")].sort_values("period_start")
+    last = last[last["period"] == last["period"].iloc[-1]]
+    assert data.at["PO9201", "vsv_pct"] == pytest.approx(last["numerator"].sum() / last["denominator"].sum() * 100)
+    assert "Kempenland en Lindehoven liggen maar voor een deel in PO 92-01" in sec.text
+    shown = data.loc[list(members), "thuiszitters"].dropna()
+    assert (shown >= scope.threshold).all()
+    assert "Onderwijs en jeugd" == sec.title and "jongeren tot 18 jaar" in " ".join(sec.table.columns)
+
+
+def test_a_count_that_a_sum_would_reveal_is_hidden_too():
+    assert onderwijs._hidden({"a": 5, "b": 20, "c": 30}, 10, with_sum=True) == {"a", "b"}
+    assert onderwijs._hidden({"a": 5, "b": 20, "c": 30}, 10, with_sum=False) == {"a"}
+    assert onderwijs._hidden({"a": 5, "b": 7, "c": 30}, 10, with_sum=True) == {"a", "b"}
+    assert onderwijs._hidden({"a": None, "b": 20}, 10, with_sum=True) == set()
+
+
+def test_a_sum_of_leerplicht_rows_is_never_a_partial_sum():
+    rows = pd.DataFrame({"regio_code": ["GM1", "GM2", "GM1", "GM2", "GM1"],
+                         "schooljaar": ["2021/2022", "2021/2022", "2022/2023", "2022/2023", "2023/2024"],
+                         **{c: [None] * 5 for c in leerplicht.LEERPLICHT_COUNTS}})
+    rows["thuiszitters"] = [10.0, 20.0, 11.0, None, 12.0]
+    rows["leerplichtigen"] = [100.0, 200.0, 110.0, 210.0, 120.0]
+    out = leerplicht._summed(rows, members=2)
+    assert list(out.index) == ["2021/2022", "2022/2023"]  # 2023/2024: only one of the two gemeenten
+    assert out.at["2021/2022", "thuiszitters"] == 30 and pd.isna(out.at["2022/2023", "thuiszitters"])
+    assert out.at["2022/2023", "leerplichtigen"] == 320
+
+
+def test_the_leerplicht_table_names_what_each_vrijstelling_and_percentage_is():
+    series = pd.DataFrame({c: [50.0] for c in leerplicht.LEERPLICHT_COUNTS}, index=["2023/2024"])
+    series["leerplichtigen"], series["leerlingen_bao_sbo"] = 5000.0, 2500.0
+    table, _ = leerplicht.table(series, 10)
+    labels = list(table["Maat"])
+    assert "Vrijstelling art. 5a (lichamelijke of psychische gronden)" in labels
+    assert "Vervangende leerplicht (art. 3a/3b)" in labels  # no vrijstelling
+    assert "Deelname sbo (% van de leerlingen in basisonderwijs en sbo)" in labels
+
+
+def test_special_education_names_the_provincie_as_such(make_demo_scope):
+    sec = onderwijs.speciaal_onderwijs(make_demo_scope("GM9001"))
+    assert any(r.endswith("(provincie)") for r in sec.table["Regio"])
+    assert "als context, niet als cijfer van Waterveen" in sec.text and "2021/'22" in sec.text

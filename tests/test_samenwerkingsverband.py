@@ -214,6 +214,12 @@ def test_a_po_verband_report_names_its_gemeenten_and_says_rotterdam_lies_partly_
     assert row.numerator == _cbs_sum(snapshot_dir, ["Midden-Delfland", "Rotterdam", "Westland"], str(row.period))
     for bad in ("Traceback", "NaN", " nan "):
         assert bad not in text
+    # onderwijs en jeugd: the partial members marked, the verband's own row; opvallend among the PO verbanden;
+    # no costs, because Rotterdam has none in the snapshot (a sum without it would be too low)
+    assert "Rotterdam (deels)" in text and "PO 28-03 samen" in text
+    assert "Opvallend: waar Samenwerkingsverband PO 28-03 regio Westland staat tussen de samenwerkingsverbanden PO" \
+        in text and "dus in deze vergelijking meer dan één keer" in text
+    assert "Voor Rotterdam staan geen kosten van jeugdzorg in de gebruikte tabellen" in text
 
 
 # --- Demoland, selections, codes ----------------------------------------------------------------------
@@ -244,3 +250,25 @@ def test_demoland_has_a_verband_with_a_merged_and_a_split_gemeente(make_demo_sco
     assert cat["VO9101"] == ("Samenwerkingsverband VO 91-01 regio Waterveen", "samenwerkingsverband")
     assert codes.resolve(["po9202", "Samenwerkingsverband PO 92-02 regio Sluisbroek"], cat, scope.shared.gemeenten,
                          pd.DataFrame(columns=["jaar", "oud_code", "nieuw_code", "nieuw_naam"])) == ["PO9202"]
+
+
+def test_opvallend_says_among_whom_a_verband_is_placed_and_that_partial_members_count_twice(make_demo_scope):
+    from kompas_lib.analysis.methods.findings import SAME_LEVEL
+    from kompas_lib.analysis.sections import signalen
+
+    swv = make_demo_scope("PO9201")
+    sec = signalen._opvallend(swv)
+    assert sec.title.endswith("staat tussen de samenwerkingsverbanden PO")
+    assert "bij de 10 % samenwerkingsverbanden PO met het hoogste of laagste cijfer" in sec.text
+    assert "telt met haar hele cijfers mee in elk samenwerkingsverband waar zij in ligt" in sec.text
+    assert "vergelijkbare gemeente" not in sec.text.replace("vergelijkbare gemeenten en de verdeling", "")
+    ind = swv.catalogue.indicators["vsv"]
+    row = {"ref": SAME_LEVEL, "direction": "hoger", "earlier": "2021/2022", "period": "2022/2023",
+           "value": float("nan"), "ref_value": float("nan")}
+    assert signalen._position_words(swv, ind, row, 0) == ("bij de 10 % samenwerkingsverbanden PO met het hoogste "
+                                                           "cijfer, in schooljaar 2021/'22 en schooljaar 2022/'23")
+    region = signalen.opvallend_rule(make_demo_scope("JZ91"))
+    assert "10 % jeugdregio's" in region and "Elke jeugdregio telt daarbij als de som" in region
+    assert "samenwerkingsverband" not in region
+    gemeente = signalen.opvallend_rule(make_demo_scope("GM9001"))
+    assert gemeente == signalen.OPVALLEND_RULE and "jeugdregio" not in gemeente

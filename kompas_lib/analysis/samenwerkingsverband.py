@@ -105,6 +105,24 @@ def members_text(code: str, current, names: dict[str, str], version: str | None 
             "cijfers gaan over een groter gebied dan dat van het samenwerkingsverband zelf." + share)
 
 
+def partly_in(scope) -> tuple[str, ...]:
+    """The gemeenten of a samenwerkingsverband in focus that lie only partly in it (sorted by name); () for any
+    other focus."""
+    if scope.focus.level != SWV_LEVEL:
+        return ()
+    v = verbanden(scope.shared.current).get(scope.focus.code)
+    return tuple(sorted(v.deels, key=lambda c: scope.names.get(c, c))) if v is not None else ()
+
+
+def partly_words(scope) -> str:
+    """'Kempenland en Lindehoven liggen maar voor een deel in PO 92-01', or '' when every gemeente lies wholly in
+    the focus (or it is no samenwerkingsverband)."""
+    partly = [scope.names.get(c, c) for c in partly_in(scope)]
+    if not partly:
+        return ""
+    return f"{_and(partly)} {'ligt' if len(partly) == 1 else 'liggen'} maar voor een deel in {swv_label(scope.focus.code)}"
+
+
 MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december"]
 
@@ -117,4 +135,4 @@ def _date(version: str) -> str:
         return version
 
 
-__all__ = ["SWV_LEVEL", "members_text", "part_words"]
+__all__ = ["SWV_LEVEL", "members_text", "part_words", "partly_in", "partly_words"]

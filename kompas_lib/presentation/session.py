@@ -182,5 +182,7 @@ def _read_scope(gemeente: str, pfile: Path | None, processed: Path, facts: pd.Da
     focus = Focus(code, params.naam or name, level)
     names = {c: n for c, (n, _) in cat.items()}
     current = common.current
-    local = read_local(params, pfile, info.demo_root, dict(zip(current["gemeente_code"], current["gemeente_naam"])))
+    known = dict(zip(current["gemeente_code"], current["gemeente_naam"]))  # own files' codes are checked against these
+    known.update({c: n for c, (n, lvl) in cat.items() if lvl == "samenwerkingsverband"})  # and a verband's code too
+    local = read_local(params, pfile, info.demo_root, known)
     return Scope(params, facts, regions, load_registry(), focus, names, info, local)

@@ -14,6 +14,7 @@ import pandas as pd
 
 from kompas_lib.analysis import cells, wording
 from kompas_lib.analysis.scope import Scope
+from kompas_lib.analysis.samenwerkingsverband import partly_words
 from kompas_lib.analysis.section import Section
 from kompas_lib.analysis.sections.sjabloon import missing_file_sections
 from kompas_lib.core import fmt
@@ -31,12 +32,21 @@ FOR_PARTNERS = ("Leerplicht en passend onderwijs zijn nog niet in beeld: de geme
                 "we leerplicht en het samenwerkingsverband vragen aan te leveren: per schooljaar het aantal "
                 "leerplichtigen, absoluut en langdurig relatief verzuim, vrijstellingen per artikel, thuiszitters en "
                 "het aantal leerlingen in het speciaal (basis)onderwijs.")
+VRIJSTELLINGEN = {  # the articles of the Leerplichtwet 1969 in words (art. 3a/3b is vervangende leerplicht)
+    "vrijstelling_5a": "Vrijstelling art. 5a (lichamelijke of psychische gronden)",
+    "vrijstelling_5b": "Vrijstelling art. 5b (bezwaar tegen de richting van de scholen)",
+    "vrijstelling_5c": "Vrijstelling art. 5c (ingeschreven op een school in het buitenland)",
+    "vrijstelling_15": "Vrijstelling art. 15 (op andere wijze voldoende onderwijs)",
+    "vrijstelling_3a": "Vervangende leerplicht (art. 3a/3b)",
+    "vrijstelling_11": "Vrijstelling van geregeld schoolbezoek (art. 11)",
+}
+assert set(VRIJSTELLINGEN) == set(LEERPLICHT_VRIJSTELLINGEN)
 MEASURES = {  # column -> row label in the table
     "leerplichtigen": "Leerplichtigen (5 tot 18 jaar)",
     "absoluut_verzuim": "Absoluut verzuim (niet ingeschreven)",
     "langdurig_relatief_verzuim": "Langdurig relatief verzuim",
     "thuiszitters": "Thuiszitters",
-    **{c: f"Vrijstelling {w.split(':')[0]}" for c, w in LEERPLICHT_VRIJSTELLINGEN.items()},
+    **VRIJSTELLINGEN,
     "leerlingen_bao_sbo": "Leerlingen basisonderwijs en sbo",
     "leerlingen_sbo": "Leerlingen speciaal basisonderwijs (sbo)",
     "leerlingen_so": "Leerlingen speciaal onderwijs (so)",
@@ -57,12 +67,15 @@ def _frame(scope: Scope) -> pd.DataFrame | None:
     return own.frame if own.present else None
 
 
-def _summed(rows: pd.DataFrame) -> pd.DataFrame:
-    """Per schooljaar the sum of ``rows`` (a count empty in every row stays empty), with how many rows."""
+def _summed(rows: pd.DataFrame, members: int | None = None) -> pd.DataFrame:
+    """Per schooljaar the sum of ``rows``, with how many rows: a count that is empty in any of that year's
+    rows stays empty (never a partial sum), and with ``members`` only the schooljaren in which that many
+    rows are there."""
     g = rows.groupby("schooljaar", sort=True)
-    out = g[list(LEERPLICHT_COUNTS)].sum(min_count=1)
+    cols = list(LEERPLICHT_COUNTS)
+    out = g[cols].sum(min_count=1).where(g[cols].count().eq(g.size(), axis=0))
     out["_n"] = g.size()
-    return out
+    return out if members is None else out[out["_n"] == members]
 
 
 def focus_series(scope: Scope, codes: tuple[str, ...]) -> tuple[pd.DataFrame, str]:
@@ -78,8 +91,15 @@ def focus_series(scope: Scope, codes: tuple[str, ...]) -> tuple[pd.DataFrame, st
     if rows.empty or len(codes) == 1:
         return pd.DataFrame(), ""
     found = rows["regio_code"].nunique()
-    return _summed(rows), (f"de som van de {found} van de {len(codes)} gemeenten van {scope.focus.name} die in het "
-                           "bestand staan")
+    summed = _summed(rows, found)
+    how = (f"de som van de {found} gemeenten" if found == len(codes) else
+           f"de som van de {found} van de {len(codes)} gemeenten die in het bestand staan")
+    if summed.empty:
+        return summed, how
+    missing = sorted(set(rows["schooljaar"]) - set(summed.index))
+    if missing:
+        how += (f"; {_and([_label(m) for m in missing])} niet, omdat daar niet elke gemeente een regel heeft")
+    return summed, how
 
 
 def focus_rows(scope: Scope, codes, per_member: bool = False) -> dict[str, dict]:
@@ -93,6 +113,10 @@ def focus_rows(scope: Scope, codes, per_member: bool = False) -> dict[str, dict]
 
 def _label(code: str) -> str:
     return parse_period(code).label.removeprefix("schooljaar ")
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
 
 
 def _share(num, den, scale: float):
@@ -122,7 +146,8 @@ def table(series: pd.DataFrame, threshold: int) -> tuple[pd.DataFrame, pd.DataFr
             add(f"{label} per 1.000 leerplichtigen",
                 [(_share(series.at[y, col], series.at[y, "leerplichtigen"], 1000),
                   pd.notna(series.at[y, col]) and series.at[y, col] < threshold) for y in years], "per_1000")
-    for col, label in (("leerlingen_sbo", "Deelname sbo (%)"), ("leerlingen_so", "Deelname so (%)")):
+    for col, label in (("leerlingen_sbo", "Deelname sbo (% van de leerlingen in basisonderwijs en sbo)"),
+                       ("leerlingen_so", "Deelname so (% van de leerlingen in basisonderwijs en sbo)")):
         add(label, [(_share(series.at[y, col], series.at[y, "leerlingen_bao_sbo"], 100),
                      pd.notna(series.at[y, col]) and series.at[y, col] < threshold) for y in years], "percentage")
     return pd.DataFrame(rows), pd.DataFrame(data, columns=["schooljaar", "maat", "waarde"])
@@ -139,11 +164,13 @@ def _text(scope: Scope, series: pd.DataFrame, how: str) -> str:
         facts.append(f"{fmt.count(r['leerplichtigen'])} leerplichtigen")
     for col, words in (("thuiszitters", "thuiszitters"), ("absoluut_verzuim", "jongeren niet ingeschreven (absoluut "
                                                                               "verzuim)"),
-                       ("langdurig_relatief_verzuim", "met langdurig relatief verzuim")):
+                       ("langdurig_relatief_verzuim", "jongeren met langdurig relatief verzuim")):
         v = r[col]
         if pd.notna(v):
             facts.append(f"minder dan {t} {words}" if v < t else f"{fmt.count(v)} {words}")
     parts.append(", ".join(facts) + "." if facts else "geen aantallen ingevuld.")
+    if how and partly_words(scope):
+        parts.append(f"{partly_words(scope)}; hun aantallen tellen hier helemaal mee.")
     first = series.index[0]
     a, b = series.at[first, "thuiszitters"], r["thuiszitters"]
     if first != last and pd.notna(a) and pd.notna(b) and min(a, b) >= t:
@@ -165,9 +192,10 @@ def leerplicht(scope: Scope) -> list[Section]:
     title = "Leerplicht en passend onderwijs (eigen gegevens)"
     if series.empty:
         codes = ", ".join(sorted(own.frame["regio_code"].unique())[:8])
+        why = (f"heeft voor geen enkel schooljaar een regel van elke gemeente van {scope.focus.name} die erin staat "
+               "(een som van een deel zou te laag zijn)" if how else f"heeft geen regels voor {scope.focus.name}")
         return [Section("leerplicht", title, heading=3,
-                        text=f"Het bestand met leerplichtgegevens ({own.name}) heeft geen regels voor "
-                             f"{scope.focus.name}; het bevat regels voor {codes}.")]
+                        text=f"Het bestand met leerplichtgegevens ({own.name}) {why}; het bevat regels voor {codes}.")]
     shown, data = table(series, scope.threshold)
     who = wording.own_data_who(scope.fictitious)
     return [Section("leerplicht", title, heading=3, text=_text(scope, series, how), table=shown, data=data,

@@ -16,6 +16,7 @@ from kompas_lib.analysis import cells, wording
 from kompas_lib.analysis.figures import TrendFigure
 from kompas_lib.analysis.methods.comparison import PEERS, benchmarked
 from kompas_lib.analysis.scope import Scope
+from kompas_lib.analysis.samenwerkingsverband import partly_words
 from kompas_lib.analysis.section import Section
 from kompas_lib.core import fmt
 from kompas_lib.core.periods import FIRST_FULL_YEAR, parse_period
@@ -27,7 +28,8 @@ YOUTH = "jongeren_jeugdzorg"  # its denominator: the jongeren tot 23 jaar of eac
 COMPLETE = 0.9  # Nederland as a sum only in years where at least 90 % of the gemeenten have a figure
 TITLE = "Middelen: wat kost de jeugdzorg?"
 CAUTION = ("Geld zegt niet wat het oplevert: meer of minder euro per jongere is niet vanzelf beter of slechter. Lees "
-           "de bedragen naast de resultaten hierboven — wat kopen we, en komen de resultaten dichterbij?")
+           "de bedragen naast de resultaten hierboven, niet als hun oorzaak: wat zetten we in, en komen de resultaten "
+           "dichterbij?")
 
 
 def country_sum(facts: pd.DataFrame, gemeenten, label: str = COUNTRY) -> pd.DataFrame:
@@ -45,6 +47,26 @@ def country_sum(facts: pd.DataFrame, gemeenten, label: str = COUNTRY) -> pd.Data
     return out
 
 
+def _no_figures(scope: Scope) -> str:
+    """Why there is no cost series: no figures at all, or (a region) gemeenten without one, named — a sum without
+    them would be too low."""
+    text = (f"Er zijn geen cijfers over de kosten van jeugdzorg voor {scope.focus.name} in de gebruikte tabellen "
+            "(CBS publiceert ze per gemeente).")
+    codes = scope.comparison.members.get(scope.focus.code, ()) if scope.focus.level != "gemeente" else ()
+    if not codes:
+        return text
+    f = scope.ind(REALISED)
+    have = set(f.loc[f["region_code"].isin(codes) & (f["group_dim"] == "totaal") & f["numerator"].notna(),
+                     "region_code"])
+    without = sorted(scope.names.get(c, c) for c in codes if c not in have)
+    if not without or len(without) == len(codes):
+        return text
+    names = without[0] if len(without) == 1 else ", ".join(without[:-1]) + " en " + without[-1]
+    return (f"Voor {names} staan geen kosten van jeugdzorg in de gebruikte tabellen. Een som over de andere gemeenten "
+            f"van {scope.focus.name} zou te laag zijn; daarom staan hier geen bedragen. De gemeenten die wel een "
+            "bedrag hebben, tonen het in hun eigen rapport.")
+
+
 def _yearly(s: pd.DataFrame, code: str) -> pd.DataFrame:
     own = s[(s["region_code"] == code) & (s["period_type"] == "jaar") & s["value"].notna()]
     return own.drop_duplicates("period").set_index("period")
@@ -60,9 +82,7 @@ def middelen(scope: Scope) -> Section:
     real = benchmarked(cmp, cat[REALISED], scope.ind(REALISED), period_type=None)
     own = _yearly(scope.own_series(REALISED, None), scope.focus.code)  # a region: its gemeenten of today summed
     if own.empty:
-        return Section("middelen", TITLE, heading=2,
-                       text=f"Er zijn geen cijfers over de kosten van jeugdzorg voor {scope.focus.name} in de gebruikte "
-                            "tabellen (CBS publiceert ze per gemeente).")
+        return Section("middelen", TITLE, heading=2, text=_no_figures(scope))
     plan = _yearly(scope.own_series(BUDGETED, None), scope.focus.code) if BUDGETED in cat else pd.DataFrame()
     youth = _yearly(scope.own_series(YOUTH, None), scope.focus.code)
     nl = country_sum(scope.ind(REALISED), scope.shared.gemeenten).set_index("period")
@@ -80,7 +100,7 @@ def middelen(scope: Scope) -> Section:
             "Jaar": parse_period(period).label,
             "Begroot": cells.value(budget, "euro"),
             "Gerealiseerd": cells.value(r["numerator"], "euro"),
-            "Verschil met begroting (%)": cells.signed((r["numerator"] / budget - 1) * 100, 1) if budget else None,
+            "Verschil met begroting (% van begroot)": cells.signed((r["numerator"] / budget - 1) * 100, 1) if budget else None,
             "Per inwoner": cells.value(r["value"], "euro"),
             "Per jongere tot 23 jaar": cells.value(r["numerator"] / jong, "euro") if jong else None,
             f"{scope.country} per inwoner": cells.value(nl["value"].get(period), "euro"),
@@ -117,6 +137,10 @@ def middelen(scope: Scope) -> Section:
                     f"{fmt.value(first['value'], 'euro')} naar {fmt.value(last['value'], 'euro')} (in euro's van elk "
                     "jaar, niet gecorrigeerd voor prijsstijging)")
     text.append(". " + CAUTION)
+    partly = partly_words(scope)
+    if partly:
+        text.append(f" {partly}; die gemeenten tellen met hun hele bedrag mee, want de kosten zijn er alleen per "
+                    "gemeente.")
     trend = pd.concat([own.reset_index(), peers.reset_index(), nl.reset_index().assign(period_type="jaar")],
                       ignore_index=True)
     trend = trend[trend["value"].notna()].copy()
@@ -130,5 +154,8 @@ def middelen(scope: Scope) -> Section:
                       order=(scope.focus.name, f"{scope.country} (som van de gemeenten)", peer_label))
     return Section("middelen", TITLE, heading=2, text="".join(text), table=table, data=pd.DataFrame(data),
                    figure=fig, source=source,
-                   caption="Bedragen in euro's van elk jaar. Begroot en gerealiseerd zoals de gemeente ze aan CBS "
-                           "rapporteert; per jongere: gedeeld door het aantal jongeren tot 23 jaar in dat jaar.")
+                   caption="Bedragen in euro's van elk jaar. Begroot en gerealiseerd zoals "
+                           + ("de gemeente ze aan CBS rapporteert" if scope.focus.level == "gemeente" else
+                              "de gemeenten ze aan CBS rapporteren, opgeteld") + "; per jongere: gedeeld door het aantal jongeren tot 23 jaar in dat "
+                           f"jaar. {scope.country}: de som van de gemeenten, alleen in jaren waarin ten minste "
+                           f"{fmt.number(COMPLETE * 100)} % van de gemeenten een bedrag heeft.")

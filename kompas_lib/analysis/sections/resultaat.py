@@ -105,19 +105,31 @@ def _not_measurable(res, title: str | None) -> Signal:
     return Signal(block=2, subject=subject, kind=NIET_MEETBAAR, period="", text=text, section="resultaten")
 
 
+def _margin(j: Judgement, unit: str) -> str:
+    """The margin of the latest measurement in the indicator's own format: '2,2–3,1' or (a count) '27.031–30.209'."""
+    if unit == "aantal":
+        return f"{fmt.count(j.low)}–{fmt.count(j.high)}"
+    return f"{fmt.number(j.low, 1)}–{fmt.number(j.high, 1)}"
+
+
 def _off_course(res, title: str, unit: str, j: Judgement, label: str) -> Signal:
     subject = f"{res.id} · {res.titel}"
     text = (f"{subject} is niet op koers: '{title}' was {fmt.value(j.value, unit)} in {label}, terwijl de lijn van "
             f"basis naar doel voor die periode op {fmt.value(j.expected, unit)} uitkomt. De hele marge "
-            f"({fmt.number(j.low, 1)}–{fmt.number(j.high, 1)}) ligt aan de verkeerde kant van die lijn.")
+            f"({_margin(j, unit)}) ligt aan de verkeerde kant van die lijn.")
     return Signal(block=2, subject=subject, kind=NIET_OP_KOERS, period=label, text=text, section="resultaten",
                   tone="ongunstig")
 
 
 def _label(s: pd.DataFrame, year: int) -> str:
-    """The period label of the measurement in ``year`` ('2023', "schooljaar 2022/'23")."""
+    """The period label of the measurement in ``year`` ('2023', "schooljaar 2022/'23"); for a year without one
+    (a target year) the same kind of label, so a schooljaar indicator's doeljaar 2027 reads "schooljaar 2027/'28"."""
     at = s.loc[(s["year"] == year) & s["value"].notna(), "label"]
-    return str(at.iloc[-1]) if len(at) else str(year)
+    if len(at):
+        return str(at.iloc[-1])
+    if len(s) and s["label"].astype(str).str.startswith("schooljaar").all():
+        return f"schooljaar {year}/'{(int(year) + 1) % 100:02d}"
+    return str(year)
 
 
 EXAMPLE = "VOORBEELD"
@@ -171,21 +183,21 @@ def _assess_ambition(scope: Scope, amb, rows: list[dict], judged: list[Judged], 
                 base_value = float(at["value"].iloc[0]) if len(at) else None
             if base_value is None:
                 rows.append({**base, "Indicator": title,
-                             "Norm": f"doel {fmt.value(spec.doel, unit)} in {spec.doeljaar}", "Laatste meting": "–",
+                             "Norm": f"doel {fmt.value(spec.doel, unit)} in {_label(s, spec.doeljaar)}", "Laatste meting": "–",
                              "Oordeel": f"nog niet te zeggen: geen basiswaarde voor {spec.basis.periode}"})
                 continue
             scale = scope.catalogue.indicators[spec.indicator].ratio_scale if spec.indicator else 100.0
             j = judge(s, base_year=base_year, base_value=base_value, target=spec.doel, target_year=spec.doeljaar,
                       direction=spec.richting, scale=scale, unit=unit)
-            measured = "–" if j.value is None else f"{fmt.value(j.value, unit)} ({j.year})"
+            measured = "–" if j.value is None else f"{fmt.value(j.value, unit)} ({_label(s, j.year)})"
             if j.low is not None:
-                measured += f", marge {fmt.number(j.low, 1)}–{fmt.number(j.high, 1)}"
+                measured += f", marge {_margin(j, unit)}"
             rows.append({**base, "Indicator": title,
                          "Norm": (f"van {fmt.value(base_value, unit)} ({base_period.label}) naar "
-                                  f"{fmt.value(spec.doel, unit)} in {spec.doeljaar}"),
+                                  f"{fmt.value(spec.doel, unit)} in {_label(s, spec.doeljaar)}"),
                          "Laatste meting": measured,
                          "Oordeel": j.verdict + ("" if j.expected is None
-                                                 else f" (norm {j.year}: {fmt.value(j.expected, unit)})")})
+                                                 else f" (norm {_label(s, j.year)}: {fmt.value(j.expected, unit)})")})
             judged.append(Judged(res.id, spec, s, title, unit, source, base_year, base_value, j))
             if j.verdict == NIET_OP_KOERS:
                 signals.append(_off_course(res, title, unit, j, _label(s, j.year)))

@@ -83,8 +83,8 @@ def _signalen(scope: Scope) -> Section:
 
 OPVALLEND_RULE = (
     "Opvallend is een plaats, geen toets: een cijfer staat hier als het in beide laatste jaren bij de 10 % "
-    "gemeenten met het hoogste of laagste cijfer hoort (bij een jeugdregio: de 10 % jeugdregio's, elk als som van "
-    "de gemeenten van nu), of hoger of lager is dan dat van elke vergelijkbare gemeente; een groep in een verdeling "
+    "gemeenten met het hoogste of laagste cijfer hoort, of hoger of lager is dan dat van elke vergelijkbare "
+    "gemeente; een groep in een verdeling "
     "(naar leeftijd, huishouden of verwijzer) staat hier als haar aandeel bij de 10 % hoogste of laagste hoort — "
     "telkens ook als de afgeronde cijfers van CBS zo ongunstig mogelijk worden gelezen. Het is een begin van een gesprek: het zegt niet dat het "
     "verschil groter is dan de gewone verschillen tussen gemeenten (dat heet hierboven uitzonderlijk, en die "
@@ -92,6 +92,39 @@ OPVALLEND_RULE = (
 
 
 LEVEL_WORDS = {"jeugdregio": "jeugdregio's", "provincie": "provincies", "samenwerkingsverband": "samenwerkingsverbanden"}
+NOT_TESTED = ("Het is een begin van een gesprek: het zegt niet dat het verschil groter is dan de gewone verschillen "
+              "tussen gemeenten (dat heet hierboven uitzonderlijk, en die cijfers staan hier niet nog een keer).")
+
+
+def among(scope: Scope) -> str:
+    """Whom the focus is placed among, in words: 'gemeenten', "jeugdregio's", 'samenwerkingsverbanden PO'."""
+    level = scope.focus.level
+    if level == "gemeente":
+        return "gemeenten"
+    words = LEVEL_WORDS.get(level, "regio's")
+    return f"{words} {scope.focus.code[:2]}" if level == "samenwerkingsverband" else words
+
+
+def opvallend_rule(scope: Scope) -> str:
+    """:data:`OPVALLEND_RULE` for the focus: a gemeente among all gemeenten and its comparable gemeenten; a region
+    among the regions of its kind, each the sum of its gemeenten of today; a samenwerkingsverband among the
+    verbanden of its kind (PO or VO), where a gemeente that lies in two verbanden counts in both."""
+    level = scope.focus.level
+    if level == "gemeente":
+        return OPVALLEND_RULE
+    rule = (f"Opvallend is een plaats, geen toets: een cijfer staat hier als het in beide laatste jaren bij de 10 % "
+            f"{among(scope)} met het hoogste of laagste cijfer hoort — ook als de afgeronde cijfers van CBS zo "
+            "ongunstig mogelijk worden gelezen. Elk")
+    if level == "samenwerkingsverband":
+        kind = scope.focus.code[:2]
+        rule += (f" samenwerkingsverband {kind} telt daarbij als de som van zijn gemeenten van nu. Een gemeente die "
+                 f"maar voor een deel in een samenwerkingsverband {kind} ligt, telt met haar hele cijfers mee in elk "
+                 "samenwerkingsverband waar zij in ligt, dus in deze vergelijking meer dan één keer; vergelijkbare "
+                 "gemeenten en de verdeling naar groepen zijn er voor een samenwerkingsverband niet.")
+    else:
+        rule += (f"e {level if level in ('jeugdregio', 'provincie') else 'regio'} telt daarbij als de som van haar "
+                 "gemeenten van nu.")
+    return f"{rule} {NOT_TESTED}"
 
 
 def _position_words(scope: Scope, ind, row, peers: int) -> str:
@@ -101,7 +134,7 @@ def _position_words(scope: Scope, ind, row, peers: int) -> str:
     up = row["direction"] == "hoger"
     if row["ref"] == PEERS:
         return f"{'hoger' if up else 'lager'} dan elk van de {peers} vergelijkbare gemeenten, {years}"
-    among = "gemeenten" if row["ref"] != SAME_LEVEL else LEVEL_WORDS.get(scope.focus.level, "regio's")
+    among_ = "gemeenten" if row["ref"] != SAME_LEVEL else among(scope)
     middle = "gemeente" if row["ref"] != SAME_LEVEL else scope.focus.level
     described = ""
     if pd.notna(row["ref_value"]):
@@ -111,7 +144,7 @@ def _position_words(scope: Scope, ind, row, peers: int) -> str:
         country = f"; {scope.country} {fmt.value(nl.iloc[0], ind.eenheid)}" if len(nl) and pd.notna(nl.iloc[0]) else ""
         described = (f" ({fmt.value(row['value'], ind.eenheid)} tegen {fmt.value(row['ref_value'], ind.eenheid)} bij "
                      f"{'het' if middle == 'samenwerkingsverband' else 'de'} middelste {middle}{country})")
-    return f"bij de 10 % {among} met het {'hoogste' if up else 'laagste'} cijfer{described}, {years}"
+    return f"bij de 10 % {among_} met het {'hoogste' if up else 'laagste'} cijfer{described}, {years}"
 
 
 def opvallend(scope: Scope) -> Section:
@@ -130,7 +163,7 @@ def _opvallend(scope: Scope) -> Section:
     pos = found[(found["soort"] == "positie") & ~found["indicator"].isin(exceptional)]
     peers = len(scope.comparison.peer_codes)
     rows, signals = [], []
-    title = f"Opvallend: waar {scope.focus.name} staat tussen de gemeenten"
+    title = f"Opvallend: waar {scope.focus.name} staat tussen de {among(scope)}"
     for ind in scope.placed(BLOCK, "signaal"):
         mine = pos[pos["indicator"] == ind.id]
         if mine.empty:
@@ -153,12 +186,15 @@ def _opvallend(scope: Scope) -> Section:
     table = pd.DataFrame(rows, columns=["Indicator", "Periode", "Waarom het opvalt"])
     if table.empty:
         return Section("opvallend", title, text="Geen cijfer van " + scope.focus.name + " valt op volgens deze regel. "
-                       + OPVALLEND_RULE, heading=3)
+                       + opvallend_rule(scope), heading=3)
     data = pd.concat([pos.drop(columns=["z_least", "possible"]), split_data], ignore_index=True)
-    return Section("opvallend", title, text=OPVALLEND_RULE, table=table, data=data, heading=3, signals=tuple(signals),
-                   caption=("Vergeleken met alle gemeenten, de vergelijkbare gemeenten en Nederland, in de laatste twee "
-                            "jaren; een groep in een verdeling (leeftijd, huishouden, verwijzer) met haar aandeel bij "
-                            "alle gemeenten — een andere verdeling kan ook uit de bevolkingsopbouw komen."))
+    caption = ("Vergeleken met alle gemeenten, de vergelijkbare gemeenten en Nederland, in de laatste twee jaren; een "
+               "groep in een verdeling (leeftijd, huishouden, verwijzer) met haar aandeel bij alle gemeenten — een "
+               "andere verdeling kan ook uit de bevolkingsopbouw komen." if scope.focus.level == "gemeente" else
+               f"Vergeleken met alle {among(scope)}, elk als som van de gemeenten van nu, in de laatste twee jaren; "
+               f"{scope.country} ter vergelijking.")
+    return Section("opvallend", title, text=opvallend_rule(scope), table=table, data=data, heading=3,
+                   signals=tuple(signals), caption=caption)
 
 
 SPLIT_UNITS = {"verwijzer": "de trajecten"}  # otherwise: de jongeren met jeugdzorg

@@ -189,12 +189,20 @@ DUO_CODE = re.compile(r"^(PO|VO)\s*(\d{2})\s*[-.]?\s*(\d{2})$", re.IGNORECASE)  
 def _regio_problems(values: pd.Series, col: Col, at: Callable[[int], str],
                     known_codes: dict[str, str] | None) -> list[str]:
     """A code that is no gemeente (GM) or samenwerkingsverband (PO, VO) with 4 digits; a GM code checked
-    against ``known_codes`` as in a gemeente column, a verband's code on its form only."""
+    against ``known_codes`` as in a gemeente column, a verband's code against the verbanden of its kind
+    in ``known_codes`` when it holds any (the prepared data know them only with the regulation), else on
+    its form only."""
     def problem(code: str) -> str | None:
         if code.startswith("GM"):
             judged = _gemeente_problems(pd.Series([code]), col, lambda i: "", known_codes)
             return judged[0].split(f"kolom '{col.name}': ", 1)[1] if judged else None
         if REGIO_CODE.match(code):
+            kind = code[:2]
+            known = {c: n for c, n in (known_codes or {}).items() if REGIO_CODE.match(c) and c[:2] == kind}
+            if known and code not in known:
+                near = _near_code(code, known, kind)
+                return (f"samenwerkingsverband {code} is onbekend" + (f" (bedoelt u {near}, {known[near]}?)" if near
+                                                                       else "; zoek de code op met 'kompas regions'"))
             return None
         duo = DUO_CODE.match(code)
         if duo:
@@ -236,14 +244,14 @@ def _schooljaren(values: pd.Series, col: Col, at: Callable[[int], str]) -> tuple
     return codes, problems
 
 
-def _near_code(code: str, known: dict[str, str]) -> str | None:
+def _near_code(code: str, known: dict[str, str], prefix: str = "GM") -> str | None:
     """The known code one typing slip away from ``code`` (one digit wrong, or two neighbouring digits
     swapped), the nearest in number first; a fixed number of look-ups whatever the size of the file."""
     digits = code[2:]
     slips = {digits[:k] + d + digits[k + 1:] for k in range(4) for d in "0123456789"}
     slips |= {digits[:k] + digits[k + 1] + digits[k] + digits[k + 2:] for k in range(3)}
-    hits = sorted((abs(int(c) - int(digits)), c) for c in slips if c != digits and "GM" + c in known)
-    return "GM" + hits[0][1] if hits else None
+    hits = sorted((abs(int(c) - int(digits)), c) for c in slips if c != digits and prefix + c in known)
+    return prefix + hits[0][1] if hits else None
 
 
 def _dates(values: pd.Series, col: Col, at: Callable[[int], str]) -> tuple[list[str], list[str]]:
