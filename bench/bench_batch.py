@@ -8,7 +8,9 @@
    inhabitants) with `--jobs 2`: seconds per gemeente, peak memory of a worker (its process and its
    kernel together; goal: at most 800 MB), and the extrapolation to every gemeente (goal: 342 within
    8 minutes);
-3. the same batch again with nothing changed (goal: within 5 s).
+3. where a report's time goes inside a worker: kernel ready, computing, drawing figures, assembling (the
+   median of the timings each report leaves beside it, `.kompas-tijden.json`);
+4. the same batch again with nothing changed (goal: within 5 s).
 Uses BENCH_PROCESSED as prepared data when set, else prepares the snapshot into a temporary folder.
 """
 
@@ -53,6 +55,20 @@ def timed_with_worker_peak(cmd: list[str], env: dict) -> tuple[float, int]:
     return time.perf_counter() - t0, peak
 
 
+def _timings(reports: Path, codes: list[str]) -> dict[str, float]:
+    """Median seconds per part of a report (kernel, rekenen = computing, figuren = drawing, opmaken =
+    assembling the page and workbook) from the timings each report of the batch left beside it."""
+    import json
+    import statistics
+
+    found: dict[str, list[float]] = {}
+    for f in reports.glob("*/.kompas-tijden.json"):
+        if f.parent.name.split("-")[0].upper() in codes:
+            for k, v in json.loads(f.read_text()).items():
+                found.setdefault(k, []).append(v)
+    return {k: statistics.median(v) for k, v in found.items()}
+
+
 def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 40
     with tempfile.TemporaryDirectory() as tmp:
@@ -94,6 +110,10 @@ def main() -> int:
               f"with its kernel {peak_mb:.0f} MiB (goal <= 800)")
         print(f"extrapolated to all {len(all_codes)} gemeenten: {per * len(all_codes) / 60:.1f} min (goal <= 8 min; an "
               f"upper bound: the warm-up of each worker's kernel is counted in the {len(batch)})")
+        parts = _timings(Path(env["KOMPAS_REPORTS_DIR"]), batch)
+        if parts:
+            print("seconds per report inside a worker (median over the batch; 'kernel' includes each worker's first "
+                  "start and warm-up): " + ", ".join(f"{k} {v:.2f}" for k, v in parts.items()))
         rerun = timed([str(BIN / "kompas"), "run", "--jobs", "2", "-g", *batch], env)
         print(f"same batch again, nothing changed: {rerun:.1f} s (goal <= 5 s; the check is one "
               "read of the facts' region columns plus a file hash per gemeente)")

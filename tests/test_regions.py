@@ -114,3 +114,25 @@ def test_de_fryske_marren_has_the_figures_cbs_publishes_under_de_friese_meren(re
     assert jz["numerator"].tolist() == [cbs_2015]
     vsv = f[(f["indicator"] == "vsv") & (f["region_code"] == "GM1940") & (f["group_dim"] == "totaal")]
     assert vsv.loc[vsv["period"] == "2015/2016", "numerator"].tolist() == [40.0]  # 84780NED: 40 of 4.790
+
+
+def test_member_sums_of_all_regions_at_once_equal_each_region_alone(make_real_scope):
+    """A batch sums every provincie, jeugdregio and samenwerkingsverband in one pass (all_member_sums); each
+    region's rows are exactly what member_sums gives it alone — counts, a percentage with its numerator and
+    denominator, and a per-inwoner figure."""
+    from kompas_lib.analysis.methods.comparison import all_member_sums, member_sums
+
+    scope = make_real_scope("GM0344")
+    members = scope.shared.members
+    regions = sorted(members)[::9] + ["JZ19", "PV26"]
+    for ind_id in ("jongeren_jeugdzorg", "trajecten_jeugdbescherming", "kosten_jeugdzorg_per_inwoner"):
+        ind = scope.catalogue.indicators[ind_id]
+        every = all_member_sums(scope.facts, ind, members)
+        assert every.index.get_level_values(0).nunique() > 100, ind_id
+        for region in regions:
+            alone = member_sums(scope.facts, ind, region, tuple(members[region]))
+            mine = every[every.index.get_level_values(0) == region]
+            if alone.empty:
+                assert mine.empty, (ind_id, region)
+                continue
+            pd.testing.assert_frame_equal(mine, alone, check_dtype=False, obj=f"{ind_id} {region}")

@@ -55,6 +55,8 @@ class RunResult:
 # --- fingerprint: what a report was made from ------------------------------------------------------
 
 FINGERPRINT = ".kompas-invoer.json"  # beside a good report: what it was made from
+# beside a report: where its time went (s): kernel ready, computing, drawing figures, assembling the page
+TIMINGS = ".kompas-tijden.json"
 
 
 def made_from(target_dir: Path, inputs: dict) -> bool:
@@ -176,7 +178,8 @@ def preflight(code: str, params, pfile: Path | None, info: PrepareInfo, cat: dic
     if params.periode.start_jaar > last:
         raise KompasError(f"{pfile or 'params'}: periode.start_jaar: {params.periode.start_jaar} ligt na het laatste "
                           f"jaar in de gegevens ({last}); kies een eerder jaar.")
-    local = read_local(params, pfile, info.demo_root, {c: n for c, (n, level) in cat.items() if level == "gemeente"})
+    known = {c: n for c, (n, level) in cat.items() if level in ("gemeente", "samenwerkingsverband")}
+    local = read_local(params, pfile, info.demo_root, known)
     problems = [f.problem for f in vars(local).values() if f.problem]
     if problems:
         raise KompasError("Eigen bestanden met fouten (het rapport is niet gemaakt):\n" + "\n".join(problems))
@@ -259,15 +262,22 @@ def _execute_one(nb_path: Path, job: _Job, kernel: WarmKernel, timeout: float | 
     return nb
 
 
-def _execute(job: _Job, timeout: float | None, running: list[str]) -> list:
+def _execute(job: _Job, timeout: float | None, running: list[str], timings: dict | None = None) -> list:
     """Every numbered notebook in order; ``running`` gets the name of each as it starts (for the
-    message of a timeout)."""
+    message of a timeout); ``timings`` the seconds spent getting the kernel ready (started and warmed,
+    or emptied), running the notebooks, and drawing figures in them."""
     executed = []
+    t0 = time.perf_counter()
     kernel = worker_kernel(notebooks()[0].parent).ready()
+    t1 = time.perf_counter()
     for nb_path in notebooks():
         running.append(nb_path.name)
         executed.append(_execute_one(nb_path, job, kernel, timeout))
     kernel.reports += 1
+    if timings is not None:
+        spent = kernel.run_code("import kompas_lib.presentation.view as _v; print(_v.take_figure_seconds()); del _v")
+        figures = float(spent.strip() or 0)
+        timings.update(kernel=t1 - t0, rekenen=time.perf_counter() - t1 - figures, figuren=figures)
     return executed
 
 
@@ -313,7 +323,12 @@ def _run_one(code: str, params_file: Path | None, force: bool = True, timeout: f
                 return RunResult(code, True, job.target_dir / "rapport.html", "", time.perf_counter() - t0,
                                  skipped=True, name=job.name)
             _clear_earlier(job.target_dir)
-            report = _write_report(job, _execute(job, timeout, running), analyst)
+            timings: dict[str, float] = {}
+            executed = _execute(job, timeout, running, timings)
+            t1 = time.perf_counter()
+            report = _write_report(job, executed, analyst)
+            timings["opmaken"] = time.perf_counter() - t1
+            io.write_json(job.target_dir / TIMINGS, {k: round(v, 3) for k, v in timings.items()})
             return RunResult(code, True, report, "", time.perf_counter() - t0, name=job.name)
     except KompasError as exc:
         return RunResult(code, False, None, str(exc), time.perf_counter() - t0)

@@ -463,8 +463,6 @@ def _read_prepared(name: str, columns: list[str], out_dir: Path | None,
     again = f"Voer 'kompas prepare' opnieuw uit; dat maakt de bestanden in {folder} opnieuw."
     try:
         df = pd.read_parquet(f, read_dictionary=categories) if categories else pd.read_parquet(f)
-        for c in categories or ():  # categories in text order, so sorting a column sorts as text would
-            df[c] = df[c].cat.reorder_categories(sorted(df[c].cat.categories))
     except Exception:  # noqa: BLE001 - pyarrow raises ArrowInvalid, OSError, … for a damaged file
         raise DataError(f"De voorbereide gegevens in {folder} zijn beschadigd of gemaakt met een oudere versie van "
                         f"kompas: {name} is niet te lezen. {again}") from None
@@ -472,6 +470,9 @@ def _read_prepared(name: str, columns: list[str], out_dir: Path | None,
     if missing:
         raise DataError(f"De voorbereide gegevens in {folder} zijn beschadigd of gemaakt met een oudere versie van "
                         f"kompas: in {name} ontbreken de kolommen {', '.join(missing)}. {again}")
+    for c in categories or ():  # categories in text order, so sorting a column sorts as text would
+        if isinstance(df[c].dtype, pd.CategoricalDtype):
+            df[c] = df[c].cat.reorder_categories(sorted(df[c].cat.categories))
     return df
 
 

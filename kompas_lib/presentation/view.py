@@ -14,6 +14,7 @@ from collections import OrderedDict
 import html
 import logging
 import re
+import time
 import warnings
 from datetime import date
 from pathlib import Path
@@ -145,6 +146,15 @@ def _figure_html(spec) -> str:
     return f'<img class="kompas-figuur" src="data:image/svg+xml;base64,{svg}" alt="{html.escape(spec.title)}">'
 
 
+FIGURE_SECONDS = [0.0]  # time spent drawing figures in this process since it was last taken
+
+
+def take_figure_seconds() -> float:
+    """Seconds spent drawing figures since the last call (a batch worker's timing of one report)."""
+    spent, FIGURE_SECONDS[0] = FIGURE_SECONDS[0], 0.0
+    return spent
+
+
 _DRAWN: OrderedDict[str, str] = OrderedDict()  # content hash of a figure specification -> its SVG (base64)
 DRAWN_KEEP = 64
 
@@ -159,7 +169,9 @@ def _drawn(spec) -> str:
 
     key = _spec_hash(spec)
     if key not in _DRAWN:
+        t0 = time.perf_counter()
         _DRAWN[key] = base64.b64encode(to_svg(draw(spec))).decode("ascii")
+        FIGURE_SECONDS[0] += time.perf_counter() - t0
         while len(_DRAWN) > DRAWN_KEEP:
             _DRAWN.popitem(last=False)
     _DRAWN.move_to_end(key)
