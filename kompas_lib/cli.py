@@ -95,7 +95,7 @@ def _check_run_options(args) -> str | None:
         return (f"Fout in de opdracht: --jobs {args.jobs} is te veel: deze computer heeft {cpus()} processorkern"
                 f"{'en' if cpus() != 1 else ''}, dus hoogstens {max_jobs()} rapporten tegelijk ({JOBS_PER_CPU} per "
                 "kern). Elk rekenproces houdt de gegevens in het geheugen (met de echte CBS-gegevens ongeveer "
-                "1,5 GB); meer processen dan kernen maken het niet sneller. Laat --jobs weg voor het aantal kernen.")
+                "1 GB); meer processen dan kernen maken het niet sneller. Laat --jobs weg voor het aantal kernen.")
     if args.scheduler and args.executor == "lokaal":
         return ("Fout in de opdracht: --scheduler hoort bij --executor dask; laat --executor lokaal weg om het "
                 "Dask-cluster te gebruiken, of laat --scheduler weg om op deze computer te rekenen.")
