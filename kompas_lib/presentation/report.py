@@ -95,7 +95,8 @@ details.kompas-detail > summary { cursor: pointer; color: #0B4F8A; margin: .4rem
   .kompas-fictief { position: static; }
   details.kompas-detail::details-content { content-visibility: visible; display: block; }
   details.kompas-detail > summary { display: none; }
-  details.kompas-detail table.kompas { font-size: 6.5pt; }  /* reference tables: smaller, all there */
+  details.kompas-detail table.kompas { font-size: 6.5pt; line-height: 1.2; }  /* reference tables: smaller, all there */
+  details.kompas-detail table.kompas th, details.kompas-detail table.kompas td { padding: .05rem .3rem; }
 }
 </style>
 """

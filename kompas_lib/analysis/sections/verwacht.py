@@ -436,17 +436,20 @@ def bijlage_model(scope: Scope) -> list[Section]:
         "Gemeenten": [cells.count(n) for n in by_size["gemeenten"]],
         "Binnen eigen 95 %-interval": [cells.pct(100 * x, 1) for x in by_size["binnen95"]],
         "Gemiddeld waargenomen / verwacht": [cells.number(x, 2) for x in by_size["verhouding"]]})
+    # the model's technical description, its fit and its coefficients are for the analyst: the partners'
+    # edition explains expected use in block 1 and in the methods table (and stays within 20 printed pages)
     return [Section("bijlage_verwacht", "Model van het verwachte gebruik", text=text, table=quality,
-                    data=quality, caption="Modelkwaliteit per uitkomst (buiten de steekproef gemeten)."),
+                    data=quality, caption="Modelkwaliteit per uitkomst (buiten de steekproef gemeten).",
+                    for_analyst=True),
             Section("bijlage_verwacht_grootte", f"Modelkwaliteit naar grootte ({main.spec.titel}, {main.year})",
-                    heading=4,
+                    heading=4, for_analyst=True,
                     table=size_table, data=by_size.assign(uitkomst=main.outcome, jaar=main.year),
                     caption=("Per grootteklasse (jongeren van de leeftijd van de uitkomst): het deel van de "
                              "gemeenten binnen het eigen 95 %-interval (bij een goed model ongeveer 95 %) en de "
                              "gemiddelde verhouding waargenomen / verwacht (bij een goed model ongeveer 1). Een "
                              "afwijking in één klasse betekent dat het model voor die gemeenten minder goed past.")),
             Section("bijlage_verwacht_coefficienten", f"Kenmerken in het model ({main.spec.titel}, {main.year})",
-                    table=coef_table, data=coef.assign(uitkomst=main.outcome, jaar=main.year),
+                    table=coef_table, for_analyst=True, data=coef.assign(uitkomst=main.outcome, jaar=main.year),
                     caption=("Hoeveel keer zo hoog het verwachte gebruik is bij een gemeente die één standaardafwijking "
                              "hoger scoort op het kenmerk en gelijk op de andere; 1 = geen verband. Een interval "
                              "dat 1 bevat, betekent: geen duidelijk verband. Bij een kwadraat (kromming) gaat "
