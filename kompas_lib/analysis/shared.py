@@ -70,8 +70,17 @@ class Shared:
 
     @cached_property
     def by_indicator(self) -> dict[str, pd.DataFrame]:
-        """The facts of each indicator (split once: the full table has millions of rows)."""
-        return dict(tuple(self.facts.groupby("indicator", sort=False)))
+        """The facts of each indicator (split once: the full table has millions of rows). Prepared facts are
+        sorted by indicator, so each indicator is one run of rows and its frame a slice of the table
+        (no copy: a worker's kernel holds the facts once, not twice); other frames are split by groupby."""
+        codes, names = pd.factorize(self.facts["indicator"])  # small integers, not a string per row
+        if len(codes) == 0:
+            return {}
+        starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
+        if len(set(codes[starts].tolist())) < len(starts):  # an indicator in more than one run: not sorted
+            return {str(k): v for k, v in self.facts.groupby("indicator", sort=False, observed=True)}
+        ends = np.r_[starts[1:], len(codes)]
+        return {str(names[codes[a]]): self.facts.iloc[a:b] for a, b in zip(starts, ends)}
 
     def ind(self, indicator: str) -> pd.DataFrame:
         return self.by_indicator.get(indicator, self.facts.iloc[0:0])

@@ -55,6 +55,9 @@ def fresh_start(env: dict[str, str | None]) -> None:
             os.environ[key] = value
     render.close_all()
     view.reset_namespace()
+    from kompas_lib.presentation.session import release_arrow_memory
+
+    release_arrow_memory()
 
 
 # --- parent side ---------------------------------------------------------------------------------

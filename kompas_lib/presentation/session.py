@@ -68,7 +68,16 @@ def cached_tables(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         _FACTS.clear()
         _FACTS[key] = (load_facts(processed), load_regions(processed))
         shared(*_FACTS[key]).store = CountryStore(processed)  # country tables computed once per preparation
+        release_arrow_memory()
     return _FACTS[key]
+
+
+def release_arrow_memory() -> None:
+    """Give back to the system what pyarrow's memory pool keeps after reading parquet (about 125 MiB after
+    the real fact table is read): a batch worker's kernel lives for hundreds of reports."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def warm_tables(processed: Path) -> None:

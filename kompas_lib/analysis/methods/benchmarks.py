@@ -70,6 +70,15 @@ def kept_beside(frame: pd.DataFrame, key: tuple, make):
     return value
 
 
+def _texts(column: pd.Series, positions: np.ndarray) -> np.ndarray:
+    """The values of a text column at ``positions`` as a numpy array of str; a categorical column through its
+    codes (converting the few categories, not every row)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        categories = np.asarray(column.cat.categories.astype(str), dtype=object)
+        return categories[column.cat.codes.to_numpy()[positions]].astype(str)
+    return column.to_numpy()[positions].astype(str)
+
+
 def _totaal_rows(facts: pd.DataFrame, indicator: str) -> dict[str, np.ndarray]:
     """Region code -> positions of the indicator's 'totaal' rows in ``facts``, kept beside that frame
     (a report asks for the same indicator's rows of a few regions many times; a mask over the
@@ -77,7 +86,7 @@ def _totaal_rows(facts: pd.DataFrame, indicator: str) -> dict[str, np.ndarray]:
     def make():
         mask = ((facts["indicator"] == indicator) & (facts["group_dim"] == "totaal")).to_numpy(dtype=bool)
         positions = np.flatnonzero(mask)
-        codes = facts["region_code"].to_numpy()[positions].astype(str)
+        codes = _texts(facts["region_code"], positions)
         order = np.argsort(codes, kind="stable")  # per code its positions stay in frame order
         unique, starts = np.unique(codes[order], return_index=True)
         return dict(zip(unique.tolist(), np.split(positions[order], starts[1:])))

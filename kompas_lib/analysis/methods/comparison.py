@@ -198,7 +198,13 @@ def _tables_per(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     """The source tables of each group, sorted and comma-joined ('85099NED,85100NED')."""
     tables = frame[keys].assign(_t=frame["source_table"].astype(str)).drop_duplicates()
     tables = tables.sort_values([*keys, "_t"], kind="stable")
-    return tables.groupby(keys, observed=True, sort=True)["_t"].agg(",".join)
+    counts = tables.groupby(keys, observed=True, sort=True).size()
+    out = tables.drop_duplicates(keys).set_index(keys)["_t"].reindex(counts.index)  # one table: itself
+    several = counts.index[counts.to_numpy() > 1]  # a group over a table break: joined (few, so in Python)
+    if len(several):
+        joined = tables.set_index(keys).loc[several].groupby(level=keys, sort=True)["_t"].agg(",".join)
+        out.loc[joined.index] = joined
+    return out
 
 
 def with_peers(cmp: Comparison, s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame) -> pd.DataFrame:
