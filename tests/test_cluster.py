@@ -96,3 +96,20 @@ def test_workers_lost_during_a_batch_fail_the_rest_with_a_message_within_a_minut
     for lost in results.values():
         message = batch._lost_message(lost)
         assert "had 3 seconden lang geen enkele worker" in message and "niet gemaakt" in message
+
+
+def test_a_dask_cluster_makes_the_same_reports_as_local_worker_processes(demo_processed, tmp_path):
+    """Issue 23: the whole notebooks of two Demoland gemeenten on a LocalCluster with 2 workers and with
+    --jobs 2 give the same reports — the same visible text and the same workbook cells (report_digest)."""
+    from distributed import LocalCluster
+    from report_digest import differences, digest
+
+    codes = ["GM9001", "GM9002"]
+    local = run_many(codes, processed=demo_processed, out_root=tmp_path / "lokaal", progress=False, jobs=2)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        on_dask = run_many(codes, processed=demo_processed, out_root=tmp_path / "dask", progress=False,
+                           executor="dask", scheduler=cluster.scheduler_address)
+    assert all(r.ok for r in local + on_dask), [r.message for r in local + on_dask]
+    for a, b in zip(local, on_dask):
+        assert a.report.parent.name == b.report.parent.name
+        assert differences(digest(a.report.parent), digest(b.report.parent)) == [], a.code
