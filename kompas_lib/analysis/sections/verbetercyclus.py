@@ -18,19 +18,34 @@ signals of blocks 1–5 are gathered once per notebook):
 * :func:`verbeteracties` — the register with overdue actions marked and the indicator at the start and
   now (``verbeteracties.csv``), or the template;
 * :func:`volgende_cyclus` — what to pick up next time (``volgende_cyclus.csv``).
+
+Which file rows belong to which signal is in :mod:`~kompas_lib.analysis.sections.koppeling`; the register
+of improvement actions in :mod:`~kompas_lib.analysis.sections.verbeteracties` (its builder is imported
+here, so notebooks and tests find every block 6 builder in this module).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 
-from kompas_lib.analysis.methods.benchmarks import table_breaks
 from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.section import Agenda, Section, Signal
 from kompas_lib.analysis.sections import activiteiten, kwaliteit, resultaat, staat, uitkomsten
+from kompas_lib.analysis.sections.koppeling import (
+    NOT_DISCUSSED,
+    Duiding,
+    _actions,
+    _date_words,
+    _discussed_cell,
+    _duiding_rows,
+    _has_action,
+    _unmatched,
+    _unmatched_note,
+    duiding_of,
+)
 from kompas_lib.analysis.sections.partners import (
     ASK,
     MAX_GOING_WELL,
@@ -39,20 +54,17 @@ from kompas_lib.analysis.sections.partners import (
     still_missing,
 )
 from kompas_lib.analysis.sections.sjabloon import missing_file_sections
-from kompas_lib.analysis.wording import break_note, change_sentence
-from kompas_lib.core import fmt
-from kompas_lib.core.errors import DataError
-from kompas_lib.core.periods import parse_period
+from kompas_lib.analysis.sections.verbeteracties import (  # noqa: F401  (notebooks and tests import them from here)
+    LATE,
+    NOT_CAUSAL,
+    OPEN_STATUS,
+    _indicator_change,
+    is_late,
+    verbeteracties,
+)
 from kompas_lib.sources.template_specs import DUIDINGSVRAGEN
 
 MAX_AGENDA = 7
-OPEN_STATUS = ("open", "lopend")
-AGREED_STATUS = ("open", "lopend", "afgerond")
-NOT_DISCUSSED = "nog niet besproken"
-LATE = "te laat"
-NOT_CAUSAL = "dit zegt niet dat de actie de verandering veroorzaakte"
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december")
 
 QUESTIONS = {
     "herkennen": "Herkennen we het beeld?",
@@ -83,15 +95,8 @@ NO_DUIDING = (
     "wie er aan tafel zaten en de antwoorden op de vier duidingsvragen: herkennen we het beeld, hoe verklaren we "
     "het, wat vinden we ervan en wat is nodig. Een stem van een jongere, ouder of professional komt op een eigen "
     "regel met dezelfde blok, onderwerp en datum. Het sjabloon heeft deze kolommen:")
-NO_ACTIONS = (
-    "Er is nog geen register van verbeteracties. Leg per afgesproken actie vast: wat er gebeurt, wie het "
-    "aanspreekpunt is, of de actie bij de gemeente of bij een aanbieder ligt, bij welk signaal of resultaat ze "
-    "hoort, eventueel de indicator die we volgen, de startdatum, de datum waarop we evalueren en de stand van zaken "
-    "(open, lopend, afgerond of gestopt). Het sjabloon heeft deze kolommen:")
 DUIDING_FOR_PARTNERS = ("De signalen zijn nog niet samen met partners geduid. Na het gesprek staat hier per signaal "
                         "wat we herkennen, hoe we het verklaren, wat we ervan vinden en wat nodig is.")
-ACTIONS_FOR_PARTNERS = ("Er zijn nog geen verbeteracties afgesproken. Ze volgen uit het gesprek over de signalen; "
-                        "hier komt dan per actie wie haar trekt, wanneer we evalueren en hoe ver ze is.")
 
 OWN_FILES = {  # LocalData attribute -> (what it holds, block)
     "indicatoren": ("eigen indicatoren", 2),
@@ -119,103 +124,6 @@ def alle_signalen(scope: Scope) -> list[Signal]:
 def _signals(scope: Scope, signals) -> list[Signal]:
     return alle_signalen(scope) if signals is None else list(signals)
 
-
-# --- matching file rows to signals ---------------------------------------------------------------
-
-def _norm(text) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
-def _subject_keys(subject: str) -> set[str]:
-    """A signal is named by its full subject or, for a result ('R2 · …'), by its id alone."""
-    return {_norm(subject), _norm(str(subject).split(" · ")[0])}
-
-
-def _period_keys(period: str) -> set[str]:
-    keys = {_norm(period)}
-    try:
-        keys.add(_norm(parse_period(period).label))
-    except (DataError, ValueError):
-        pass
-    return keys
-
-
-def _matches(block: str, subject: str, period: str, sig: Signal) -> bool:
-    if block and int(block) != sig.block:
-        return False
-    if _norm(subject) not in _subject_keys(sig.subject):
-        return False
-    return not period or _norm(period) in _period_keys(sig.period)
-
-
-def _date_words(iso: str) -> str:
-    d = date.fromisoformat(iso)
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-@dataclass(frozen=True)
-class Duiding:
-    """The latest conversation about one signal (rows of the duiding file with the same date)."""
-
-    datum: str  # ISO date
-    aanwezig: str
-    answers: dict  # question column -> answer ('' when not answered)
-    voices: tuple[tuple[str, str], ...]  # (rol, citaat)
-    earlier: tuple[str, ...]  # ISO dates of earlier conversations
-
-
-def _duiding_rows(scope: Scope) -> pd.DataFrame | None:
-    own = scope.local.duiding
-    return own.frame if own.present else None
-
-
-def duiding_of(sig: Signal, rows: pd.DataFrame | None) -> Duiding | None:
-    """What the duiding file says about a signal (its latest conversation), or None."""
-    if rows is None or rows.empty:
-        return None
-    hit = rows[[_matches(b, o, p, sig) for b, o, p in zip(rows["blok"], rows["onderwerp"], rows["periode"])]]
-    if hit.empty:
-        return None
-    latest = hit["datum"].max()
-    now = hit[hit["datum"] == latest]
-    answers = {q: " ".join(dict.fromkeys(a for a in now[q] if a)) for q in DUIDINGSVRAGEN}
-    present = "; ".join(dict.fromkeys(a for a in now["aanwezig"] if a))
-    voices = tuple((r, c) for r, c in zip(now["stem_rol"], now["stem_citaat"]) if c)
-    earlier = tuple(sorted({d for d in hit["datum"] if d != latest}))
-    return Duiding(latest, present, answers, voices, earlier)
-
-
-def _unmatched(rows: pd.DataFrame | None, signals: list[Signal]) -> int:
-    """How many rows of the duiding file belong to no signal in the current list."""
-    if rows is None or rows.empty:
-        return 0
-    return sum(not any(_matches(b, o, p, s) for s in signals)
-               for b, o, p in zip(rows["blok"], rows["onderwerp"], rows["periode"]))
-
-
-def _unmatched_note(n: int) -> str:
-    if not n:
-        return ""
-    regels = "regel" if n == 1 else "regels"
-    hoort = "hoort" if n == 1 else "horen"
-    return (f"{n} {regels} uit het bestand {hoort} bij signalen die nu niet in de lijst staan (bijvoorbeeld uit een "
-            "vorige cyclus, of een onderwerp dat anders gespeld is).")
-
-
-def _discussed_cell(d: Duiding | None) -> str:
-    return f"ja, {_date_words(d.datum)}" if d else NOT_DISCUSSED
-
-
-def _has_action(sig: Signal, actions: pd.DataFrame | None) -> bool:
-    if actions is None or actions.empty:
-        return False
-    agreed = actions[actions["status"].isin(AGREED_STATUS)]
-    return any(_matches(b, o, "", sig) for b, o in zip(agreed["blok"], agreed["onderwerp"]))
-
-
-def _actions(scope: Scope) -> pd.DataFrame | None:
-    own = scope.local.verbeteracties
-    return own.frame if own.present else None
 
 
 # --- overview and agenda -------------------------------------------------------------------------
@@ -359,99 +267,6 @@ def duiding(scope: Scope, signals: list[Signal] | None = None) -> list[Section]:
 def _who(scope: Scope) -> str:
     return ("fictieve verslagen van gesprekken (Demoland)" if scope.fictitious
             else "verslagen van gesprekken van de gemeente en partners")
-
-
-# --- verbeteracties ------------------------------------------------------------------------------
-
-def _link_words(scope: Scope, block: str, subject: str) -> str:
-    results = activiteiten.result_ids(scope.params)
-    key = str(subject).strip()
-    if key in results:
-        return f"resultaat {key} · {results[key]}"
-    return f"blok {block}: {key}" if block else key
-
-
-def _indicator_change(scope: Scope, indicator: str, start_iso: str) -> tuple[str, str, str]:
-    """(value at the start, value now, sentence) of a catalogue indicator for the focus region."""
-    ind = scope.catalogue.indicators[indicator]
-    s = scope.own_series(ind.id, period_type=None)  # on today's borders
-    s = s[s["period_type"].isin(["jaar", "schooljaar"]) & s["value"].notna()].sort_values("period_start")
-    if s.empty:
-        return "–", "–", f"Voor '{ind.titel}' zijn nog geen cijfers van deze gemeente."
-    start = date.fromisoformat(start_iso)
-    years = [parse_period(p).year for p in s["period"]]
-    at_start = s[[y == start.year for y in years]]
-    if at_start.empty:
-        at_start = s[s["period_start"] <= pd.Timestamp(start)]
-    if at_start.empty:
-        first = s.iloc[-1]
-        return "–", _value_at(first, ind.eenheid), (f"Er is geen cijfer van '{ind.titel}' van voor de start van de "
-                                                    "actie; de vergelijking begint bij de volgende meting.")
-    first, last = at_start.iloc[-1], s.iloc[-1]
-    if first["period"] == last["period"]:
-        return (_value_at(first, ind.eenheid), _value_at(last, ind.eenheid),
-                f"Er is nog geen meting van '{ind.titel}' na de start van de actie.")
-    sentence = change_sentence(first, last, ind.eenheid)
-    note = break_note(table_breaks(s, scope.focus.code), first["period_start"], last["period_start"])
-    return (_value_at(first, ind.eenheid), _value_at(last, ind.eenheid),
-            f"{sentence}; {NOT_CAUSAL}.{note}")
-
-
-def _value_at(row: pd.Series, unit: str) -> str:
-    return f"{fmt.value(row['value'], unit)} ({parse_period(row['period']).label})"
-
-
-def is_late(status: str, evaluatiedatum: str, today: date) -> bool:
-    """An action is late when its evaluation date has passed while it is still open or running."""
-    return status in OPEN_STATUS and bool(evaluatiedatum) and evaluatiedatum < today.isoformat()
-
-
-def verbeteracties(scope: Scope, today: date | None = None) -> list[Section]:
-    """The register of improvement actions: late ones marked ('te laat'), and for actions with an
-    indicator its value at the start and now, worded without claiming the action caused the change.
-    Without a usable file: what to collect and the template (or what is wrong with the file)."""
-    own = scope.local.verbeteracties
-    if not own.present:
-        return missing_file_sections("verbeteracties", "verbeteracties", NO_ACTIONS, own, ACTIONS_FOR_PARTNERS)
-    today = today or date.today()
-    df = own.frame
-    late = [is_late(s, e, today) for s, e in zip(df["status"], df["evaluatiedatum"])]
-    table = pd.DataFrame({
-        "Actie": df["actie"], "Voor": df["voor"], "Aanspreekpunt": df["aanspreekpunt"],
-        "Hoort bij": [_link_words(scope, b, o) for b, o in zip(df["blok"], df["onderwerp"])],
-        "Start": [_date_words(d) for d in df["startdatum"]],
-        "Evaluatie": [_date_words(d) for d in df["evaluatiedatum"]],
-        "Status": [f"{s}, {LATE}" if x else s for s, x in zip(df["status"], late)],
-        "Evaluatie: wat leverde het op": [e or "–" for e in df["evaluatie"]],
-    })
-    counts = df["status"].value_counts()
-    n_late = sum(late)
-    text = (f"Het register telt {len(df)} {'actie' if len(df) == 1 else 'acties'}: "
-            + ", ".join(f"{counts.get(s, 0)} {s}" for s in ("open", "lopend", "afgerond", "gestopt")) + ". "
-            + (f"**{n_late} {'actie is' if n_late == 1 else 'acties zijn'} te laat:** de evaluatiedatum is voorbij "
-               "terwijl de actie nog open of lopend is. Plan de evaluatie, of stel een nieuwe datum vast."
-               if n_late else "Geen actie is te laat."))
-    data = df.assign(te_laat=late, peildatum=today.isoformat())
-    sections = [Section(id="verbeteracties", title="Register van verbeteracties", text=text, table=table, data=data,
-                        source=f"Bron: {_register_who(scope)}, stand op {_date_words(today.isoformat())}.")]
-    with_ind = df[df["indicator"] != ""]
-    if not with_ind.empty:
-        rows = []
-        for r in with_ind.itertuples(index=False):
-            start, now, sentence = _indicator_change(scope, r.indicator, r.startdatum)
-            rows.append({"Actie": r.actie, "Indicator": scope.catalogue.indicators[r.indicator].titel,
-                         "Bij de start": start, "Nu": now, "Wat veranderde": sentence})
-        sections.append(Section(
-            id="verbeteracties_indicatoren", title="Wat deden de cijfers sinds de start?", heading=3,
-            text=("Bij acties met een indicator staat het cijfer van de gemeente bij de start van de actie naast het "
-                  "laatste cijfer. Een verandering in die tijd kan ook andere oorzaken hebben: "
-                  f"{NOT_CAUSAL}. Bespreek het samen met wat de betrokkenen zelf merken."),
-            table=pd.DataFrame(rows), source=f"Bron: {scope.who} (cijfers); {_register_who(scope)} (acties)."))
-    return sections
-
-
-def _register_who(scope: Scope) -> str:
-    return "fictief register van verbeteracties (Demoland)" if scope.fictitious else "register van verbeteracties"
 
 
 # --- next cycle ----------------------------------------------------------------------------------
