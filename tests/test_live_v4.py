@@ -259,3 +259,52 @@ def test_front_page_names_the_source_actually_used():
     assert source_label(_info("snapshot")) == "CBS StatLine (offline kopie)"
     assert source_label(_info("demo")) == "fictieve gegevens (Demoland)"
     assert source_label(_info("live")) == "CBS StatLine (online opgehaald)"
+
+
+@pytest.fixture()
+def amsterdam_clock(monkeypatch):
+    """This process's local time is the Netherlands' (CET in winter)."""
+    import time
+
+    monkeypatch.setenv("TZ", "Europe/Amsterdam")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_fetch_after_midnight_belongs_to_the_local_day(amsterdam_clock):
+    from kompas_lib.core.prepare_info import local_day
+
+    # 00:30 in Utrecht is 23:30 UTC of the day before, the day fetched_at records
+    info = _info("live", "2026-03-02T23:30:00+00:00", prepared="2026-03-03 00:45:00")
+    assert local_day("2026-03-02T23:30:00+00:00") == "2026-03-03" and local_day("") == ""
+    assert source_label(info) == "CBS StatLine (live opgehaald op 3 maart 2026)"
+
+
+def test_the_front_page_says_when_cbs_changed_the_tables_in_dutch():
+    from kompas_lib.pipeline.assemble import modified_words
+
+    def info(*days):
+        return PrepareInfo(source=SourceInfo("live", "/x"), table_metadata={
+            f"T{i}": {"modified": f"{d}T02:00:00+01:00"} for i, d in enumerate(days)})
+
+    assert modified_words(info("2025-03-20", "2025-03-20")) == "CBS-tabellen bijgewerkt door CBS op 20 maart 2025."
+    assert modified_words(info("2025-03-20", "2024-11-02")) == \
+        "CBS-tabellen bijgewerkt door CBS tussen 2 november 2024 en 20 maart 2025."
+    assert modified_words(PrepareInfo(source=SourceInfo("demo", "/x", True))) == ""
+
+
+def test_an_api_that_gave_no_answer_is_not_asked_again_in_the_same_fetch(server, tmp_path):
+    from kompas_lib.sources.live import fetch_tables
+
+    for t in ("85098NED", "85094NED"):
+        serve(server, model(t))
+    server.down = {"v4"}
+    delays = []
+    results = fetch_tables(["85098NED", "85094NED"], tmp_path, progress=None, on_done=lambda r: None,
+                           catalog_url=server.host, use_https=False, retries=2, sleep=delays.append)
+    assert [r.api for r in results.values()] == ["v3", "v3"] and delays == [1.0, 2.0]  # waited for v4 once
+    assert not [q for q in server.requests if q.startswith("/odata/v1/CBS/85094NED")]
+    assert "Na tabel 85098NED is de nieuwe koppeling van CBS (OData v4) niet meer gevraagd, omdat die geen " \
+           "antwoord gaf." in results["85098NED"].notes and results["85094NED"].notes == ()

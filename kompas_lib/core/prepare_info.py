@@ -24,6 +24,20 @@ REGULATION_FOLDER = "passend_onderwijs"  # the samenwerkingsverbanden's regulati
 REGULATION = "BWBR0032324"
 
 
+def local_day(stamp: object) -> str:
+    """The day of an ISO time stamp on this computer's clock, 'YYYY-MM-DD' ('' when it is none): a table
+    fetched at 00:30 in the Netherlands has ``fetched_at`` 23:30 UTC of the day before, and belongs to the
+    day the user fetched it (``prepared_at`` is local time too)."""
+    from datetime import datetime
+
+    text = str(stamp or "").strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return text[:10] if len(text) >= 10 and text[4:5] == "-" else ""
+    return (moment.astimezone() if moment.tzinfo else moment).date().isoformat()
+
+
 def regulation_folder(root: Path | None) -> Path | None:
     """The folder with the regulation of the samenwerkingsverbanden passend onderwijs for the source folder
     ``root``: its own ``passend_onderwijs`` (Demoland writes one), else the one beside it (as in the shared
@@ -137,6 +151,11 @@ class PrepareInfo:
 
     def table_label(self, table_id: str) -> str:
         return self.table_labels.get(table_id, table_id)
+
+    def fetch_days(self) -> list[str]:
+        """The local days ('YYYY-MM-DD', sorted) on which the tables used were fetched from CBS; empty for a
+        snapshot or Demoland."""
+        return sorted(d for d in (local_day(m.get("fetched_at")) for m in self.table_metadata.values()) if d)
 
     def modified_range(self) -> tuple[str, str] | None:
         """First and last date on which CBS changed the tables used (None without dates)."""

@@ -43,24 +43,30 @@ def source_words(info: PrepareInfo) -> str:
 
 
 def source_label(info: PrepareInfo) -> str:
-    """The source under the title. Tables fetched from CBS say when: 'CBS StatLine (live opgehaald op 3
-    maart 2026)' when every table was fetched on the day the data were prepared, else 'CBS StatLine
-    (eerder opgehaalde kopie van 12 februari 2026)' with the oldest fetch date; other sources as
-    :attr:`SourceInfo.label` ('CBS StatLine (offline kopie)', 'fictieve gegevens (Demoland)')."""
+    """The source under the title ('CBS StatLine (live opgehaald op 3 maart 2026)', 'CBS StatLine (eerder
+    opgehaalde kopie van 12 februari 2026)', …): :func:`kompas_lib.presentation.view.source_label`, which
+    every block's header uses too."""
+    from kompas_lib.presentation.view import source_label as label
+
+    return label(info)
+
+
+def modified_words(info: PrepareInfo) -> str:
+    """When CBS last changed the tables used, for the front page notes ('' for Demoland or without dates):
+    'CBS-tabellen bijgewerkt door CBS tussen 3 maart 2025 en 20 maart 2025.', or 'op D' for one day."""
     from datetime import date
 
     from kompas_lib.presentation.view import fmt_date
 
-    fetched = sorted(str(m.get("fetched_at"))[:10] for m in info.table_metadata.values() if m.get("fetched_at"))
-    if info.source.kind != "live" or not fetched:
-        return info.source.label
+    modified = info.modified_range()
+    if not modified or info.fictitious:
+        return ""
     try:
-        first = fmt_date(date.fromisoformat(fetched[0]))
+        first, last = (fmt_date(date.fromisoformat(d)) for d in modified)
     except ValueError:
-        return info.source.label
-    if fetched[0] == fetched[-1] == info.prepared_at[:10]:
-        return f"CBS StatLine (live opgehaald op {first})"
-    return f"CBS StatLine (eerder opgehaalde kopie van {first})"
+        first, last = modified
+    when = f"op {first}" if first == last else f"tussen {first} en {last}"
+    return f"CBS-tabellen bijgewerkt door CBS {when}."
 
 
 def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_folder: Path | None = None) -> FrontPage:
@@ -69,10 +75,7 @@ def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_fo
 
     from kompas_lib.presentation.view import fmt_date
 
-    notes = []
-    modified = info.modified_range()
-    if modified and not info.fictitious:
-        notes.append(f"CBS-tabellen bijgewerkt door CBS tussen {modified[0]} en {modified[1]}.")
+    notes = [w for w in (modified_words(info),) if w]
     status = facts.loc[facts["region_code"] == code, "status"].astype(str)
     if status.str.contains("voorlopig", case=False).any():
         notes.append("Een deel van de cijfers is voorlopig; CBS kan ze later nog aanpassen.")

@@ -79,7 +79,7 @@ def md(text: str) -> None:
 def header(ctx: Context, block_title: str) -> None:
     m = re.search(r"Blok (\d+)", block_title)
     ctx.block = int(m.group(1)) if m else (ctx.block or 9)  # the appendix and extra notebooks after the blocks
-    kind = ctx.scope.prepare_info.source.label
+    kind = source_label(ctx.scope.prepare_info)
     rapport = ctx.params.rapport
     title = rapport.titel or f"Kwaliteitskompas jeugd · {ctx.focus.name}"
     made_by = f" · {rapport.organisatie}" if rapport.organisatie else ""
@@ -98,6 +98,24 @@ MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
 
 def fmt_date(d: date) -> str:
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def source_label(info) -> str:
+    """The source of a report's data, on its front page and under each block's title. Tables fetched from
+    CBS say when: 'CBS StatLine (live opgehaald op 3 maart 2026)' when every table was fetched on the day
+    the data were prepared, else 'CBS StatLine (eerder opgehaalde kopie van 12 februari 2026)' with the
+    oldest fetch date (days on this computer's clock); other sources as :attr:`SourceInfo.label`
+    ('CBS StatLine (offline kopie)', 'fictieve gegevens (Demoland)')."""
+    fetched = info.fetch_days()
+    if info.source.kind != "live" or not fetched:
+        return info.source.label
+    try:
+        first = fmt_date(date.fromisoformat(fetched[0]))
+    except ValueError:
+        return info.source.label
+    if fetched[0] == fetched[-1] == info.prepared_at[:10]:
+        return f"CBS StatLine (live opgehaald op {first})"
+    return f"CBS StatLine (eerder opgehaalde kopie van {first})"
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -36,12 +36,15 @@ import requests
 
 from kompas_lib.core import io, paths
 from kompas_lib.core.errors import DataError, SourceUnavailable
+from kompas_lib.core.prepare_info import local_day
 from kompas_lib.sources import live_keys, live_v3, live_v4
 from kompas_lib.sources.live_v3 import DEFAULT_CATALOG
 
 log = logging.getLogger(__name__)
 RETRY_STATUS = live_v4.RETRY_STATUS
 API_WORDS = {"v4": "OData v4", "v3": "OData v3"}
+API_NAMES = {"v4": "de nieuwe koppeling van CBS (OData v4)", "v3": "de oude koppeling van CBS (OData v3)"}
+SILENT_BEFORE = "eerder geen antwoord"  # an API not asked again in this fetch (see fetch_tables)
 Progress = Callable[[str, str, int, int, "int | None"], None]
 
 
@@ -79,6 +82,7 @@ class FetchResult:
     error: Exception | None = None
     path: Path | None = None
     fetched_at: str = ""
+    unanswered: tuple[str, ...] = ()  # APIs that gave no answer after their retries (another one delivered)
 
     @property
     def ok(self) -> bool:
@@ -159,6 +163,8 @@ def _reason_words(reason: str) -> str:
         return "geen antwoord binnen de wachttijd"
     if reason == "NotServed":
         return "kent de tabel niet"
+    if reason == SILENT_BEFORE:
+        return "gaf eerder in deze ronde geen antwoord"
     return {"ConnectionError": "geen verbinding", "geen JSON": "onleesbaar antwoord"}.get(reason, reason)
 
 
@@ -188,9 +194,10 @@ def _failure(table_id: str, errors: dict[str, Exception], tries: int) -> Excepti
 def fetch_one(table_id: str, cache_dir: Path, *, catalog_url: str | None = None, use_https: bool = True,
               v4_url: str | None = None, apis: Iterable[str] = ("v4", "v3"), retries: int = 3,
               backoff: float = 1.0, sleep: Callable[[float], None] | None = None, refresh: bool = False,
-              timeout: float = 60.0, progress: Progress | None = None) -> FetchResult:
+              timeout: float = 60.0, progress: Progress | None = None, silent: Iterable[str] = ()) -> FetchResult:
     """Fetch one table into ``cache_dir`` (skipped when cached unless ``refresh``); raises a Dutch
-    :class:`DataError` or :class:`SourceUnavailable` when no API delivers it."""
+    :class:`DataError` or :class:`SourceUnavailable` when no API delivers it. ``silent``: APIs that gave
+    no answer earlier in this fetch; they count as unreachable without being asked."""
     cache_dir = Path(cache_dir)
     csv = cache_dir / table_id / f"{table_id}.csv"
     if not refresh and is_cached(table_id, cache_dir):
@@ -205,6 +212,9 @@ def fetch_one(table_id: str, cache_dir: Path, *, catalog_url: str | None = None,
     notes: list[str] = []
     work = None
     for api in apis:
+        if api in silent:
+            errors[api] = live_v4.Unreachable(table_id, SILENT_BEFORE)
+            continue
         try:
             if api == "v4":
                 df, meta, work = _via_v4(table_id, cache_dir, ep, http, progress, "v3" in apis, timeout)
@@ -219,7 +229,8 @@ def fetch_one(table_id: str, cache_dir: Path, *, catalog_url: str | None = None,
             errors[api] = exc
     else:
         raise _failure(table_id, errors, retries + 1)
-    if api != "v4" and "v4" in errors and not isinstance(errors["v4"], live_keys.MeasuresChanged):
+    v4_failed = errors.get("v4") if "v4" not in silent else None
+    if api != "v4" and v4_failed is not None and not isinstance(v4_failed, live_keys.MeasuresChanged):
         reason = "levert deze tabel niet" if isinstance(errors["v4"], live_v4.NotServed) else "gaf geen antwoord"
         notes.append(f"Tabel {table_id}: de nieuwe koppeling van CBS (OData v4) {reason}; de oude (OData v3) wel.")
     if df.empty:
@@ -231,8 +242,9 @@ def fetch_one(table_id: str, cache_dir: Path, *, catalog_url: str | None = None,
                   {"table_id": table_id, **meta, "fetched_at": fetched_at, "n_rows": int(len(df))})
     if work is not None:
         live_v4.clear_partial(work)
+    unanswered = tuple(a for a, e in errors.items() if isinstance(e, live_v4.Unreachable) and a not in silent)
     return FetchResult(table_id, api, meta["url"], int(len(df)), int(meta.get("pages") or 0), tuple(notes),
-                       path=csv, fetched_at=fetched_at)
+                       path=csv, fetched_at=fetched_at, unanswered=unanswered)
 
 
 def fetch_table(table_id: str, cache_dir: Path, **kwargs) -> Path:
@@ -252,15 +264,22 @@ def print_progress(table_id: str, api: str, pages: int, rows: int, total: int | 
 
 def fetch_tables(table_ids: Iterable[str], cache_dir: Path, progress: Progress | None = print_progress,
                  on_done: Callable[[FetchResult], None] | None = None, **kwargs) -> dict[str, FetchResult]:
-    """Fetch several tables; one failing table does not stop the others."""
+    """Fetch several tables; one failing table does not stop the others. An API that gave no answer after
+    its retries while the other one delivered the table is not asked again for the tables after it (with
+    v4 down, each table would wait 1 + 2 + 4 s for it first)."""
     results: dict[str, FetchResult] = {}
+    silent: set[str] = set()
     for table_id in table_ids:
         try:
-            res = fetch_one(table_id, cache_dir, progress=progress, **kwargs)
+            res = fetch_one(table_id, cache_dir, progress=progress, silent=frozenset(silent), **kwargs)
         except (DataError, SourceUnavailable) as exc:
             if on_done is None:  # else the caller shows it
                 log.warning("%s", exc)
             res = FetchResult(table_id, error=exc)
+        if res.unanswered:
+            silent |= set(res.unanswered)
+            names = " en ".join(API_NAMES[a] for a in res.unanswered)
+            res.notes += (f"Na tabel {table_id} is {names} niet meer gevraagd, omdat die geen antwoord gaf.",)
         results[table_id] = res
         if on_done:
             on_done(res)
@@ -275,7 +294,7 @@ def result_line(r: FetchResult) -> str:
     if r.error is not None:
         return f"{r.table_id:<10} niet opgehaald: {r.error}"
     if r.api == "cache":
-        return f"{r.table_id:<10} al opgehaald op {r.fetched_at[:10] or '?'} ({fmt_int(r.rows)} rijen)"
+        return f"{r.table_id:<10} al opgehaald op {local_day(r.fetched_at) or '?'} ({fmt_int(r.rows)} rijen)"
     word = "pagina" if r.pages == 1 else "pagina's"
     pages = f", {r.pages} {word}" if r.pages else ""
     return f"{r.table_id:<10} {API_WORDS[r.api]:<9} {fmt_int(r.rows):>7} rijen{pages}  {r.url}"
@@ -297,7 +316,7 @@ def fallback_words(cache_dir: Path) -> str:
     snapshot = paths.snapshot_dir_from_env()
     if snapshot and snapshot.is_dir():
         return f"de kopie van de CBS-tabellen in {snapshot} (KOMPAS_CBS_DIR)"
-    dates = sorted(str(json.loads(f.read_text(encoding="utf-8")).get("fetched_at") or "")[:10]
+    dates = sorted(local_day(json.loads(f.read_text(encoding="utf-8")).get("fetched_at"))
                    for f in Path(cache_dir).glob("*/*.json") if f.stem == f.parent.name)
     dates = [d for d in dates if d]
     if dates:
