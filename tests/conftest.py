@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 SLOW_FIXTURES = {"real", "utrecht_report", "demo_batch", "demo_report"}
 END_TO_END = {"test_pipeline.py", "test_cluster.py", "test_kernel.py", "test_notebooks.py", "test_block1.py",
-              "test_outcome.py"}
+              "test_outcome.py", "test_live_report.py"}
 SLOW_IN_MODULE = {  # module -> names of tests, or of fixtures whose tests are slow
     "test_demo.py": {"test_deterministic_byte_identical",  # a second Demoland, compared byte for byte
                      "test_demoland_is_worth_discussing", "test_the_expected_use_model_finds_demolands_profile"},
