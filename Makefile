@@ -1,6 +1,6 @@
 # Kwaliteitskompas workbook — two commands:
 #   make report [GEMEENTE=GM0344]   set up, prepare data, build the HTML report
-#   make test                       set up and run all tests (and the layer check): about 7 min on two cores
+#   make test                       set up and run all tests (and the layer check): about 6 min on two cores (654 tests)
 #   make test-fast                  only the quick tests, while you work: 54 s on two quiet cores (65-70 s beside other work)
 #   make training                   NJi training: Demoland prepared apart, JupyterLab on the training notebooks
 #   make training-report            the report of a Demoland gemeente in the training folders (shows saved duiding)
