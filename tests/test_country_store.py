@@ -54,3 +54,62 @@ def test_a_stored_table_reads_back_unchanged_and_only_for_the_same_data_and_rule
     # a damaged file is computed again, never an error
     CountryStore(folder).path(key).write_bytes(b"not parquet")
     assert CountryStore(folder).get(key) is None
+
+
+def test_member_sums_and_the_expected_use_model_read_from_the_store_equal_what_is_computed(demo_processed, tmp_path):
+    """The regions' sums over their members and the model's frames and leave-one-out expectations, as
+    `kompas prepare` keeps them, read back in a new process exactly as computed there."""
+    from kompas_lib.analysis.methods import comparison
+    from kompas_lib.analysis.methods import verwacht as model
+    from kompas_lib.analysis.sections import verwacht
+    from kompas_lib.analysis.shared import Shared
+    from kompas_lib.core.params import load_params
+    from kompas_lib.core.registry import load_registry
+    from kompas_lib.prepare.facts import load_facts, load_regions
+
+    folder = tmp_path / "prepared"
+    folder.mkdir()
+    shutil.copy(demo_processed / "prepare.json", folder / "prepare.json")
+    catalogue = load_registry()
+    params = load_params(None, "GM9001")
+
+    def fresh() -> Shared:  # a new process: new frames, nothing kept beside them yet
+        common = Shared(load_facts(demo_processed), load_regions(demo_processed))
+        common.store = CountryStore(folder)
+        return common
+
+    writer = fresh()
+    indicators = list(catalogue.indicators.values())
+    writer.country_member_sums(indicators)
+    verwacht.country_tables(writer, catalogue, params)
+    kinds = {p.name.split("-")[0] for p in CountryStore(folder).folder.glob("*.parquet")}
+    assert {"member_sums", "verwacht_frame", "verwacht_loo"} <= kinds
+
+    reader = fresh()
+    reader.country_member_sums(indicators)
+    summed = 0
+    for ind in indicators:
+        facts = reader.ind(ind.id)
+        if facts.empty:
+            continue
+        kept = comparison.kept_member_sums(facts, ind, reader.members)
+        computed = comparison._sums_over_members(facts, ind, reader.members)
+        assert kept is not None, ind.id
+        if computed.empty:  # no region has every member's figure
+            assert kept.empty, ind.id
+            continue
+        pd.testing.assert_frame_equal(kept, computed, check_dtype=False, check_index_type=False)
+        summed += len(kept)
+    assert summed > 0
+
+    outcomes, variables = verwacht._settings_of(catalogue, params)
+    curved = tuple(v for v in catalogue.verwacht_gebruik.kromming if v in variables)
+    outcome, spec = outcomes[0]
+    year = max(model.full_years(reader.ind(outcome)))
+    fit, frame = reader.expected_model(outcome, tuple(spec.noemer), variables, year, curved)
+    direct = model.model_frame(reader.ind, reader.regions, outcome, list(spec.noemer), variables, year)
+    pd.testing.assert_frame_equal(frame, direct, check_dtype=False)
+    assert fit is not None and "table" not in fit._loo
+    loo = reader.leave_one_out(fit, frame)  # read, not refitted 31 times
+    refit = model.leave_one_out(model.fit(direct, variables, curved), direct)
+    pd.testing.assert_frame_equal(loo, refit, check_dtype=False)

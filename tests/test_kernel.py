@@ -55,3 +55,21 @@ def test_kernel_namespace_is_empty_after_ready(demo_processed, tmp_path, monkeyp
     assert kernel.run_code("print('geheim' in globals())").strip() == "True"
     kernel.ready()
     assert kernel.run_code("print('geheim' in globals())").strip() == "False"
+
+
+def test_a_kernel_started_early_is_the_one_the_report_uses(demo_processed, tmp_path, monkeypatch):
+    """`kompas run` for one report starts its kernel before it has checked everything: the report then runs in
+    that kernel, warmed with the tables meanwhile, not in a second one."""
+    from kompas_lib.pipeline.kernel import start_early
+
+    folder = _probe_notebooks(tmp_path / "notebooks")
+    monkeypatch.setenv("KOMPAS_NOTEBOOKS_DIR", str(folder))
+    start_early(folder, demo_processed)
+    kernel = worker_kernel(folder)
+    km = kernel.km
+    assert km is not None and kernel.reports == 0
+    result = run_one("GM9001", processed=demo_processed, out_root=tmp_path / "reports")
+    assert result.ok, result.message
+    assert kernel.km is km and kernel.reports == 1
+    loaded = kernel.run_code("from kompas_lib.presentation import session as _s; print(len(_s._FACTS)); del _s")
+    assert int(loaded.strip()) >= 1  # warmed with the prepared tables while it started

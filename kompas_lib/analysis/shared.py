@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kompas_lib.analysis.methods import findings, peers, profiel, spread, verwacht
-from kompas_lib.analysis.methods.comparison import members_of
+from kompas_lib.analysis.methods.comparison import all_member_sums, keep_member_sums, members_of
 from kompas_lib.prepare.regions import SWV_LEVEL, latest_classification, verbanden
 
 KEEP = 3  # fact tables kept per process (a worker has one; the test session switches between a few)
@@ -51,6 +51,7 @@ class Shared:
         self._spread_rows: dict[tuple[str, str], pd.DataFrame] = {}
         self._spreads_without: dict[tuple, dict] = {}
         self._models: dict[tuple, tuple] = {}
+        self._fit_keys: dict[int, tuple] = {}  # id of a fit made by expected_model -> its key
         self._focus_key: object = None
         self._focus_values: dict = {}
         # where results that are the same for every report of this fact table are kept between processes
@@ -118,12 +119,46 @@ class Shared:
     def expected_model(self, outcome: str, noemer: tuple[str, ...], variables: tuple[str, ...], year: int,
                        curved: tuple[str, ...] = ()):
         """(fit, frame) of the expected-use model of one outcome and year over all gemeenten
-        (:mod:`.methods.verwacht`); the fit is None when the data do not carry it."""
+        (:mod:`.methods.verwacht`); the fit is None when the data do not carry it. The frame (every
+        gemeente's count, population and characteristics) is a country table; the fit is made from it
+        (a few hundredths of a second)."""
         key = (outcome, noemer, variables, year, curved)
         if key not in self._models:
-            frame = verwacht.model_frame(self.ind, self.regions, outcome, list(noemer), variables, year)
-            self._models[key] = (verwacht.fit(frame, variables, curved), frame)
+            frame = self._kept(("verwacht_frame", outcome, noemer, variables, year), lambda: verwacht.model_frame(
+                self.ind, self.regions, outcome, list(noemer), variables, year))
+            fit = verwacht.fit(frame, variables, curved)
+            self._models[key] = (fit, frame)
+            if fit is not None:
+                self._fit_keys[id(fit)] = key
         return self._models[key]
+
+    def leave_one_out(self, fit, frame: pd.DataFrame) -> pd.DataFrame:
+        """:func:`.methods.verwacht.leave_one_out` of a fit made by :meth:`expected_model`: a country table
+        (one refit per gemeente, about 0,4 s), kept once per preparation."""
+        key = self._fit_keys.get(id(fit))
+        if key is not None and "table" not in fit._loo:
+            fit._loo["table"] = self._kept(("verwacht_loo", *key), lambda: verwacht.leave_one_out(fit, frame))
+        return verwacht.leave_one_out(fit, frame)
+
+    def country_member_sums(self, indicators) -> None:
+        """Every provincie, jeugdregio and samenwerkingsverband summed over its current member gemeenten on
+        each of ``indicators`` (:func:`.methods.comparison.all_member_sums`): one country table for all of
+        them, kept once per preparation, then kept beside each indicator's facts, where every report's
+        benchmarks look their regions up."""
+        indicators = [ind for ind in indicators if len(self.ind(ind.id))]
+        links = tuple(sorted((r, tuple(g)) for r, g in self.members.items()))
+
+        def make() -> pd.DataFrame:
+            parts = [all_member_sums(self.ind(ind.id), ind, self.members).assign(indicator=ind.id)
+                     for ind in indicators]
+            parts = [p for p in parts if len(p)]
+            return pd.concat(parts) if parts else pd.DataFrame({"indicator": pd.Series(dtype=str)})
+
+        table = self._kept(("member_sums", tuple(i.id for i in indicators), links), make)
+        found = dict(list(table.groupby("indicator", sort=False)))
+        for ind in indicators:  # an indicator with no complete region has an empty table: nothing to sum again
+            rows = found.get(ind.id, table.iloc[0:0])
+            keep_member_sums(self.ind(ind.id), ind, self.members, rows.drop(columns="indicator"))
 
     def spread_rows(self, indicator: str, period: str) -> pd.DataFrame:
         """The 'totaal' rows of today's gemeenten for one indicator and period: the population of

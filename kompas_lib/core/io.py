@@ -59,9 +59,10 @@ def write_json(target: str | os.PathLike, obj) -> Path:
     return write_text(target, json.dumps(obj, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def write_parquet(df: pd.DataFrame, target: str | os.PathLike) -> Path:
+def write_parquet(df: pd.DataFrame, target: str | os.PathLike, index: bool | None = False) -> Path:
+    """Write a parquet file atomically; ``index=None`` keeps a frame's own index (not a plain 0, 1, …)."""
     with atomic_path(target) as tmp:
-        df.to_parquet(tmp, index=False)
+        df.to_parquet(tmp, index=index)
     return Path(target)
 
 

@@ -72,6 +72,6 @@ class CountryStore:
 
     def put(self, key: tuple, frame: pd.DataFrame) -> None:
         try:
-            io.write_parquet(frame, self.path(key))
+            io.write_parquet(frame, self.path(key), index=None)  # an indexed result keeps its index
         except Exception:  # noqa: BLE001 - a read-only folder: the result is simply not kept
             pass

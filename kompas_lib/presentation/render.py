@@ -51,6 +51,7 @@ STYLE = {
     "font.family": ["sans-serif"],
     "font.sans-serif": ["DejaVu Sans", "Arial", "Helvetica", "Liberation Sans"],
     "svg.fonttype": "none",
+    "svg.hashsalt": "kompas",  # ids inside a figure from its content: the same figure gives the same bytes
 }
 
 

@@ -89,13 +89,15 @@ def warm_tables(processed: Path) -> None:
 
 def country_tables(processed: Path, progress: bool = False) -> float:
     """Make the country tables every report reads — the findings of every gemeente on block 1's
-    indicators with the default comparison (params/default.yml), and every gemeente's opvallend groups
-    in the splits — and keep them beside the prepared data
+    indicators with the default comparison (params/default.yml), every gemeente's opvallend groups
+    in the splits, every provincie, jeugdregio and samenwerkingsverband on today's borders, and the
+    expected-use model's frames and leave-one-out expectations — and keep them beside the prepared data
     (:mod:`.country_store`). Already kept: read them (a fraction of a second). Two processes that start
     at once do not both compute: the second waits for the first and then reads. Seconds taken."""
     import fcntl
     import time
 
+    from kompas_lib.analysis.sections import verwacht
     from kompas_lib.analysis.sections.wijken import SUBGROUP_INDICATORS
     from kompas_lib.core.params import load_params
     from kompas_lib.presentation.country_store import FOLDER
@@ -124,6 +126,8 @@ def country_tables(processed: Path, progress: bool = False) -> float:
             for dim, indicator in SUBGROUP_INDICATORS.items():  # the splits' opvallend groups
                 if indicator in catalogue.indicators:
                     common.split_positions(indicator, dim, catalogue.rounding(indicator))
+            common.country_member_sums(list(catalogue.indicators.values()))  # regions on today's borders
+            verwacht.country_tables(common, catalogue, params)  # the expected-use model
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return time.perf_counter() - t0

@@ -70,6 +70,12 @@ def kept_beside(frame: pd.DataFrame, key: tuple, make):
     return value
 
 
+def peek_beside(frame: pd.DataFrame, key: tuple):
+    """What :func:`kept_beside` keeps for ``frame`` and ``key``, or None when nothing is kept (yet)."""
+    found = _BESIDE.get((id(frame), *key))
+    return found[1] if found is not None and found[0]() is frame else None
+
+
 def _texts(column: pd.Series, positions: np.ndarray) -> np.ndarray:
     """The values of a text column at ``positions`` as a numpy array of str; a categorical column through its
     codes (converting the few categories, not every row)."""

@@ -13,7 +13,14 @@ import numpy as np
 import pandas as pd
 
 from kompas_lib.analysis.methods import peers, spread
-from kompas_lib.analysis.methods.benchmarks import Focus, benchmark_codes, kept_beside, latest_common_period, series
+from kompas_lib.analysis.methods.benchmarks import (
+    Focus,
+    benchmark_codes,
+    kept_beside,
+    latest_common_period,
+    peek_beside,
+    series,
+)
 from kompas_lib.core.errors import KompasError
 from kompas_lib.core.registry import Indicator
 from kompas_lib.prepare.regions import SWV_LEVEL
@@ -103,12 +110,15 @@ def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, mem
     regions = [c for c in dict.fromkeys([*s["region_code"].unique(), *wanted]) if c in members]
     if not regions:
         return s
-    asked = kept_beside(facts, ("regions_summed", ind.id), set)  # regions of this indicator summed so far
-    asked.update(regions)
-    if len(asked) > ONE_BY_ONE:  # a batch: every region sooner or later, all at once is cheaper
-        every = all_member_sums(facts, ind, members)
+    every = kept_member_sums(facts, ind, members)
+    if every is None:
+        asked = kept_beside(facts, ("regions_summed", ind.id), set)  # regions of this indicator summed so far
+        asked.update(regions)
+        if len(asked) > ONE_BY_ONE:  # a batch: every region sooner or later, all at once is cheaper
+            every = all_member_sums(facts, ind, members)
+    if every is not None:  # every region's sums at hand (the country table, or computed once above)
         agg = every[every.index.get_level_values(0).isin(regions)] if len(every) else every
-    else:  # one report: only its own provincie and jeugdregio
+    else:  # one report without the country table: only its own provincie and jeugdregio
         sums = [member_sums(facts, ind, code, members[code]) for code in regions]
         agg = pd.concat([a for a in sums if len(a)]) if any(len(a) for a in sums) else pd.DataFrame()
     if agg.empty:
@@ -148,13 +158,28 @@ def _rows_from_sums(facts: pd.DataFrame, ind: Indicator, agg: pd.DataFrame, regi
     return pd.concat(parts, ignore_index=True) if parts else facts.iloc[0:0]
 
 
+def _links(members: dict) -> tuple:
+    return tuple((region, tuple(gemeenten)) for region, gemeenten in sorted(members.items()))
+
+
 def all_member_sums(facts: pd.DataFrame, ind: Indicator, members: dict) -> pd.DataFrame:
     """:func:`member_sums` of every region in ``members`` (code -> its current gemeenten) at once: one pass
     over the indicator's gemeente rows instead of one per region, kept beside ``facts`` (a batch worker
     needs every provincie, jeugdregio and samenwerkingsverband sooner or later)."""
-    links = tuple((region, tuple(gemeenten)) for region, gemeenten in sorted(members.items()))
+    links = _links(members)
     return kept_beside(facts, ("all_member_sums", ind.id, links),
                        lambda: _sums_over_members(facts, ind, dict(links)))
+
+
+def keep_member_sums(facts: pd.DataFrame, ind: Indicator, members: dict, sums: pd.DataFrame) -> None:
+    """Keep ``sums`` — :func:`all_member_sums` as read from the country table — beside ``facts``: every
+    report of this process then looks its regions' sums up instead of summing."""
+    kept_beside(facts, ("all_member_sums", ind.id, _links(members)), lambda: sums)
+
+
+def kept_member_sums(facts: pd.DataFrame, ind: Indicator, members: dict) -> pd.DataFrame | None:
+    """:func:`all_member_sums` if it is kept beside ``facts`` already, else None."""
+    return peek_beside(facts, ("all_member_sums", ind.id, _links(members)))
 
 
 def member_sums(facts: pd.DataFrame, ind: Indicator, region: str, gemeenten: tuple[str, ...]) -> pd.DataFrame:

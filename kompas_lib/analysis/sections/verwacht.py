@@ -54,13 +54,34 @@ class Uitkomstoordeel:
 
 
 def _settings(scope: Scope) -> tuple[list[tuple[str, Uitkomst]], tuple[str, ...]]:
-    vg = scope.catalogue.verwacht_gebruik
+    return _settings_of(scope.catalogue, scope.params)
+
+
+def _settings_of(catalogue, params) -> tuple[list[tuple[str, Uitkomst]], tuple[str, ...]]:
+    """The outcomes (with their specification) and characteristics of the model, as the params ask."""
+    vg = catalogue.verwacht_gebruik
     if vg is None:
         return [], ()
-    wanted = scope.params.verwacht_gebruik
+    wanted = params.verwacht_gebruik
     outcomes = [(o, u) for o, u in vg.uitkomsten.items() if not wanted.uitkomsten or o in wanted.uitkomsten]
     variables = tuple(wanted.kenmerken) if wanted.kenmerken else tuple(vg.kenmerken)
     return outcomes, variables
+
+
+def country_tables(shared, catalogue, params) -> None:
+    """The model's country tables for ``params`` (the defaults, when ``kompas prepare`` calls this): the
+    frame of every outcome and year a report fits, and every gemeente's expectation without itself in
+    the latest year of each outcome (:meth:`..shared.Shared.leave_one_out`) — what the first report of
+    a process would otherwise compute (about 3 s)."""
+    outcomes, variables = _settings_of(catalogue, params)
+    curved = tuple(v for v in catalogue.verwacht_gebruik.kromming if v in variables) if outcomes else ()
+    for outcome, spec in outcomes:
+        latest = True
+        for year in reversed(_years_of(shared.ind(outcome), params)):
+            fit, frame = shared.expected_model(outcome, tuple(spec.noemer), variables, year, curved)
+            if fit is not None and latest:
+                shared.leave_one_out(fit, frame)
+                latest = False
 
 
 def members(scope: Scope) -> list[str]:
@@ -71,9 +92,13 @@ def members(scope: Scope) -> list[str]:
 
 
 def _years(scope: Scope, outcome: str) -> list[int]:
-    years = model.full_years(scope.ind(outcome))
-    end = scope.params.periode.eind_jaar
-    return [y for y in years if y >= scope.params.periode.start_jaar and (end is None or y <= end)]
+    return _years_of(scope.ind(outcome), scope.params)
+
+
+def _years_of(rows: pd.DataFrame, params) -> list[int]:
+    """The full years of an outcome's facts ``rows`` within the params' period."""
+    end = params.periode.eind_jaar
+    return [y for y in model.full_years(rows) if y >= params.periode.start_jaar and (end is None or y <= end)]
 
 
 def _judge(scope: Scope, outcome: str, spec: Uitkomst, variables, year: int) -> Uitkomstoordeel | None:
@@ -220,7 +245,7 @@ def _limits_curve(fit: model.Fit, loo: pd.DataFrame) -> pd.DataFrame:
 
 
 def _all_gemeenten(scope: Scope, o: Uitkomstoordeel) -> tuple[FunnelFigure, pd.DataFrame]:
-    loo = model.leave_one_out(o.fit, o.frame)
+    loo = scope.shared.leave_one_out(o.fit, o.frame)
     units = pd.DataFrame({"code": loo.index, "name": [scope.names.get(c, c) for c in loo.index],
                           "n": loo["expected"].to_numpy(), "rate": loo["ratio"].to_numpy()})
     units = units[loo["observed"].to_numpy() >= scope.threshold]  # tiny counts are not drawn
@@ -397,7 +422,7 @@ def bijlage_model(scope: Scope) -> list[Section]:
         return []
     rows = []
     for o in found:
-        loo = model.leave_one_out(o.fit, o.frame)
+        loo = scope.shared.leave_one_out(o.fit, o.frame)
         rows.append({"Uitkomst": o.spec.titel.capitalize(), "Jaar": str(o.year), "Gemeenten": cells.count(len(o.fit.codes)),
                      "Verklaarde verschillen": cells.pct(100 * o.fit.explained, 0),
                      "Binnen eigen 95 %-interval": cells.pct(100 * model.calibration(loo), 1),
@@ -430,7 +455,7 @@ def bijlage_model(scope: Scope) -> list[Section]:
         "de logaritmisch-gemiddelde Divisia-methode, zodat ze optellen tot het verschil met het gemiddelde profiel.")
     if scope.catalogue.verwacht_gebruik and scope.catalogue.verwacht_gebruik.toelichting:
         text += "\n\n" + scope.catalogue.verwacht_gebruik.toelichting
-    by_size = model.calibration_by_size(main.fit, model.leave_one_out(main.fit, main.frame))
+    by_size = model.calibration_by_size(main.fit, scope.shared.leave_one_out(main.fit, main.frame))
     size_table = pd.DataFrame({
         "Aantal jongeren in de gemeente": by_size["klasse"],
         "Gemeenten": [cells.count(n) for n in by_size["gemeenten"]],
