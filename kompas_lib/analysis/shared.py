@@ -120,13 +120,14 @@ class Shared:
                        curved: tuple[str, ...] = ()):
         """(fit, frame) of the expected-use model of one outcome and year over all gemeenten
         (:mod:`.methods.verwacht`); the fit is None when the data do not carry it. The frame (every
-        gemeente's count, population and characteristics) is a country table; the fit is made from it
-        (a few hundredths of a second)."""
+        gemeente's count, population and characteristics) and the fit's estimates are country tables."""
         key = (outcome, noemer, variables, year, curved)
         if key not in self._models:
             frame = self._kept(("verwacht_frame", outcome, noemer, variables, year), lambda: verwacht.model_frame(
                 self.ind, self.regions, outcome, list(noemer), variables, year))
-            fit = verwacht.fit(frame, variables, curved)
+            kept = self._kept(("verwacht_fit", *key),
+                              lambda: verwacht.estimates(verwacht.fit(frame, variables, curved)))
+            fit = verwacht.from_estimates(frame, variables, curved, kept)
             self._models[key] = (fit, frame)
             if fit is not None:
                 self._fit_keys[id(fit)] = key

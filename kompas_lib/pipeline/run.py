@@ -29,7 +29,7 @@ from kompas_lib.core import io, paths
 from kompas_lib.core.errors import KompasError
 from kompas_lib.core.params import params_file_for
 from kompas_lib.core.prepare_info import PrepareInfo
-from kompas_lib.pipeline.assemble import front_page, to_html
+from kompas_lib.pipeline.assemble import front_page, to_html, warm_up
 from kompas_lib.pipeline.kernel import WarmKernel, discard_worker_kernel, worker_kernel
 from kompas_lib.pipeline.prepared import current_gemeenten, herindelingen, last_year, region_facts
 from kompas_lib.presentation import workbook
@@ -270,6 +270,7 @@ def _execute(job: _Job, timeout: float | None, running: list[str], timings: dict
     t0 = time.perf_counter()
     kernel = worker_kernel(notebooks()[0].parent).ready()
     t1 = time.perf_counter()
+    warm_up()  # the exporter's templates, while the kernel computes
     for nb_path in notebooks():
         running.append(nb_path.name)
         executed.append(_execute_one(nb_path, job, kernel, timeout))

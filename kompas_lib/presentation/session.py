@@ -92,8 +92,9 @@ def country_tables(processed: Path, progress: bool = False) -> float:
     indicators with the default comparison (params/default.yml), every gemeente's opvallend groups
     in the splits, every provincie, jeugdregio and samenwerkingsverband on today's borders, and the
     expected-use model's frames and leave-one-out expectations — and keep them beside the prepared data
-    (:mod:`.country_store`). Already kept: read them (a fraction of a second). Two processes that start
-    at once do not both compute: the second waits for the first and then reads. Seconds taken."""
+    (:mod:`.country_store`). Already made (a marker file per preparation and rules says so): read only the
+    regions' sums, which reports look up; the rest is read when a report first asks for it. Two processes
+    that start at once do not both compute: the second waits for the first and then reads. Seconds taken."""
     import fcntl
     import time
 
@@ -113,6 +114,11 @@ def country_tables(processed: Path, progress: bool = False) -> float:
     catalogue = load_registry()
     indicators = catalogue.placed(1, "signaal", params.indicatoren)
     folder = Path(processed) / FOLDER
+    done = folder / f".klaar-{common.store.namespace[:24]}" if common.store is not None else None
+    sums = list(catalogue.indicators.values())
+    if done is not None and done.is_file():  # all made: the rest is read when a report asks for it
+        common.country_member_sums(sums)  # (these are looked up, so they are read now: one file)
+        return time.perf_counter() - t0
     folder.mkdir(parents=True, exist_ok=True)
     with open(folder / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -126,8 +132,10 @@ def country_tables(processed: Path, progress: bool = False) -> float:
             for dim, indicator in SUBGROUP_INDICATORS.items():  # the splits' opvallend groups
                 if indicator in catalogue.indicators:
                     common.split_positions(indicator, dim, catalogue.rounding(indicator))
-            common.country_member_sums(list(catalogue.indicators.values()))  # regions on today's borders
+            common.country_member_sums(sums)  # regions on today's borders
             verwacht.country_tables(common, catalogue, params)  # the expected-use model
+            if done is not None:
+                done.touch()
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
     return time.perf_counter() - t0

@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats
 
 from kompas_lib.analysis.methods import profiel
@@ -141,12 +140,16 @@ def irls(y, e, xd, alpha: float, start: np.ndarray, tol: float = 1e-10, max_iter
 
 
 def _glm(y, e, xd, alpha, start=None):
+    import statsmodels.api as sm  # here, not at import: a report reads fits kept beside the data (0,6 s)
+
     return sm.GLM(y, xd, family=sm.families.NegativeBinomial(alpha=alpha), offset=np.log(e)).fit(
         start_params=start)
 
 
 def _nb_alpha(y, e, xd) -> tuple[float, np.ndarray]:
     """Maximum-likelihood α (and β) of an NB2 model (BFGS; Newton can step to a negative α)."""
+    import statsmodels.api as sm
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = sm.NegativeBinomial(y, xd, offset=np.log(e), loglike_method="nb2").fit(disp=0, method="bfgs",
@@ -161,6 +164,26 @@ def fit(frame: pd.DataFrame, variables: list[str] | tuple[str, ...], curved: lis
 
     Rows with a missing or non-positive exposure, or a missing count or characteristic, are left out.
     None when fewer than 30 gemeenten remain or the model cannot be estimated."""
+    data = _fit_data(frame, variables, curved)
+    if data is None:
+        return None
+    variables, curved, codes, y, e, z, centre, scale = data
+    xd = _design(z)
+    try:
+        alpha, start = _nb_alpha(y, e, xd)
+        alpha0, _ = _nb_alpha(y, e, np.ones((len(y), 1)))
+        res = _glm(y, e, xd, alpha, start)
+    except (np.linalg.LinAlgError, ValueError):
+        return None
+    if not (np.isfinite(alpha) and alpha > 0 and np.all(np.isfinite(res.params))):
+        return None
+    return Fit(variables, codes, y, e, z, centre, scale, np.asarray(res.params), np.asarray(res.cov_params()),
+               alpha, alpha0, curved)
+
+
+def _fit_data(frame: pd.DataFrame, variables, curved):
+    """What :func:`fit` estimates from: the gemeenten kept, their counts, exposures and standardised design
+    (with its centre and scale); None when too few gemeenten remain."""
     variables = tuple(variables)
     curved = tuple(v for v in variables if v in set(curved))
     d = frame.loc[:, ["y", "e", *variables]].astype(float)
@@ -171,18 +194,29 @@ def fit(frame: pd.DataFrame, variables: list[str] | tuple[str, ...], curved: lis
     centre, scale = raw.mean(axis=0), raw.std(axis=0, ddof=1)
     scale = np.where(scale > 0, scale, 1.0)
     z = _expand((raw - centre) / scale, variables, curved)
-    y, e = d["y"].to_numpy(), d["e"].to_numpy()
-    xd = _design(z)
-    try:
-        alpha, start = _nb_alpha(y, e, xd)
-        alpha0, _ = _nb_alpha(y, e, np.ones((len(y), 1)))
-        res = _glm(y, e, xd, alpha, start)
-    except (np.linalg.LinAlgError, ValueError):
+    return variables, curved, d.index, d["y"].to_numpy(), d["e"].to_numpy(), z, centre, scale
+
+
+def estimates(model: Fit | None) -> pd.DataFrame:
+    """The estimates of a fit as a table to keep (one row per coefficient: its value, its row of the
+    covariance matrix, and α and α₀ repeated); empty for no fit. :func:`from_estimates` makes the fit again
+    from it and the frame, without estimating."""
+    if model is None:
+        return pd.DataFrame({"param": pd.Series(dtype=float)})
+    out = pd.DataFrame(model.cov, columns=[f"cov{i}" for i in range(len(model.params))])
+    return out.assign(param=model.params, alpha=model.alpha, alpha0=model.alpha0)
+
+
+def from_estimates(frame: pd.DataFrame, variables, curved, kept: pd.DataFrame) -> Fit | None:
+    """The :func:`fit` of ``frame`` whose :func:`estimates` are ``kept``: the same fit, without
+    estimating it again (nor importing statsmodels)."""
+    data = _fit_data(frame, variables, curved)
+    if data is None or kept.empty:
         return None
-    if not (np.isfinite(alpha) and alpha > 0 and np.all(np.isfinite(res.params))):
-        return None
-    return Fit(variables, d.index, y, e, z, centre, scale, np.asarray(res.params), np.asarray(res.cov_params()),
-               alpha, alpha0, curved)
+    variables, curved, codes, y, e, z, centre, scale = data
+    cov = kept[[f"cov{i}" for i in range(len(kept))]].to_numpy(dtype=float)
+    return Fit(variables, codes, y, e, z, centre, scale, kept["param"].to_numpy(dtype=float), cov,
+               float(kept["alpha"].iloc[0]), float(kept["alpha0"].iloc[0]), curved)
 
 
 @dataclass(frozen=True)
