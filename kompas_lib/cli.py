@@ -186,7 +186,7 @@ def _params(args) -> int:
         raise KompasError("Gebruik: kompas params new GM0344")
     name = args.naam
     if name is None and (paths.processed_dir() / "facts.parquet").is_file():
-        from kompas_lib.analysis.shared import region_catalogue
+        from kompas_lib.prepare.regions import region_catalogue
         from kompas_lib.prepare.facts import load_facts, load_regions
 
         cat = region_catalogue(load_facts(), load_regions())
@@ -198,7 +198,7 @@ def _params(args) -> int:
 
 
 def _regions(args) -> int:
-    from kompas_lib.analysis.shared import region_catalogue
+    from kompas_lib.prepare.regions import region_catalogue
     from kompas_lib.prepare.facts import load_facts, load_regions
 
     _ensure_prepared("auto")

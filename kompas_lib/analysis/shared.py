@@ -22,23 +22,9 @@ import pandas as pd
 
 from kompas_lib.analysis.methods import findings, peers, profiel, spread, verwacht
 from kompas_lib.analysis.methods.comparison import all_member_sums, keep_member_sums, members_of
-from kompas_lib.prepare.regions import SWV_LEVEL, latest_classification, verbanden
+from kompas_lib.prepare.regions import latest_classification, region_catalogue
 
 KEEP = 3  # fact tables kept per process (a worker has one; the test session switches between a few)
-
-
-def region_catalogue(facts: pd.DataFrame, regions: pd.DataFrame) -> dict[str, tuple[str, str]]:
-    """code -> (name, level) for every region in the data; gemeenten by their latest name."""
-    cat = {}
-    latest = regions.sort_values("jaar").drop_duplicates("gemeente_code", keep="last")
-    for r in latest.itertuples(index=False):
-        cat[r.gemeente_code] = (r.gemeente_naam, "gemeente")
-    named = facts[["region_code", "region_name", "region_level"]].drop_duplicates("region_code", keep="last")
-    for r in named.itertuples(index=False):
-        cat.setdefault(r.region_code, (r.region_name, r.region_level))
-    for code, v in verbanden(latest_classification(regions)).items():  # no CBS figures of their own
-        cat.setdefault(code, (v.name, SWV_LEVEL))
-    return cat
 
 
 class Shared:

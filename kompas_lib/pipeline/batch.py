@@ -141,12 +141,15 @@ class WorkerDied(Exception):
 
 def _work(conn, params_file: Path | None, kwargs: dict) -> None:
     """A worker process: make the report of each code it is sent, send back its RunResult; stop at None."""
+    from kompas_lib.core.memory import give_back
+
     try:
         while True:
             code = conn.recv()
             if code is None:
                 return
             conn.send(run_one(code, params_file, **kwargs))
+            give_back()  # what the report's assembly left in the heap: the worker lives for many
     except (KeyboardInterrupt, EOFError, BrokenPipeError):  # Ctrl-C, or the batch itself is gone
         import logging
 

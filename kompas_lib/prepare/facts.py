@@ -451,6 +451,23 @@ CATEGORY_COLUMNS = ["indicator", "region_code", "region_level", "region_name", "
                     "group_value", "unit", "status", "missing_reason", "source_table"]
 
 
+def _read_by_column(f: Path, categories: list[str]) -> pd.DataFrame:
+    """A parquet file read one column at a time, each freed in Arrow as soon as pandas has it: the same frame
+    as ``pd.read_parquet`` (``categories`` as categoricals), with a peak of about 240 MiB above the frame for
+    the real fact table instead of 450 (a batch worker's kernel reads it once; its peak is the worker's)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    source = pq.ParquetFile(f, read_dictionary=categories)
+    columns = {}
+    for name in source.schema_arrow.names:
+        table = source.read(columns=[name], use_threads=False)
+        columns[name] = table.to_pandas(split_blocks=True, self_destruct=True)[name]
+        del table
+        pa.default_memory_pool().release_unused()
+    return pd.DataFrame(columns)
+
+
 def _read_prepared(name: str, columns: list[str], out_dir: Path | None,
                    categories: list[str] | None = None) -> pd.DataFrame:
     """Read one prepared parquet file; a missing, damaged or outdated file is a :class:`DataError`
@@ -462,7 +479,7 @@ def _read_prepared(name: str, columns: list[str], out_dir: Path | None,
                         "(of 'make report').")
     again = f"Voer 'kompas prepare' opnieuw uit; dat maakt de bestanden in {folder} opnieuw."
     try:
-        df = pd.read_parquet(f, read_dictionary=categories) if categories else pd.read_parquet(f)
+        df = _read_by_column(f, categories) if categories else pd.read_parquet(f)
     except Exception:  # noqa: BLE001 - pyarrow raises ArrowInvalid, OSError, … for a damaged file
         raise DataError(f"De voorbereide gegevens in {folder} zijn beschadigd of gemaakt met een oudere versie van "
                         f"kompas: {name} is niet te lezen. {again}") from None

@@ -388,3 +388,17 @@ def verbanden(current: pd.DataFrame) -> dict[str, Verband]:
         name = f"Samenwerkingsverband {swv_label(code)} {where}"
         out[code] = Verband(code, name, tuple(sorted(gm)), partly, dict(herkomst.get(code, {})))
     return out
+
+
+def region_catalogue(facts: pd.DataFrame, regions: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """code -> (name, level) for every region in the data; gemeenten by their latest name."""
+    cat = {}
+    latest = regions.sort_values("jaar").drop_duplicates("gemeente_code", keep="last")
+    for r in latest.itertuples(index=False):
+        cat[r.gemeente_code] = (r.gemeente_naam, "gemeente")
+    named = facts[["region_code", "region_name", "region_level"]].drop_duplicates("region_code", keep="last")
+    for r in named.itertuples(index=False):
+        cat.setdefault(r.region_code, (r.region_name, r.region_level))
+    for code, v in verbanden(latest_classification(regions)).items():  # no CBS figures of their own
+        cat.setdefault(code, (v.name, SWV_LEVEL))
+    return cat

@@ -19,6 +19,7 @@ from kompas_lib.analysis.scope import Focus, Scope
 from kompas_lib.analysis.shared import shared
 from kompas_lib.core import paths
 from kompas_lib.core.errors import DataError
+from kompas_lib.core.memory import give_back
 from kompas_lib.core.prepare_info import PrepareInfo
 from kompas_lib.core.registry import load_registry
 from kompas_lib.prepare.facts import load_facts, load_regions
@@ -73,11 +74,8 @@ def cached_tables(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def release_arrow_memory() -> None:
-    """Give back to the system what pyarrow's memory pool keeps after reading parquet (about 125 MiB after
-    the real fact table is read): a batch worker's kernel lives for hundreds of reports."""
-    import pyarrow as pa
-
-    pa.default_memory_pool().release_unused()
+    """:func:`kompas_lib.core.memory.give_back` (a batch worker's kernel lives for hundreds of reports)."""
+    give_back()
 
 
 def warm_tables(processed: Path) -> None:
