@@ -123,14 +123,10 @@ def partly_words(scope) -> str:
     return f"{_and(partly)} {'ligt' if len(partly) == 1 else 'liggen'} maar voor een deel in {swv_label(scope.focus.code)}"
 
 
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december"]
-
-
 def _date(version: str) -> str:
     try:
         y, m, d = (int(x) for x in version.split("-"))
-        return f"{d} {MONTHS[m - 1]} {y}"
+        return f"{d} {fmt.MONTHS[m - 1]} {y}"
     except (ValueError, IndexError):
         return version
 

@@ -64,3 +64,16 @@ def suppressed_count(x, threshold: int) -> str:
     if x < threshold:
         return f"<\u00a0{threshold}"
     return count(x)
+
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december")
+
+
+def date_words(d) -> str:
+    """A date as Dutch words: 3 maart 2026 (``d``: a date, or an ISO text '2026-03-03')."""
+    if isinstance(d, str):
+        from datetime import date
+
+        d = date.fromisoformat(d)
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from kompas_lib.core import fmt
 from kompas_lib.core.errors import DataError
 
 FILE = "prepare.json"
@@ -222,3 +223,21 @@ class PrepareInfo:
 
 __all__ = ["PrepareInfo", "SourceInfo", "SOURCE_KINDS", "FILE", "REGULATION", "REGULATION_FOLDER", "raw_fingerprint",
            "regulation_folder"]
+
+
+def source_label(info) -> str:
+    """The source of a report's data, on its front page and under each block's title. Tables fetched from
+    CBS say when: 'CBS StatLine (live opgehaald op 3 maart 2026)' when every table was fetched on the day
+    the data were prepared, else 'CBS StatLine (eerder opgehaalde kopie van 12 februari 2026)' with the
+    oldest fetch date (days on this computer's clock); other sources as :attr:`SourceInfo.label`
+    ('CBS StatLine (offline kopie)', 'fictieve gegevens (Demoland)')."""
+    fetched = info.fetch_days()
+    if info.source.kind != "live" or not fetched:
+        return info.source.label
+    try:
+        first = fmt.date_words(fetched[0])
+    except ValueError:
+        return info.source.label
+    if fetched[0] == fetched[-1] == info.prepared_at[:10]:
+        return f"CBS StatLine (live opgehaald op {first})"
+    return f"CBS StatLine (eerder opgehaalde kopie van {first})"

@@ -44,9 +44,9 @@ def source_words(info: PrepareInfo) -> str:
 
 def source_label(info: PrepareInfo) -> str:
     """The source under the title ('CBS StatLine (live opgehaald op 3 maart 2026)', 'CBS StatLine (eerder
-    opgehaalde kopie van 12 februari 2026)', …): :func:`kompas_lib.presentation.view.source_label`, which
+    opgehaalde kopie van 12 februari 2026)', …): :func:`kompas_lib.core.prepare_info.source_label`, which
     every block's header uses too."""
-    from kompas_lib.presentation.view import source_label as label
+    from kompas_lib.core.prepare_info import source_label as label
 
     return label(info)
 
@@ -56,7 +56,7 @@ def modified_words(info: PrepareInfo) -> str:
     'CBS-tabellen bijgewerkt door CBS tussen 3 maart 2025 en 20 maart 2025.', or 'op D' for one day."""
     from datetime import date
 
-    from kompas_lib.presentation.view import fmt_date
+    from kompas_lib.core.fmt import date_words as fmt_date
 
     modified = info.modified_range()
     if not modified or info.fictitious:
@@ -73,7 +73,7 @@ def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_fo
     """The front page's facts: title, region, date, data source and its status."""
     from datetime import date
 
-    from kompas_lib.presentation.view import fmt_date
+    from kompas_lib.core.fmt import date_words as fmt_date
 
     notes = [w for w in (modified_words(info),) if w]
     status = facts.loc[facts["region_code"] == code, "status"].astype(str)

@@ -22,7 +22,8 @@ from pathlib import Path
 import pandas as pd
 
 from kompas_lib.analysis.section import Section
-from kompas_lib.core import io
+from kompas_lib.core import fmt, io
+from kompas_lib.core.prepare_info import source_label
 from kompas_lib.core.errors import KompasError
 from kompas_lib.presentation import cells, workbook
 from kompas_lib.presentation.report import ANALYST_END, ANALYST_START, report_dir, save_agenda
@@ -92,30 +93,7 @@ def header(ctx: Context, block_title: str) -> None:
     md("\n\n".join(lines))
 
 
-MONTHS = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-          "oktober", "november", "december"]
-
-
-def fmt_date(d: date) -> str:
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
-
-
-def source_label(info) -> str:
-    """The source of a report's data, on its front page and under each block's title. Tables fetched from
-    CBS say when: 'CBS StatLine (live opgehaald op 3 maart 2026)' when every table was fetched on the day
-    the data were prepared, else 'CBS StatLine (eerder opgehaalde kopie van 12 februari 2026)' with the
-    oldest fetch date (days on this computer's clock); other sources as :attr:`SourceInfo.label`
-    ('CBS StatLine (offline kopie)', 'fictieve gegevens (Demoland)')."""
-    fetched = info.fetch_days()
-    if info.source.kind != "live" or not fetched:
-        return info.source.label
-    try:
-        first = fmt_date(date.fromisoformat(fetched[0]))
-    except ValueError:
-        return info.source.label
-    if fetched[0] == fetched[-1] == info.prepared_at[:10]:
-        return f"CBS StatLine (live opgehaald op {first})"
-    return f"CBS StatLine (eerder opgehaalde kopie van {first})"
+fmt_date = fmt.date_words  # the report's one Dutch date format
 
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

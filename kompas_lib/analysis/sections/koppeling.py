@@ -9,20 +9,18 @@ conversation; rows that match no signal in the current list are counted, so the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 
 from kompas_lib.analysis.scope import Scope
 from kompas_lib.analysis.section import Signal
+from kompas_lib.core import fmt
 from kompas_lib.core.errors import DataError
 from kompas_lib.core.periods import parse_period
 from kompas_lib.sources.template_specs import DUIDINGSVRAGEN
 
 AGREED_STATUS = ("open", "lopend", "afgerond")
 NOT_DISCUSSED = "nog niet besproken"
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december")
 
 
 def _norm(text) -> str:
@@ -52,8 +50,7 @@ def _matches(block: str, subject: str, period: str, sig: Signal) -> bool:
 
 
 def _date_words(iso: str) -> str:
-    d = date.fromisoformat(iso)
-    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+    return fmt.date_words(iso)
 
 
 @dataclass(frozen=True)
