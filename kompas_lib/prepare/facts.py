@@ -458,7 +458,8 @@ def _read_by_column(f: Path, categories: list[str]) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    source = pq.ParquetFile(f, read_dictionary=categories)
+    present = set(pq.read_schema(f).names)  # a file without some of them is reported by the caller
+    source = pq.ParquetFile(f, read_dictionary=[c for c in categories if c in present])
     columns = {}
     for name in source.schema_arrow.names:
         table = source.read(columns=[name], use_threads=False)
