@@ -113,20 +113,23 @@ def _check_run_options(args) -> str | None:
 
 def _start_kernel_early(args) -> None:
     """One report: start its kernel before the command imports papermill and checks the params, so the
-    kernel starts and loads the tables on the other core meanwhile. Only when the prepared data can be
-    used as they are (nothing to prepare first); any doubt leaves it to the run itself."""
+    kernel starts and loads the tables on the other core meanwhile. When the data must be prepared first
+    (or any doubt), that kernel is shut down again and the run starts its own."""
     one = (args.gemeente and len(args.gemeente) == 1 and not (args.alle or args.regio or args.provincie)
            and args.jobs in (None, 1) and args.executor in (None, "lokaal") and not args.scheduler)
     if not one:
         return
-    from kompas_lib.pipeline.kernel import start_early
+    from kompas_lib.pipeline.kernel import discard_worker_kernel, start_early
+
+    start_early(paths.notebooks_dir(), paths.processed_dir())  # first: checking imports pandas (0,4 s)
     from kompas_lib.pipeline.provenance import plan
 
     try:
-        if plan(args.bron).source is None:
-            start_early(paths.notebooks_dir(), paths.processed_dir())
+        again = plan(args.bron).source is not None
     except Exception:  # noqa: BLE001 - a problem here is reported by the run's own checks
-        pass
+        again = True
+    if again:  # the data are prepared first: this kernel would hold the old tables
+        discard_worker_kernel()
 
 
 def _run(args) -> int:
