@@ -117,14 +117,14 @@ def _start_kernel_early(args) -> None:
     (or any doubt), that kernel is shut down again and the run starts its own."""
     one = (args.gemeente and len(args.gemeente) == 1 and not (args.alle or args.regio or args.provincie)
            and args.jobs in (None, 1) and args.executor in (None, "lokaal") and not args.scheduler)
-    if not one:
+    if not one or not paths.notebooks_dir().is_dir():  # no notebooks: the run's own checks say so
         return
     from kompas_lib.pipeline.kernel import discard_worker_kernel, start_early
 
-    start_early(paths.notebooks_dir(), paths.processed_dir())  # first: checking imports pandas (0,4 s)
-    from kompas_lib.pipeline.provenance import plan
-
     try:
+        start_early(paths.notebooks_dir(), paths.processed_dir())  # first: checking imports pandas (0,4 s)
+        from kompas_lib.pipeline.provenance import plan
+
         again = plan(args.bron).source is not None
     except Exception:  # noqa: BLE001 - a problem here is reported by the run's own checks
         again = True
