@@ -58,7 +58,10 @@ def _prepare_from(source) -> int:
     from kompas_lib.presentation.session import country_tables
 
     seconds = country_tables(paths.processed_dir(), progress=True)
-    print(f"Landelijke tabel van wat opvalt per gemeente gemaakt in {seconds:.1f} s (gebruikt door elk rapport)")
+    from kompas_lib.core import fmt
+
+    print(f"Landelijke tabellen gemaakt in {fmt.number(seconds, 1)} s (wat opvalt per gemeente, de regio's op de "
+          "grenzen van nu, het model van het verwachte gebruik; elk rapport leest ze)")
     if rep["tables_absent"]:
         print("Niet in deze bron (overgeslagen): " + ", ".join(rep["tables_absent"]))
     if rep["unmatched_region_titles"]:
