@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from kompas_lib.analysis.methods import findings, peers, profiel, spread, verwacht
-from kompas_lib.analysis.methods.comparison import all_member_sums, keep_member_sums, members_of
+from kompas_lib.analysis.methods.comparison import all_member_sums, keep_member_sums, member_links, members_of
 from kompas_lib.prepare.regions import latest_classification, region_catalogue
 
 KEEP = 3  # fact tables kept per process (a worker has one; the test session switches between a few)
@@ -133,7 +133,6 @@ class Shared:
         them, kept once per preparation, then kept beside each indicator's facts, where every report's
         benchmarks look their regions up."""
         indicators = [ind for ind in indicators if len(self.ind(ind.id))]
-        links = tuple(sorted((r, tuple(g)) for r, g in self.members.items()))
 
         def make() -> pd.DataFrame:
             parts = [all_member_sums(self.ind(ind.id), ind, self.members).assign(indicator=ind.id)
@@ -141,7 +140,7 @@ class Shared:
             parts = [p for p in parts if len(p)]
             return pd.concat(parts) if parts else pd.DataFrame({"indicator": pd.Series(dtype=str)})
 
-        table = self._kept(("member_sums", tuple(i.id for i in indicators), links), make)
+        table = self._kept(("member_sums", tuple(i.id for i in indicators), member_links(self.members)), make)
         found = dict(list(table.groupby("indicator", sort=False)))
         for ind in indicators:  # an indicator with no complete region has an empty table: nothing to sum again
             rows = found.get(ind.id, table.iloc[0:0])

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import nbformat
 
-from kompas_lib.core.prepare_info import PrepareInfo
+from kompas_lib.core.fmt import date_words
+from kompas_lib.core.prepare_info import PrepareInfo, source_label  # source_label: the line under the title
 from kompas_lib.presentation.report import FrontAgenda, FrontPage, load_agenda, postprocess_html
 
 
@@ -42,27 +43,16 @@ def source_words(info: PrepareInfo) -> str:
     return f"Gemaakt uit {' met '.join(parts) if len(parts) == 1 else parts[0] + ' (' + parts[1] + ')'}: zo is na te gaan welke gegevens zijn gebruikt."
 
 
-def source_label(info: PrepareInfo) -> str:
-    """The source under the title ('CBS StatLine (live opgehaald op 3 maart 2026)', 'CBS StatLine (eerder
-    opgehaalde kopie van 12 februari 2026)', …): :func:`kompas_lib.core.prepare_info.source_label`, which
-    every block's header uses too."""
-    from kompas_lib.core.prepare_info import source_label as label
-
-    return label(info)
-
-
 def modified_words(info: PrepareInfo) -> str:
     """When CBS last changed the tables used, for the front page notes ('' for Demoland or without dates):
     'CBS-tabellen bijgewerkt door CBS tussen 3 maart 2025 en 20 maart 2025.', or 'op D' for one day."""
     from datetime import date
 
-    from kompas_lib.core.fmt import date_words as fmt_date
-
     modified = info.modified_range()
     if not modified or info.fictitious:
         return ""
     try:
-        first, last = (fmt_date(date.fromisoformat(d)) for d in modified)
+        first, last = (date_words(date.fromisoformat(d)) for d in modified)
     except ValueError:
         first, last = modified
     when = f"op {first}" if first == last else f"tussen {first} en {last}"
@@ -73,8 +63,6 @@ def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_fo
     """The front page's facts: title, region, date, data source and its status."""
     from datetime import date
 
-    from kompas_lib.core.fmt import date_words as fmt_date
-
     notes = [w for w in (modified_words(info),) if w]
     status = facts.loc[facts["region_code"] == code, "status"].astype(str)
     if status.str.contains("voorlopig", case=False).any():
@@ -83,7 +71,7 @@ def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_fo
     if used:
         notes.append(used)
     agenda = load_agenda(report_folder) if report_folder else FrontAgenda()
-    return FrontPage(params.rapport.titel or f"Kwaliteitskompas jeugd — {name}", name, code, fmt_date(date.today()),
+    return FrontPage(params.rapport.titel or f"Kwaliteitskompas jeugd — {name}", name, code, date_words(date.today()),
                      source_label(info), params.rapport.organisatie, notes, agenda.items, agenda.rule,
                      agenda.going_well, agenda.missing)
 

@@ -53,9 +53,9 @@ def fresh_start(env: dict[str, str | None]) -> None:
             os.environ[key] = value
     render.close_all()
     view.reset_namespace()
-    from kompas_lib.presentation.session import release_arrow_memory
+    from kompas_lib.core.memory import give_back
 
-    release_arrow_memory()
+    give_back()
 
 
 # --- parent side ---------------------------------------------------------------------------------

@@ -69,13 +69,8 @@ def cached_tables(processed: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         _FACTS.clear()
         _FACTS[key] = (load_facts(processed), load_regions(processed))
         shared(*_FACTS[key]).store = CountryStore(processed)  # country tables computed once per preparation
-        release_arrow_memory()
+        give_back()  # what reading left in Arrow's pool and the heap
     return _FACTS[key]
-
-
-def release_arrow_memory() -> None:
-    """:func:`kompas_lib.core.memory.give_back` (a batch worker's kernel lives for hundreds of reports)."""
-    give_back()
 
 
 def warm_tables(processed: Path) -> None:

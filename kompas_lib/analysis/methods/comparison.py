@@ -158,7 +158,8 @@ def _rows_from_sums(facts: pd.DataFrame, ind: Indicator, agg: pd.DataFrame, regi
     return pd.concat(parts, ignore_index=True) if parts else facts.iloc[0:0]
 
 
-def _links(members: dict) -> tuple:
+def member_links(members: dict) -> tuple:
+    """``members`` (region -> its gemeenten) as a sorted, hashable key."""
     return tuple((region, tuple(gemeenten)) for region, gemeenten in sorted(members.items()))
 
 
@@ -166,7 +167,7 @@ def all_member_sums(facts: pd.DataFrame, ind: Indicator, members: dict) -> pd.Da
     """:func:`member_sums` of every region in ``members`` (code -> its current gemeenten) at once: one pass
     over the indicator's gemeente rows instead of one per region, kept beside ``facts`` (a batch worker
     needs every provincie, jeugdregio and samenwerkingsverband sooner or later)."""
-    links = _links(members)
+    links = member_links(members)
     return kept_beside(facts, ("all_member_sums", ind.id, links),
                        lambda: _sums_over_members(facts, ind, dict(links)))
 
@@ -174,12 +175,12 @@ def all_member_sums(facts: pd.DataFrame, ind: Indicator, members: dict) -> pd.Da
 def keep_member_sums(facts: pd.DataFrame, ind: Indicator, members: dict, sums: pd.DataFrame) -> None:
     """Keep ``sums`` — :func:`all_member_sums` as read from the country table — beside ``facts``: every
     report of this process then looks its regions' sums up instead of summing."""
-    kept_beside(facts, ("all_member_sums", ind.id, _links(members)), lambda: sums)
+    kept_beside(facts, ("all_member_sums", ind.id, member_links(members)), lambda: sums)
 
 
 def kept_member_sums(facts: pd.DataFrame, ind: Indicator, members: dict) -> pd.DataFrame | None:
     """:func:`all_member_sums` if it is kept beside ``facts`` already, else None."""
-    return peek_beside(facts, ("all_member_sums", ind.id, _links(members)))
+    return peek_beside(facts, ("all_member_sums", ind.id, member_links(members)))
 
 
 def member_sums(facts: pd.DataFrame, ind: Indicator, region: str, gemeenten: tuple[str, ...]) -> pd.DataFrame:
