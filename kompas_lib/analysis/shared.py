@@ -34,6 +34,7 @@ class Shared:
         self.facts = facts
         self.regions = regions
         self._profiles: dict[tuple[str, ...], pd.DataFrame] = {}
+        self._year_profiles: dict[tuple, pd.DataFrame] = {}
         self._spread_rows: dict[tuple[str, str], pd.DataFrame] = {}
         self._spreads_without: dict[tuple, dict] = {}
         self._models: dict[tuple, tuple] = {}
@@ -102,6 +103,14 @@ class Shared:
         """provincie or jeugdregio code -> its gemeenten on today's indeling."""
         return members_of(self.current)
 
+    def profile_in_year(self, variables: tuple[str, ...], year: int) -> pd.DataFrame:
+        """Every current gemeente's characteristics in ``year`` (:func:`.methods.profiel.profile_in_year`):
+        the same for every outcome of the expected-use model, so computed once per year."""
+        key = (variables, year)
+        if key not in self._year_profiles:
+            self._year_profiles[key] = profiel.profile_in_year(self.ind, self.regions, list(variables), year)
+        return self._year_profiles[key]
+
     def expected_model(self, outcome: str, noemer: tuple[str, ...], variables: tuple[str, ...], year: int,
                        curved: tuple[str, ...] = ()):
         """(fit, frame) of the expected-use model of one outcome and year over all gemeenten
@@ -110,7 +119,8 @@ class Shared:
         key = (outcome, noemer, variables, year, curved)
         if key not in self._models:
             frame = self._kept(("verwacht_frame", outcome, noemer, variables, year), lambda: verwacht.model_frame(
-                self.ind, self.regions, outcome, list(noemer), variables, year))
+                self.ind, self.regions, outcome, list(noemer), variables, year,
+                prof=self.profile_in_year(variables, year)))
             kept = self._kept(("verwacht_fit", *key),
                               lambda: verwacht.estimates(verwacht.fit(frame, variables, curved)))
             fit = verwacht.from_estimates(frame, variables, curved, kept)

@@ -411,12 +411,16 @@ def _population(facts_of, indicators: list[str], codes, year: int) -> pd.Series:
 
 
 def model_frame(facts_of, regions: pd.DataFrame, outcome: str, noemer: list[str],
-                variables: list[str] | tuple[str, ...], year: int, scale: float = 100.0) -> pd.DataFrame:
+                variables: list[str] | tuple[str, ...], year: int, scale: float = 100.0,
+                prof: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per current gemeente: y (the count of ``outcome`` in the full year), e (its
     population) and the raw characteristics of that year (``facts_of(indicator)`` gives an
     indicator's facts). With ``noemer`` the count is the published percentage of that population;
-    without, the indicator's own numerator and denominator."""
-    prof = profiel.profile_in_year(facts_of, regions, list(variables), year)
+    without, the indicator's own numerator and denominator. ``prof``: the characteristics of that year
+    (:func:`.profiel.profile_in_year`) when the caller already has them (they are the same for every
+    outcome)."""
+    if prof is None:
+        prof = profiel.profile_in_year(facts_of, regions, list(variables), year)
     codes = prof.index
     f = facts_of(outcome)
     rows = f[(f["period"] == str(year)) & (f["group_dim"] == "totaal")
