@@ -104,7 +104,9 @@ def _once_for_all_workers(tmp_path_factory, name: str):
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             done = folder / ".klaar"
-            yield folder, not done.exists()
+            made = done.exists()
+            folder.mkdir(parents=True, exist_ok=True)
+            yield folder, not made
             done.touch()
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
@@ -206,25 +208,38 @@ def text_of(html: str) -> str:
 
 @pytest.fixture(scope="session")
 def utrecht_report(real, tmp_path_factory):
-    """The full Utrecht report on the real snapshot, built once end to end (papermill), with the analyst's
-    edition beside it: (report folder, visible text, html)."""
+    """The full Utrecht report on the real snapshot, built once end to end (papermill) for the whole
+    session (also when two xdist workers need it), with the analyst's edition beside it: (report folder,
+    visible text, html)."""
     from kompas_lib.pipeline.run import run_one
 
-    out = tmp_path_factory.mktemp("rep_utrecht")
-    r = run_one("GM0344", processed=real.out_dir, out_root=out, analyst=True)
-    assert r.ok, r.message
-    page = r.report.read_text(encoding="utf-8")
-    return r.report.parent, text_of(page), page
+    with _once_for_all_workers(tmp_path_factory, "rep_utrecht") as (out, make):
+        if make:
+            r = run_one("GM0344", processed=real.out_dir, out_root=out, analyst=True)
+            assert r.ok, r.message
+    (report,) = out.glob("GM0344-*/rapport.html")
+    page = report.read_text(encoding="utf-8")
+    return report.parent, text_of(page), page
+
+
+# The session's batch on the demo: the first two Demoland gemeenten and two codes that fail, with two
+# worker processes. test_cluster compares the reports a Dask cluster makes with these.
+DEMO_BATCH = ["GM0000", "GM9001", "GM9002", "GM9O01"]
 
 
 @pytest.fixture(scope="session")
 def demo_batch(demo_processed, tmp_path_factory):
-    """One batch on the demo, built once end to end: two codes that fail and the first Demoland
-    gemeente. Returns (results by code, output folder)."""
+    """One batch on the demo (``DEMO_BATCH``, ``--jobs 2``), built once end to end for the whole session.
+    Returns (results by code, output folder); tests that run into that folder work on a copy."""
+    import pickle
+
     from kompas_lib.pipeline.batch import run_many
 
-    out = tmp_path_factory.mktemp("rep_demo")
-    results = run_many(["GM0000", "GM9001", "GM9O01"], processed=demo_processed, out_root=out, progress=False)
+    with _once_for_all_workers(tmp_path_factory, "rep_demo") as (out, make):
+        if make:
+            results = run_many(DEMO_BATCH, processed=demo_processed, out_root=out, progress=False, jobs=2)
+            (out / "resultaten.pickle").write_bytes(pickle.dumps(results))
+    results = pickle.loads((out / "resultaten.pickle").read_bytes())
     return {r.code: r for r in results}, out
 
 

@@ -98,14 +98,15 @@ def test_workers_lost_during_a_batch_fail_the_rest_with_a_message_within_a_minut
         assert "had 3 seconden lang geen enkele worker" in message and "niet gemaakt" in message
 
 
-def test_a_dask_cluster_makes_the_same_reports_as_local_worker_processes(demo_processed, tmp_path):
-    """Issue 23: the whole notebooks of two Demoland gemeenten on a LocalCluster with 2 workers and with
-    --jobs 2 give the same reports — the same visible text and the same workbook cells (report_digest)."""
+def test_a_dask_cluster_makes_the_same_reports_as_local_worker_processes(demo_batch, demo_processed, tmp_path):
+    """Issue 23: the whole notebooks of two Demoland gemeenten on a LocalCluster with 2 workers give the
+    same reports as the session's batch with --jobs 2 (``demo_batch``) — the same visible text and the same
+    workbook cells (report_digest)."""
     from distributed import LocalCluster
     from report_digest import differences, digest
 
     codes = ["GM9001", "GM9002"]
-    local = run_many(codes, processed=demo_processed, out_root=tmp_path / "lokaal", progress=False, jobs=2)
+    local = [demo_batch[0][code] for code in codes]
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         on_dask = run_many(codes, processed=demo_processed, out_root=tmp_path / "dask", progress=False,
                            executor="dask", scheduler=cluster.scheduler_address)

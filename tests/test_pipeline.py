@@ -184,7 +184,10 @@ def test_unchanged_gemeente_is_skipped_and_a_changed_input_is_not(demo_batch, de
     from kompas_lib.core.params import load_params
     from kompas_lib.pipeline.run import fingerprint
 
-    _, out = demo_batch
+    import shutil
+
+    out = tmp_path / "reports"  # the session's batch is shared: run into a copy
+    shutil.copytree(demo_batch[1], out)
     again = run_many(["GM9001"], processed=demo_processed, out_root=out, progress=False, force=False)[0]
     assert again.ok and again.skipped and again.seconds < 10
     assert "niets veranderd" in (out / "index.html").read_text(encoding="utf-8")
