@@ -14,7 +14,7 @@ from conftest import read_cbs
 from kompas_lib.analysis.figures import MapFigure
 from kompas_lib.analysis.sections import kaart as kaart_module
 from kompas_lib.analysis.sections import staat
-from kompas_lib.presentation import render
+from kompas_lib.presentation import render, svgtext
 from kompas_lib.sources import geo
 
 DEVELOPER_WORDS = re.compile(r"\bNone\b|\bnan\b|\bNaN\b|_|GEMEENTEN|VERGELIJKBAAR|\{|\}")
@@ -90,7 +90,7 @@ def test_compact_path_data_keeps_every_point_to_a_tenth_of_a_point():
     rng = np.random.default_rng(7)
     points = rng.uniform(-50, 900, size=(40, 2))
     d = "M " + " L ".join(f"{x:f} {y:f}" for x, y in points) + " z M 1.25 2.5 C 1 2 3 4 5 6 L 7.04 8 z"
-    svg = render.compact_path_data(f'<path d="{d}" id="x"/>'.encode())
+    svg = svgtext.compact_path_data(f'<path d="{d}" id="x"/>'.encode())
     out = re.search(rb' d="([^"]*)"', svg).group(1).decode()
     assert len(out) < len(d) * 0.6
     # read it back: absolute move-to, relative line-to, absolute curves

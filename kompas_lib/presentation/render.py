@@ -12,21 +12,24 @@ Section builders describe a figure as a typed specification (:mod:`kompas_lib.an
 from __future__ import annotations
 
 import io
-import re
 import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path as MPath
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+from matplotlib.transforms import Bbox
 
 from kompas_lib.analysis.figures import FigureSpec
 from kompas_lib.core import fmt
+from kompas_lib.presentation import svgtext
 
 FOCUS = "#0B4F8A"
 PALETTE = ["#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
@@ -129,72 +132,61 @@ def close_all() -> None:
 
 def to_svg(fig) -> bytes:
     """Render a figure to SVG with its text as text (the report's figures): less than half the PNG's
-    size, faster to make (no rasterising, no text outlines), and sharp at any print size. Cropped to
-    what is drawn, legends outside the axes included (the tight box, measured with the canvas's renderer
-    rather than the extra draw of ``bbox_inches="tight"``)."""
-    buf = io.BytesIO()
-    box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(plt.rcParams["savefig.pad_inches"])
-    fig.savefig(buf, format="svg", bbox_inches=box, metadata={"Date": None})
+    size, faster to make (no rasterising, no text outlines), and sharp at any print size.
+
+    Drawn once, by one SVG renderer, then cropped to what was drawn — legends and captions outside the
+    axes included — by narrowing the SVG's view box. matplotlib's own crop (``bbox_inches="tight"``)
+    lays every figure out twice (once to measure, once to draw, a third of a figure's time); the box here
+    is the one matplotlib would measure (every text drawn, the axes, the legends), taken from the single
+    drawing (tests/test_kaart.py compares the two for every kind of figure)."""
+    buf = io.StringIO()
+    dpi = fig.dpi
+    fig.dpi = 72  # SVG units are points, as matplotlib's SVG writer sets them
+    try:
+        width, height = fig.get_size_inches()
+        svg = _TextBoxes(width * 72, height * 72, buf, image_dpi=dpi, metadata={"Date": None})
+        renderer = MixedModeRenderer(fig, width, height, dpi, svg)
+        fig.draw(renderer)
+        box = drawn_box(fig, renderer).padded(plt.rcParams["savefig.pad_inches"])
+        renderer.finalize()
+    finally:
+        fig.dpi = dpi
     plt.close(fig)
-    return compact_path_data(buf.getvalue())
+    cropped = svgtext.crop(buf.getvalue(), (box.x0 * 72, (height - box.y1) * 72, box.width * 72, box.height * 72))
+    return svgtext.compact_path_data(cropped.encode("utf-8"))
 
 
-_PATH_DATA = re.compile(rb' d="([^"]*)"')
-_TENTHS: dict[int, str] = {}  # a coordinate in tenths of a point -> its text (the same few hundred recur)
+class _TextBoxes(RendererSVG):
+    """matplotlib's SVG renderer, noting where each line of text it draws lies (display units)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.text_boxes = []
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if mtext is not None and s.strip():  # a one-line text (several lines: see drawn_box)
+            self.text_boxes.append(mtext.get_window_extent(self))
+        return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
 
 
-def _tenths(v: int) -> str:
-    """A coordinate in tenths of a point as short text: 12.5, -.5, 3."""
-    text = _TENTHS.get(v)
-    if text is None:
-        text = f"{v / 10:.1f}".rstrip("0").rstrip(".")
-        text = "0" if text in ("-0", "") else text
-        text = text.replace("0.", ".", 1) if text.startswith(("0.", "-0.")) else text
-        if len(_TENTHS) < 100_000:
-            _TENTHS[v] = text
-    return text
-
-
-def _compact(match: re.Match) -> bytes:
-    """One path's data with coordinates to 0,1 pt and every line-to relative to the point before it."""
-    tokens = match.group(1).decode("ascii").split()  # matplotlib writes 'M x y L x y … z', space-separated
-    letters = [i for i, t in enumerate(tokens) if t.isalpha()]
-    numbers = [t for t in tokens if not t.isalpha()]
-    values = iter(np.rint(np.array(numbers, dtype=float) * 10).astype(np.int64).tolist() if numbers else ())
-    out: list[str] = []
-    x0 = y0 = sx = sy = 0  # the current point and the start of the subpath, in tenths
-    relative = False  # the last command written is 'l': further pairs need no letter
-    for at, nxt in zip(letters, [*letters[1:], len(tokens)]):
-        letter, count = tokens[at], nxt - at - 1
-        if letter in "Zz":
-            out.append("z")
-            x0, y0, relative = sx, sy, False
-        elif letter == "M" and count == 2:
-            x0 = sx = next(values)
-            y0 = sy = next(values)
-            out += ["M", _tenths(x0), _tenths(y0)]
-            relative = False
-        elif letter == "L" and count == 2:
-            x, y = next(values), next(values)
-            if not relative:
-                out.append("l")
-                relative = True
-            out += [_tenths(x - x0), _tenths(y - y0)]
-            x0, y0 = x, y
-        else:  # curves (markers) and anything else stay absolute
-            pairs = [next(values) for _ in range(count)]
-            out += [letter, *(_tenths(v) for v in pairs)]
-            if count >= 2:
-                x0, y0 = pairs[-2], pairs[-1]
-            relative = False
-    return b' d="' + " ".join(out).replace(" -", "-").encode("ascii") + b'"'
-
-
-def compact_path_data(svg: bytes) -> bytes:
-    """Path coordinates to 0,1 pt (0,035 mm: nothing visible moves) instead of matplotlib's six decimals,
-    each line-to relative to the point before: a map of all gemeenten is mostly coordinates, and this
-    makes it less than half as large."""
-    return _PATH_DATA.sub(_compact, svg)
+def drawn_box(fig, renderer) -> Bbox:
+    """The box (inches) around what ``renderer`` drew of ``fig``: every line of text (tick labels, titles,
+    legends, annotations, the caption), each visible axes and each legend — what
+    ``Figure.get_tightbbox`` measures, without laying the figure out again."""
+    boxes = list(renderer._renderer.text_boxes)
+    texts = list(fig.texts)
+    for ax in fig.axes:
+        texts += [ax.title, ax._left_title, ax._right_title, *ax.texts, ax.xaxis.label, ax.yaxis.label]
+        if ax.get_visible() and ax.axison:
+            boxes.append(ax.get_window_extent(renderer))
+        legend = ax.get_legend()
+        if legend is not None and legend.get_visible():
+            boxes.append(legend.get_window_extent(renderer))
+    boxes += [legend.get_window_extent(renderer) for legend in fig.legends if legend.get_visible()]
+    # a text of several lines is drawn line by line without its Text: its whole box, as the tight box has it
+    boxes += [t.get_window_extent(renderer) for t in texts if t.get_visible() and "\n" in t.get_text()]
+    boxes = [b for b in boxes if b.width or b.height]
+    return Bbox.union(boxes).transformed(fig.dpi_scale_trans.inverted())
 
 
 def funnel(units: pd.DataFrame, *, title: str, caption: str, p_bar: float, curve: pd.DataFrame,

@@ -1,0 +1,69 @@
+"""The renderer's crop: one drawing, cropped to what was drawn, is the box matplotlib's own tight crop
+measures (issue 23: a figure is laid out once, not twice), for every kind of figure a report draws."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from kompas_lib.presentation import render, svgtext
+
+
+@pytest.fixture(scope="module")
+def demo_figures(demo_scope):
+    """Figure specifications of every kind, from the sections of the demo's report."""
+    from kompas_lib.analysis.sections import kaart, resultaat, staat, uitkomsten, verwacht, wijken
+
+    sections = [*staat.trends(demo_scope), staat.trechter_jeugdzorg(demo_scope), staat.wijken(demo_scope),
+                *wijken.groepen(demo_scope), *verwacht.gebruik(demo_scope), kaart.kaart(demo_scope),
+                *resultaat.resultaat_figuren(demo_scope), *uitkomsten.aanbieders(demo_scope)]
+    return [s.figure for s in sections if s is not None and s.figure is not None]
+
+
+def test_every_kind_of_figure_is_cropped_to_the_box_matplotlib_measures(demo_figures):
+    from matplotlib.backends.backend_mixed import MixedModeRenderer
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    kinds = {spec.kind for spec in demo_figures}
+    assert kinds == {"trend", "funnel", "bars", "target", "band", "map"}, kinds
+    for spec in demo_figures:
+        fig = render.draw(spec)
+        fig.dpi, (w, h) = 72, fig.get_size_inches()
+        renderer = MixedModeRenderer(fig, w, h, 72, render._TextBoxes(w * 72, h * 72, _Sink()))
+        fig.draw(renderer)
+        mine, tight = render.drawn_box(fig, renderer), fig.get_tightbbox(renderer)
+        render.plt.close(fig)
+        assert max(abs(a - b) for a, b in zip(mine.extents, tight.extents)) * 72 < 0.05, (spec.kind, spec.title)
+
+
+class _Sink:
+    def write(self, text):
+        return len(text)
+
+
+def test_the_svg_has_the_size_of_matplotlibs_tight_crop_and_shows_it_through_its_view_box(demo_figures):
+    import io
+
+    def size(root: str) -> tuple[float, float]:
+        return tuple(float(re.search(rf'{a}="([-\d.]+)pt"', root)[1]) for a in ("width", "height"))
+
+    spec = next(s for s in demo_figures if s.kind == "trend")
+    root = re.search(r"<svg\b[^>]*>", render.to_svg(render.draw(spec)).decode("utf-8"))[0]
+    buf = io.BytesIO()
+    fig = render.draw(spec)
+    fig.savefig(buf, format="svg", bbox_inches="tight")
+    render.plt.close(fig)
+    theirs = re.search(r"<svg\b[^>]*>", buf.getvalue().decode("utf-8"))[0]
+    (w, h), (tw, th) = size(root), size(theirs)
+    assert abs(w - tw) < 0.05 and abs(h - th) < 0.05
+    x, y, vw, vh = (float(v) for v in re.search(r'viewBox="([^"]+)"', root)[1].split())
+    assert (vw, vh) == (w, h) and -7.3 < x < 20  # from the caption (at 1 % of the width) less the 0,1 inch margin
+
+
+def test_crop_refuses_what_is_not_a_matplotlib_svg():
+    with pytest.raises(ValueError, match="no <svg> element"):
+        svgtext.crop("<html></html>", (0, 0, 1, 1))
+    out = svgtext.crop('<svg xmlns:xlink="x" width="576pt" height="302.4pt" viewBox="0 0 576 302.4" id="a">',
+                       (5.76, 3.0, 560.25, 290.5))
+    assert out == ('<svg xmlns:xlink="x" width="560.25pt" height="290.5pt" viewBox="5.76 3 560.25 290.5" id="a">')
