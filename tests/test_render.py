@@ -67,3 +67,21 @@ def test_crop_refuses_what_is_not_a_matplotlib_svg():
     out = svgtext.crop('<svg xmlns:xlink="x" width="576pt" height="302.4pt" viewBox="0 0 576 302.4" id="a">',
                        (5.76, 3.0, 560.25, 290.5))
     assert out == ('<svg xmlns:xlink="x" width="560.25pt" height="290.5pt" viewBox="5.76 3 560.25 290.5" id="a">')
+
+
+def test_bar_ticks_are_labelled_with_the_value_they_stand_at():
+    """Bars up to 18 %: every tick label reads its own position (no '2 %' at 2,5 %); below 5 % one decimal."""
+    import pandas as pd
+
+    from kompas_lib.core import fmt
+
+    for top, decimals in ((18.2, 0), (3.3, 1)):
+        data = pd.DataFrame({"wijk": ["A", "B", "C"], "aandeel": [top / 3, top / 2, top]})
+        fig = render.bars(data, category="wijk", value="aandeel", title="Wijken", caption="Bron.")
+        ax = fig.axes[0]
+        fig.canvas.draw()
+        for tick in ax.get_xticks():
+            if ax.get_xlim()[0] <= tick <= ax.get_xlim()[1]:
+                shown = ax.xaxis.get_major_formatter()(tick, None)
+                assert shown == f"{fmt.number(tick, decimals)} %" and round(tick, decimals) == tick, (top, tick)
+        render.plt.close(fig)

@@ -250,7 +250,11 @@ def bars(data: pd.DataFrame, *, category: str, value: str, title: str, caption: 
     ax.invert_yaxis()
     ax.grid(axis="x", color="#DDDDDD")
     ax.grid(axis="y", visible=False)
-    ax.xaxis.set_major_formatter(axis_formatter(0, " %" if percent else ""))
+    top = data[value].max()
+    decimals = 1 if pd.notna(top) and top < 5 else 0
+    if decimals == 0:  # whole ticks only: a tick at 2,5 % labelled '2 %' misleads
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(axis_formatter(decimals, " %" if percent else ""))
     ax.set_title(title)
     fig.subplots_adjust(left=0.32, bottom=0.22 if height < 3 else 0.12)
     add_caption(fig, caption)
