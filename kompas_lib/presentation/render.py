@@ -43,6 +43,9 @@ STYLE = {
     "axes.titlesize": 12,
     "axes.titleweight": "bold",
     "axes.titlelocation": "left",
+    # the title just above the axes; left automatic, matplotlib measures every tick label of every figure to
+    # see whether the title must move up past top ticks, which these figures do not have (same figures, less time)
+    "axes.titley": 1.0,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
