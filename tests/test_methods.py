@@ -1,6 +1,7 @@
 """Analysis methods against hand-computed expectations."""
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -197,3 +198,14 @@ def test_an_outlying_provider_does_not_widen_its_own_limits():
     table, par = funnel.funnel_table(pd.DataFrame({"code": list("abcde"), "name": list("abcde"), "k": k, "n": n}))
     assert par["p_bar"] == pytest.approx(564 / 800) and par["tau2"] == 0.0  # from the four others
     assert list(table["oordeel_998"]) == ["binnen de grenzen"] * 4 + ["onder de grenzen"]
+
+
+def test_a_size_class_reads_as_dutch_with_the_thousands_dot():
+    from kompas_lib.analysis.methods.comparison import size_class_label
+    from kompas_lib.prepare.regions import GROOTTEKLASSEN
+
+    labels = [size_class_label(title) for _, _, title in GROOTTEKLASSEN]
+    assert labels[0] == "Gemeenten met minder dan 20.000 inwoners"
+    assert labels[4] == "Gemeenten met 150.000 tot 250.000 inwoners"
+    assert labels[-1] == "Gemeenten met 250.000 inwoners of meer"
+    assert not any(re.search(r"\d \d{3}", label) for label in labels)

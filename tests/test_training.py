@@ -46,7 +46,7 @@ def test_verkenner_judges_every_chosen_comparison(verkenner):
     verkenner.gemeente.value = "Lindehoven"  # CBS publishes this figure for no grootteklasse
     assert "niet per grootteklasse gepubliceerd" in verkenner.oordeel[0]
     verkenner.indicator.value = "pct_jeugdhulp_met_verblijf"  # ... but this one it does
-    assert "in Gemeenten Minder dan 20 000 inwoners" in verkenner.oordeel[0]
+    assert "in Gemeenten met minder dan 20.000 inwoners" in verkenner.oordeel[0]
     verkenner.benchmarks.value = ()
     assert "Kies hierboven minstens één vergelijking" in verkenner.oordeel[0]
 

@@ -7,6 +7,7 @@ with the same regions, under the same names, everywhere in the report.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,6 +29,14 @@ from kompas_lib.prepare.regions import SWV_LEVEL
 PEERS = "VERGELIJKBAAR"  # pseudo region code of the pooled comparable gemeenten
 FIXED_BENCHMARKS = ("nederland", "provincie", "jeugdregio", "grootteklasse")
 LABEL_PREFIX = {"nederland": "", "provincie": "Provincie ", "jeugdregio": "Jeugdregio ", "grootteklasse": "Gemeenten "}
+
+
+def size_class_label(name: str) -> str:
+    """A grootteklasse as readers say it, in Dutch number format: CBS's '250 000 inwoners of meer' becomes
+    'Gemeenten met 250.000 inwoners of meer', 'Minder dan 20 000 inwoners' 'Gemeenten met minder dan
+    20.000 inwoners'."""
+    text = re.sub(r"(?<!\d)(\d{1,3}) (\d{3})(?!\d)", r"\1.\2", name.strip())
+    return LABEL_PREFIX["grootteklasse"] + "met " + text[:1].lower() + text[1:] if text else text
 
 
 @dataclass
@@ -79,7 +88,8 @@ def build(regions: pd.DataFrame, focus: Focus, params, names: dict[str, str], pr
         if kind == "vergelijkbare_gemeenten":
             labels[code] = f"{len(table)} vergelijkbare gemeenten"
         else:
-            labels[code] = LABEL_PREFIX[kind] + names.get(code, code)
+            name = names.get(code, code)
+            labels[code] = size_class_label(name) if kind == "grootteklasse" else LABEL_PREFIX[kind] + name
     current = latest_classification(regions) if current is None else current
     return Comparison(focus, codes, table, labels, tuple(current["gemeente_code"]), members_of(current))
 
