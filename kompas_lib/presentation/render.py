@@ -66,6 +66,15 @@ def axis_formatter(decimals: int = 0, suffix: str = "") -> FuncFormatter:
     return FuncFormatter(lambda v, _pos: f"{fmt.number(v, decimals)}{suffix}")
 
 
+def value_ticks(axis, top, percent: bool) -> None:
+    """Ticks of a value axis whose largest value is ``top``: one decimal for percentages below 5, else whole
+    numbers only (a tick at 2,5 labelled '2' would mislead), in Dutch format, with ' %' for percentages."""
+    decimals = 1 if percent and pd.notna(top) and top < 5 else 0
+    if decimals == 0:
+        axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(axis_formatter(decimals, " %" if percent else ""))
+
+
 def use_style() -> None:
     plt.rcParams.update(STYLE)
 
@@ -111,10 +120,7 @@ def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: s
     top_value = data[y].max()
     # an all-zero (or empty) series still gets a readable axis from 0 up, never ticks like '−0,050'
     ax.set_ylim(0, top_value * 1.12 if pd.notna(top_value) and top_value > 0 else 1)
-    decimals = 1 if percent and pd.notna(top_value) and top_value < 5 else 0
-    if decimals == 0:
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.yaxis.set_major_formatter(axis_formatter(decimals, " %" if percent else ""))
+    value_ticks(ax.yaxis, top_value, percent)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.subplots_adjust(bottom=0.18, right=0.75)
     add_caption(fig, caption)
@@ -176,7 +182,7 @@ def drawn_box(fig, renderer) -> Bbox:
     """The box (inches) around what ``renderer`` drew of ``fig``: every line of text (tick labels, titles,
     legends, annotations, the caption), each visible axes and each legend — what
     ``Figure.get_tightbbox`` measures, without laying the figure out again."""
-    boxes = list(renderer._renderer.text_boxes)
+    boxes = list(renderer.text_boxes)  # the mixed-mode renderer passes this on to the SVG renderer
     texts = list(fig.texts)
     for ax in fig.axes:
         texts += [ax.title, ax._left_title, ax._right_title, *ax.texts, ax.xaxis.label, ax.yaxis.label]
@@ -253,11 +259,7 @@ def bars(data: pd.DataFrame, *, category: str, value: str, title: str, caption: 
     ax.invert_yaxis()
     ax.grid(axis="x", color="#DDDDDD")
     ax.grid(axis="y", visible=False)
-    top = data[value].max()
-    decimals = 1 if pd.notna(top) and top < 5 else 0
-    if decimals == 0:  # whole ticks only: a tick at 2,5 % labelled '2 %' misleads
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.xaxis.set_major_formatter(axis_formatter(decimals, " %" if percent else ""))
+    value_ticks(ax.xaxis, data[value].max(), percent)
     ax.set_title(title)
     fig.subplots_adjust(left=0.32, bottom=0.22 if height < 3 else 0.12)
     add_caption(fig, caption)
