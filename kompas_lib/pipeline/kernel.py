@@ -39,6 +39,9 @@ def warm(processed: str) -> None:
     if (folder / "facts.parquet").is_file() and (folder / "regions.parquet").is_file():
         session.warm_tables(folder)
         session.country_tables(folder)  # read, or made once for every worker of the batch
+    from kompas_lib.core.memory import keep_for_good
+
+    keep_for_good()
 
 
 def fresh_start(env: dict[str, str | None]) -> None:

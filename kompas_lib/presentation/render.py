@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import textwrap
+from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -24,6 +25,7 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path as MPath
+from matplotlib.textpath import text_to_path
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 from matplotlib.transforms import Bbox
 
@@ -165,12 +167,24 @@ def to_svg(fig) -> bytes:
     return svgtext.compact_path_data(cropped.encode("utf-8"))
 
 
+@lru_cache(maxsize=8192)
+def _text_size(s: str, prop, ismath) -> tuple[float, float, float]:
+    """Width, height and descent (points) of a text in a font: the same for every SVG figure (all are drawn
+    at 72 dpi), so measured once per process, not once per figure (matplotlib caches per renderer, and every
+    figure has a renderer of its own; measuring was about a tenth of a figure's time)."""
+    return text_to_path.get_text_width_height_descent(s, prop, ismath)
+
+
 class _TextBoxes(RendererSVG):
-    """matplotlib's SVG renderer, noting where each line of text it draws lies (display units)."""
+    """matplotlib's SVG renderer, noting where each line of text it draws lies (display units), with its
+    text measurements shared by every figure."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.text_boxes = []
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        return _text_size(s, prop.copy(), ismath)  # a copy: a FontProperties' hash follows its mutable state
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         if mtext is not None and s.strip():  # a one-line text (several lines: see drawn_box)
