@@ -76,13 +76,40 @@ def front_page(code: str, name: str, params, info: PrepareInfo, facts, report_fo
                      agenda.going_well, agenda.missing)
 
 
+class _AsWritten(str):
+    """Stands in for BeautifulSoup in nbconvert's HTML exporter: the page as the template wrote it. The
+    exporter parses the whole page (a megabyte: the figures are in it) only to give images without a
+    description a placeholder (every figure here has one) and to make every output area a stop for the
+    Tab key (a report's text is not a row of controls); parsing and writing it out again was about a third
+    of assembling a report."""
+
+    def __new__(cls, markup, features=None):
+        return super().__new__(cls, markup)
+
+    def select(self, _selector):
+        return []
+
+
 @lru_cache(maxsize=1)
 def _exporter():
-    """One HTML exporter per process (its templates are loaded once)."""
+    """One HTML exporter per process (its templates are loaded once), without the exporter's final pass
+    over the whole page (:class:`_AsWritten`)."""
     from nbconvert import HTMLExporter
+    from nbconvert.exporters import html as html_module
 
-    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                        embed_images=True)
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            parser = getattr(html_module, "BeautifulSoup", None)
+            if parser is None:  # another nbconvert: its own way
+                return super().from_notebook_node(nb, resources, **kw)
+            html_module.BeautifulSoup = _AsWritten
+            try:
+                return super().from_notebook_node(nb, resources, **kw)
+            finally:
+                html_module.BeautifulSoup = parser
+
+    return ReportExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                          embed_images=True)
 
 
 _WARMED: list = []

@@ -141,8 +141,9 @@ class WorkerDied(Exception):
 
 def _work(conn, params_file: Path | None, kwargs: dict) -> None:
     """A worker process: make the report of each code it is sent, send back its RunResult; stop at None."""
-    from kompas_lib.core.memory import give_back
+    from kompas_lib.core.memory import give_back, keep_for_good
 
+    made = 0
     try:
         while True:
             code = conn.recv()
@@ -150,6 +151,9 @@ def _work(conn, params_file: Path | None, kwargs: dict) -> None:
                 return
             conn.send(run_one(code, params_file, **kwargs))
             give_back()  # what the report's assembly left in the heap: the worker lives for many
+            made += 1
+            if made == 1:  # what the first report loaded (papermill, the exporter's templates) stays
+                keep_for_good()
     except (KeyboardInterrupt, EOFError, BrokenPipeError):  # Ctrl-C, or the batch itself is gone
         import logging
 
