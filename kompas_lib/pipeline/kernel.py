@@ -97,7 +97,7 @@ class WarmKernel:
         processed = os.environ.get("KOMPAS_PROCESSED_DIR", "") if processed is None else processed
         warm_up = f"import kompas_lib.pipeline.kernel as _k; _k.warm({processed!r}); del _k"
         self.km.start_kernel(cwd=str(self.cwd), extra_arguments=[
-            "--IPKernelApp.log_level=ERROR", f"--IPKernelApp.exec_lines={warm_up}"])
+            "--IPKernelApp.log_level=ERROR", "--HistoryManager.enabled=False", f"--IPKernelApp.exec_lines={warm_up}"])
         self.kc = None  # made by the first run_code, then shared with nbclient
         self.reports = 0
 
