@@ -74,7 +74,10 @@ def numeric_columns(table: pd.DataFrame) -> list[bool]:
 
 def shown(table: pd.DataFrame) -> pd.DataFrame:
     """The table as people read it: every cell its Dutch text."""
-    return table.apply(lambda col: col.map(text)) if len(table) else table.astype(object)
+    if not len(table):
+        return table.astype(object)
+    return pd.DataFrame([[text(v) for v in row] for row in table.itertuples(index=False, name=None)],
+                        index=table.index, columns=table.columns, dtype=object)
 
 
 def _plain_format(decimals: int) -> str:
@@ -189,7 +192,8 @@ def excel_table(table: pd.DataFrame) -> tuple[list[str], list[list[tuple]]]:
 def plain(frame: pd.DataFrame) -> pd.DataFrame:
     """A frame for CSV: typed cells become their values (a margin two columns '<header> ondergrens' and
     '<header> bovengrens', a suppressed figure empty); frames without typed cells come back unchanged."""
-    typed = any(isinstance(v, (Number, Margin, Suppressed)) for c in frame.columns for v in frame[c])
+    typed = any(isinstance(v, (Number, Margin, Suppressed)) for i in range(frame.shape[1])
+                if frame.dtypes.iloc[i] == object for v in frame.iloc[:, i].tolist())  # typed cells are objects
     if not typed:
         return frame
     headers, rows = excel_table(frame)

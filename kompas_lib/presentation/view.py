@@ -19,6 +19,7 @@ import warnings
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from kompas_lib.analysis.section import Section
@@ -105,10 +106,13 @@ def for_people(data: pd.DataFrame) -> pd.DataFrame:
     '@…') prefixed with a quote, so it stays text."""
     out = data.copy()
     for col in out.select_dtypes("float").columns:
-        out[col] = out[col].map(lambda v: float(f"{v:.7g}") if pd.notna(v) else v)
+        values = out[col].to_numpy(dtype=float, na_value=np.nan)
+        out[col] = [float(f"{v:.7g}") if v == v else v for v in values.tolist()]  # v == v: not NaN
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+            values = out[col].tolist()
+            if any(isinstance(v, str) and v.startswith(FORMULA_START) for v in values):
+                out[col] = ["'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in values]
     return out
 
 
