@@ -209,3 +209,30 @@ def test_a_size_class_reads_as_dutch_with_the_thousands_dot():
     assert labels[4] == "Gemeenten met 150.000 tot 250.000 inwoners"
     assert labels[-1] == "Gemeenten met 250.000 inwoners of meer"
     assert not any(re.search(r"\d \d{3}", label) for label in labels)
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+@pytest.mark.parametrize("period_type", ["jaar", None])
+def test_series_rows_and_order_are_pandas_sort_of_the_selected_rows(categorical, period_type):
+    """benchmarks.series works out the order on positions; it must be what selecting the rows and sorting
+    them with pandas (stable, by region then start, missing starts last) gives — ties and all."""
+    from kompas_lib.analysis.methods.benchmarks import series
+
+    rng = np.random.default_rng(7)
+    n = 400
+    starts = pd.to_datetime(rng.choice(["2019-01-01", "2020-01-01", "2021-01-01", "2020-04-01"], n))
+    starts = starts.where(rng.random(n) > 0.05)  # some missing starts
+    facts = pd.DataFrame({
+        "indicator": rng.choice(["a", "b"], n), "group_dim": rng.choice(["totaal", "leeftijd"], n, p=[0.8, 0.2]),
+        "region_code": rng.choice(["GM0344", "GM0014", "NL01", "PV26", "GM1680"], n),
+        "period_type": rng.choice(["jaar", "kwartaal"], n), "period_start": starts, "value": np.arange(n, dtype=float)})
+    if categorical:  # categories not in alphabetical order: pandas sorts by the categories' order
+        facts["region_code"] = pd.Categorical(facts["region_code"], categories=["PV26", "GM1680", "NL01", "GM0344", "GM0014"])
+    codes = ["NL01", "GM0344", "XX99", "PV26", "GM0344"]
+    got = series(facts, "a", codes, period_type=period_type)
+    rows = facts[(facts["indicator"] == "a") & (facts["group_dim"] == "totaal") & facts["region_code"].isin(codes)]
+    if period_type:
+        rows = rows[rows["period_type"] == period_type]
+    expected = rows.sort_values(["region_code", "period_start"], kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(got, expected)
+    assert series(facts, "a", ["XX99"]).empty

@@ -181,6 +181,12 @@ def test_csv_exports_keep_formula_like_text_as_text():
                                    "p": [0.123456789, 0.5, 0.25, 0.1]}))
     assert list(out.aanbieder) == ["'=cmd()", "Aanbieder A", "'-1+2", "'@x"]
     assert out.v.iloc[0] == 64829.55 and out.p.iloc[0] == 0.1234568
+    # two columns under one header, a text column of pandas' string type, a missing figure
+    twice = pd.DataFrame([[1 / 3, "=A1", 2 / 3], [float("nan"), "x", 1.0]], columns=["waarde", "naam", "waarde"])
+    twice["naam"] = twice["naam"].astype("string")
+    out = for_people(twice)
+    assert out.iloc[0, 0] == 0.3333333 and out.iloc[0, 2] == 0.6666667 and pd.isna(out.iloc[1, 0])
+    assert list(out.iloc[:, 1]) == ["'=A1", "x"]
 
 
 @pytest.mark.slow

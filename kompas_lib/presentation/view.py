@@ -105,14 +105,15 @@ def for_people(data: pd.DataFrame) -> pd.DataFrame:
     64829,54545454545; exact enough to recompute any shown figure) and text that a spreadsheet would run as a formula ('=…', '+…', '-…',
     '@…') prefixed with a quote, so it stays text."""
     out = data.copy()
-    for col in out.select_dtypes("float").columns:
-        values = out[col].to_numpy(dtype=float, na_value=np.nan)
-        out[col] = [float(f"{v:.7g}") if v == v else v for v in values.tolist()]  # v == v: not NaN
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            values = out[col].tolist()
+    for i in range(out.shape[1]):  # by position: two columns may have the same header
+        col = out.iloc[:, i]
+        if pd.api.types.is_float_dtype(col.dtype):
+            values = col.to_numpy(dtype=float, na_value=np.nan).tolist()
+            out.isetitem(i, [float(f"{v:.7g}") if v == v else v for v in values])  # v == v: not NaN
+        elif col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+            values = col.tolist()
             if any(isinstance(v, str) and v.startswith(FORMULA_START) for v in values):
-                out[col] = ["'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in values]
+                out.isetitem(i, ["'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in values])
     return out
 
 

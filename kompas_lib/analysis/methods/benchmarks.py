@@ -103,19 +103,38 @@ def _totaal_rows(facts: pd.DataFrame, indicator: str) -> dict[str, np.ndarray]:
 def series(facts: pd.DataFrame, indicator: str, codes: list[str], period_type: str | None = "jaar") -> pd.DataFrame:
     """Long frame of one indicator for the given regions ('totaal' rows), ordered by region and time."""
     index = _totaal_rows(facts, indicator)
-    parts = [index[c] for c in dict.fromkeys(codes) if c in index]
-    rows = facts.iloc[np.sort(np.concatenate(parts))] if parts else facts.iloc[0:0]
+    found = [c for c in dict.fromkeys(codes) if c in index]
+    if not found:
+        return facts.iloc[0:0].reset_index(drop=True)
+    # the order of ``sort_values(["region_code", "period_start"], kind="stable")`` on the rows in frame order,
+    # worked out on positions so that the frame is copied once: regions in the order pandas sorts them (a
+    # categorical column by its categories), within a region by start, ties (and missing starts, last) kept
+    # in frame order
+    column = facts["region_code"]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        rank = column.cat.categories.get_indexer(found)
+        found = [found[i] for i in np.argsort(rank, kind="stable")]
+    else:
+        found = sorted(found)
+    starts = facts["period_start"].to_numpy()
+    positions = np.concatenate([index[c][np.argsort(starts[index[c]], kind="stable")] for c in found])
     if period_type:
-        rows = rows[rows["period_type"] == period_type]
-    return rows.sort_values(["region_code", "period_start"], kind="stable").reset_index(drop=True)
+        positions = positions[_texts(facts["period_type"], positions) == period_type]
+    return facts.iloc[positions].reset_index(drop=True)
 
 
 def latest_common_period(s: pd.DataFrame, focus_code: str) -> pd.Series | None:
     """The latest row of the focus region with a value."""
-    own = s[(s["region_code"] == focus_code) & s["value"].notna()]
-    if own.empty:
+    rows = np.flatnonzero(((s["region_code"] == focus_code) & s["value"].notna()).to_numpy(dtype=bool))
+    if not len(rows):
         return None
-    return own.sort_values("period_start").iloc[-1]
+    # the row ``own.sort_values("period_start").iloc[-1]`` gives, without copying the frame twice: the same
+    # sort (pandas sorts the non-missing starts with numpy's quicksort and puts missing ones last)
+    starts = s["period_start"].to_numpy()[rows]
+    missing = pd.isna(starts)
+    if missing.any():
+        return s.iloc[rows[missing][-1]]
+    return s.iloc[rows[np.argsort(starts, kind="quicksort")[-1]]]
 
 
 def change(s: pd.DataFrame, code: str, first_year: int | None = None) -> tuple[pd.Series, pd.Series] | None:
