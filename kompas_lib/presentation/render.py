@@ -26,7 +26,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path as MPath
 from matplotlib.textpath import text_to_path
-from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
+from matplotlib.ticker import AutoLocator, FuncFormatter, MaxNLocator, NullFormatter, ScalarFormatter
 from matplotlib.transforms import Bbox
 
 from kompas_lib.analysis.figures import FigureSpec
@@ -101,7 +101,7 @@ def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: s
     ``order`` fixes the sequence (and so the colour) of the series, the same in every figure.
     """
     use_style()
-    fig, ax = plt.subplots()
+    fig, ax = _canvas("trend")
     names = list(order) if order else list(dict.fromkeys(data[series]))
     others = [n for n in names if n != focus]
     for i, name in enumerate([focus, *others]):
@@ -127,6 +127,54 @@ def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: s
     fig.subplots_adjust(bottom=0.18, right=0.75)
     add_caption(fig, caption)
     return fig
+
+
+_KEPT: dict = {}  # figure kind -> the figure svg_of drew last of that kind, emptied for the next
+_REUSING: list = []  # non-empty while svg_of draws
+
+
+def _canvas(kind: str):
+    """A new figure with one axes; while :func:`svg_of` draws, the figure it drew last of this kind, emptied
+    (:func:`_emptied`)."""
+    kept = _KEPT.get(kind) if _REUSING else None
+    if kept is None:
+        fig, ax = plt.subplots()
+        if _REUSING:
+            _KEPT[kind] = fig
+        return fig, ax
+    _emptied(kept, kept.axes[0])
+    return kept, kept.axes[0]
+
+
+def _emptied(fig, ax) -> None:
+    """A drawn trend figure as :func:`plt.subplots` makes it, but for the tick marks and labels its axes made
+    while drawing, which are drawn again at new positions with new texts (making them anew was about a third
+    of drawing a trend)."""
+    for artist in [*ax.lines, *ax.texts, *ax.collections, *ax.patches]:
+        artist.remove()
+    for artist in [ax.get_legend(), *fig.texts]:
+        if artist is not None:
+            artist.remove()
+    ax.relim()  # no data: the next lines set the limits, as on a new axes
+    ax.set_autoscale_on(True)
+    ax.yaxis.set_major_locator(AutoLocator())
+    ax.yaxis.set_major_formatter(ScalarFormatter())
+    ax.set_title("")
+    ax.set_xlabel("")
+    ax.set_ylabel("")
+
+
+def svg_of(spec: FigureSpec) -> bytes:
+    """:func:`to_svg` of :func:`draw`, for a report. A trend is drawn on the figure of the previous trend,
+    emptied; only here, as a figure :func:`draw` returns is the caller's to keep."""
+    if spec.kind != "trend":  # the figure drawn most often; the others change size or axis units
+        return to_svg(draw(spec))
+    _REUSING.append(True)
+    try:
+        fig = draw(spec)
+    finally:
+        _REUSING.clear()
+    return to_svg(fig)
 
 
 def use_inline_backend() -> None:

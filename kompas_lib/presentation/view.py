@@ -166,12 +166,12 @@ def _drawn(spec) -> str:
     by a batch worker once, not once per gemeente."""
     import base64
 
-    from kompas_lib.presentation.render import draw, to_svg
+    from kompas_lib.presentation.render import svg_of
 
     key = _spec_hash(spec)
     if key not in _DRAWN:
         t0 = time.perf_counter()
-        _DRAWN[key] = base64.b64encode(to_svg(draw(spec))).decode("ascii")
+        _DRAWN[key] = base64.b64encode(svg_of(spec)).decode("ascii")
         FIGURE_SECONDS[0] += time.perf_counter() - t0
         while len(_DRAWN) > DRAWN_KEEP:
             _DRAWN.popitem(last=False)
