@@ -91,23 +91,32 @@ def test_bar_ticks_are_labelled_with_the_value_they_stand_at():
         render.plt.close(fig)
 
 
-def test_a_trend_drawn_on_the_previous_trends_figure_is_the_same_bytes_as_one_drawn_new(demo_scope):
-    """svg_of draws each trend on the figure of the trend before it (emptied); the result must not depend on
-    what was drawn there before — in both orders, with and without a break line, and draw() itself still
-    gives a new figure each time."""
-    from kompas_lib.analysis.sections import staat
-
+def test_a_figure_drawn_on_the_previous_figure_of_its_kind_is_the_same_bytes_as_one_drawn_new(demo_scope):
+    """svg_of draws each trend (funnel) on the figure of the trend (funnel) before it, emptied; the result must
+    not depend on what was drawn there before — in both orders, with small values, a shorter period, a break,
+    a logarithmic and a linear axis — and draw() itself still gives a new figure each time."""
     from dataclasses import replace
 
-    specs = [s.figure for s in staat.trends(demo_scope) if s.figure is not None]
-    assert len(specs) >= 2
-    first = specs[0]
+    from kompas_lib.analysis.sections import staat, verwacht
+
+    trends = [s.figure for s in staat.trends(demo_scope) if s.figure is not None]
+    assert len(trends) >= 2
+    first = trends[0]
     small = replace(first, data=first.data.assign(value=first.data["value"] / 20), title="kleine waarden")  # < 5 %
-    broken = replace(first, breaks=((first.data["period_start"].max(), "nieuwe tabel"),), percent=False)
     starts = sorted(first.data["period_start"].unique())
     short = replace(first, data=first.data[first.data["period_start"] >= starts[-3]], title="drie jaar")  # less x
-    specs = [specs[0], small, short, broken, *specs[1:]]
-    fresh = [render.to_svg(render.draw(spec)) for spec in specs]
-    assert [render.svg_of(spec) for spec in specs] == fresh
-    assert [render.svg_of(spec) for spec in reversed(specs)] == fresh[::-1]
-    assert render.draw(specs[0]) is not render.draw(specs[0])
+    broken = replace(first, breaks=((first.data["period_start"].max(), "nieuwe tabel"),), percent=False)
+    funnels = [s.figure for s in [staat.trechter_jeugdzorg(demo_scope), *verwacht.gebruik(demo_scope)]
+               if s is not None and s.figure is not None and s.figure.kind == "funnel"]
+    units = funnels[0].data
+    middle = units[units["n"].between(units["n"].median() / 3, units["n"].median() * 3)]
+    linear = replace(funnels[0], data=middle, title="lineair")  # sizes within a factor ten: a linear axis
+    scales = set()
+    for specs in ([trends[0], small, short, broken, *trends[1:]], [*funnels, linear, funnels[0]]):
+        fresh = [render.to_svg(render.draw(spec)) for spec in specs]
+        assert [render.svg_of(spec) for spec in specs] == fresh
+        assert [render.svg_of(spec) for spec in reversed(specs)] == fresh[::-1]
+        assert render.draw(specs[0]) is not render.draw(specs[0])
+        scales |= {render.draw(spec).axes[0].get_xscale() for spec in specs if spec.kind == "funnel"}
+    render.close_all()
+    assert scales == {"log", "linear"}

@@ -77,6 +77,14 @@ def value_ticks(axis, top, percent: bool) -> None:
     axis.set_major_formatter(axis_formatter(decimals, " %" if percent else ""))
 
 
+def _breaks(ax, breaks) -> None:
+    """A thin dashed line, labelled at the top, at each (x, label) where a series changes source."""
+    for at, label in breaks or []:
+        ax.axvline(at, color="#888888", linestyle=(0, (2, 2)), linewidth=1, zorder=1)
+        ax.annotate(label, xy=(at, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
+                    textcoords="offset points", fontsize=8, color="#555555", va="top")
+
+
 def use_style() -> None:
     plt.rcParams.update(STYLE)
 
@@ -112,10 +120,7 @@ def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: s
         ax.plot(d[x], d[y], label=name, color=FOCUS if is_focus else PALETTE[(i - 1) % len(PALETTE)],
                 linewidth=2.6 if is_focus else 1.6, marker="o" if is_focus else MARKERS[(i - 1) % len(MARKERS)],
                 markersize=5 if is_focus else 4, zorder=3 if is_focus else 2)
-    for at, label in breaks or []:
-        ax.axvline(at, color="#888888", linestyle=(0, (2, 2)), linewidth=1, zorder=1)
-        ax.annotate(label, xy=(at, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
-                    textcoords="offset points", fontsize=8, color="#555555", va="top")
+    _breaks(ax, breaks)
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     ax.set_xlabel("")
@@ -142,14 +147,13 @@ def _canvas(kind: str):
         if _REUSING:
             _KEPT[kind] = fig
         return fig, ax
-    _emptied(kept, kept.axes[0])
+    _emptied(kept, kept.axes[0], kind)
     return kept, kept.axes[0]
 
 
-def _emptied(fig, ax) -> None:
-    """A drawn trend figure as :func:`plt.subplots` makes it, but for the tick marks and labels its axes made
-    while drawing, which are drawn again at new positions with new texts (making them anew was about a third
-    of drawing a trend)."""
+def _emptied(fig, ax, kind: str) -> None:
+    """A drawn figure as :func:`plt.subplots` makes it, but for the tick objects its axes made while drawing
+    (drawn again at new places with new texts; making them was about a third of drawing a trend)."""
     for artist in [*ax.lines, *ax.texts, *ax.collections, *ax.patches]:
         artist.remove()
     for artist in [ax.get_legend(), *fig.texts]:
@@ -157,17 +161,16 @@ def _emptied(fig, ax) -> None:
             artist.remove()
     ax.relim()  # no data: the next lines set the limits, as on a new axes
     ax.set_autoscale_on(True)
-    ax.yaxis.set_major_locator(AutoLocator())
-    ax.yaxis.set_major_formatter(ScalarFormatter())
-    ax.set_title("")
-    ax.set_xlabel("")
-    ax.set_ylabel("")
+    if kind == "funnel":  # its x-axis may have been logarithmic (a trend's holds dates: left as it is)
+        ax.set_xscale("linear")
+    ax.yaxis.set(major_locator=AutoLocator(), major_formatter=ScalarFormatter())
+    ax.set(title="", xlabel="", ylabel="")
 
 
 def svg_of(spec: FigureSpec) -> bytes:
-    """:func:`to_svg` of :func:`draw`, for a report. A trend is drawn on the figure of the previous trend,
-    emptied; only here, as a figure :func:`draw` returns is the caller's to keep."""
-    if spec.kind != "trend":  # the figure drawn most often; the others change size or axis units
+    """:func:`to_svg` of :func:`draw`, for a report. A trend or funnel is drawn on the figure of the previous
+    one, emptied; only here, as a figure :func:`draw` returns is the caller's to keep."""
+    if spec.kind not in ("trend", "funnel"):  # the others change size or the units of an axis
         return to_svg(draw(spec))
     _REUSING.append(True)
     try:
@@ -273,7 +276,7 @@ def funnel(units: pd.DataFrame, *, title: str, caption: str, p_bar: float, curve
     percentages.
     """
     use_style()
-    fig, ax = plt.subplots()
+    fig, ax = _canvas("funnel")
     k = 1 if ratio else 100
     for label, style, name in (("95", "--", "95 %-grenzen"), ("998", ":", "99,8 %-grenzen")):
         ax.plot(curve["n"], curve[f"lo{label}"] * k, style, color="#555555", linewidth=1.2, label=name)
@@ -359,10 +362,7 @@ def band(data: pd.DataFrame, *, title: str, caption: str, x: str, y: str, lo: st
     ax.fill_between(d[x], d[lo], d[hi], color=FOCUS, alpha=0.15, linewidth=0, label="95 %-voorspellingsinterval")
     ax.axhline(reference, color="#555555", linewidth=1, label="zoals verwacht")
     ax.plot(d[x], d[y], marker="o", color=FOCUS, linewidth=2.4, label="waargenomen / verwacht")
-    for at, label in breaks or []:
-        ax.axvline(at, color="#888888", linestyle=(0, (2, 2)), linewidth=1, zorder=1)
-        ax.annotate(label, xy=(at, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -2),
-                    textcoords="offset points", fontsize=8, color="#555555", va="top")
+    _breaks(ax, breaks)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(axis_formatter(2))
     low = min(float(d[lo].min()), float(d[y].min()))  # the observed ratio may lie outside its band
