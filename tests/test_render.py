@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from kompas_lib.presentation import render, svgtext
+from kompas_lib.presentation import render, svgtext, svgwriter
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +34,9 @@ def test_every_kind_of_figure_is_cropped_to_the_box_matplotlib_measures(demo_fig
     for spec in demo_figures:
         fig = render.draw(spec)
         fig.dpi, (w, h) = 72, fig.get_size_inches()
-        renderer = MixedModeRenderer(fig, w, h, 72, render._TextBoxes(w * 72, h * 72, _Sink()))
+        renderer = MixedModeRenderer(fig, w, h, 72, svgwriter._TextBoxes(w * 72, h * 72, _Sink()))
         fig.draw(renderer)
-        mine, tight = render.drawn_box(fig, renderer), fig.get_tightbbox(renderer)
+        mine, tight = svgwriter.drawn_box(fig, renderer), fig.get_tightbbox(renderer)
         render.plt.close(fig)
         assert max(abs(a - b) for a, b in zip(mine.extents, tight.extents)) * 72 < 0.05, (spec.kind, spec.title)
 
@@ -92,9 +92,10 @@ def test_bar_ticks_are_labelled_with_the_value_they_stand_at():
 
 
 def test_a_figure_drawn_on_the_previous_figure_of_its_kind_is_the_same_bytes_as_one_drawn_new(demo_scope):
-    """svg_of draws each trend (funnel) on the figure of the trend (funnel) before it, emptied; the result must
-    not depend on what was drawn there before — in both orders, with small values, a shorter period, a break,
-    a logarithmic and a linear axis — and draw() itself still gives a new figure each time."""
+    """svg_of draws each trend (funnel) on the figure of the trend (funnel) of its sort before it, emptied; the
+    result must not depend on what was drawn there before — in both orders, with small values, a shorter period,
+    a break, years as text and as numbers between trends over dates, a logarithmic and a linear axis — and
+    draw() itself still gives a new figure each time."""
     from dataclasses import replace
 
     from kompas_lib.analysis.sections import staat, verwacht
@@ -106,13 +107,17 @@ def test_a_figure_drawn_on_the_previous_figure_of_its_kind_is_the_same_bytes_as_
     starts = sorted(first.data["period_start"].unique())
     short = replace(first, data=first.data[first.data["period_start"] >= starts[-3]], title="drie jaar")  # less x
     broken = replace(first, breaks=((first.data["period_start"].max(), "nieuwe tabel"),), percent=False)
+    years = first.data.assign(jaar=first.data["period_start"].dt.year)
+    as_text = replace(first, data=years.assign(jaar=years["jaar"].astype(str)), x="jaar", breaks=())  # categories
+    as_number = replace(first, data=years, x="jaar", breaks=())
     funnels = [s.figure for s in [staat.trechter_jeugdzorg(demo_scope), *verwacht.gebruik(demo_scope)]
                if s is not None and s.figure is not None and s.figure.kind == "funnel"]
     units = funnels[0].data
     middle = units[units["n"].between(units["n"].median() / 3, units["n"].median() * 3)]
     linear = replace(funnels[0], data=middle, title="lineair")  # sizes within a factor ten: a linear axis
     scales = set()
-    for specs in ([trends[0], small, short, broken, *trends[1:]], [*funnels, linear, funnels[0]]):
+    for specs in ([trends[0], small, as_text, short, as_number, broken, *trends[1:], as_text, as_number],
+                  [*funnels, linear, funnels[0]]):
         fresh = [render.to_svg(render.draw(spec)) for spec in specs]
         assert [render.svg_of(spec) for spec in specs] == fresh
         assert [render.svg_of(spec) for spec in reversed(specs)] == fresh[::-1]

@@ -1,4 +1,5 @@
-"""The renderer: the only code in the workbook that touches matplotlib.
+"""The renderer: with :mod:`.svgwriter` (a drawn figure as SVG) the only code in the workbook that touches
+matplotlib.
 
 Section builders describe a figure as a typed specification (:mod:`kompas_lib.analysis.figures`);
 :func:`draw` turns it into a matplotlib figure in one house style:
@@ -11,27 +12,21 @@ Section builders describe a figure as a typed specification (:mod:`kompas_lib.an
 
 from __future__ import annotations
 
-import io
 import textwrap
-from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib import patheffects
-from matplotlib.backends.backend_mixed import MixedModeRenderer
-from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.path import Path as MPath
-from matplotlib.textpath import text_to_path
 from matplotlib.ticker import AutoLocator, FuncFormatter, MaxNLocator, NullFormatter, ScalarFormatter
-from matplotlib.transforms import Bbox
 
 from kompas_lib.analysis.figures import FigureSpec
 from kompas_lib.core import fmt
-from kompas_lib.presentation import svgtext
+from kompas_lib.presentation.svgwriter import to_svg
 
 FOCUS = "#0B4F8A"
 PALETTE = ["#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
@@ -134,21 +129,34 @@ def trend(data: pd.DataFrame, *, title: str, caption: str, focus: str, ylabel: s
     return fig
 
 
-_KEPT: dict = {}  # figure kind -> the figure svg_of drew last of that kind, emptied for the next
-_REUSING: list = []  # non-empty while svg_of draws
+_KEPT: dict = {}  # what svg_of reuses (see _reused) -> the figure it drew last of that sort, emptied for the next
+_REUSING: list = []  # while svg_of draws: the sort of figure it may reuse
 
 
 def _canvas(kind: str):
-    """A new figure with one axes; while :func:`svg_of` draws, the figure it drew last of this kind, emptied
-    (:func:`_emptied`)."""
-    kept = _KEPT.get(kind) if _REUSING else None
-    if kept is None:
+    """A new figure with one axes; while :func:`svg_of` draws, the figure it drew last of this sort, emptied."""
+    key = _REUSING[0] if _REUSING else None
+    if _KEPT.get(key) is None:
         fig, ax = plt.subplots()
-        if _REUSING:
-            _KEPT[kind] = fig
+        if key is not None:
+            _KEPT[key] = fig
         return fig, ax
-    _emptied(kept, kept.axes[0], kind)
-    return kept, kept.axes[0]
+    _emptied(_KEPT[key], _KEPT[key].axes[0], kind)
+    return _KEPT[key], _KEPT[key].axes[0]
+
+
+def _reused(spec: FigureSpec):
+    """Which kept figure a specification may be drawn on: funnels on funnels, trends over dates on trends over
+    dates, over numbers on those over numbers; None (a new figure) for the rest — bars change height, and an axis
+    of texts (categories) keeps every category it has seen."""
+    if spec.kind == "funnel":
+        return ("funnel",)
+    x = spec.data[spec.x] if spec.kind == "trend" and spec.x in spec.data else None
+    if x is not None and pd.api.types.is_datetime64_any_dtype(x) and getattr(x.dt, "tz", None) is None:
+        return ("trend", "dates")
+    if x is not None and pd.api.types.is_numeric_dtype(x) and not pd.api.types.is_bool_dtype(x):
+        return ("trend", "numbers")
+    return None
 
 
 def _emptied(fig, ax, kind: str) -> None:
@@ -170,9 +178,10 @@ def _emptied(fig, ax, kind: str) -> None:
 def svg_of(spec: FigureSpec) -> bytes:
     """:func:`to_svg` of :func:`draw`, for a report. A trend or funnel is drawn on the figure of the previous
     one, emptied; only here, as a figure :func:`draw` returns is the caller's to keep."""
-    if spec.kind not in ("trend", "funnel"):  # the others change size or the units of an axis
+    key = _reused(spec)
+    if key is None:
         return to_svg(draw(spec))
-    _REUSING.append(True)
+    _REUSING.append(key)
     try:
         fig = draw(spec)
     finally:
@@ -190,77 +199,6 @@ def use_inline_backend() -> None:
 def close_all() -> None:
     """Forget every open figure (between two gemeenten in one kernel)."""
     plt.close("all")
-
-
-def to_svg(fig) -> bytes:
-    """Render a figure to SVG with its text as text (the report's figures): less than half the PNG's
-    size, faster to make (no rasterising, no text outlines), and sharp at any print size.
-
-    Drawn once, by one SVG renderer, then cropped to what was drawn — legends and captions outside the
-    axes included — by narrowing the SVG's view box. matplotlib's own crop (``bbox_inches="tight"``)
-    lays every figure out twice (once to measure, once to draw: the second pass was about a fifth of a
-    report's figure time); the box here is the one matplotlib would measure (every text drawn, the axes, the
-    legends), taken from the single drawing (tests/test_render.py compares the two for every kind of figure)."""
-    buf = io.StringIO()
-    dpi = fig.dpi
-    fig.dpi = 72  # SVG units are points, as matplotlib's SVG writer sets them
-    try:
-        width, height = fig.get_size_inches()
-        svg = _TextBoxes(width * 72, height * 72, buf, image_dpi=dpi, metadata={"Date": None})
-        renderer = MixedModeRenderer(fig, width, height, dpi, svg)
-        fig.draw(renderer)
-        box = drawn_box(fig, renderer).padded(plt.rcParams["savefig.pad_inches"])
-        renderer.finalize()
-    finally:
-        fig.dpi = dpi
-    plt.close(fig)
-    cropped = svgtext.crop(buf.getvalue(), (box.x0 * 72, (height - box.y1) * 72, box.width * 72, box.height * 72))
-    return svgtext.compact_path_data(cropped.encode("utf-8"))
-
-
-@lru_cache(maxsize=8192)
-def _text_size(s: str, prop, ismath) -> tuple[float, float, float]:
-    """Width, height and descent (points) of a text in a font: the same for every SVG figure (all are drawn
-    at 72 dpi), so measured once per process, not once per figure (matplotlib caches per renderer, and every
-    figure has a renderer of its own; measuring was about a tenth of a figure's time)."""
-    return text_to_path.get_text_width_height_descent(s, prop, ismath)
-
-
-class _TextBoxes(RendererSVG):
-    """matplotlib's SVG renderer, noting where each line of text it draws lies (display units), with its
-    text measurements shared by every figure."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.text_boxes = []
-
-    def get_text_width_height_descent(self, s, prop, ismath):
-        return _text_size(s, prop.copy(), ismath)  # a copy: a FontProperties' hash follows its mutable state
-
-    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        if mtext is not None and s.strip():  # a one-line text (several lines: see drawn_box)
-            self.text_boxes.append(mtext.get_window_extent(self))
-        return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
-
-
-def drawn_box(fig, renderer) -> Bbox:
-    """The box (inches) around what ``renderer`` drew of ``fig``: every line of text (tick labels, titles,
-    legends, annotations, the caption), each visible axes and each legend — what
-    ``Figure.get_tightbbox`` measures, without laying the figure out again."""
-    boxes = list(renderer.text_boxes)  # the mixed-mode renderer passes this on to the SVG renderer
-    texts = list(fig.texts)
-    for ax in fig.axes:
-        texts += [ax.title, ax._left_title, ax._right_title, *ax.texts, ax.xaxis.label, ax.yaxis.label]
-        if ax.get_visible() and ax.axison:
-            boxes.append(ax.get_window_extent(renderer))
-        legend = ax.get_legend()
-        if legend is not None and legend.get_visible():
-            boxes.append(legend.get_window_extent(renderer))
-    boxes += [legend.get_window_extent(renderer) for legend in fig.legends if legend.get_visible()]
-    # a text of several lines is drawn line by line without its Text: its whole box, as the tight box has it
-    boxes += [t.get_window_extent(renderer) for t in texts if t.get_visible() and "\n" in t.get_text()]
-    boxes = [b for b in boxes if b.width or b.height]
-    return Bbox.union(boxes).transformed(fig.dpi_scale_trans.inverted())
 
 
 def funnel(units: pd.DataFrame, *, title: str, caption: str, p_bar: float, curve: pd.DataFrame,
