@@ -243,9 +243,20 @@ def test_a_killed_batch_continues_where_it_stopped(demo_processed, tmp_path):
 
     from test_kernel import _probe_notebooks  # one small notebook per report: the test is about the batch
 
+    import nbformat
+
     reports = tmp_path / "reports"
+    notebooks = _probe_notebooks(tmp_path / "notebooks")
+    # a report after the first takes seconds, so the kill below lands while it is being made (a probe report alone
+    # takes a fraction of a second: the second could be finished before the first one's fingerprint is seen)
+    wait = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('gemeente = "GM9001"'),
+                                           nbformat.v4.new_code_cell('import time\nif gemeente != "GM9004":\n'
+                                                                     '    time.sleep(5)')])
+    wait.cells[0].metadata["tags"] = ["parameters"]
+    wait.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(wait, notebooks / "02_wacht.ipynb")
     env = {**os.environ, "KOMPAS_PROCESSED_DIR": str(demo_processed), "KOMPAS_REPORTS_DIR": str(reports),
-           "KOMPAS_NOTEBOOKS_DIR": str(_probe_notebooks(tmp_path / "notebooks"))}
+           "KOMPAS_NOTEBOOKS_DIR": str(notebooks)}
     env.pop("KOMPAS_CBS_DIR", None)  # the demo is prepared; with a CBS folder set, the run would prepare that
     cmd = [sys.executable, "-m", "kompas_lib.cli", "run", "-g", "GM9004", "GM9005", "--jobs", "1"]
     proc = subprocess.Popen(cmd, env=env, start_new_session=True, stdout=subprocess.DEVNULL,
