@@ -152,9 +152,11 @@ def _reused(spec: FigureSpec):
     if spec.kind == "funnel":
         return ("funnel",)
     x = spec.data[spec.x] if spec.kind == "trend" and spec.x in spec.data else None
-    if x is not None and pd.api.types.is_datetime64_any_dtype(x) and getattr(x.dt, "tz", None) is None:
+    if x is None or not x.notna().any():  # nothing drawn: a new axes has no units, a kept one would keep them
+        return None
+    if pd.api.types.is_datetime64_any_dtype(x) and getattr(x.dt, "tz", None) is None:
         return ("trend", "dates")
-    if x is not None and pd.api.types.is_numeric_dtype(x) and not pd.api.types.is_bool_dtype(x):
+    if pd.api.types.is_numeric_dtype(x) and not pd.api.types.is_bool_dtype(x):
         return ("trend", "numbers")
     return None
 
