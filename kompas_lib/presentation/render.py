@@ -171,7 +171,7 @@ def _emptied(fig, ax, kind: str) -> None:
             artist.remove()
     ax.relim()  # no data: the next lines set the limits, as on a new axes
     ax.set_autoscale_on(True)
-    if kind == "funnel":  # its x-axis may have been logarithmic (a trend's holds dates: left as it is)
+    if kind == "funnel":  # its x-axis may have been logarithmic (a trend's keeps the units of its sort)
         ax.set_xscale("linear")
     ax.yaxis.set(major_locator=AutoLocator(), major_formatter=ScalarFormatter())
     ax.set(title="", xlabel="", ylabel="")

@@ -112,8 +112,9 @@ def for_people(data: pd.DataFrame) -> pd.DataFrame:
             out.isetitem(i, [float(f"{v:.7g}") if v == v else v for v in values])  # v == v: not NaN
         elif col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
             values = col.tolist()
-            if any(isinstance(v, str) and v.startswith(FORMULA_START) for v in values):
-                out.isetitem(i, ["'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in values])
+            guarded = ["'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v for v in values]
+            if guarded != values:  # the column keeps its type when nothing needed a quote
+                out.isetitem(i, guarded)
     return out
 
 
