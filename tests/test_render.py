@@ -65,6 +65,17 @@ def test_the_svg_has_the_size_of_matplotlibs_tight_crop_and_shows_it_through_its
     assert (vw, vh) == (w, h) and -7.3 < x < 20  # from the caption (at 1 % of the width) less the 0,1 inch margin
 
 
+def test_font_heights_looked_up_once_give_the_bytes_of_matplotlibs_own_lookup(demo_figures, monkeypatch):
+    """The renderer answers matplotlib's question for a font's ascent, descent and line gap from a cache; a
+    figure of every kind (titles, captions of several lines, legends, bold and small text) is the same SVG
+    as when matplotlib reads them from the font for each text itself."""
+    ours = [render.to_svg(render.draw(spec)) for spec in demo_figures]
+    assert svgwriter._font_height.cache_info().currsize >= 3  # several sizes and weights were asked
+    monkeypatch.delattr(svgwriter._TextBoxes, "_get_font_height_metrics")
+    theirs = [render.to_svg(render.draw(spec)) for spec in demo_figures]
+    assert ours == theirs
+
+
 def test_crop_refuses_what_is_not_a_matplotlib_svg():
     with pytest.raises(ValueError, match="no <svg> element"):
         svgtext.crop("<html></html>", (0, 0, 1, 1))
