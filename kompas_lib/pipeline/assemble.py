@@ -93,7 +93,7 @@ class _AsWritten(str):
 @lru_cache(maxsize=1)
 def _exporter():
     """One HTML exporter per process (its templates are loaded once), without the exporter's final pass
-    over the whole page (:class:`_AsWritten`)."""
+    over the whole page (:class:`_AsWritten`), checking the notebook's format once."""
     from nbconvert import HTMLExporter
     from nbconvert.exporters import html as html_module
 
@@ -108,8 +108,10 @@ def _exporter():
             finally:
                 html_module.BeautifulSoup = parser
 
+    # optimistic validation: the notebook is checked against the notebook format once, after all of the
+    # exporter's preprocessors, not after each of its twelve (each check walked the whole report)
     return ReportExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                          embed_images=True)
+                          embed_images=True, optimistic_validation=True)
 
 
 _WARMED: list = []
