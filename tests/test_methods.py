@@ -236,3 +236,59 @@ def test_series_rows_and_order_are_pandas_sort_of_the_selected_rows(categorical,
     expected = rows.sort_values(["region_code", "period_start"], kind="stable").reset_index(drop=True)
     pd.testing.assert_frame_equal(got, expected)
     assert series(facts, "a", ["XX99"]).empty
+
+
+def _peer_facts(rows: list[tuple]) -> pd.DataFrame:
+    """Facts of indicator 'x' ('totaal' rows): (region, period, numerator, denominator, value, table)."""
+    frame = pd.DataFrame(rows, columns=["region_code", "period", "numerator", "denominator", "value", "source_table"])
+    return frame.assign(indicator="x", group_dim="totaal", region_name=frame["region_code"], period_type="jaar",
+                        period_start=pd.to_datetime(frame["period"].str[:4] + "-01-01"), harmonised=False)
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_the_comparable_gemeenten_are_pooled_by_hand(categorical):
+    """with_peers, against sums worked out by hand: counts pooled (sum / sum), a period only when at least half
+    of the peers and at least three have a figure, the mean of the rates where a peer has no counts, and the
+    source tables of the pooled rows joined."""
+    from kompas_lib.analysis.methods.benchmarks import Focus
+    from kompas_lib.analysis.methods.comparison import PEERS, Comparison, with_peers
+    from kompas_lib.core.registry import Indicator
+
+    peers = ["GM0002", "GM0003", "GM0004", "GM0005"]
+    facts = _peer_facts([
+        ("GM0001", "2021JJ00", 5, 50, 10.0, "T1"), ("GM0001", "2022JJ00", 6, 50, 12.0, "T1"),
+        ("GM0001", "2023JJ00", 7, 50, 14.0, "T1"),
+        ("GM0002", "2021JJ00", 10, 100, 10.0, "T1"), ("GM0003", "2021JJ00", 30, 200, 15.0, "T1"),
+        ("GM0004", "2021JJ00", 2, 50, 4.0, "T2"),  # 2021: three of four peers, counts: pooled 42 / 350
+        ("GM0002", "2022JJ00", None, None, 20.0, "T1"), ("GM0003", "2022JJ00", 9, 100, 9.0, "T1"),
+        ("GM0004", "2022JJ00", 1, 10, 10.0, "T1"),  # 2022: a peer without counts: mean of 20, 9, 10
+        ("GM0002", "2023JJ00", 1, 10, 10.0, "T1"), ("GM0005", "2023JJ00", 1, 10, 10.0, "T1"),  # two: too few
+    ])
+    if categorical:
+        facts["region_code"] = facts["region_code"].astype("category")
+        facts["source_table"] = facts["source_table"].astype("category")
+    ind = Indicator(id="x", concept="x", titel="x", definitie="x", eenheid="percentage", polariteit="neutraal",
+                    domein="jeugdhulp")
+    cmp = Comparison(Focus("GM0001", "Eén", "gemeente"), {"vergelijkbare_gemeenten": PEERS},
+                     pd.DataFrame({"distance": [0.1] * 4}, index=peers), {})
+    own = facts[facts["region_code"] == "GM0001"].reset_index(drop=True)
+    got = with_peers(cmp, own, ind, facts)
+    pooled = got[got["region_code"] == PEERS].set_index("period")
+    assert list(pooled.index) == ["2021JJ00", "2022JJ00"]  # 2023: two of four peers have a figure
+    assert pooled.loc["2021JJ00", "numerator"] == 42 and pooled.loc["2021JJ00", "denominator"] == 350
+    assert pooled.loc["2021JJ00", "value"] == pytest.approx(42 / 350 * 100)
+    assert pooled.loc["2021JJ00", "source_table"] == "T1,T2"
+    assert np.isnan(pooled.loc["2022JJ00", "numerator"]) and np.isnan(pooled.loc["2022JJ00", "denominator"])
+    assert pooled.loc["2022JJ00", "value"] == pytest.approx((20 + 9 + 10) / 3)
+    assert list(got.columns) == list(own.columns) and len(got) == len(own) + 2
+    assert (got.iloc[: len(own)].to_numpy() == own.to_numpy()).all()  # the focus's rows unchanged, first
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_texts_at_gives_what_str_gives_for_every_value_and_missing_ones(categorical):
+    from kompas_lib.analysis.methods.benchmarks import texts_at
+
+    column = pd.Series(["b", None, "a", "b"], dtype="category" if categorical else "str")
+    positions = np.array([3, 1, 2])
+    assert texts_at(column, positions).tolist() == ["b", "nan", "a"]
+    assert texts_at(column, np.array([], dtype=np.intp)).tolist() == []

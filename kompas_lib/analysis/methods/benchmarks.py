@@ -76,13 +76,14 @@ def peek_beside(frame: pd.DataFrame, key: tuple):
     return found[1] if found is not None and found[0]() is frame else None
 
 
-def _texts(column: pd.Series, positions: np.ndarray) -> np.ndarray:
+def texts_at(column: pd.Series, positions: np.ndarray) -> np.ndarray:
     """The values of a text column at ``positions`` as a numpy array of str; a categorical column through its
     codes (converting the few categories, not every row)."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         categories = np.asarray(column.cat.categories.astype(str), dtype=object)
-        return categories[column.cat.codes.to_numpy()[positions]].astype(str)
-    return column.to_numpy()[positions].astype(str)
+        codes = column.cat.codes.to_numpy()[positions]
+        return np.where(codes < 0, "nan", categories[codes]).astype(str)  # a missing value as str() writes it
+    return np.asarray(column.array.take(positions), dtype=object).astype(str)  # the rows asked, not the column
 
 
 def _totaal_rows(facts: pd.DataFrame, indicator: str) -> dict[str, np.ndarray]:
@@ -92,7 +93,7 @@ def _totaal_rows(facts: pd.DataFrame, indicator: str) -> dict[str, np.ndarray]:
     def make():
         mask = ((facts["indicator"] == indicator) & (facts["group_dim"] == "totaal")).to_numpy(dtype=bool)
         positions = np.flatnonzero(mask)
-        codes = _texts(facts["region_code"], positions)
+        codes = texts_at(facts["region_code"], positions)
         order = np.argsort(codes, kind="stable")  # per code its positions stay in frame order
         unique, starts = np.unique(codes[order], return_index=True)
         return dict(zip(unique.tolist(), np.split(positions[order], starts[1:])))
@@ -102,10 +103,15 @@ def _totaal_rows(facts: pd.DataFrame, indicator: str) -> dict[str, np.ndarray]:
 
 def series(facts: pd.DataFrame, indicator: str, codes: list[str], period_type: str | None = "jaar") -> pd.DataFrame:
     """Long frame of one indicator for the given regions ('totaal' rows), ordered by region and time."""
+    return facts.iloc[series_rows(facts, indicator, codes, period_type)].reset_index(drop=True)
+
+
+def series_rows(facts: pd.DataFrame, indicator: str, codes: list[str], period_type: str | None = "jaar") -> np.ndarray:
+    """The positions in ``facts`` of :func:`series`'s rows, in its order (for who needs a few columns only)."""
     index = _totaal_rows(facts, indicator)
     found = [c for c in dict.fromkeys(codes) if c in index]
     if not found:
-        return facts.iloc[0:0].reset_index(drop=True)
+        return np.empty(0, dtype=np.intp)
     # the order of ``sort_values(["region_code", "period_start"], kind="stable")`` on the rows in frame order,
     # worked out on positions so that the frame is copied once: regions in the order pandas sorts them (a
     # categorical column by its categories), within a region by start, ties (and missing starts, last) kept
@@ -119,8 +125,8 @@ def series(facts: pd.DataFrame, indicator: str, codes: list[str], period_type: s
     starts = facts["period_start"].to_numpy()
     positions = np.concatenate([index[c][np.argsort(starts[index[c]], kind="stable")] for c in found])
     if period_type:
-        positions = positions[_texts(facts["period_type"], positions) == period_type]
-    return facts.iloc[positions].reset_index(drop=True)
+        positions = positions[texts_at(facts["period_type"], positions) == period_type]
+    return positions
 
 
 def latest_common_period(s: pd.DataFrame, focus_code: str) -> pd.Series | None:

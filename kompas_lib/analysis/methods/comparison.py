@@ -21,6 +21,8 @@ from kompas_lib.analysis.methods.benchmarks import (
     latest_common_period,
     peek_beside,
     series,
+    series_rows,
+    texts_at,
 )
 from kompas_lib.core.errors import KompasError
 from kompas_lib.core.registry import Indicator
@@ -133,20 +135,25 @@ def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, mem
         agg = pd.concat([a for a in sums if len(a)]) if any(len(a) for a in sums) else pd.DataFrame()
     if agg.empty:
         return s
-    absent = [c for c in regions if c not in set(s["region_code"])]
+    present = set(s["region_code"].unique())
+    absent = [c for c in regions if c not in present]
     if absent:
         s = pd.concat([s, _rows_from_sums(facts, ind, agg, absent, members)], ignore_index=True)
     out = s.copy()
-    keys = list(zip(out["region_code"], out["period"]))
-    hit = [k in agg.index for k in keys]
-    if not any(hit):
+    # each row's place among the sums (region, period); -1: not summed
+    keys = pd.MultiIndex.from_arrays([out["region_code"].astype(object), out["period"].astype(object)])
+    where = agg.index.get_indexer(keys)
+    hit = where >= 0
+    if not hit.any():
         return out
-    sel = agg.loc[[k for k, h in zip(keys, hit) if h]]
+    sel = agg.iloc[where[hit]]
+    for column, summed in (("numerator", "num"), ("denominator", "den"), ("value", "value")):
+        if column == "denominator" and ind.eenheid == "aantal":
+            continue
+        values = out[column].to_numpy(dtype=float, copy=True)
+        values[hit] = sel[summed].to_numpy(dtype=float)
+        out[column] = values
     idx = out.index[hit]
-    out.loc[idx, "numerator"] = sel["num"].to_numpy()
-    if ind.eenheid != "aantal":
-        out.loc[idx, "denominator"] = sel["den"].to_numpy()
-    out.loc[idx, "value"] = sel["value"].to_numpy()
     out.loc[idx, "harmonised"] = out.loc[idx, "harmonised"].astype(bool).to_numpy() | sel["harm"].to_numpy()
     out.loc[idx, "source_table"] = sel["tables"].to_numpy()
     return out
@@ -246,16 +253,16 @@ def _tables_per(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
 def with_peers(cmp: Comparison, s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame) -> pd.DataFrame:
     """Add the pooled series of the comparable gemeenten (sum of counts / sum of denominators, or the
     mean of the rates where only rates exist) as region :data:`PEERS`. ``facts``: the indicator's facts.
-    A period counts when at least half the peers (and at least 3) have a figure. Plain arrays, not a
-    pandas group-by: a report does this for every indicator, on a few hundred rows."""
+    A period counts when at least half the peers (and at least 3) have a figure. Plain arrays taken from
+    ``facts`` at the peers' rows, not a pandas group-by: a report does this for every indicator."""
     codes = cmp.peer_codes
     if not codes or PEERS not in cmp.codes.values():
         return s
-    src = series(facts, ind.id, codes, period_type=None)
+    at = series_rows(facts, ind.id, codes, period_type=None)
     wanted = set(s["period"].unique())
-    periods = src["period"].tolist()
-    num, den, val = (src[c].to_numpy(dtype=float, na_value=np.nan) for c in ("numerator", "denominator", "value"))
-    tables = src["source_table"].tolist()
+    periods = texts_at(facts["period"], at).tolist()
+    num, den, val = (facts[c].to_numpy(dtype=float, na_value=np.nan)[at] for c in ("numerator", "denominator", "value"))
+    tables = texts_at(facts["source_table"], at).tolist()
     by_period: dict[str, list[int]] = {}
     for i, p in enumerate(periods):
         if p in wanted and val[i] == val[i]:
@@ -277,8 +284,8 @@ def with_peers(cmp: Comparison, s: pd.DataFrame, ind: Indicator, facts: pd.DataF
         out["denominator"].append(den_sum if pooled else nan)
         out["value"].append(num_sum / den_sum * ind.ratio_scale if pooled
                             else float(np.mean(n_)) if mean_count else float(np.mean(v_)))
-        out["source_table"].append(",".join(sorted({str(tables[i]) for i in idx})))
-    rows = src.iloc[[by_period[p][0] for p in enough]].reset_index(drop=True)
+        out["source_table"].append(",".join(sorted({tables[i] for i in idx})))
+    rows = facts.iloc[at[[by_period[p][0] for p in enough]]].reset_index(drop=True)
     rows = rows.assign(region_code=PEERS, region_name="Vergelijkbare gemeenten", harmonised=False,
                        **{k: np.asarray(v, dtype=object if k == "source_table" else float) for k, v in out.items()}
                        ).reindex(columns=s.columns)
