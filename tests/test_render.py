@@ -76,6 +76,22 @@ def test_font_heights_looked_up_once_give_the_bytes_of_matplotlibs_own_lookup(de
     assert ours == theirs
 
 
+def test_axes_without_a_label_skip_placing_it_and_draw_the_same_bytes(demo_figures, monkeypatch):
+    """An axis without a label does not measure its tick labels again to place the label; every kind of figure
+    (axes with and without labels, a map without axes) is the same SVG as when matplotlib places every label."""
+    import contextlib
+
+    fig = render.draw(next(s for s in demo_figures if s.kind == "trend"))
+    with svgwriter._unlabelled_axes_kept_still(fig):
+        assert fig.axes[0].xaxis._autolabelpos is False  # no x label on a trend: kept still
+        assert fig.axes[0].yaxis._autolabelpos is True  # its y label is placed by its tick labels
+    assert fig.axes[0].xaxis._autolabelpos is True  # and given back afterwards (a kept figure is drawn again)
+    render.plt.close(fig)
+    ours = [render.to_svg(render.draw(spec)) for spec in demo_figures]
+    monkeypatch.setattr(svgwriter, "_unlabelled_axes_kept_still", lambda fig: contextlib.nullcontext())
+    assert ours == [render.to_svg(render.draw(spec)) for spec in demo_figures]
+
+
 def test_crop_refuses_what_is_not_a_matplotlib_svg():
     with pytest.raises(ValueError, match="no <svg> element"):
         svgtext.crop("<html></html>", (0, 0, 1, 1))

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from functools import lru_cache
 
 import matplotlib.pyplot as plt
@@ -32,7 +33,8 @@ def to_svg(fig) -> bytes:
         width, height = fig.get_size_inches()
         svg = _TextBoxes(width * 72, height * 72, buf, image_dpi=dpi, metadata={"Date": None})
         renderer = MixedModeRenderer(fig, width, height, dpi, svg)
-        fig.draw(renderer)
+        with _unlabelled_axes_kept_still(fig):
+            fig.draw(renderer)
         box = drawn_box(fig, renderer).padded(plt.rcParams["savefig.pad_inches"])
         renderer.finalize()
     finally:
@@ -40,6 +42,21 @@ def to_svg(fig) -> bytes:
     plt.close(fig)
     cropped = svgtext.crop(buf.getvalue(), (box.x0 * 72, (height - box.y1) * 72, box.width * 72, box.height * 72))
     return svgtext.compact_path_data(cropped.encode("utf-8"))
+
+
+@contextmanager
+def _unlabelled_axes_kept_still(fig):
+    """While a figure is drawn: an axis without a label does not work out where its label would go (matplotlib
+    measures every tick label again for that, about a tenth of drawing a figure; an empty label is not drawn)."""
+    still = [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
+             if not axis.label.get_text() and getattr(axis, "_autolabelpos", False)]
+    for axis in still:
+        axis._autolabelpos = False
+    try:
+        yield
+    finally:
+        for axis in still:
+            axis._autolabelpos = True
 
 
 @lru_cache(maxsize=8192)
