@@ -99,13 +99,17 @@ def build(regions: pd.DataFrame, focus: Focus, params, names: dict[str, str], pr
 def members_of(current: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     """provincie, jeugdregio or samenwerkingsverband code -> its gemeenten on today's indeling (``current``;
     a gemeente that lies only partly in a samenwerkingsverband is a whole member of it, see
-    :mod:`kompas_lib.prepare.regions`)."""
+    :mod:`kompas_lib.prepare.regions`). The same for every report: worked out once per ``current`` table
+    (do not change the dictionary returned)."""
     from kompas_lib.prepare.regions import verbanden
 
-    found = {code: tuple(g["gemeente_code"]) for col in ("provincie_code", "jeugdregio_code")
-             for code, g in current.groupby(col)}
-    found.update({code: v.members for code, v in verbanden(current).items()})
-    return found
+    def make() -> dict[str, tuple[str, ...]]:
+        found = {code: tuple(g["gemeente_code"]) for col in ("provincie_code", "jeugdregio_code")
+                 for code, g in current.groupby(col)}
+        found.update({code: v.members for code, v in verbanden(current).items()})
+        return found
+
+    return kept_beside(current, ("members_of",), make)
 
 
 ONE_BY_ONE = 4  # regions per indicator summed one by one before all are summed at once (about 45 ms against 0,5 s)
