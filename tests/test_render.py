@@ -120,10 +120,10 @@ def test_bar_ticks_are_labelled_with_the_value_they_stand_at():
 
 @pytest.mark.filterwarnings("ignore:No artists with labels found")  # the trend without figures has no legend
 def test_a_figure_drawn_on_the_previous_figure_of_its_kind_is_the_same_bytes_as_one_drawn_new(demo_scope):
-    """svg_of draws each trend (funnel) on the figure of the trend (funnel) of its sort before it, emptied; the
+    """svg_of draws each trend (funnel, bar chart) on the figure of the one of its sort before it, emptied; the
     result must not depend on what was drawn there before — in both orders, with small values, a shorter period,
-    a break, years as text and as numbers between trends over dates, a logarithmic and a linear axis — and
-    draw() itself still gives a new figure each time."""
+    a break, years as text and as numbers between trends over dates, a logarithmic and a linear axis, bars of
+    another height, order and scale — and draw() itself still gives a new figure each time."""
     from dataclasses import replace
 
     from kompas_lib.analysis.sections import staat, verwacht
@@ -144,13 +144,19 @@ def test_a_figure_drawn_on_the_previous_figure_of_its_kind_is_the_same_bytes_as_
     units = funnels[0].data
     middle = units[units["n"].between(units["n"].median() / 3, units["n"].median() * 3)]
     linear = replace(funnels[0], data=middle, title="lineair")  # sizes within a factor ten: a linear axis
+    bars = next(s.figure for s in [staat.wijken(demo_scope), *staat.groepen(demo_scope)]
+                if s is not None and s.figure is not None and s.figure.kind == "bars")
+    few = replace(bars, data=bars.data.iloc[:2], title="twee")  # less high, fewer categories
+    tenths = replace(bars, data=bars.data.assign(**{bars.value: bars.data[bars.value] / 20}))  # ticks with decimals
+    counts = replace(bars, percent=False, data=bars.data.iloc[::-1])  # other order, other labels' places
     scales = set()
     for specs in ([trends[0], small, as_text, short, as_number, broken, empty, *trends[1:], as_text, as_number],
-                  [*funnels, linear, funnels[0]]):
+                  [*funnels, linear, funnels[0]], [bars, few, tenths, counts, bars]):
         fresh = [render.to_svg(render.draw(spec)) for spec in specs]
         assert [render.svg_of(spec) for spec in specs] == fresh
         assert [render.svg_of(spec) for spec in reversed(specs)] == fresh[::-1]
         assert render.draw(specs[0]) is not render.draw(specs[0])
         scales |= {render.draw(spec).axes[0].get_xscale() for spec in specs if spec.kind == "funnel"}
+    assert len(render._KEPT[("bars",)].axes[0].containers) == 1  # the kept figure holds the last bars only
     render.close_all()
     assert scales == {"log", "linear"}

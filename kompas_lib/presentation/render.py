@@ -146,11 +146,11 @@ def _canvas(kind: str):
 
 
 def _reused(spec: FigureSpec):
-    """Which kept figure a specification may be drawn on: funnels on funnels, trends over dates on trends over
-    dates, over numbers on those over numbers; None (a new figure) for the rest — bars change height, and an axis
-    of texts (categories) keeps every category it has seen."""
-    if spec.kind == "funnel":
-        return ("funnel",)
+    """Which kept figure a specification may be drawn on: funnels on funnels, bars on bars, trends over dates on
+    trends over dates, over numbers on those over numbers; None (a new figure) for the rest — an axis of texts
+    (categories) keeps every category it has seen."""
+    if spec.kind in ("funnel", "bars"):
+        return (spec.kind,)
     x = spec.data[spec.x] if spec.kind == "trend" and spec.x in spec.data else None
     if x is None or not x.notna().any():  # nothing drawn: a new axes has no units, a kept one would keep them
         return None
@@ -164,6 +164,8 @@ def _reused(spec: FigureSpec):
 def _emptied(fig, ax, kind: str) -> None:
     """A drawn figure as :func:`plt.subplots` makes it, but for the tick objects its axes made while drawing
     (drawn again at new places with new texts; making them was about a third of drawing a trend)."""
+    for container in list(ax.containers):  # a bar chart's bars (its patches with them)
+        container.remove()
     for artist in [*ax.lines, *ax.texts, *ax.collections, *ax.patches]:
         artist.remove()
     for artist in [ax.get_legend(), *fig.texts]:
@@ -173,13 +175,16 @@ def _emptied(fig, ax, kind: str) -> None:
     ax.set_autoscale_on(True)
     if kind == "funnel":  # its x-axis may have been logarithmic (a trend's keeps the units of its sort)
         ax.set_xscale("linear")
+    if kind == "bars":  # bars turn the y-axis upside down, and their values lie along the x-axis
+        ax.yaxis.set_inverted(False)
+        ax.xaxis.set(major_locator=AutoLocator(), major_formatter=ScalarFormatter())
     ax.yaxis.set(major_locator=AutoLocator(), major_formatter=ScalarFormatter())
     ax.set(title="", xlabel="", ylabel="")
 
 
 def svg_of(spec: FigureSpec) -> bytes:
-    """:func:`to_svg` of :func:`draw`, for a report. A trend or funnel is drawn on the figure of the previous
-    one, emptied; only here, as a figure :func:`draw` returns is the caller's to keep."""
+    """:func:`to_svg` of :func:`draw`, for a report. A trend, funnel or bar chart is drawn on the figure of the
+    previous one of its sort, emptied; only here, as a figure :func:`draw` returns is the caller's to keep."""
     key = _reused(spec)
     if key is None:
         return to_svg(draw(spec))
@@ -259,8 +264,12 @@ def bars(data: pd.DataFrame, *, category: str, value: str, title: str, caption: 
     """Horizontal bars for a split (subgroups, wijken), in the given order (not sorted by value)."""
     use_style()
     height = max(2.2, 0.35 * len(data) + 1.2)
-    fig, ax = plt.subplots(figsize=(8.0, height))
-    ax.barh(data[category].astype(str), data[value], color=FOCUS)
+    fig, ax = _canvas("bars")
+    fig.set_size_inches(8.0, height)
+    labels = data[category].astype(str).tolist()  # at places 0, 1, …: a kept axis has no categories to forget
+    at = np.arange(len(labels), dtype=float)
+    ax.barh(at, data[value], color=FOCUS)
+    ax.set_yticks(at, labels)
     ax.invert_yaxis()
     ax.grid(axis="x", color="#DDDDDD")
     ax.grid(axis="y", visible=False)
