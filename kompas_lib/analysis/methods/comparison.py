@@ -313,9 +313,10 @@ def latest_block(cmp: Comparison, ind: Indicator, facts: pd.DataFrame) -> tuple[
     has those, and the focus's latest row. Computed once per indicator."""
     if ind.id not in cmp._by_indicator:
         s = benchmarked(cmp, ind, facts, period_type=None)
-        yearly = s[s["period_type"].isin(["jaar", "schooljaar"])]
-        if not yearly[(yearly["region_code"] == cmp.focus.code) & yearly["value"].notna()].empty:
-            s = yearly
+        yearly = s["period_type"].isin(["jaar", "schooljaar"]).to_numpy(dtype=bool)
+        own = (s["region_code"] == cmp.focus.code).to_numpy(dtype=bool) & s["value"].notna().to_numpy(dtype=bool)
+        if (yearly & own).any():  # the focus has a figure for a full year: those rows only
+            s = s[yearly]
         cmp._by_indicator[ind.id] = (s, latest_common_period(s, cmp.focus.code))
     return cmp._by_indicator[ind.id]
 

@@ -247,7 +247,8 @@ def alle_indicatoren(scope: Scope) -> Section:
             s, last = latest_block(cmp, ind, scope.ind(ind.id))
             if last is None:
                 continue
-            at = s[s["period"] == last["period"]].set_index("region_code")["value"]
+            latest = s[s["period"] == last["period"]]
+            at = latest.set_index("region_code")["value"]
             margin = None
             if ind.eenheid == "percentage" and pd.notna(last["numerator"]) and pd.notna(last["denominator"]):
                 lo, hi = wilson_rounded(last["numerator"], last["denominator"], scope.catalogue.rounding(ind.id))
@@ -259,7 +260,7 @@ def alle_indicatoren(scope: Scope) -> Section:
                          cmp.labels.get(COUNTRY, scope.country): cells.value(at.get(COUNTRY), ind.eenheid)
                          if comparable else None,
                          "Vergelijkbare gemeenten": cells.value(at.get(PEERS), ind.eenheid) if comparable else None})
-            data.append(s[s["period"] == last["period"]])
+            data.append(latest)
     table = pd.DataFrame(rows)
     if PEERS not in cmp.codes.values() and "Vergelijkbare gemeenten" in table:
         table = table.drop(columns="Vergelijkbare gemeenten")
