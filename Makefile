@@ -1,7 +1,7 @@
 # Kwaliteitskompas workbook — two commands:
 #   make report [GEMEENTE=GM0344]   set up, prepare data, build the HTML report
-#   make test                       set up and run all tests (and the layer check): about 4 min on two quiet cores (667 tests)
-#   make test-fast                  only the quick tests, while you work: about 40 s on two quiet cores (459 tests)
+#   make test                       set up and run all tests (and the layer check): about 4 min on two quiet cores (673 tests)
+#   make test-fast                  only the quick tests, while you work: about 40 s on two quiet cores (465 tests)
 #   make training                   NJi training: Demoland prepared apart, JupyterLab on the training notebooks
 #   make training-report            the report of a Demoland gemeente in the training folders (shows saved duiding)
 #   make handout                    the training notebooks as HTML handouts (widget state and a static snapshot)

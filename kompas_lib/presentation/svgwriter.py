@@ -47,7 +47,7 @@ def to_svg(fig) -> bytes:
 @contextmanager
 def _unlabelled_axes_kept_still(fig):
     """While a figure is drawn: an axis without a label does not work out where its label would go (matplotlib
-    measures every tick label again for that, about a tenth of drawing a figure; an empty label is not drawn)."""
+    measures every tick label again for that, about a twentieth of drawing a figure; an empty label is not drawn)."""
     still = [axis for ax in fig.axes for axis in (ax.xaxis, ax.yaxis)
              if not axis.label.get_text() and getattr(axis, "_autolabelpos", False)]
     for axis in still:
@@ -78,6 +78,7 @@ def _font_height(prop) -> tuple:
         table = font.get_sfnt_table(name)
         if table is None:
             continue
+        # matplotlib's own sum, in its order (1 / units per em * size * dpi / 72) with a dpi of 72: the same bits
         scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * prop.get_size_in_points() * 72 / 72
         return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
     return None, None, None  # matplotlib measures the text instead
