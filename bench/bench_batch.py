@@ -11,8 +11,8 @@
 3. where a report's time goes inside a worker: kernel ready, computing, drawing figures, assembling (the
    median of the timings each report leaves beside it, `.kompas-tijden.json`);
 4. the same batch again with nothing changed (goal: within 5 s);
-5. with ``--alle``: the real ``kompas run --alle --jobs 2`` (every gemeente; about ten minutes), its wall time
-   and the peak memory of a worker with its kernel.
+5. with ``--alle``: the real ``kompas run --alle --jobs 2`` (every gemeente; 7 to 8 minutes here), its wall time,
+   the reports it made and the peak memory of a worker with its kernel.
 Uses BENCH_PROCESSED as prepared data when set, else prepares the snapshot into a temporary folder.
 """
 
