@@ -151,9 +151,10 @@ def on_current_borders(s: pd.DataFrame, ind: Indicator, facts: pd.DataFrame, mem
     if not hit.any():
         return out
     sel = agg.iloc[where[hit]]
-    for column, summed in (("numerator", "num"), ("denominator", "den"), ("value", "value")):
-        if column == "denominator" and ind.eenheid == "aantal":
-            continue
+    summed_columns = [("numerator", "num"), ("value", "value")]
+    if ind.eenheid != "aantal":  # a count's denominator stays as CBS gives it
+        summed_columns.append(("denominator", "den"))
+    for column, summed in summed_columns:
         values = out[column].to_numpy(dtype=float, copy=True)
         values[hit] = sel[summed].to_numpy(dtype=float)
         out[column] = values
